@@ -1,0 +1,49 @@
+"""The ``flscreen`` command: one Typer app; each domain registers its commands."""
+
+from __future__ import annotations
+
+import typer
+
+from flscreen.cli import (
+    audit_cmd,
+    case_cmd,
+    dossier_cmd,
+    lists_cmd,
+    locate_cmd,
+    match_cmd,
+    screen_cmd,
+    serve_cmd,
+    supply_cmd,
+    trace_cmd,
+)
+
+app = typer.Typer(
+    name="flscreen",
+    help="Forced-labour import screening: lists, matching, Xinjiang location, "
+    "supply-chain tracing and verdicts.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+for module in (
+    lists_cmd,
+    match_cmd,
+    locate_cmd,
+    supply_cmd,
+    trace_cmd,
+    screen_cmd,
+    case_cmd,
+    audit_cmd,
+    dossier_cmd,
+    serve_cmd,
+):
+    module.register(app)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

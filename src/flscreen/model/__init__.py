@@ -1,0 +1,1 @@
+"""Data objects shared between the domains; plain dataclasses, no I/O."""

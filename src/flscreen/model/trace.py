@@ -1,0 +1,92 @@
+"""What a trace found upstream of a shipment: tainted paths, gaps, mass balance.
+
+The verdict layer reads only these objects, so any engine (in memory, DuckDB,
+Spark) that produces them can feed a policy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+SourceKind = Literal["region", "list", "ownership", "xpcc"]
+
+
+@dataclass(frozen=True, slots=True)
+class TaintSource:
+    """Why a party or facility taints what flows from it.
+
+    ``confidence`` is 'confirmed' (strong match, located in Xinjiang) or 'possible'
+    (a possible list match or a conflicting location: route to review).
+    ``evidence`` carries the stored facts: list name, version, entry id and
+    score for 'list'; location status and signals for 'region'; the ownership
+    chain for 'ownership'.
+    """
+
+    kind: SourceKind
+    party_id: str
+    facility_id: str | None
+    confidence: Literal["confirmed", "possible"]
+    detail: str
+    evidence: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One documented hop: ``supplier`` sold ``material`` to ``buyer``."""
+
+    transaction_id: str | None
+    supplier_id: str
+    buyer_id: str
+    material: str
+    quantity: float | None
+    unit: str | None
+    date: str | None
+    documents: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TaintedPath:
+    source: TaintSource
+    steps: tuple[Step, ...]
+    """Ordered from the shipment's manufacturer upstream to the source."""
+    share: float | None
+    """Share of the shipped good's input that passed this path, 0-1, when quantities allow."""
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """Where a priority-sector input's documented chain stops short of raw material."""
+
+    party_id: str
+    material: str
+    reason: str
+    """'no_supplier', 'unknown_supplier', 'ends_before_raw_material'."""
+    detail: str
+    steps: tuple[Step, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MassBalanceFinding:
+    party_id: str
+    facility_id: str | None
+    material: str
+    period: str
+    inputs: float
+    outputs: float
+    yield_factor: float
+    shortfall: float
+    """Output (in input units) not covered by documented inputs; > 0 is unexplained."""
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class TraceResult:
+    shipment: str
+    tainted: bool
+    paths: tuple[TaintedPath, ...]
+    gaps: tuple[Gap, ...]
+    mass_balance: tuple[MassBalanceFinding, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,141 @@
+"""Read and write the record streams the CLI filters work on: JSON lines or CSV.
+
+``-`` means stdin/stdout. Every bad record is reported with its source and
+1-based row; decoding problems name the byte offset's line rather than crash.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+from flscreen.errors import InvalidInput, Problem
+
+Record = dict[str, Any]
+
+
+def _open_text(path: str) -> tuple[IO[str], str]:
+    """Open ``path`` (or stdin) as strict UTF-8 text; BOMs are dropped."""
+    if path == "-":
+        data = sys.stdin.buffer.read()
+        name = "<stdin>"
+    else:
+        p = Path(path)
+        if not p.exists():
+            raise InvalidInput(f"file not found: {path}", source=path)
+        if p.is_dir():
+            raise InvalidInput(f"expected a file, got a folder: {path}", source=path)
+        data = p.read_bytes()
+        name = path
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InvalidInput(
+            [Problem(name, f"invalid UTF-8 at byte {exc.start} (save the file as UTF-8)", row=line)]
+        ) from None
+    return io.StringIO(text, newline=""), name
+
+
+def guess_record_format(path: str, head: str) -> str:
+    """'jsonl' or 'csv', from the extension or, for stdin, the first character."""
+    suffix = Path(path).suffix.lower()
+    if suffix in {".jsonl", ".ndjson", ".json"}:
+        return "jsonl"
+    if suffix in {".csv", ".tsv"}:
+        return "csv"
+    return "jsonl" if head.lstrip().startswith("{") else "csv"
+
+
+def read_records(
+    path: str, required: Iterable[str] = ("id",), list_fields: Iterable[str] = ()
+) -> Iterator[tuple[int, Record]]:
+    """Yield ``(row_number, record)``; raise InvalidInput listing every bad row.
+
+    ``list_fields`` in CSV are split on ``|`` or ``;`` (e.g. aliases). Records are
+    validated before the first one is yielded, so callers never act on half a file.
+    """
+    handle, name = _open_text(path)
+    text = handle.read()
+    if not text.strip():
+        raise InvalidInput(f"{name} is empty: expected JSON lines or CSV records", source=name)
+    fmt = guess_record_format(path, text[:200])
+    required = tuple(required)
+    list_fields = set(list_fields)
+    problems: list[Problem] = []
+    rows: list[tuple[int, Record]] = []
+    if fmt == "jsonl":
+        for line_no, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as exc:
+                problems.append(Problem(name, f"not valid JSON ({exc.msg})", row=line_no))
+                continue
+            if not isinstance(value, dict):
+                problems.append(Problem(name, "expected a JSON object", row=line_no))
+                continue
+            rows.append((line_no, value))
+    else:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        if reader.fieldnames is None:
+            raise InvalidInput(f"{name} has no CSV header", source=name)
+        header = [h.strip() for h in reader.fieldnames]
+        reader.fieldnames = header
+        for record in reader:
+            line_no = reader.line_num
+            if None in record:
+                problems.append(Problem(name, "more cells than header columns", row=line_no))
+                continue
+            clean: Record = {}
+            for key, value in record.items():
+                if value is None or value == "":
+                    continue
+                if key in list_fields:
+                    parts = [v.strip() for v in value.replace(";", "|").split("|")]
+                    clean[key] = [v for v in parts if v]
+                else:
+                    clean[key] = value.strip()
+            rows.append((line_no, clean))
+    seen: dict[str, int] = {}
+    for line_no, record in rows:
+        for field in required:
+            value = record.get(field)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                problems.append(Problem(name, "missing required value", row=line_no, field=field))
+        if "id" in record:
+            rid = str(record["id"])
+            if rid in seen:
+                problems.append(
+                    Problem(name, f"duplicate id {rid!r} (first on row {seen[rid]})", row=line_no)
+                )
+            seen.setdefault(rid, line_no)
+    if problems:
+        raise InvalidInput(problems)
+    yield from rows
+
+
+@contextmanager
+def open_output(path: str | None) -> Iterator[IO[str]]:
+    """Write to ``path`` atomically (temp file then rename), or to stdout for None/-."""
+    if path is None or path == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".part")
+    with tmp.open("w", encoding="utf-8") as handle:
+        yield handle
+    tmp.replace(target)
+
+
+def write_jsonl(handle: IO[str], record: Record) -> None:
+    handle.write(json.dumps(record, ensure_ascii=False, sort_keys=False) + "\n")

@@ -20,12 +20,17 @@ class Identifier:
 class EntryLink:
     """A relation named by the list: parent/subsidiary/owner with an optional share."""
 
-    relation: str  # "subsidiary_of", "parent_of", "owned_by", "owns", "linked_to"
+    relation: str
+    """'subsidiary_of', 'parent_of', 'owned_by', 'owns', 'linked_to', 'director_of',
+    'has_director', 'member_of', 'has_member', 'employed_by', 'employs', 'represents',
+    'represented_by', 'family_of', 'associate_of'."""
     target_id: str | None = None
     """The other entry's id in the same list, when the list names it."""
     target_name: str | None = None
     share: float | None = None
     """Ownership share in percent, when stated."""
+    role: str | None = None
+    """The list's own words for the relation (e.g. 'Chairman'), when it gives them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,3 +96,8 @@ class ListVersionRef:
     imported_at: str
     sha256: str
     source: str
+    entry_count: int | None = None
+    format: str | None = None
+    """The format the version was read from (e.g. 'ftm', 'uflpa-html')."""
+    retrieved_at: str | None = None
+    """When the source was fetched (for URLs), else the import time."""

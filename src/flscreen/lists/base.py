@@ -1,0 +1,147 @@
+"""What every list-format parser shares: the parse context, ids, text helpers.
+
+A parser is ``parse(path, ctx) -> Iterator[tuple[row, ListEntry]]``. It yields
+entries as it reads (streaming) and reports a bad record with
+``ctx.problem(...)`` and moves on; whether problems abort the import is the
+service's decision (``--strict``), not the parser's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import IO
+
+from flscreen.errors import Problem
+from flscreen.model.lists import ListEntry
+
+Parsed = tuple[int | None, ListEntry]
+"""(1-based row or record number in the source, entry)."""
+
+
+@dataclass(slots=True)
+class ParseContext:
+    """Where the parser reports skipped records; ``source`` names the input in messages."""
+
+    source: str
+    problems: list[Problem] = field(default_factory=list)
+    max_problems: int = 10_000
+    problem_count: int = 0
+
+    def problem(self, message: str, row: int | None = None, field: str | None = None) -> None:
+        # Keep a bounded sample so a 1 GB file of garbage cannot exhaust memory.
+        self.problem_count += 1
+        if len(self.problems) < self.max_problems:
+            self.problems.append(Problem(self.source, message, row=row, field=field))
+
+
+Parser = Callable[[Path, ParseContext], Iterator[Parsed]]
+
+
+def clean_text(value: object) -> str | None:
+    """Trimmed text with inner whitespace collapsed; None for empty or placeholders."""
+    if value is None:
+        return None
+    text = " ".join(str(value).split())
+    if not text or text in {"-0-", "-", "N/A", "n/a", "None", "null"}:
+        return None
+    return text
+
+
+def unique(values: Iterable[str | None]) -> tuple[str, ...]:
+    """Values in order without repeats or blanks."""
+    seen: dict[str, None] = {}
+    for v in values:
+        if v:
+            seen.setdefault(v, None)
+    return tuple(seen)
+
+
+_SLUG_RE = re.compile(r"[^0-9a-z]+")
+
+
+def slug_id(prefix: str, name: str) -> str:
+    """A stable readable id from a name, for lists that publish no ids of their own.
+
+    'Hoshine Silicon Industry (Shanshan) Co., Ltd' -> 'uflpa-hoshine-silicon-industry-
+    shanshan-co-ltd'. Accents fold to ASCII; a name with no Latin letters (e.g. only
+    Chinese) gets a hash so ids stay ASCII and stable.
+    """
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    slug = _SLUG_RE.sub("-", folded).strip("-")
+    digest = hashlib.sha1(name.strip().casefold().encode()).hexdigest()[:10]
+    if not slug:
+        return f"{prefix}-{digest}"
+    if len(slug) > 80:
+        slug = slug[:80].rstrip("-") + "-" + digest
+    return f"{prefix}-{slug}"
+
+
+@cache
+def _country_cleaner() -> Callable[[str], str | None]:
+    from followthemoney.types import registry
+
+    def clean(value: str) -> str | None:
+        result = registry.country.clean(value)
+        return str(result) if result else None
+
+    return clean
+
+
+def country_code(value: str | None) -> str | None:
+    """ISO 3166 alpha-2 (lower case, e.g. 'cn', 'hk') for a country name or code.
+
+    Unknown text is kept as given (a list may name a region no code covers).
+    """
+    text = clean_text(value)
+    if text is None:
+        return None
+    return _country_cleaner()(text) or text
+
+
+def iso_date(value: str | None) -> str | None:
+    """'2022-06-21' from ISO text, 'June 21, 2022', '21/06/2022' or '21 Jun 2022'."""
+    from datetime import datetime
+
+    text = clean_text(value)
+    if text is None:
+        return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", text):
+        return text[:10]
+    for fmt in ("%B %d, %Y", "%b %d, %Y", "%d/%m/%Y", "%d %b %Y", "%d %B %Y", "%Y/%m/%d"):
+        try:
+            return datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def decoded_lines(handle: IO[bytes], ctx: ParseContext) -> Iterator[str]:
+    """Lines of a binary stream as text; a line that is not UTF-8 is reported and
+    replaced by an empty line, so line numbers downstream stay true."""
+    first = True
+    for number, raw in enumerate(handle, start=1):
+        if first:
+            first = False
+            if raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            ctx.problem(
+                f"invalid UTF-8 at byte {exc.start} of the line; the line was skipped "
+                "(save the file as UTF-8)",
+                row=number,
+            )
+            yield "\n"
+
+
+def file_size(path: Path) -> int:
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.iterdir() if p.is_file())
+    return path.stat().st_size

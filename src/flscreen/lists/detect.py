@@ -1,0 +1,158 @@
+"""Guess a list file's format from its first bytes, and refuse the wrong one.
+
+``sniff`` names what a file looks like, including formats flscreen cannot read
+(an OFAC XML, a spreadsheet, OFAC's alt.csv on its own), so a refusal can say
+"this looks like X" rather than fail on line 1 with a parse error.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+from flscreen.errors import InvalidInput
+
+FORMATS: dict[str, str] = {
+    "ftm": "FollowTheMoney entities as JSON lines",
+    "uflpa-html": "the DHS UFLPA Entity List web page (HTML table)",
+    "uflpa-csv": "a UFLPA Entity List CSV with a raw_cell_text column",
+    "ofac-csv": "the OFAC SDN CSV (sdn.csv with alt.csv/add.csv, or a flattened SDN CSV)",
+    "ofac-json": "OFAC SDN records as a JSON array",
+    "uk-csv": "the UK Sanctions List / OFSI consolidated list CSV",
+    "eu-xml": "the EU consolidated financial sanctions list XML",
+    "csv": "a plain CSV list (name, aliases, country, address, identifiers)",
+}
+"""Formats flscreen reads, with the words used in messages."""
+
+LOOKALIKES: dict[str, str] = {
+    "ofac-alt": "OFAC's alt.csv (aliases only): import the folder or the sdn.csv beside it",
+    "ofac-add": "OFAC's add.csv (addresses only): import the folder or the sdn.csv beside it",
+    "ofac-aliases": "an OFAC alias table: import the SDN CSV it belongs to, next to it",
+    "ofac-xml": "the OFAC SDN XML, which flscreen does not read: use the CSV files "
+    "(sdn.csv, alt.csv, add.csv) from the same OFAC page",
+    "uk-xml": "the UK sanctions list XML, which flscreen does not read: use the CSV",
+    "xlsx": "a spreadsheet or ZIP archive: export it as CSV first",
+    "pdf": "a PDF document",
+    "json-lines": "JSON lines that are not FollowTheMoney entities (no 'schema' key)",
+    "json": "a JSON document that flscreen has no reader for",
+    "xml": "an XML document that flscreen has no reader for",
+    "csv-unknown": "a CSV file without a 'name' column",
+}
+
+_HEAD_BYTES = 65536
+
+
+def describe(fmt: str) -> str:
+    return FORMATS.get(fmt) or LOOKALIKES.get(fmt) or fmt
+
+
+def _head(path: Path) -> str:
+    with path.open("rb") as handle:
+        raw = handle.read(_HEAD_BYTES)
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        return "\x00xlsx"
+    if raw.startswith(b"%PDF"):
+        return "\x00pdf"
+    return raw.decode("utf-8", errors="replace")
+
+
+def _first_rows(text: str, count: int = 3) -> list[list[str]]:
+    lines = text.splitlines()[: count + 1]
+    try:
+        return list(csv.reader(io.StringIO("\n".join(lines))))[:count]
+    except csv.Error:
+        return []
+
+
+def sniff(path: Path) -> str | None:
+    """The format ``path`` looks like (a FORMATS or LOOKALIKES key), or None."""
+    if path.is_dir():
+        names = {p.name.lower() for p in path.iterdir()}
+        return "ofac-csv" if "sdn.csv" in names else None
+    head = _head(path)
+    if head.startswith("\x00"):
+        return head[1:]
+    text = head.lstrip()
+    if not text:
+        return None
+    lower = text[:4000].lower()
+    if text.startswith("{"):
+        first = text.splitlines()[0]
+        return "ftm" if '"schema"' in first else "json-lines"
+    if text.startswith("["):
+        if '"ent_num"' in lower and '"sdn_name"' in lower:
+            return "ofac-json"
+        return "json"
+    if text.startswith("<"):
+        if "<sdnlist" in lower:
+            return "ofac-xml"
+        if "sanctionentity" in lower or ("<export" in lower and "fsd" in lower):
+            return "eu-xml"
+        if "financialsanctionstarget" in lower or "<designations" in lower:
+            return "uk-xml"
+        if "<html" in lower or "<table" in lower or "<!doctype html" in lower:
+            return "uflpa-html"
+        return "xml"
+    rows = _first_rows(text)
+    if not rows:
+        return None
+    header = [c.strip().lower() for c in rows[0]]
+    if rows[0] and re.fullmatch(r"\d+", rows[0][0].strip()):
+        # OFAC legacy files have no header and '-0-' for nulls.
+        width = len(rows[0])
+        kind = rows[0][2].strip().lower() if width > 2 else ""
+        if width >= 11 or kind in {"individual", "vessel", "aircraft", "-0-"}:
+            return "ofac-csv"
+        if width in {5, 6} and kind in {"aka", "fka", "nka"}:
+            return "ofac-alt"
+        if width == 6:
+            return "ofac-add"
+        return "csv-unknown"
+    if header and (header[0].startswith("report date") or header[0] == "last updated"):
+        return "uk-csv"
+    if "raw_cell_text" in header:
+        return "uflpa-csv"
+    if "alias_type" in header and "alias_name" in header and "sdn_name" not in header:
+        return "ofac-aliases"
+    if "ent_num" in header and "sdn_name" in header:
+        return "ofac-csv"
+    if "unique id" in header and ("name 6" in header or "name type" in header):
+        return "uk-csv"
+    if "name 6" in header and "group id" in header:
+        return "uk-csv"
+    if "name" in header:
+        return "csv"
+    return "csv-unknown"
+
+
+def detect_format(path: Path, source: str, given: str | None = None) -> str:
+    """The format to read ``path`` with: ``given`` if the file does not clearly
+    look like another format, else the sniffed one. Raises InvalidInput naming
+    what the file looks like when flscreen cannot read it as asked."""
+    if given is not None and given not in FORMATS:
+        raise InvalidInput(
+            f"unknown format {given!r}; choose one of: {', '.join(FORMATS)}", source=source
+        )
+    looks = sniff(path)
+    if given is None:
+        if looks in FORMATS:
+            return looks
+        what = describe(looks) if looks else "no format flscreen knows"
+        raise InvalidInput(
+            f"cannot tell the list format of {source}: it looks like {what}. "
+            f"Give --format ({', '.join(FORMATS)}).",
+            source=source,
+        )
+    if looks is None or looks == given:
+        return given
+    if {given, looks} <= {"csv", "csv-unknown"}:
+        return given
+    raise InvalidInput(
+        f"{source} looks like {describe(looks)}, not {describe(given)}"
+        + (f"; use --format {looks} or leave --format out" if looks in FORMATS else ""),
+        source=source,
+    )

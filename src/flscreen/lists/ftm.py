@@ -1,0 +1,368 @@
+"""FollowTheMoney entities as JSON lines (how OpenSanctions publishes every dataset).
+
+Party entities (Company, Organization, PublicBody, LegalEntity, Person, Vessel)
+become entries. Other entities are folded into the entries they point at:
+Ownership, Directorship, UnknownLink and the other interval links become
+``EntryLink``s on both ends; Address entities become address strings; Sanction
+entities give programmes, listing dates and reasons; Identification/Passport
+give identifiers.
+
+The file is read in up to three streaming passes so memory stays bounded by the
+number of links and addresses, not by the number of entities: (1) collect the
+folded entities, (2) collect the names of the entities links point at, (3) emit
+entries. Pass 1 and 2 skip lines cheaply when they cannot matter.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from flscreen.lists.base import ParseContext, Parsed, clean_text, unique
+from flscreen.model.lists import EntryLink, Identifier, ListEntry
+
+PARTY_SCHEMATA = {
+    "Person": "person",
+    "Company": "company",
+    "Organization": "organization",
+    "PublicBody": "organization",
+    "LegalEntity": "other",
+    "Vessel": "vessel",
+    "Airplane": "other",
+}
+
+# Link schema -> (source property, target property, relation seen from the
+# source, relation seen from the target).
+LINK_SCHEMATA: dict[str, tuple[str, str, str, str]] = {
+    "Ownership": ("owner", "asset", "owns", "owned_by"),
+    "Directorship": ("director", "organization", "director_of", "has_director"),
+    "UnknownLink": ("subject", "object", "linked_to", "linked_to"),
+    "Membership": ("member", "organization", "member_of", "has_member"),
+    "Employment": ("employee", "employer", "employed_by", "employs"),
+    "Representation": ("agent", "client", "represents", "represented_by"),
+    "Family": ("person", "relative", "family_of", "family_of"),
+    "Associate": ("person", "associate", "associate_of", "associate_of"),
+}
+SIDE_SCHEMATA = {"Address", "Sanction", "Identification", "Passport"}
+
+# Identifier properties get short kinds; any other identifier-typed property keeps
+# its FtM name as kind.
+IDENTIFIER_KINDS = {
+    "registrationNumber": "registration",
+    "uscCode": "uscc",
+    "innCode": "inn",
+    "ogrnCode": "ogrn",
+    "taxNumber": "tax",
+    "vatCode": "vat",
+    "leiCode": "lei",
+    "dunsCode": "duns",
+    "swiftBic": "bic",
+    "imoNumber": "imo",
+    "idNumber": "national_id",
+    "passportNumber": "passport",
+    "okpoCode": "okpo",
+}
+SKIP_IDENTIFIERS = {"wikidataId", "programId", "sayariId", "brightQueryId", "brightQueryOrgId"}
+COUNTRY_PROPS = ("country", "jurisdiction", "mainCountry", "nationality", "citizenship")
+_LINE_TOKENS = tuple(f'"{name}"'.encode() for name in (*LINK_SCHEMATA, *SIDE_SCHEMATA))
+
+
+@cache
+def _identifier_props(schema: str) -> tuple[tuple[str, str], ...]:
+    """(property, kind) of identifier-typed properties of a schema, from the FtM model."""
+    from followthemoney import model
+
+    sch = model.get(schema)
+    if sch is None:
+        return ()
+    out = []
+    for name, prop in sch.properties.items():
+        if prop.type.name == "identifier" and name not in SKIP_IDENTIFIERS:
+            out.append((name, IDENTIFIER_KINDS.get(name, name)))
+    return tuple(out)
+
+
+@cache
+def _known_schema(schema: str) -> bool:
+    from followthemoney import model
+
+    return model.get(schema) is not None
+
+
+@dataclass(slots=True)
+class _Side:
+    """What the folded entities say about one party entity."""
+
+    links: list[EntryLink] = field(default_factory=list)
+    programs: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    dates: list[str] = field(default_factory=list)
+    identifiers: list[Identifier] = field(default_factory=list)
+
+
+def _props(entity: dict[str, Any]) -> dict[str, list[Any]]:
+    props = entity.get("properties")
+    return props if isinstance(props, dict) else {}
+
+
+def _first(props: dict[str, list[Any]], name: str) -> str | None:
+    for value in props.get(name) or ():
+        text = clean_text(value)
+        if text:
+            return text
+    return None
+
+
+def _values(props: dict[str, list[Any]], name: str) -> list[str | None]:
+    return [clean_text(v) for v in props.get(name) or () if not isinstance(v, dict)]
+
+
+def _ref_ids(props: dict[str, list[Any]], name: str) -> list[str]:
+    """Entity references: plain ids, or nested entities as OpenSanctions' nested export has."""
+    out = []
+    for value in props.get(name) or ():
+        if isinstance(value, dict):
+            if isinstance(value.get("id"), str):
+                out.append(value["id"])
+        elif isinstance(value, str) and value:
+            out.append(value)
+    return out
+
+
+def _address_text(props: dict[str, list[Any]]) -> str | None:
+    full = _first(props, "full")
+    if full:
+        return full
+    parts = [
+        _first(props, key)
+        for key in ("street", "street2", "city", "postalCode", "region", "state", "country")
+    ]
+    text = ", ".join(p for p in parts if p)
+    return text or None
+
+
+def _loads(line: bytes, number: int, ctx: ParseContext) -> dict[str, Any] | None:
+    try:
+        value = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            ctx.problem(f"invalid UTF-8 at byte {bad.start} of the line", row=number)
+            return None
+        ctx.problem(f"not valid JSON ({exc})", row=number)
+        return None
+    if not isinstance(value, dict):
+        ctx.problem("expected a JSON object (an FtM entity)", row=number)
+        return None
+    return value
+
+
+def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if number == 1 and line.startswith(b"\xef\xbb\xbf"):
+                line = line[3:]
+            if line.strip():
+                yield number, line
+
+
+def _collect_sides(path: Path) -> tuple[dict[str, _Side], dict[str, str], dict[str, set[str]]]:
+    """Pass 1: folded entities. Returns sides by party id, address text by address
+    id, and the ids each link needs a name for (target id -> party ids)."""
+    sides: dict[str, _Side] = defaultdict(_Side)
+    addresses: dict[str, str] = {}
+    wanted: dict[str, set[str]] = defaultdict(set)
+    quiet = ParseContext("")  # pass 3 reports bad lines once
+    for number, line in _lines(path):
+        if not any(token in line for token in _LINE_TOKENS):
+            continue
+        entity = _loads(line, number, quiet)
+        if entity is None:
+            continue
+        schema = entity.get("schema")
+        props = _props(entity)
+        if schema in LINK_SCHEMATA:
+            src_prop, dst_prop, rel_out, rel_in = LINK_SCHEMATA[schema]
+            share = _share(props)
+            role = _first(props, "role") or _first(props, "relationship")
+            for src in _ref_ids(props, src_prop):
+                for dst in _ref_ids(props, dst_prop):
+                    sides[src].links.append(EntryLink(rel_out, dst, None, share, role))
+                    sides[dst].links.append(EntryLink(rel_in, src, None, share, role))
+                    wanted[dst].add(src)
+                    wanted[src].add(dst)
+        elif schema == "Address":
+            text = _address_text(props)
+            if text and isinstance(entity.get("id"), str):
+                addresses[entity["id"]] = text
+        elif schema == "Sanction":
+            for target in _ref_ids(props, "entity"):
+                side = sides[target]
+                side.programs.extend(p for p in _values(props, "program") if p)
+                side.programs.extend(p for p in _values(props, "programId") if p)
+                side.notes.extend(f"sanction reason: {r}" for r in _values(props, "reason") if r)
+                side.notes.extend(
+                    f"sanction provisions: {r}" for r in _values(props, "provisions") if r
+                )
+                side.dates.extend(
+                    d
+                    for key in ("listingDate", "startDate", "date")
+                    for d in _values(props, key)
+                    if d
+                )
+        elif schema in {"Identification", "Passport"}:
+            number_text = _first(props, "number")
+            if number_text:
+                kind = "passport" if schema == "Passport" else (_first(props, "type") or "id")
+                for holder in _ref_ids(props, "holder"):
+                    sides[holder].identifiers.append(Identifier(kind, number_text))
+    return sides, addresses, wanted
+
+
+def _share(props: dict[str, list[Any]]) -> float | None:
+    text = _first(props, "percentage") or _first(props, "sharesCount")
+    if text is None:
+        return None
+    try:
+        return float(text.rstrip("%").replace(",", "."))
+    except ValueError:
+        return None
+
+
+def _collect_names(path: Path, wanted: dict[str, set[str]]) -> dict[str, str]:
+    """Pass 2: captions of the entities that links point at."""
+    names: dict[str, str] = {}
+    if not wanted:
+        return names
+    for _number, line in _lines(path):
+        try:
+            entity = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            continue
+        if not isinstance(entity, dict):
+            continue
+        entity_id = entity.get("id")
+        if entity_id in wanted and entity.get("schema") in PARTY_SCHEMATA:
+            name = _caption(entity, _props(entity))
+            if name:
+                names[entity_id] = name
+    return names
+
+
+def _caption(entity: dict[str, Any], props: dict[str, list[Any]]) -> str | None:
+    caption = clean_text(entity.get("caption"))
+    names = [n for n in _values(props, "name") if n]
+    if caption and (caption in names or not names):
+        return caption
+    if names:
+        return names[0]
+    first, last = _first(props, "firstName"), _first(props, "lastName")
+    joined = " ".join(p for p in (first, last) if p)
+    return joined or None
+
+
+def _listed_on(
+    entity: dict[str, Any], props: dict[str, list[Any]], side: _Side | None
+) -> str | None:
+    candidates = list(side.dates) if side else []
+    candidates += [d for d in _values(props, "createdAt") if d]
+    first_seen = clean_text(entity.get("first_seen"))
+    if first_seen:
+        candidates.append(first_seen)
+    dated = sorted(c[:10] for c in candidates if len(c) >= 10 and c[4] == "-")
+    return dated[0] if dated else None
+
+
+def to_entry(
+    entity: dict[str, Any],
+    side: _Side | None,
+    addresses: dict[str, str],
+    names: dict[str, str],
+) -> ListEntry | str:
+    """The entry for a party entity, or the reason it cannot be one."""
+    entity_id = entity.get("id")
+    if not isinstance(entity_id, str) or not entity_id.strip():
+        return "entity has no 'id'"
+    schema = entity["schema"]
+    props = _props(entity)
+    name = _caption(entity, props)
+    if name is None:
+        return f"{schema} {entity_id!r} has no name"
+    aliases = unique([*_values(props, "name"), *_values(props, "alias")])
+    aliases = tuple(a for a in aliases if a != name)
+    address_list = _values(props, "address")
+    address_list += [addresses.get(ref) for ref in _ref_ids(props, "addressEntity")]
+    identifiers: list[Identifier] = []
+    for prop, kind in _identifier_props(schema):
+        identifiers.extend(Identifier(kind, v) for v in _values(props, prop) if v)
+    links: list[EntryLink] = []
+    for parent in _ref_ids(props, "parent"):
+        links.append(EntryLink("subsidiary_of", parent, names.get(parent)))
+    notes = [n for key in ("notes", "summary", "description") for n in _values(props, key) if n]
+    weak = [w for w in _values(props, "weakAlias") if w]
+    notes.extend(f"weak alias: {w}" for w in weak)
+    programs = [*_values(props, "program"), *_values(props, "topics")]
+    if side is not None:
+        identifiers.extend(side.identifiers)
+        programs.extend(side.programs)
+        notes.extend(side.notes)
+        links.extend(
+            EntryLink(
+                link.relation,
+                link.target_id,
+                names.get(link.target_id or ""),
+                link.share,
+                link.role,
+            )
+            for link in side.links
+        )
+    return ListEntry(
+        entry_id=entity_id,
+        schema=PARTY_SCHEMATA[schema],
+        name=name,
+        aliases=aliases,
+        former_names=unique(_values(props, "previousName")),
+        addresses=unique(address_list),
+        countries=unique([c.lower() if c else c for p in COUNTRY_PROPS for c in _values(props, p)]),
+        identifiers=tuple(dict.fromkeys(identifiers)),
+        programs=unique(programs),
+        listed_on=_listed_on(entity, props, side),
+        links=tuple(dict.fromkeys(links)),
+        notes=unique(notes),
+        raw=entity,
+    )
+
+
+def parse(path: Path, ctx: ParseContext) -> Iterator[Parsed]:
+    """Stream entries from an FtM JSON-lines file (see the module docstring)."""
+    sides, addresses, wanted = _collect_sides(path)
+    names = _collect_names(path, wanted)
+    wanted.clear()
+    for number, line in _lines(path):
+        entity = _loads(line, number, ctx)
+        if entity is None:
+            continue
+        schema = entity.get("schema")
+        if not isinstance(schema, str):
+            ctx.problem("entity has no 'schema'", row=number, field="schema")
+            continue
+        if schema not in PARTY_SCHEMATA:
+            if schema in LINK_SCHEMATA or schema in SIDE_SCHEMATA or _known_schema(schema):
+                continue  # folded into parties, or not a party (e.g. a Document)
+            ctx.problem(f"unknown FtM schema {schema!r}", row=number, field="schema")
+            continue
+        entity_id = entity.get("id")
+        result = to_entry(
+            entity, sides.get(entity_id) if isinstance(entity_id, str) else None, addresses, names
+        )
+        if isinstance(result, str):
+            ctx.problem(result, row=number)
+            continue
+        yield number, result

@@ -1,0 +1,551 @@
+"""Cases: what people did about a review, detain or exclude verdict.
+
+A case moves through the states below; every move records actor, time and
+reason, and is logged in the audit trail. Documents (stored by sha256) and
+rebuttals (documents plus a statement) attach to a case or to a transaction.
+
+    open ──────────────> awaiting_importer <──> under_review ──> released
+      │                        │                    │   │──────> excluded ──> under_review
+      │                        └──> excluded        │   └──────> exception_granted
+      └──> under_review, released, excluded
+
+An exception under a policy that requires it (UFLPA section 3(b)) needs the
+officer's recorded finding that the evidence is clear and convincing, and at
+least one document on the case.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from flscreen import audit
+from flscreen.errors import InvalidInput, NotFound, Problem
+from flscreen.policy.tables import (
+    ANCHORED,
+    case_events,
+    cases,
+    evidence_documents,
+    inserted_id,
+    rebuttals,
+    screenings,
+)
+
+STATES = (
+    "open",
+    "awaiting_importer",
+    "under_review",
+    "released",
+    "excluded",
+    "exception_granted",
+)
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "open": frozenset({"awaiting_importer", "under_review", "released", "excluded"}),
+    "awaiting_importer": frozenset({"under_review", "excluded"}),
+    "under_review": frozenset({"awaiting_importer", "released", "excluded", "exception_granted"}),
+    # An exclusion can be protested: the case goes back under review.
+    "excluded": frozenset({"under_review"}),
+    "released": frozenset(),
+    "exception_granted": frozenset(),
+}
+CLOSED = frozenset({"released", "exception_granted"})
+
+DOCUMENT_KINDS = (
+    "invoice",
+    "bill_of_lading",
+    "packing_list",
+    "purchase_order",
+    "payment_record",
+    "transport_record",
+    "production_record",
+    "mill_certificate",
+    "certificate_of_origin",
+    "audit",
+    "isotope_test",
+    "dna_trace_test",
+    "affidavit",
+    "supplier_declaration",
+    "photo",
+    "other",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    pk: int
+    case_id: str
+    shipment_id: str
+    screening_id: int
+    policy: str
+    policy_version: str
+    verdict: str
+    state: str
+    opened_at: str
+    updated_at: str
+    exception_rule: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseEvent:
+    from_state: str | None
+    to_state: str
+    actor: str
+    at: str
+    reason: str
+    clear_and_convincing: bool
+    audit_seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    id: int
+    sha256: str
+    kind: str
+    filename: str
+    size: int
+    supplied_by: str
+    case_id: str | None
+    transaction_id: str | None
+    rebuttal_id: int | None
+    added_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rebuttal:
+    id: int
+    statement: str
+    supplied_by: str
+    submitted_at: str
+    documents: tuple[StoredDocument, ...]
+
+
+def _case(row: Any) -> Case:
+    return Case(
+        pk=row.id,
+        case_id=row.case_id,
+        shipment_id=row.shipment_id,
+        screening_id=row.screening_id,
+        policy=row.policy,
+        policy_version=row.policy_version,
+        verdict=row.verdict,
+        state=row.state,
+        opened_at=row.opened_at,
+        updated_at=row.updated_at,
+        exception_rule=json.loads(row.exception_rule),
+    )
+
+
+def get_case(conn: Connection, ref: str) -> Case:
+    """A case by its id ('CASE-000007') or number ('7')."""
+    ref = ref.strip()
+    stmt = sa.select(cases)
+    if ref.isdigit():
+        stmt = stmt.where(cases.c.id == int(ref))
+    else:
+        stmt = stmt.where(cases.c.case_id == ref.upper())
+    row = conn.execute(stmt).first()
+    if row is None:
+        raise NotFound(f"no case {ref!r} (see `flscreen case list`)")
+    return _case(row)
+
+
+def list_cases(
+    conn: Connection, state: str | None = None, shipment_id: str | None = None
+) -> list[Case]:
+    if state is not None and state not in STATES:
+        raise InvalidInput(f"unknown state {state!r}: one of {', '.join(STATES)}", source="--state")
+    stmt = sa.select(cases).order_by(cases.c.id)
+    if state is not None:
+        stmt = stmt.where(cases.c.state == state)
+    if shipment_id is not None:
+        stmt = stmt.where(cases.c.shipment_id == shipment_id)
+    return [_case(r) for r in conn.execute(stmt)]
+
+
+def open_case_for(conn: Connection, shipment_id: str) -> Case | None:
+    """The shipment's case still being worked on (not released or granted), if any."""
+    row = conn.execute(
+        sa.select(cases)
+        .where(cases.c.shipment_id == shipment_id, cases.c.state.not_in(CLOSED))
+        .order_by(cases.c.id.desc())
+        .limit(1)
+    ).first()
+    return _case(row) if row else None
+
+
+def open_case(
+    conn: Connection,
+    screening_id: int,
+    actor: str,
+    exception_rule: dict[str, Any],
+    at: str | None = None,
+) -> Case:
+    """Open a case on a stored screening (a review, detain or exclude verdict)."""
+    row = conn.execute(sa.select(screenings).where(screenings.c.id == screening_id)).first()
+    if row is None:
+        raise NotFound(f"no screening {screening_id}")
+    when = at or audit.now_utc()
+    pk = inserted_id(
+        conn.execute(
+            cases.insert().values(
+                case_id=f"PENDING-{uuid.uuid4().hex}",
+                shipment_id=row.shipment_id,
+                screening_id=screening_id,
+                policy=row.policy,
+                policy_version=row.policy_version,
+                exception_rule=audit.canonical(exception_rule),
+                verdict=row.outcome,
+                state="open",
+                opened_at=when,
+                updated_at=when,
+            )
+        )
+    )
+    case_id = f"CASE-{pk:06d}"
+    conn.execute(cases.update().where(cases.c.id == pk).values(case_id=case_id))
+    reason = f"{row.outcome} verdict under {row.policy} {row.policy_version}"
+    rec = audit.append(
+        conn,
+        "case.open",
+        {
+            "case": case_id,
+            "shipment": row.shipment_id,
+            "screening": screening_id,
+            "verdict": row.outcome,
+            "policy": row.policy,
+            "policy_version": row.policy_version,
+        },
+        actor,
+        subject=case_id,
+        at=when,
+    )
+    conn.execute(
+        case_events.insert().values(
+            case_pk=pk,
+            from_state=None,
+            to_state="open",
+            actor=actor,
+            at=when,
+            reason=reason,
+            clear_and_convincing=False,
+            audit_seq=rec.seq,
+            audit_hash=rec.hash,
+        )
+    )
+    return get_case(conn, case_id)
+
+
+def history(conn: Connection, case: Case) -> list[CaseEvent]:
+    rows = conn.execute(
+        sa.select(case_events).where(case_events.c.case_pk == case.pk).order_by(case_events.c.id)
+    )
+    return [
+        CaseEvent(
+            r.from_state,
+            r.to_state,
+            r.actor,
+            r.at,
+            r.reason,
+            bool(r.clear_and_convincing),
+            r.audit_seq,
+        )
+        for r in rows
+    ]
+
+
+def transition(
+    conn: Connection,
+    ref: str,
+    to_state: str,
+    actor: str,
+    reason: str,
+    *,
+    clear_and_convincing: bool = False,
+    at: str | None = None,
+) -> Case:
+    """Move a case to ``to_state``; refuse (listing every problem) what the rules forbid."""
+    case = get_case(conn, ref)
+    problems: list[Problem] = []
+    src = "case " + case.case_id
+    if to_state not in STATES:
+        problems.append(Problem(src, f"unknown state {to_state!r}: one of {', '.join(STATES)}"))
+    elif to_state not in TRANSITIONS[case.state]:
+        allowed = ", ".join(sorted(TRANSITIONS[case.state])) or "none (the case is closed)"
+        problems.append(
+            Problem(src, f"cannot go from {case.state} to {to_state}; allowed: {allowed}")
+        )
+    if not actor.strip():
+        problems.append(Problem(src, "say who acts (--actor)", field="actor"))
+    if not reason.strip():
+        problems.append(Problem(src, "give the reason for the decision (--reason)", field="reason"))
+    if clear_and_convincing and to_state != "exception_granted":
+        problems.append(
+            Problem(src, "the clear-and-convincing finding belongs to an exception only")
+        )
+    if to_state == "exception_granted":
+        rule = case.exception_rule
+        if rule.get("requires_clear_and_convincing") and not clear_and_convincing:
+            problems.append(
+                Problem(
+                    src,
+                    f"an exception under {case.policy} needs the officer's finding that the "
+                    "evidence is clear and convincing (--clear-and-convincing)",
+                )
+            )
+        if rule.get("requires_documents") and not documents_of_case(conn, case):
+            problems.append(
+                Problem(src, "an exception needs the importer's evidence: attach documents first")
+            )
+    if problems:
+        raise InvalidInput(problems)
+    when = at or audit.now_utc()
+    rec = audit.append(
+        conn,
+        "case.transition",
+        {
+            "case": case.case_id,
+            "shipment": case.shipment_id,
+            "from": case.state,
+            "to": to_state,
+            "reason": reason,
+            "clear_and_convincing": clear_and_convincing,
+        },
+        actor,
+        subject=case.case_id,
+        at=when,
+    )
+    conn.execute(
+        case_events.insert().values(
+            case_pk=case.pk,
+            from_state=case.state,
+            to_state=to_state,
+            actor=actor,
+            at=when,
+            reason=reason,
+            clear_and_convincing=clear_and_convincing,
+            audit_seq=rec.seq,
+            audit_hash=rec.hash,
+        )
+    )
+    conn.execute(
+        cases.update().where(cases.c.id == case.pk).values(state=to_state, updated_at=when)
+    )
+    return get_case(conn, case.case_id)
+
+
+# --- documents ------------------------------------------------------------------
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _check_files(files: Sequence[Path], kind: str, supplied_by: str) -> list[Problem]:
+    problems = []
+    if not files:
+        problems.append(Problem("", "give at least one file to attach"))
+    for f in files:
+        if not f.is_file():
+            problems.append(Problem(str(f), "file not found"))
+    if kind not in DOCUMENT_KINDS:
+        problems.append(
+            Problem("", f"unknown kind {kind!r}: one of {', '.join(DOCUMENT_KINDS)}", field="kind")
+        )
+    if not supplied_by.strip():
+        problems.append(Problem("", "say who supplied the documents", field="supplied_by"))
+    return problems
+
+
+def _store_file(path: Path, documents_dir: Path) -> tuple[str, int]:
+    """Copy ``path`` into the content-addressed folder; return (sha256, size)."""
+    sha = file_sha256(path)
+    documents_dir.mkdir(parents=True, exist_ok=True)
+    target = documents_dir / sha
+    if not target.exists():
+        tmp = documents_dir / f".{sha}.part"
+        shutil.copyfile(path, tmp)
+        tmp.replace(target)
+    return sha, path.stat().st_size
+
+
+def attach(
+    conn: Connection,
+    documents_dir: Path,
+    files: Sequence[Path],
+    kind: str,
+    supplied_by: str,
+    *,
+    case_ref: str | None = None,
+    transaction_id: str | None = None,
+    statement: str | None = None,
+    at: str | None = None,
+) -> list[StoredDocument]:
+    """Store ``files`` by sha256 and attach them to a case and/or a transaction.
+
+    With a ``statement`` (case only) the files and statement form one rebuttal.
+    """
+    problems = _check_files(files, kind, supplied_by)
+    case = get_case(conn, case_ref) if case_ref else None
+    if case is None and transaction_id is None:
+        problems.append(Problem("", "attach to a case or a transaction"))
+    if statement is not None and case is None:
+        problems.append(Problem("", "a rebuttal statement belongs to a case", field="statement"))
+    if statement is not None and not statement.strip():
+        problems.append(Problem("", "the rebuttal statement is empty", field="statement"))
+    if problems:
+        raise InvalidInput(problems)
+    when = at or audit.now_utc()
+    subject = case.case_id if case else transaction_id
+    rebuttal_id = None
+    if statement is not None and case is not None:
+        rec = audit.append(
+            conn,
+            "rebuttal",
+            {"case": case.case_id, "statement": statement, "supplied_by": supplied_by},
+            supplied_by,
+            subject=subject,
+            at=when,
+        )
+        rebuttal_id = inserted_id(
+            conn.execute(
+                rebuttals.insert().values(
+                    case_pk=case.pk,
+                    statement=statement,
+                    supplied_by=supplied_by,
+                    submitted_at=when,
+                    audit_seq=rec.seq,
+                    audit_hash=rec.hash,
+                )
+            )
+        )
+    stored: list[StoredDocument] = []
+    for path in files:
+        sha, size = _store_file(path, documents_dir)
+        rec = audit.append(
+            conn,
+            "document",
+            {
+                "sha256": sha,
+                "kind": kind,
+                "filename": path.name,
+                "size": size,
+                "case": case.case_id if case else None,
+                "transaction": transaction_id,
+                "rebuttal": rebuttal_id,
+            },
+            supplied_by,
+            subject=subject,
+            at=when,
+        )
+        pk = inserted_id(
+            conn.execute(
+                evidence_documents.insert().values(
+                    sha256=sha,
+                    kind=kind,
+                    filename=path.name,
+                    size=size,
+                    supplied_by=supplied_by,
+                    case_pk=case.pk if case else None,
+                    transaction_id=transaction_id,
+                    rebuttal_id=rebuttal_id,
+                    added_at=when,
+                    audit_seq=rec.seq,
+                    audit_hash=rec.hash,
+                )
+            )
+        )
+        stored.append(
+            StoredDocument(
+                pk,
+                sha,
+                kind,
+                path.name,
+                size,
+                supplied_by,
+                case.case_id if case else None,
+                transaction_id,
+                rebuttal_id,
+                when,
+            )
+        )
+    return stored
+
+
+def _doc(row: Any, case_id: str | None) -> StoredDocument:
+    return StoredDocument(
+        row.id,
+        row.sha256,
+        row.kind,
+        row.filename,
+        int(row.size),
+        row.supplied_by,
+        case_id,
+        row.transaction_id,
+        row.rebuttal_id,
+        row.added_at,
+    )
+
+
+def documents_of_case(conn: Connection, case: Case) -> list[StoredDocument]:
+    rows = conn.execute(
+        sa.select(evidence_documents)
+        .where(evidence_documents.c.case_pk == case.pk)
+        .order_by(evidence_documents.c.id)
+    )
+    return [_doc(r, case.case_id) for r in rows]
+
+
+def documents_of_transactions(
+    conn: Connection, transaction_ids: Sequence[str]
+) -> dict[str, list[StoredDocument]]:
+    """Documents attached to each of ``transaction_ids`` (by any case or directly)."""
+    if not transaction_ids:
+        return {}
+    rows = conn.execute(
+        sa.select(evidence_documents)
+        .where(evidence_documents.c.transaction_id.in_(list(set(transaction_ids))))
+        .order_by(evidence_documents.c.id)
+    )
+    found: dict[str, list[StoredDocument]] = {}
+    for r in rows:
+        found.setdefault(r.transaction_id, []).append(_doc(r, None))
+    return found
+
+
+def rebuttals_of_case(conn: Connection, case: Case) -> list[Rebuttal]:
+    docs = documents_of_case(conn, case)
+    rows = conn.execute(
+        sa.select(rebuttals).where(rebuttals.c.case_pk == case.pk).order_by(rebuttals.c.id)
+    )
+    return [
+        Rebuttal(
+            r.id,
+            r.statement,
+            r.supplied_by,
+            r.submitted_at,
+            tuple(d for d in docs if d.rebuttal_id == r.id),
+        )
+        for r in rows
+    ]
+
+
+def audit_anchors(conn: Connection) -> list[tuple[int, str, str]]:
+    """(seq, hash, where) of every audit record these tables cite, for audit.verify."""
+    found: list[tuple[int, str, str]] = []
+    for table in ANCHORED:
+        rows = conn.execute(sa.select(table.c.id, table.c.audit_seq, table.c.audit_hash))
+        found.extend((r.audit_seq, r.audit_hash, f"{table.name} row {r.id}") for r in rows)
+    return found

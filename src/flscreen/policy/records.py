@@ -1,0 +1,126 @@
+"""Stored screenings: each verdict with the trace it rests on, logged in the audit trail."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from flscreen import audit
+from flscreen.errors import NotFound
+from flscreen.model.trace import TraceResult
+from flscreen.policy.cases import Case, open_case, open_case_for
+from flscreen.policy.schema import Policy
+from flscreen.policy.tables import inserted_id, screenings
+from flscreen.policy.verdict import Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class StoredScreening:
+    id: int
+    run_id: str
+    shipment_id: str
+    verdict: Verdict
+    trace: dict[str, Any]
+    screened_at: str
+    actor: str
+    audit_seq: int
+
+
+def record_screening(
+    conn: Connection,
+    verdict: Verdict,
+    trace: TraceResult,
+    policy: Policy,
+    *,
+    actor: str,
+    run_id: str,
+    at: str | None = None,
+) -> tuple[int, Case | None]:
+    """Store and log a verdict; open a case when it needs a person and none is open.
+
+    Returns the screening id and the case (new or already open) it belongs to.
+    """
+    when = at or audit.now_utc()
+    data = verdict.to_dict()
+    rec = audit.append(
+        conn,
+        "screening",
+        {"run": run_id, **data},
+        actor,
+        subject=verdict.shipment,
+        at=when,
+    )
+    sid = inserted_id(
+        conn.execute(
+            screenings.insert().values(
+                run_id=run_id,
+                shipment_id=verdict.shipment,
+                policy=verdict.policy,
+                policy_version=verdict.policy_version,
+                outcome=verdict.outcome,
+                verdict=audit.canonical(data),
+                trace=audit.canonical(trace.to_dict()),
+                list_versions=audit.canonical(verdict.list_versions),
+                screened_at=when,
+                actor=actor,
+                audit_seq=rec.seq,
+                audit_hash=rec.hash,
+            )
+        )
+    )
+    if not verdict.opens_case:
+        return int(sid), None
+    existing = open_case_for(conn, verdict.shipment)
+    if existing is not None:
+        return int(sid), existing
+    case = open_case(conn, int(sid), actor, policy.exception.model_dump(), at=when)
+    return int(sid), case
+
+
+def _stored(row: Any) -> StoredScreening:
+    return StoredScreening(
+        id=row.id,
+        run_id=row.run_id,
+        shipment_id=row.shipment_id,
+        verdict=Verdict.from_dict(json.loads(row.verdict)),
+        trace=json.loads(row.trace),
+        screened_at=row.screened_at,
+        actor=row.actor,
+        audit_seq=row.audit_seq,
+    )
+
+
+def latest_screening(
+    conn: Connection, shipment_id: str, policy: str | None = None
+) -> StoredScreening:
+    stmt = sa.select(screenings).where(screenings.c.shipment_id == shipment_id)
+    if policy is not None:
+        stmt = stmt.where(screenings.c.policy == policy)
+    row = conn.execute(stmt.order_by(screenings.c.id.desc()).limit(1)).first()
+    if row is None:
+        raise NotFound(
+            f"shipment {shipment_id!r} has not been screened"
+            + (f" under {policy}" if policy else "")
+            + " (run `flscreen screen` first)"
+        )
+    return _stored(row)
+
+
+def get_screening(conn: Connection, screening_id: int) -> StoredScreening:
+    row = conn.execute(sa.select(screenings).where(screenings.c.id == screening_id)).first()
+    if row is None:
+        raise NotFound(f"no screening {screening_id}")
+    return _stored(row)
+
+
+def latest_screenings(conn: Connection, policy: str | None = None) -> dict[str, StoredScreening]:
+    """The newest screening of every shipment (under ``policy`` when given)."""
+    latest = sa.select(sa.func.max(screenings.c.id).label("id")).group_by(screenings.c.shipment_id)
+    if policy is not None:
+        latest = latest.where(screenings.c.policy == policy)
+    rows = conn.execute(sa.select(screenings).where(screenings.c.id.in_(latest.scalar_subquery())))
+    return {r.shipment_id: _stored(r) for r in rows}

@@ -33,11 +33,18 @@ class ParseContext:
     max_problems: int = 10_000
     problem_count: int = 0
 
-    def problem(self, message: str, row: int | None = None, field: str | None = None) -> None:
+    def problem(
+        self,
+        message: str,
+        row: int | None = None,
+        field: str | None = None,
+        source: str | None = None,
+    ) -> None:
+        """Record a skipped record; ``source`` names a companion file when not the main one."""
         # Keep a bounded sample so a 1 GB file of garbage cannot exhaust memory.
         self.problem_count += 1
         if len(self.problems) < self.max_problems:
-            self.problems.append(Problem(self.source, message, row=row, field=field))
+            self.problems.append(Problem(source or self.source, message, row=row, field=field))
 
 
 Parser = Callable[[Path, ParseContext], Iterator[Parsed]]
@@ -76,10 +83,10 @@ def slug_id(prefix: str, name: str) -> str:
     slug = _SLUG_RE.sub("-", folded).strip("-")
     digest = hashlib.sha1(name.strip().casefold().encode()).hexdigest()[:10]
     if not slug:
-        return f"{prefix}-{digest}"
-    if len(slug) > 80:
+        slug = digest
+    elif len(slug) > 80:
         slug = slug[:80].rstrip("-") + "-" + digest
-    return f"{prefix}-{slug}"
+    return f"{prefix}-{slug}" if prefix else slug
 
 
 @cache
@@ -104,6 +111,19 @@ def country_code(value: str | None) -> str | None:
     return _country_cleaner()(text) or text
 
 
+def known_country(value: str | None) -> str | None:
+    """ISO code of a recognised country name or code, else None (unlike country_code)."""
+    text = clean_text(value)
+    return _country_cleaner()(text) if text else None
+
+
+def is_uscc(value: str) -> bool:
+    """True for a valid 18-character unified social credit code (check character included)."""
+    from rigour.ids import USCC
+
+    return len(value) == 18 and bool(USCC.is_valid(value))
+
+
 def iso_date(value: str | None) -> str | None:
     """'2022-06-21' from ISO text, 'June 21, 2022', '21/06/2022' or '21 Jun 2022'."""
     from datetime import datetime
@@ -121,7 +141,7 @@ def iso_date(value: str | None) -> str | None:
     return None
 
 
-def decoded_lines(handle: IO[bytes], ctx: ParseContext) -> Iterator[str]:
+def decoded_lines(handle: IO[bytes], ctx: ParseContext, source: str | None = None) -> Iterator[str]:
     """Lines of a binary stream as text; a line that is not UTF-8 is reported and
     replaced by an empty line, so line numbers downstream stay true."""
     first = True
@@ -137,6 +157,7 @@ def decoded_lines(handle: IO[bytes], ctx: ParseContext) -> Iterator[str]:
                 f"invalid UTF-8 at byte {exc.start} of the line; the line was skipped "
                 "(save the file as UTF-8)",
                 row=number,
+                source=source,
             )
             yield "\n"
 

@@ -1,0 +1,160 @@
+"""A user's own list as plain CSV: one row per party.
+
+Columns (header names are case-insensitive; only ``name`` is required):
+
+- ``id``: the user's own id; when absent a stable id is derived from the name.
+- ``name``; ``aliases`` and ``former_names`` (several values separated by ``|``
+  or ``;``).
+- ``country`` (names or ISO codes), ``address`` (several separated by ``|``).
+- ``identifiers``: ``kind:value`` pairs separated by ``|`` (``uscc:9165...``);
+  a bare value is kind ``id``, or ``uscc`` when it is a valid USCC.
+- ``schema`` (company, organization, person...), ``programs``, ``listed_on``, ``notes``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from flscreen.lists.base import (
+    ParseContext,
+    Parsed,
+    clean_text,
+    country_code,
+    decoded_lines,
+    is_uscc,
+    iso_date,
+    slug_id,
+    unique,
+)
+from flscreen.model.lists import SCHEMAS, Identifier, ListEntry
+
+SYNONYMS = {
+    "id": ("id", "entry_id", "entity_id", "ref", "reference"),
+    "name": ("name", "entity_name", "entity", "company", "party", "full_name"),
+    "aliases": ("aliases", "alias", "aka", "other_names"),
+    "former_names": ("former_names", "former_name", "fka", "previous_names"),
+    "country": ("country", "countries", "country_code", "jurisdiction", "nationality"),
+    "address": ("address", "addresses"),
+    "identifiers": (
+        "identifiers",
+        "identifier",
+        "registration",
+        "registration_number",
+        "uscc",
+        "ids",
+    ),
+    "schema": ("schema", "type", "entity_type", "kind"),
+    "programs": ("programs", "program", "programme", "section", "list_section"),
+    "listed_on": ("listed_on", "listing_date", "effective_date", "date"),
+    "notes": ("notes", "note", "remarks", "comment"),
+}
+_SCHEMA_WORDS = {
+    "company": "company",
+    "entity": "company",
+    "business": "company",
+    "organisation": "organization",
+    "organization": "organization",
+    "individual": "person",
+    "person": "person",
+    "vessel": "vessel",
+    "ship": "vessel",
+}
+
+
+def _split(value: str | None) -> list[str | None]:
+    if not value:
+        return []
+    return [clean_text(v) for v in re.split(r"\s*[|;]\s*", value)]
+
+
+def _identifiers(value: str | None) -> list[Identifier]:
+    out = []
+    for item in _split(value):
+        if not item:
+            continue
+        kind, sep, rest = item.partition(":")
+        if sep and rest.strip() and re.fullmatch(r"[A-Za-z_ ]{2,30}", kind.strip()):
+            out.append(Identifier(kind.strip().lower().replace(" ", "_"), rest.strip()))
+        else:
+            out.append(Identifier("uscc" if is_uscc(item.upper()) else "id", item))
+    return out
+
+
+def _columns(fieldnames: list[str]) -> dict[str, str]:
+    """Our field -> the file's column name."""
+    lowered = {f.strip().lower().replace(" ", "_"): f for f in fieldnames}
+    out = {}
+    for field, names in SYNONYMS.items():
+        for name in names:
+            if name in lowered:
+                out[field] = lowered[name]
+                break
+    return out
+
+
+def parse(path: Path, ctx: ParseContext) -> Iterator[Parsed]:
+    """Entries of a user CSV, one per row (see the module docstring for columns)."""
+    with path.open("rb") as handle:
+        reader = csv.DictReader(decoded_lines(handle, ctx))
+        if not reader.fieldnames:
+            ctx.problem("no CSV header row")
+            return
+        columns = _columns(list(reader.fieldnames))
+        if "name" not in columns:
+            ctx.problem(f"no 'name' column (columns are: {', '.join(reader.fieldnames)})", row=1)
+            return
+        for record in reader:
+            row = reader.line_num
+            if None in record:
+                ctx.problem("more cells than header columns; row skipped", row=row)
+                continue
+
+            def get(field: str, rec: dict[str, str] = record) -> str | None:
+                column = columns.get(field)
+                return clean_text(rec.get(column)) if column else None
+
+            name = get("name")
+            if name is None:
+                if any(v and v.strip() for v in record.values()):
+                    ctx.problem("name is empty; row skipped", row=row, field=columns["name"])
+                continue
+            schema_text = (get("schema") or "company").lower()
+            schema = _SCHEMA_WORDS.get(schema_text, schema_text)
+            if schema not in SCHEMAS:
+                ctx.problem(
+                    f"unknown schema {schema_text!r} (use one of {', '.join(SCHEMAS)}); "
+                    "row skipped",
+                    row=row,
+                    field=columns.get("schema"),
+                )
+                continue
+            listed_text = get("listed_on")
+            listed_on = iso_date(listed_text)
+            if listed_text and listed_on is None:
+                ctx.problem(
+                    f"{listed_text!r} is not a date (use YYYY-MM-DD); row skipped",
+                    row=row,
+                    field=columns.get("listed_on"),
+                )
+                continue
+            aliases = tuple(a for a in unique(_split(get("aliases"))) if a != name)
+            yield (
+                row,
+                ListEntry(
+                    entry_id=get("id") or slug_id("", name),
+                    schema=schema,
+                    name=name,
+                    aliases=aliases,
+                    former_names=unique(_split(get("former_names"))),
+                    addresses=unique(_split(get("address"))),
+                    countries=unique([country_code(c) for c in _split(get("country"))]),
+                    identifiers=tuple(dict.fromkeys(_identifiers(get("identifiers")))),
+                    programs=unique(_split(get("programs"))),
+                    listed_on=listed_on,
+                    notes=unique([get("notes")]),
+                    raw={k: v for k, v in record.items() if k and v},
+                ),
+            )

@@ -18,6 +18,11 @@ class Signal:
     detail: str
     division_code: str | None = None
     in_xinjiang: bool | None = None
+    """True/False: points to or away from Xinjiang; None: reported but not counted."""
+    weight: float = 0.0
+    """How much this signal alone tells, in [0, 1)."""
+    xpcc: bool = False
+    """Points to the XPCC (a division, regiment or XPCC city)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "value": self.value, "detail": self.detail}

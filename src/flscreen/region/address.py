@@ -1,0 +1,427 @@
+"""Find the divisions an address names, in Chinese or English order, and pick the best reading.
+
+Scanning is dictionary lookup, not a loop over names: Chinese text is matched
+greedily (longest key first) at each character that starts a key; Latin text is
+tokenised and runs of up to five tokens are joined and looked up ("Wu Lu Mu Qi"
+and "Urumqi" meet as "wulumuqi" and "urumqi"). Each mention keeps every
+division it may name; the reading chosen is the one most other mentions agree
+with (a county and its prefecture support each other), so word order does not
+matter and a province named elsewhere outweighs a lone street name.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+import rigour.territories as territories
+
+from flscreen.region.gazetteer import Candidate, Division, Gazetteer, cn_number, load
+from flscreen.region.text import fold_latin
+
+# What may follow a place name to make it a street, a building or a product
+# named after the place (乌鲁木齐中路 in Shanghai, 新疆路 in Qingdao, 和田玉 jade).
+_ZH_NAMED_AFTER = re.compile(
+    r"^[东西南北中]?[一二三四五六七八九十]?(?:路|街|大街|大道|巷|弄|胡同|里弄)"
+    r"|^(?:玉|大枣|红枣|枣|大厦|饭店|酒店|宾馆|餐厅|餐馆|菜馆|办事处|驻)"
+)
+_LATIN_DIRECTIONS = frozenset(
+    [
+        "north",
+        "south",
+        "east",
+        "west",
+        "middle",
+        "mid",
+        "central",
+        "n",
+        "s",
+        "e",
+        "w",
+        "zhong",
+        "bei",
+        "nan",
+        "dong",
+        "xi",
+        "upper",
+        "lower",
+        "1st",
+        "2nd",
+        "3rd",
+        "4th",
+        "first",
+        "second",
+        "third",
+    ]
+)
+_LATIN_STREETS = frozenset(
+    [
+        "road",
+        "rd",
+        "street",
+        "st",
+        "str",
+        "avenue",
+        "ave",
+        "av",
+        "lu",
+        "jie",
+        "dajie",
+        "dadao",
+        "lane",
+        "ln",
+        "boulevard",
+        "blvd",
+        "alley",
+        "hutong",
+        "zhonglu",
+        "beilu",
+        "nanlu",
+        "donglu",
+        "xilu",
+        "restaurant",
+        "hotel",
+        "building",
+        "mansion",
+        "plaza",
+    ]
+)
+# Words after a name that say which kind of division it is ("Aksu Prefecture").
+_LATIN_ADMIN = {
+    "city": {"prefecture", "county"},
+    "shi": {"prefecture", "county"},
+    "county": {"county"},
+    "xian": {"county"},
+    "prefecture": {"prefecture"},
+    "region": {"prefecture", "province"},
+    "diqu": {"prefecture"},
+    "zhou": {"prefecture"},
+    "district": {"county", "prefecture"},
+    "qu": {"county"},
+    "province": {"province"},
+    "sheng": {"province"},
+    "autonomous": {"prefecture", "county", "province"},
+}
+_TOKEN = re.compile(r"[a-z]+|\d+")
+
+# Country names that may appear inside an address; two-letter codes and names
+# that are also ordinary words or US states are left out on purpose.
+_NOT_COUNTRY_WORDS = frozenset({"georgia", "jersey", "chad", "jordan", "china", "guinea"})
+
+
+@functools.cache
+def _foreign_countries() -> dict[str, str]:
+    """Folded key -> English name for every country except China (rigour's territories)."""
+    out: dict[str, str] = {}
+    for t in territories.get_territories():
+        if not t.is_country or t.code.startswith("cn") or t.code in {"hk", "mo", "tw"}:
+            continue
+        for name in {t.name, t.full_name}:
+            key = "".join(ch for ch in fold_latin(name) if "a" <= ch <= "z")
+            if len(key) >= 4 and key not in _NOT_COUNTRY_WORDS:
+                out[key] = t.name
+    for extra, name in {
+        "usa": "United States",
+        "unitedstates": "United States",
+        "uk": "United Kingdom",
+        "russia": "Russia",
+        "southkorea": "South Korea",
+        "vietnam": "Vietnam",
+        "turkiye": "Turkey",
+    }.items():
+        out[extra] = name
+    return out
+
+
+_ZH_FOREIGN = {
+    "哈萨克斯坦": "Kazakhstan",
+    "吉尔吉斯斯坦": "Kyrgyzstan",
+    "俄罗斯": "Russia",
+    "蒙古国": "Mongolia",
+    "乌兹别克斯坦": "Uzbekistan",
+    "塔吉克斯坦": "Tajikistan",
+    "巴基斯坦": "Pakistan",
+    "越南": "Vietnam",
+    "孟加拉": "Bangladesh",
+    "柬埔寨": "Cambodia",
+    "印度尼西亚": "Indonesia",
+    "马来西亚": "Malaysia",
+    "泰国": "Thailand",
+    "土耳其": "Turkey",
+    "美国": "United States",
+    "日本": "Japan",
+    "韩国": "South Korea",
+}
+
+_ORDINALS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "first",
+            "second",
+            "third",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "eighth",
+            "ninth",
+            "tenth",
+            "eleventh",
+            "twelfth",
+            "thirteenth",
+            "fourteenth",
+        ],
+        start=1,
+    )
+}
+_PINYIN_NUMBERS = {
+    "yi": 1,
+    "er": 2,
+    "san": 3,
+    "si": 4,
+    "wu": 5,
+    "liu": 6,
+    "qi": 7,
+    "ba": 8,
+    "jiu": 9,
+    "shi": 10,
+    "shiyi": 11,
+    "shier": 12,
+    "shisan": 13,
+    "shisi": 14,
+}
+_ZH_DIVISION = re.compile(r"(?:第|农)([一二三四五六七八九十]{1,3})师(?![范傅生兄姐弟妹长])")
+_ZH_REGIMENT = re.compile(
+    r"(?<![集社剧乐])([一二三四五六七八九十零〇]{2,4}|\d{2,3})团(?![结队委体购伙聚员长部拜])"
+)
+_LATIN_REGIMENT = re.compile(
+    r"\b(?:(\d{1,3})(?:st|nd|rd|th)?\s*(regiment|tuan)|(regiment|tuan)\s*(?:no\.?\s*)?(\d{1,3}))\b"
+)
+_LATIN_DIVISION = re.compile(
+    r"\b(?:(\d{1,2})(?:st|nd|rd|th)|(" + "|".join(_ORDINALS) + r"))\s+(agricultural\s+)?division\b"
+    r"|\bagricultural\s+division\s+(?:no\.?\s*)?(\d{1,2})\b"
+    r"|\bnong\s?(" + "|".join(sorted(_PINYIN_NUMBERS, key=len, reverse=True)) + r")\s?shi\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A stretch of the address that may name a division (or a foreign country)."""
+
+    surface: str
+    candidates: tuple[Candidate, ...]
+    named_after: bool = False
+    """Part of a street, building or product name: reported, never counted."""
+    foreign: str | None = None
+    """A non-Chinese country named in the text."""
+    rule: str = "name"
+
+
+@dataclass(frozen=True, slots=True)
+class AddressReading:
+    """The outcome for one text: the best reading on each side, with its support."""
+
+    xinjiang: Division | None
+    xinjiang_score: float
+    xinjiang_support: tuple[str, ...]
+    elsewhere: Division | None
+    elsewhere_score: float
+    elsewhere_support: tuple[str, ...]
+    foreign: str | None
+    mentions: tuple[Mention, ...]
+    strong_xinjiang: bool
+    """The Xinjiang side rests on at least one unambiguous name (not only "Aksu")."""
+    elsewhere_anchor: bool
+    """The other side names a province, prefecture or country outright."""
+
+
+def scan(text: str, gaz: Gazetteer | None = None) -> list[Mention]:
+    """Every mention in a cleaned text (see text.clean), Chinese and Latin."""
+    gaz = gaz or load()
+    out: list[Mention] = []
+    if any("\u3400" <= ch <= "\u9fff" for ch in text):
+        out.extend(_scan_zh(text, gaz))
+    if any("a" <= ch <= "z" or "A" <= ch <= "Z" for ch in text):
+        out.extend(_scan_latin(text, gaz))
+    return out
+
+
+def _scan_zh(text: str, gaz: Gazetteer) -> list[Mention]:
+    out: list[Mention] = []
+    spans: list[tuple[int, int]] = []
+    zh, lengths = gaz.zh, gaz.zh_lengths
+    i, n = 0, len(text)
+    while i < n:
+        options = lengths.get(text[i])
+        if options:
+            for length in options:
+                key = text[i : i + length]
+                cands = zh.get(key)
+                if cands is not None:
+                    after = text[i + length : i + length + 4]
+                    out.append(Mention(key, cands, bool(_ZH_NAMED_AFTER.match(after))))
+                    spans.append((i, i + length))
+                    i += length
+                    break
+            else:
+                i += 1
+        else:
+            i += 1
+    for name, country in _ZH_FOREIGN.items():
+        if name in text:
+            out.append(Mention(name, (), foreign=country))
+    for m in _ZH_DIVISION.finditer(text):
+        number = cn_number(m.group(1))
+        div = gaz.xpcc_divisions.get(number) if number else None
+        if div is not None and not _inside(m.span(), spans):
+            out.append(Mention(m.group(0), ((div, 0.8),), rule="xpcc_division"))
+    for m in _ZH_REGIMENT.finditer(text):
+        number = cn_number(m.group(1))
+        if number is None or _inside(m.span(), spans):
+            continue
+        regs = gaz.regiments.get(number, ())
+        if regs:
+            out.append(Mention(m.group(0), tuple((r, 0.8) for r in regs), rule="regiment"))
+    return out
+
+
+def _inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(s <= span[0] and span[1] <= e for s, e in spans)
+
+
+def _scan_latin(text: str, gaz: Gazetteer) -> list[Mention]:
+    folded = fold_latin(text)
+    tokens = _TOKEN.findall(folded)
+    latin = gaz.latin
+    foreign = _foreign_countries()
+    out: list[Mention] = []
+    i, n = 0, len(tokens)
+    max_tokens = gaz.latin_max_tokens
+    while i < n:
+        if tokens[i].isdigit():
+            i += 1
+            continue
+        found = False
+        for j in range(min(n, i + max_tokens), i, -1):
+            if any(t.isdigit() for t in tokens[i + 1 : j]):
+                continue
+            key = "".join(tokens[i:j])
+            cands = latin.get(key)
+            country = None if cands is not None else foreign.get(key)
+            if cands is None and country is None:
+                continue
+            surface = " ".join(tokens[i:j])
+            if country is not None:
+                out.append(Mention(surface, (), foreign=country))
+            else:
+                assert cands is not None
+                nxt = tokens[j : j + 2]
+                named_after = bool(nxt) and (
+                    nxt[0] in _LATIN_STREETS
+                    or (nxt[0] in _LATIN_DIRECTIONS and len(nxt) > 1 and nxt[1] in _LATIN_STREETS)
+                )
+                if not named_after and nxt and nxt[0] in _LATIN_ADMIN:
+                    levels = _LATIN_ADMIN[nxt[0]]
+                    # "Aksu Prefecture": the suffix fits the division, so it is
+                    # more than a bare word; it still cannot beat a province named.
+                    cands = tuple(
+                        (d, min(0.8, s + 0.3) if d.level in levels and s > 0.2 else s)
+                        for d, s in cands
+                    )
+                out.append(Mention(surface, cands, named_after))
+            i = j
+            found = True
+            break
+        if not found:
+            i += 1
+    for m in _LATIN_REGIMENT.finditer(folded):
+        reg_number = int(m.group(1) or m.group(4))
+        regs = gaz.regiments.get(reg_number, ())
+        strength = 0.7 if (m.group(2) or m.group(3)) == "tuan" else 0.6
+        if regs and reg_number >= 10:
+            out.append(Mention(m.group(0), tuple((r, strength) for r in regs), rule="regiment"))
+    for m in _LATIN_DIVISION.finditer(folded):
+        if m.group(5):
+            number: int | None = _PINYIN_NUMBERS[m.group(5)]
+            strength = 0.8
+        else:
+            raw = m.group(1) or m.group(4)
+            number = int(raw) if raw else _ORDINALS.get(m.group(2) or "")
+            agricultural = bool(m.group(3)) or bool(m.group(4))
+            strength = 0.8 if agricultural else 0.35
+        div = gaz.xpcc_divisions.get(number) if number else None
+        if div is not None:
+            out.append(Mention(m.group(0), ((div, strength),), rule="xpcc_division"))
+    return out
+
+
+def _related(a: Division, b: Division) -> bool:
+    """One contains the other, or both belong to the XPCC (a division and its regiment)."""
+    return a.code in b.lineage or b.code in a.lineage or (a.xpcc and b.xpcc)
+
+
+def resolve(mentions: list[Mention]) -> AddressReading:
+    """Score every candidate by the mentions that agree with it; best per side."""
+    counted = [m for m in mentions if not m.named_after and m.candidates]
+    foreign = next((m.foreign for m in mentions if m.foreign), None)
+    best: dict[bool, tuple[float, int, Division, tuple[str, ...], bool]] = {}
+    for idx, m in enumerate(counted):
+        for div, strength in m.candidates:
+            score = strength
+            support = [m.surface]
+            anchored = strength >= 0.6
+            for jdx, other in enumerate(counted):
+                if jdx == idx:
+                    continue
+                agree = max((s for d, s in other.candidates if _related(div, d)), default=0.0)
+                if agree > 0:
+                    score += agree
+                    support.append(other.surface)
+                    anchored = anchored or agree >= 0.6
+            if strength <= 0.3 and not anchored and div.depth >= 4:
+                continue  # a township or small regiment alone does not place anything
+            if strength <= 0.2 and len(support) == 1:
+                continue  # a namesake reading nothing else supports (新绛 for "Xinjiang")
+            side = div.xinjiang
+            key = (round(score, 6), div.depth)
+            have = best.get(side)
+            if have is None or key > (round(have[0], 6), have[1]):
+                best[side] = (score, div.depth, div, tuple(support), anchored)
+    xj = best.get(True)
+    el = best.get(False)
+    el_score = el[0] if el else 0.0
+    el_anchor = False
+    if el is not None:
+        el_anchor = any(
+            s >= 0.85 and d.depth <= 2
+            for m in counted
+            for d, s in m.candidates
+            if m.surface in el[3] and not d.xinjiang
+        )
+    if foreign is not None:
+        el_score = max(el_score, 0.9)
+        el_anchor = True
+    strong_xj = False
+    if xj is not None:
+        strong_xj = any(
+            s >= 0.6 for m in counted for d, s in m.candidates if d.xinjiang and m.surface in xj[3]
+        )
+    return AddressReading(
+        xinjiang=xj[2] if xj else None,
+        xinjiang_score=xj[0] if xj else 0.0,
+        xinjiang_support=xj[3] if xj else (),
+        elsewhere=el[2] if el else None,
+        elsewhere_score=el_score,
+        elsewhere_support=el[3] if el else ((foreign,) if foreign else ()),
+        foreign=foreign,
+        mentions=tuple(mentions),
+        strong_xinjiang=strong_xj,
+        elsewhere_anchor=el_anchor,
+    )
+
+
+def read_address(text: str) -> AddressReading:
+    """Scan and resolve a cleaned address text."""
+    return resolve(scan(text))

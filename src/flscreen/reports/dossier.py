@@ -1,0 +1,251 @@
+"""The evidence dossier for one shipment, in the shape CBP asks for.
+
+Executive summary (verdict and reasons), table of contents, a supply-chain flow
+chart drawn from the trace (tainted paths in red), the parties with names in
+their original script and their location and list evidence, each step's
+transactions and documents, mass balance, gaps, the policy and list versions,
+and the case history. :func:`render_html` is pure; :func:`render_pdf` runs
+WeasyPrint over the same HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import jinja2
+
+from flscreen.model.supply import Shipment
+from flscreen.policy.cases import Case, CaseEvent, Rebuttal, StoredDocument
+from flscreen.policy.records import StoredScreening
+from flscreen.reports.flowchart import Chart, Edge, render_svg
+
+
+@dataclass(frozen=True, slots=True)
+class PartyView:
+    """A party as the dossier shows it: names as written, where it is, what lists say."""
+
+    party_id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    country: str | None = None
+    address: str | None = None
+    registration_id: str | None = None
+    location: Mapping[str, Any] | None = None
+    """status, division, xpcc, signals (sentences)."""
+    hits: tuple[Mapping[str, Any], ...] = ()
+    """list_name, list_version, entry_id, name, score, status, programs."""
+    facilities: tuple[Mapping[str, Any], ...] = ()
+
+
+@dataclass
+class DossierData:
+    shipment: Shipment
+    screening: StoredScreening
+    parties: dict[str, PartyView] = field(default_factory=dict)
+    chain: list[Mapping[str, Any]] = field(default_factory=list)
+    """Every documented upstream transaction (step dicts), tainted or not."""
+    documents: dict[str, Mapping[str, Any]] = field(default_factory=dict)
+    """Package document id -> {kind, sha256, path}."""
+    attached: dict[str, list[StoredDocument]] = field(default_factory=dict)
+    """Transaction id -> documents attached later (through cases)."""
+    case: Case | None = None
+    events: list[CaseEvent] = field(default_factory=list)
+    rebuttals: list[Rebuttal] = field(default_factory=list)
+    case_documents: list[StoredDocument] = field(default_factory=list)
+    policy_title: str | None = None
+    generated_at: str = ""
+
+
+def _steps_of(trace: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
+    found: list[tuple[str, Mapping[str, Any]]] = []
+    for p in trace.get("paths", ()):
+        found.extend(("taint", s) for s in p.get("steps", ()))
+    for g in trace.get("gaps", ()):
+        found.extend(("gap", s) for s in g.get("steps", ()))
+    return found
+
+
+def name_of(data: DossierData, party_id: str) -> str:
+    party = data.parties.get(party_id)
+    return party.name if party else party_id
+
+
+def build_chart(data: DossierData) -> str:
+    """The flow chart SVG: the whole documented chain, tainted hops in red."""
+    ship = data.shipment
+    trace = data.screening.trace
+    tainted_tx: set[tuple[str, str, str]] = set()
+    sources: set[str] = set()
+    for p in trace.get("paths", ()):
+        sources.add(p["source"]["party_id"])
+        for s in p.get("steps", ()):
+            tainted_tx.add((s["supplier_id"], s["buyer_id"], s["material"]))
+    edges: dict[tuple[str, str, str], Edge] = {}
+
+    def add(s: Mapping[str, Any], gap: bool = False) -> None:
+        key = (s["supplier_id"], s["buyer_id"], s["material"])
+        old = edges.get(key)
+        edge = Edge(key[0], key[1], key[2], key in tainted_tx, gap or bool(old and old.gap))
+        edges[key] = edge
+
+    for s in data.chain:
+        add(s)
+    for kind, s in _steps_of(trace):
+        add(s, gap=kind == "gap")
+    gap_parties = {g["party_id"] for g in trace.get("gaps", ())}
+    for g in trace.get("gaps", ()):
+        add(
+            {"supplier_id": f"? {g['material']}", "buyer_id": g["party_id"], "material": "?"},
+            gap=True,
+        )
+    product = f"{ship.product}"
+    if ship.manufacturer_id != ship.exporter_id:
+        add(
+            {"supplier_id": ship.manufacturer_id, "buyer_id": ship.exporter_id, "material": product}
+        )
+    add({"supplier_id": ship.exporter_id, "buyer_id": ship.importer_id, "material": product})
+    shipment_taint = bool(trace.get("paths"))
+    if shipment_taint:
+        # The shipped goods carry the taint from the manufacturer onwards.
+        for key in list(edges):
+            if key[2] == product:
+                edges[key] = Edge(key[0], key[1], key[2], True, False)
+    names = {pid: p.name for pid, p in data.parties.items()}
+    for g in trace.get("gaps", ()):
+        names[f"? {g['material']}"] = f"undocumented {g['material']}"
+    roles = {
+        ship.importer_id: "importer",
+        ship.exporter_id: "exporter",
+        ship.manufacturer_id: "manufacturer",
+    }
+    if ship.exporter_id == ship.manufacturer_id:
+        roles[ship.exporter_id] = "manufacturer, exporter"
+    chart = Chart(names, list(edges.values()), sources, gap_parties, roles)
+    return render_svg(chart, ship.importer_id)
+
+
+def _involved(data: DossierData) -> list[str]:
+    ship = data.shipment
+    ids = [ship.importer_id, ship.exporter_id, ship.manufacturer_id]
+    for s in data.chain:
+        ids.extend((s["buyer_id"], s["supplier_id"]))
+    for _, s in _steps_of(data.screening.trace):
+        ids.extend((s["buyer_id"], s["supplier_id"]))
+    for p in data.screening.trace.get("paths", ()):
+        ids.append(p["source"]["party_id"])
+    return list(dict.fromkeys(ids))
+
+
+def _steps_table(data: DossierData) -> list[dict[str, Any]]:
+    """Every transaction once, with its documents (package and attached) and taint marks."""
+    trace = data.screening.trace
+    marks: dict[str, set[str]] = {}
+    for i, p in enumerate(trace.get("paths", ()), start=1):
+        for s in p.get("steps", ()):
+            if s.get("transaction_id"):
+                marks.setdefault(s["transaction_id"], set()).add(f"path {i}")
+    rows: dict[str, dict[str, Any]] = {}
+    for _, s in [("chain", s) for s in data.chain] + _steps_of(trace):
+        tx = s.get("transaction_id") or f"{s['supplier_id']}->{s['buyer_id']}:{s['material']}"
+        if tx in rows:
+            continue
+        docs = []
+        for doc_id in s.get("documents", ()):
+            meta = data.documents.get(doc_id, {})
+            docs.append(
+                {
+                    "id": doc_id,
+                    "kind": meta.get("kind"),
+                    "sha256": meta.get("sha256"),
+                    "supplied_by": None,
+                }
+            )
+        for d in data.attached.get(tx, ()):
+            docs.append(
+                {"id": d.filename, "kind": d.kind, "sha256": d.sha256, "supplied_by": d.supplied_by}
+            )
+        rows[tx] = {
+            "transaction_id": tx,
+            "supplier": name_of(data, s["supplier_id"]),
+            "supplier_id": s["supplier_id"],
+            "buyer": name_of(data, s["buyer_id"]),
+            "buyer_id": s["buyer_id"],
+            "material": s["material"],
+            "quantity": s.get("quantity"),
+            "unit": s.get("unit"),
+            "date": s.get("date"),
+            "documents": docs,
+            "tainted": sorted(marks.get(tx, ())),
+        }
+    return sorted(rows.values(), key=lambda r: (r["date"] or "", r["transaction_id"]), reverse=True)
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("flscreen.reports", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["qty"] = lambda v: "" if v is None else f"{float(v):,.2f}".rstrip("0").rstrip(".")
+    env.filters["pct"] = lambda v: "unknown" if v is None else f"{float(v):.1%}"
+    return env
+
+
+def context(data: DossierData) -> dict[str, Any]:
+    verdict = data.screening.verdict
+    trace = data.screening.trace
+    paths = []
+    for i, p in enumerate(trace.get("paths", ()), start=1):
+        paths.append({"n": i, **p, "source_name": name_of(data, p["source"]["party_id"])})
+    parties = [
+        data.parties.get(pid) or PartyView(pid, pid)
+        for pid in _involved(data)
+        if not pid.startswith("?")
+    ]
+    return {
+        "d": data,
+        "ship": data.shipment,
+        "verdict": verdict,
+        "raised": [r for r in verdict.reasons if r.outcome != "clear"],
+        "notes": [r for r in verdict.reasons if r.outcome == "clear"],
+        "paths": paths,
+        "gaps": trace.get("gaps", ()),
+        "mass_balance": trace.get("mass_balance", ()),
+        "parties": parties,
+        "steps": _steps_table(data),
+        "chart": build_chart(data),
+        "name_of": lambda pid: name_of(data, pid),
+    }
+
+
+def render_html(data: DossierData) -> str:
+    """The dossier as one self-contained HTML page (inline SVG and CSS)."""
+    return _environment().get_template("dossier.html.j2").render(**context(data))
+
+
+def render_pdf(html: str) -> bytes:
+    """The same page as PDF (WeasyPrint; CJK names need a CJK font such as WenQuanYi)."""
+    from weasyprint import HTML  # imported here: slow to load and only the PDF needs it
+
+    pdf = HTML(string=html).write_pdf()
+    assert pdf is not None
+    return bytes(pdf)
+
+
+def document_rows(docs: Sequence[StoredDocument]) -> list[dict[str, Any]]:
+    return [
+        {
+            "filename": d.filename,
+            "kind": d.kind,
+            "sha256": d.sha256,
+            "supplied_by": d.supplied_by,
+            "added_at": d.added_at,
+        }
+        for d in docs
+    ]

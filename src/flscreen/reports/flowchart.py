@@ -1,0 +1,149 @@
+"""The supply-chain flow chart as inline SVG: raw material at the top, importer at the bottom.
+
+Drawn in Python (no layout engine): each party sits in the tier of its
+longest distance upstream from the importer; edges that lie on a tainted path are red,
+the party a taint comes from has a red border, gaps are dashed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
+
+NODE_W, NODE_H = 190, 46
+COL_GAP, ROW_GAP = 34, 16
+MARGIN = 16
+RED, GREY, AMBER = "#c0392b", "#6b7280", "#b7791f"
+FONT = "'WenQuanYi Micro Hei', 'Noto Sans CJK SC', 'DejaVu Sans', sans-serif"
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    supplier: str
+    buyer: str
+    label: str
+    tainted: bool = False
+    gap: bool = False
+
+
+@dataclass
+class Chart:
+    names: Mapping[str, str]
+    edges: list[Edge] = field(default_factory=list)
+    sources: set[str] = field(default_factory=set)
+    """Parties a taint comes from."""
+    gap_parties: set[str] = field(default_factory=set)
+    roles: dict[str, str] = field(default_factory=dict)
+    """party id -> 'importer', 'exporter', 'manufacturer'."""
+
+
+def _depths(sink: str, edges: Iterable[Edge]) -> dict[str, int]:
+    """Longest distance upstream of ``sink`` (so a chain reads left to right), cycle-safe."""
+    upstream: dict[str, set[str]] = defaultdict(set)
+    nodes: set[str] = {sink}
+    for e in edges:
+        if e.supplier != e.buyer:
+            upstream[e.buyer].add(e.supplier)
+        nodes.update((e.supplier, e.buyer))
+    depth: dict[str, int] = {sink: 0}
+    frontier = [sink]
+    limit = len(nodes)
+    # Bellman-Ford style relaxation bounded by the node count: cycles cannot loop forever.
+    for _ in range(limit):
+        changed = []
+        for node in frontier:
+            for sup in upstream.get(node, ()):
+                d = depth[node] + 1
+                if d > depth.get(sup, -1) and d <= limit:
+                    depth[sup] = d
+                    changed.append(sup)
+        if not changed:
+            break
+        frontier = sorted(set(changed))
+    for n in nodes:
+        depth.setdefault(n, 0)
+    return depth
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def render_svg(chart: Chart, sink: str) -> str:
+    """An SVG string for ``chart``; ``sink`` is the last party (the importer), at the bottom.
+
+    Tiers run top to bottom (raw material first) so a long chain fits a portrait page.
+    """
+    edges = sorted(set(chart.edges), key=lambda e: (e.supplier, e.buyer, e.label))
+    depth = _depths(sink, edges)
+    max_d = max(depth.values(), default=0)
+    tiers: dict[int, list[str]] = defaultdict(list)
+    for node in sorted(depth, key=lambda n: (chart.names.get(n, n), n)):
+        tiers[max_d - depth[node]].append(node)
+    widest = max(len(v) for v in tiers.values())
+    width = MARGIN * 2 + widest * NODE_W + (widest - 1) * ROW_GAP
+    pos: dict[str, tuple[float, float]] = {}
+    for tier, nodes in tiers.items():
+        row_w = len(nodes) * NODE_W + (len(nodes) - 1) * ROW_GAP
+        x0 = (width - row_w) / 2
+        for i, node in enumerate(nodes):
+            pos[node] = (x0 + i * (NODE_W + ROW_GAP), MARGIN + tier * (NODE_H + COL_GAP))
+    height = MARGIN * 2 + (max_d + 1) * NODE_H + max_d * COL_GAP
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="flowchart" viewBox="0 0 {width:.0f}'
+        f' {height}" width="{width:.0f}" height="{height}" font-family="{escape(FONT)}"'
+        ' font-size="10">',
+        "<defs>",
+        *(
+            f'<marker id="arrow-{n}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7"'
+            f' markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="{c}"/></marker>'
+            for n, c in (("red", RED), ("grey", GREY), ("amber", AMBER))
+        ),
+        "</defs>",
+    ]
+    # Tainted edges drawn last so they sit on top.
+    for e in sorted(edges, key=lambda e: (e.tainted, e.supplier, e.buyer, e.label)):
+        if e.supplier not in pos or e.buyer not in pos:
+            continue
+        (x1, y1), (x2, y2) = pos[e.supplier], pos[e.buyer]
+        sx, sy = x1 + NODE_W / 2, y1 + NODE_H
+        tx, ty = x2 + NODE_W / 2, y2
+        if ty <= sy:  # same or upward tier (a loop): enter from the side
+            tx, ty = x2 + NODE_W, y2 + NODE_H / 2
+        if e.tainted:
+            colour, name = RED, "red"
+        elif e.gap:
+            colour, name = AMBER, "amber"
+        else:
+            colour, name = GREY, "grey"
+        dash = ' stroke-dasharray="5,3"' if e.gap and not e.tainted else ""
+        w = 2.2 if e.tainted else 1.2
+        my = (sy + ty) / 2
+        out.append(
+            f'<path class="edge{" tainted" if e.tainted else ""}" d="M{sx:.1f},{sy:.1f}'
+            f' C{sx:.1f},{my:.1f} {tx:.1f},{my:.1f} {tx:.1f},{ty:.1f}" fill="none"'
+            f' stroke="{colour}" stroke-width="{w}"{dash} marker-end="url(#arrow-{name})"/>'
+        )
+        out.append(
+            f'<text x="{(sx + tx) / 2 + 4:.0f}" y="{my + 3:.0f}" fill="{colour}"'
+            f' font-size="8">{escape(_short(e.label, 26))}</text>'
+        )
+    for node, (x, y) in sorted(pos.items()):
+        tainted = node in chart.sources
+        stroke = RED if tainted else (AMBER if node in chart.gap_parties else GREY)
+        fill = "#fdecea" if tainted else "#ffffff"
+        name = chart.names.get(node, node)
+        role = chart.roles.get(node)
+        out.append(
+            f'<g class="node{" tainted" if tainted else ""}"><rect x="{x:.1f}" y="{y:.1f}"'
+            f' width="{NODE_W}" height="{NODE_H}" rx="5" fill="{fill}" stroke="{stroke}"'
+            f' stroke-width="{2 if tainted else 1}"/>'
+            f'<text x="{x + 6:.1f}" y="{y + 18:.1f}" font-weight="bold">'
+            f"{escape(_short(name, 26))}</text>"
+            f'<text x="{x + 6:.1f}" y="{y + 34:.1f}" fill="#444">{escape(node)}'
+            f"{escape(' · ' + role) if role else ''}</text></g>"
+        )
+    out.append("</svg>")
+    return "".join(out)

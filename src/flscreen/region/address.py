@@ -104,6 +104,8 @@ _LATIN_ADMIN = {
     "autonomous": {"prefecture", "county", "province"},
 }
 _TOKEN = re.compile(r"[a-z]+|\d+")
+_HAS_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_HAS_LATIN = re.compile(r"[A-Za-z]")
 
 # Country names that may appear inside an address; two-letter codes and names
 # that are also ordinary words or US states are left out on purpose.
@@ -241,9 +243,9 @@ def scan(text: str, gaz: Gazetteer | None = None) -> list[Mention]:
     """Every mention in a cleaned text (see text.clean), Chinese and Latin."""
     gaz = gaz or load()
     out: list[Mention] = []
-    if any("\u3400" <= ch <= "\u9fff" for ch in text):
+    if _HAS_CJK.search(text):
         out.extend(_scan_zh(text, gaz))
-    if any("a" <= ch <= "z" or "A" <= ch <= "Z" for ch in text):
+    if _HAS_LATIN.search(text):
         out.extend(_scan_latin(text, gaz))
     return out
 
@@ -291,51 +293,63 @@ def _inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(s <= span[0] and span[1] <= e for s, e in spans)
 
 
+@functools.cache
+def _latin_index() -> tuple[dict[str, tuple[tuple[Candidate, ...], str | None]], frozenset[str]]:
+    """Place keys and country keys in one dict, plus every prefix of a key.
+
+    The prefix set lets the scanner stop extending a run of tokens as soon as
+    no key can start that way, so most words cost one set lookup.
+    """
+    index: dict[str, tuple[tuple[Candidate, ...], str | None]] = {}
+    for key, country in _foreign_countries().items():
+        index[key] = ((), country)
+    for key, cands in load().latin.items():
+        index[key] = (cands, None)
+    prefixes = {key[:n] for key in index for n in range(1, len(key) + 1)}
+    return index, frozenset(prefixes)
+
+
 def _scan_latin(text: str, gaz: Gazetteer) -> list[Mention]:
     folded = fold_latin(text)
     tokens = _TOKEN.findall(folded)
-    latin = gaz.latin
-    foreign = _foreign_countries()
+    index, prefixes = _latin_index()
     out: list[Mention] = []
     i, n = 0, len(tokens)
-    max_tokens = gaz.latin_max_tokens
     while i < n:
-        if tokens[i].isdigit():
+        joined = ""
+        hit: tuple[int, tuple[tuple[Candidate, ...], str | None]] | None = None
+        for j in range(i, min(n, i + gaz.latin_max_tokens)):
+            token = tokens[j]
+            if token.isdigit():
+                break
+            joined += token
+            if joined not in prefixes:
+                break
+            entry = index.get(joined)
+            if entry is not None:
+                hit = (j + 1, entry)
+        if hit is None:
             i += 1
             continue
-        found = False
-        for j in range(min(n, i + max_tokens), i, -1):
-            if any(t.isdigit() for t in tokens[i + 1 : j]):
-                continue
-            key = "".join(tokens[i:j])
-            cands = latin.get(key)
-            country = None if cands is not None else foreign.get(key)
-            if cands is None and country is None:
-                continue
-            surface = " ".join(tokens[i:j])
-            if country is not None:
-                out.append(Mention(surface, (), foreign=country))
-            else:
-                assert cands is not None
-                nxt = tokens[j : j + 2]
-                named_after = bool(nxt) and (
-                    nxt[0] in _LATIN_STREETS
-                    or (nxt[0] in _LATIN_DIRECTIONS and len(nxt) > 1 and nxt[1] in _LATIN_STREETS)
+        j, (cands, country) = hit
+        surface = " ".join(tokens[i:j])
+        if country is not None:
+            out.append(Mention(surface, (), foreign=country))
+        else:
+            nxt = tokens[j : j + 2]
+            named_after = bool(nxt) and (
+                nxt[0] in _LATIN_STREETS
+                or (nxt[0] in _LATIN_DIRECTIONS and len(nxt) > 1 and nxt[1] in _LATIN_STREETS)
+            )
+            if not named_after and nxt and nxt[0] in _LATIN_ADMIN:
+                levels = _LATIN_ADMIN[nxt[0]]
+                # "Aksu Prefecture": the suffix fits the division, so it is
+                # more than a bare word; it still cannot beat a province named.
+                cands = tuple(
+                    (d, min(0.8, s + 0.3) if d.level in levels and s > 0.2 else s) for d, s in cands
                 )
-                if not named_after and nxt and nxt[0] in _LATIN_ADMIN:
-                    levels = _LATIN_ADMIN[nxt[0]]
-                    # "Aksu Prefecture": the suffix fits the division, so it is
-                    # more than a bare word; it still cannot beat a province named.
-                    cands = tuple(
-                        (d, min(0.8, s + 0.3) if d.level in levels and s > 0.2 else s)
-                        for d, s in cands
-                    )
-                out.append(Mention(surface, cands, named_after))
-            i = j
-            found = True
-            break
-        if not found:
-            i += 1
+            out.append(Mention(surface, cands, named_after))
+        i = j
     for m in _LATIN_REGIMENT.finditer(folded):
         reg_number = int(m.group(1) or m.group(4))
         regs = gaz.regiments.get(reg_number, ())
@@ -372,10 +386,14 @@ def resolve(mentions: list[Mention]) -> AddressReading:
             score = strength
             support = [m.surface]
             anchored = strength >= 0.6
+            code, lineage, xpcc = div.code, div.lineage, div.xpcc
             for jdx, other in enumerate(counted):
                 if jdx == idx:
                     continue
-                agree = max((s for d, s in other.candidates if _related(div, d)), default=0.0)
+                agree = 0.0
+                for d, s in other.candidates:
+                    if s > agree and (d.code in lineage or code in d.lineage or (xpcc and d.xpcc)):
+                        agree = s
                 if agree > 0:
                     score += agree
                     support.append(other.surface)
@@ -385,9 +403,12 @@ def resolve(mentions: list[Mention]) -> AddressReading:
             if strength <= 0.2 and len(support) == 1:
                 continue  # a namesake reading nothing else supports (新绛 for "Xinjiang")
             side = div.xinjiang
-            key = (round(score, 6), div.depth)
             have = best.get(side)
-            if have is None or key > (round(have[0], 6), have[1]):
+            if (
+                have is None
+                or score > have[0] + 1e-9
+                or (score > have[0] - 1e-9 and div.depth > have[1])
+            ):
                 best[side] = (score, div.depth, div, tuple(support), anchored)
     xj = best.get(True)
     el = best.get(False)

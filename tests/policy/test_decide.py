@@ -106,12 +106,34 @@ def test_clean_trace_is_clear_and_says_what_was_checked() -> None:
             "detain",
             "ownership_listed",
         ),
-        # a two-link chain 80% x 60% = 48%
+        # 80% of a party that owns 60%: each hop passes the taint on (shares not multiplied)
         (
             "uflpa",
             path(source("ownership", "P-SPIN", chain=[{"share": 80.0}, {"share": 60.0}])),
+            "detain",
+            "ownership_listed",
+        ),
+        # an upstream hop of 40% does not pass it on
+        (
+            "uflpa",
+            path(source("ownership", "P-SPIN", chain=[{"share": 40.0}, {"share": 60.0}])),
             "review",
             "ownership_below_threshold",
+        ),
+        # the tracing engine's shape: two listed owners of 30% each add up to 60%
+        (
+            "uk-proposed",
+            path(
+                source(
+                    "ownership",
+                    "P-SPIN",
+                    aggregate_share=60.0,
+                    owners=[{"share": 30.0, "control": False}, {"share": 30.0, "control": False}],
+                    chain=[{"share": 30.0, "control": False}],
+                )
+            ),
+            "detain",
+            "ownership_listed",
         ),
         ("uflpa", path(source("xpcc", "P-GIN")), "detain", "xpcc"),
         ("uflpa", path(source("xpcc", "P-GAR"), steps=()), "exclude", "xpcc"),

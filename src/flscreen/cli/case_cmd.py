@@ -1,9 +1,233 @@
-"""CLI commands for case (registered by flscreen.cli.main)."""
+"""CLI commands for cases (registered by flscreen.cli.main): list, show, transition, attach."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from rich.table import Table
+
+from flscreen.cli.common import get_store, handle_errors, out_console
+from flscreen.policy import cases
+from flscreen.policy.records import get_screening
+from flscreen.settings import load_settings
+
+case_app = typer.Typer(
+    help="Cases opened by review, detain and exclude verdicts: list, show, move, attach evidence.",
+    no_args_is_help=True,
+)
+
+
+def _case_dict(case: cases.Case) -> dict[str, Any]:
+    return {
+        "case": case.case_id,
+        "shipment": case.shipment_id,
+        "state": case.state,
+        "verdict": case.verdict,
+        "policy": case.policy,
+        "policy_version": case.policy_version,
+        "opened_at": case.opened_at,
+        "updated_at": case.updated_at,
+        "screening": case.screening_id,
+    }
+
+
+@case_app.command("list")
+@handle_errors
+def list_cmd(
+    state: Annotated[str | None, typer.Option(help="Only cases in this state.")] = None,
+    shipment: Annotated[str | None, typer.Option(help="Only cases of this shipment.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """List cases, oldest first."""
+    store = get_store()
+    with store.connect() as conn:
+        found = cases.list_cases(conn, state=state, shipment_id=shipment)
+    if as_json:
+        for c in found:
+            print(json.dumps(_case_dict(c), ensure_ascii=False))
+        return
+    table = Table(title=f"{len(found)} case(s)")
+    for col in ("case", "shipment", "verdict", "state", "policy", "opened", "updated"):
+        table.add_column(col)
+    for c in found:
+        table.add_row(
+            c.case_id,
+            c.shipment_id,
+            c.verdict,
+            c.state,
+            f"{c.policy} {c.policy_version}",
+            c.opened_at[:19],
+            c.updated_at[:19],
+        )
+    out_console.print(table)
+
+
+@case_app.command("show")
+@handle_errors
+def show_cmd(
+    case_id: Annotated[str, typer.Argument(help="Case id (CASE-000001) or number.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """A case with its verdict and reasons, history, rebuttals and documents."""
+    store = get_store()
+    with store.connect() as conn:
+        case = cases.get_case(conn, case_id)
+        screening = get_screening(conn, case.screening_id)
+        events = cases.history(conn, case)
+        rebuttals = cases.rebuttals_of_case(conn, case)
+        docs = cases.documents_of_case(conn, case)
+    data = {
+        **_case_dict(case),
+        "allowed_next": sorted(cases.TRANSITIONS[case.state]),
+        "reasons": [r.to_dict() for r in screening.verdict.reasons],
+        "history": [
+            {
+                "from": e.from_state,
+                "to": e.to_state,
+                "actor": e.actor,
+                "at": e.at,
+                "reason": e.reason,
+                "clear_and_convincing": e.clear_and_convincing,
+            }
+            for e in events
+        ],
+        "rebuttals": [
+            {
+                "statement": r.statement,
+                "supplied_by": r.supplied_by,
+                "at": r.submitted_at,
+                "documents": [d.sha256 for d in r.documents],
+            }
+            for r in rebuttals
+        ],
+        "documents": [
+            {
+                "sha256": d.sha256,
+                "kind": d.kind,
+                "filename": d.filename,
+                "supplied_by": d.supplied_by,
+                "transaction": d.transaction_id,
+                "added_at": d.added_at,
+            }
+            for d in docs
+        ],
+    }
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    out_console.print(
+        f"[bold]{case.case_id}[/] shipment [bold]{case.shipment_id}[/]: {case.verdict} verdict "
+        f"under {case.policy} {case.policy_version}; state [bold]{case.state}[/] "
+        f"(next: {', '.join(data['allowed_next']) or 'none, closed'})"
+    )
+    for r in screening.verdict.reasons:
+        out_console.print(f"  [{r.outcome}] {r.code}: {r.text}", highlight=False, markup=False)
+    table = Table(title="History")
+    for col in ("when", "from", "to", "actor", "reason"):
+        table.add_column(col)
+    for e in events:
+        reason = e.reason + (" [clear and convincing]" if e.clear_and_convincing else "")
+        table.add_row(e.at[:19], e.from_state or "", e.to_state, e.actor, reason)
+    out_console.print(table)
+    for rb in rebuttals:
+        out_console.print(
+            f"Rebuttal from {rb.supplied_by} ({rb.submitted_at[:19]}): {rb.statement}",
+            markup=False,
+        )
+    if docs:
+        dt = Table(title="Documents")
+        for col in ("kind", "file", "supplied by", "transaction", "sha256"):
+            dt.add_column(col)
+        for d in docs:
+            dt.add_row(d.kind, d.filename, d.supplied_by, d.transaction_id or "", d.sha256[:16])
+        out_console.print(dt)
+
+
+@case_app.command("transition")
+@handle_errors
+def transition_cmd(
+    case_id: Annotated[str, typer.Argument(help="Case id (CASE-000001) or number.")],
+    to: Annotated[str, typer.Option("--to", help=f"New state: {', '.join(cases.STATES)}.")],
+    actor: Annotated[str, typer.Option(help="Who decides (recorded).")],
+    reason: Annotated[str, typer.Option(help="Why (recorded).")],
+    clear_and_convincing: Annotated[
+        bool,
+        typer.Option(
+            "--clear-and-convincing",
+            help="Record the officer's finding that the evidence is clear and convincing "
+            "(required for an exception under uflpa).",
+        ),
+    ] = False,
+) -> None:
+    """Move a case to another state; forbidden moves are refused with the reason."""
+    store = get_store()
+    with store.begin() as conn:
+        case = cases.transition(
+            conn, case_id, to, actor, reason, clear_and_convincing=clear_and_convincing
+        )
+    print(f"{case.case_id}: now {case.state}")
+
+
+@case_app.command("attach")
+@handle_errors
+def attach_cmd(
+    case_id: Annotated[str, typer.Argument(help="Case id (CASE-000001) or number.")],
+    files: Annotated[list[Path], typer.Argument(help="Files to attach.")],
+    kind: Annotated[str, typer.Option(help=f"One of: {', '.join(cases.DOCUMENT_KINDS)}.")],
+    supplied_by: Annotated[str, typer.Option("--supplied-by", help="Who supplied them.")],
+    statement: Annotated[
+        str | None,
+        typer.Option(help="A rebuttal statement: the files and statement form one rebuttal."),
+    ] = None,
+    transaction: Annotated[
+        str | None, typer.Option(help="The transaction these documents evidence.")
+    ] = None,
+) -> None:
+    """Attach documents (stored by sha256 under FLSCREEN_HOME/documents) to a case."""
+    store = get_store()
+    with store.begin() as conn:
+        stored = cases.attach(
+            conn,
+            load_settings().documents_dir,
+            files,
+            kind,
+            supplied_by,
+            case_ref=case_id,
+            transaction_id=transaction,
+            statement=statement,
+        )
+    for d in stored:
+        print(f"{d.case_id}: attached {d.filename} ({d.kind}) sha256 {d.sha256}")
+    if statement is not None:
+        print(f"{stored[0].case_id}: rebuttal recorded with {len(stored)} document(s)")
+
+
+@case_app.command("attach-transaction")
+@handle_errors
+def attach_transaction_cmd(
+    transaction_id: Annotated[str, typer.Argument(help="Transaction id from the supply package.")],
+    files: Annotated[list[Path], typer.Argument(help="Files to attach.")],
+    kind: Annotated[str, typer.Option(help=f"One of: {', '.join(cases.DOCUMENT_KINDS)}.")],
+    supplied_by: Annotated[str, typer.Option("--supplied-by", help="Who supplied them.")],
+) -> None:
+    """Attach documents to a transaction outside any case (e.g. before a screen)."""
+    store = get_store()
+    with store.begin() as conn:
+        stored = cases.attach(
+            conn,
+            load_settings().documents_dir,
+            files,
+            kind,
+            supplied_by,
+            transaction_id=transaction_id,
+        )
+    for d in stored:
+        print(f"{transaction_id}: attached {d.filename} ({d.kind}) sha256 {d.sha256}")
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
+    app.add_typer(case_app, name="case")

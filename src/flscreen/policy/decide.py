@@ -138,18 +138,32 @@ def _list_rules_for(policy: Policy, list_name: str | None) -> list[ListRule]:
 
 
 def _ownership_share(evidence: Mapping[str, Any]) -> tuple[float | None, bool]:
-    """(effective share in percent, controlled) from the ownership chain evidence."""
-    share = _first(evidence, "effective_share", "share")
-    control = bool(evidence.get("control"))
+    """(share in percent that decides, controlled) from the ownership evidence.
+
+    Ownership taints through a chain the way OFAC's 50% rule does: a party owned
+    enough by a blocked party is itself blocked, so shares are not multiplied
+    along a chain; the weakest hop decides. At the last hop the shares of
+    several tainted owners add up (``aggregate_share``).
+    """
+    share = _first(evidence, "effective_share", "aggregate_share", "share")
+    owners = evidence.get("owners")
+    links = [o for o in owners if isinstance(o, Mapping)] if isinstance(owners, list) else []
+    control = bool(evidence.get("control")) or any(bool(o.get("control")) for o in links)
     chain = evidence.get("chain")
-    if isinstance(chain, list) and chain:
-        links = [c for c in chain if isinstance(c, Mapping)]
-        if share is None and links and all(c.get("share") is not None for c in links):
-            product = 1.0
-            for c in links:
-                product *= float(c["share"]) / 100.0
-            share = product * 100.0
-        control = control or any(bool(c.get("control")) for c in links)
+    hops = [c for c in chain if isinstance(c, Mapping)] if isinstance(chain, list) else []
+    if hops:
+        # Each earlier hop must itself have passed on the taint.
+        upstream = hops[:-1] if share is not None else hops
+        hop_shares = [100.0 if c.get("control") else c.get("share") for c in upstream]
+        if any(s is None for s in hop_shares):
+            weakest: float | None = None
+        else:
+            weakest = min((float(s) for s in hop_shares if s is not None), default=None)
+        if share is None:
+            share = weakest
+            control = False
+        elif weakest is not None:
+            share = min(float(share), weakest)
     return (float(share) if share is not None else None, control)
 
 

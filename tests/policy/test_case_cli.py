@@ -1,0 +1,168 @@
+"""`flscreen case ...` and `flscreen audit verify` through the CLI, on both backends."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import sqlalchemy as sa
+from typer.testing import CliRunner
+
+from flscreen.cli.main import app
+from flscreen.policy import decide, load_policy
+from flscreen.policy.records import record_screening
+from flscreen.store import open_store
+from tests.policy.conftest import SHIPMENT, VERSIONS, path, source, trace, uflpa_hit
+
+runner = CliRunner()
+
+
+def _detained_case(db_url: str) -> str:
+    policy = load_policy("uflpa")
+    t = trace(path(source("list", "P-GIN", **uflpa_hit())))
+    store = open_store(db_url)
+    with store.begin() as conn:
+        _, case = record_screening(
+            conn,
+            decide(t, SHIPMENT, policy, list_versions=VERSIONS),
+            t,
+            policy,
+            actor="screener",
+            run_id="r1",
+        )
+    store.dispose()
+    assert case is not None
+    return case.case_id
+
+
+def test_case_workflow_end_to_end(cli_env: dict[str, str], tmp_path: Path) -> None:
+    case_id = _detained_case(cli_env["FLSCREEN_DB_URL"])
+    listed = runner.invoke(app, ["case", "list", "--json"])
+    assert listed.exit_code == 0, listed.output
+    assert json.loads(listed.stdout.splitlines()[0])["state"] == "open"
+
+    moved = runner.invoke(
+        app,
+        [
+            "case",
+            "transition",
+            case_id,
+            "--to",
+            "under_review",
+            "--actor",
+            "officer.lee",
+            "--reason",
+            "importer requested an exception",
+        ],
+    )
+    assert moved.exit_code == 0 and "now under_review" in moved.stdout
+
+    report = tmp_path / "isotope.pdf"
+    report.write_bytes(b"%PDF-1.4 isotope")
+    attached = runner.invoke(
+        app,
+        [
+            "case",
+            "attach",
+            case_id,
+            str(report),
+            "--kind",
+            "isotope_test",
+            "--supplied-by",
+            "Acme Imports",
+            "--statement",
+            "Cotton is Australian.",
+        ],
+    )
+    assert attached.exit_code == 0, attached.output
+    assert "rebuttal recorded" in attached.stdout
+    stored = Path(cli_env["FLSCREEN_HOME"]) / "documents"
+    assert len(list(stored.iterdir())) == 1
+
+    # an exception under UFLPA without the officer's finding is refused, exit 2
+    refused = runner.invoke(
+        app,
+        [
+            "case",
+            "transition",
+            case_id,
+            "--to",
+            "exception_granted",
+            "--actor",
+            "officer.lee",
+            "--reason",
+            "evidence reviewed",
+        ],
+    )
+    assert refused.exit_code == 2
+    assert "clear and convincing" in refused.output and "Traceback" not in refused.output
+
+    granted = runner.invoke(
+        app,
+        [
+            "case",
+            "transition",
+            case_id,
+            "--to",
+            "exception_granted",
+            "--actor",
+            "officer.lee",
+            "--reason",
+            "isotope tests and full records rebut it",
+            "--clear-and-convincing",
+        ],
+    )
+    assert granted.exit_code == 0, granted.output
+
+    shown = runner.invoke(app, ["case", "show", case_id, "--json"])
+    data = json.loads(shown.stdout)
+    assert [h["to"] for h in data["history"]] == ["open", "under_review", "exception_granted"]
+    assert data["history"][-1]["clear_and_convincing"] is True
+    assert data["rebuttals"][0]["statement"] == "Cotton is Australian."
+    assert data["reasons"][0]["code"] == "list_entity_upstream"
+
+    ok = runner.invoke(app, ["audit", "verify"])
+    assert ok.exit_code == 0 and "intact: 6 record(s)" in ok.stdout
+
+
+def test_audit_verify_names_the_tampered_record(cli_env: dict[str, str]) -> None:
+    case_id = _detained_case(cli_env["FLSCREEN_DB_URL"])
+    runner.invoke(
+        app,
+        ["case", "transition", case_id, "--to", "released", "--actor", "o", "--reason", "ok"],
+    )
+    engine = sa.create_engine(open_store(cli_env["FLSCREEN_DB_URL"]).engine.url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE audit_log SET actor = 'nobody' WHERE seq = 2"))
+    engine.dispose()
+    broken = runner.invoke(app, ["audit", "verify", "--json"])
+    assert broken.exit_code == 1
+    assert json.loads(broken.stdout)["broken"]["seq"] == 2
+
+
+def test_bad_input_exits_2_with_a_message(cli_env: dict[str, str]) -> None:
+    case_id = _detained_case(cli_env["FLSCREEN_DB_URL"])
+    for args, says in [
+        (["case", "show", "CASE-424242"], "no case"),
+        (
+            ["case", "transition", case_id, "--to", "shipped", "--actor", "o", "--reason", "r"],
+            "unknown state",
+        ),
+        (
+            [
+                "case",
+                "attach",
+                case_id,
+                "/nonexistent.pdf",
+                "--kind",
+                "invoice",
+                "--supplied-by",
+                "x",
+            ],
+            "file not found",
+        ),
+        (["case", "list", "--state", "pending"], "unknown state"),
+    ]:
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert says in result.output and "Traceback" not in result.output

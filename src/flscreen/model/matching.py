@@ -28,6 +28,9 @@ class MatchHit:
     features: tuple[Feature, ...] = ()
     judgement: str | None = None
     """'match' or 'no_match' when an analyst has judged this pair, else None."""
+    match: bool = False
+    """True when the score reaches the match threshold or an analyst confirmed the pair;
+    a hit below it (in the review band) is a possible match for a person to review."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -39,6 +42,20 @@ class MatchResult:
     match: bool
     hits: tuple[MatchHit, ...] = field(default_factory=tuple)
     algorithm: str = ""
+    threshold: float | None = None
+    """The match threshold the hits were judged against."""
+    review_threshold: float | None = None
+    """Hits from here up to ``threshold`` are possible matches (review band)."""
+    suppressed: tuple[MatchHit, ...] = field(default_factory=tuple)
+    """Hits an analyst judged 'no_match': kept out of ``hits``, shown here with the reason."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "match": self.match, "hits": [h.to_dict() for h in self.hits]}
+        data: dict[str, Any] = {
+            "id": self.id,
+            "match": self.match,
+            "hits": [h.to_dict() for h in self.hits],
+            "algorithm": self.algorithm,
+        }
+        if self.suppressed:
+            data["suppressed"] = [h.to_dict() for h in self.suppressed]
+        return data

@@ -1,0 +1,305 @@
+"""Explainable features: each compares a query with a candidate and says why.
+
+A feature is a small function ``(pair) -> Feature | None`` whose docstring is the
+sentence an analyst reads. Name features score a pair of names; qualifiers
+(identifier, country, schema) adjust a score only after the names scored
+(nomenklatura's logic, see ``scoring.py`` for how they combine).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import OSA, Indel
+
+from flscreen.model.matching import Feature
+from flscreen.normalize.names import (
+    BRAND,
+    PLACE,
+    NameKey,
+    compact_of,
+    token_class,
+)
+
+FUZZY_TOKEN_MIN = 0.8
+"""Two different tokens count as the same word only from this similarity up."""
+
+
+@dataclass(slots=True)
+class TokenAlignment:
+    """How the tokens of two names pair up."""
+
+    pairs: list[tuple[str, str, float]] = field(default_factory=list)
+    """(query token, candidate token, similarity) for every aligned pair."""
+    query_only: list[str] = field(default_factory=list)
+    candidate_only: list[str] = field(default_factory=list)
+    score: float = 0.0
+    brand_matched: bool = False
+    candidate_has_brand: bool = False
+
+
+def token_similarity(a: str, b: str) -> float:
+    """1.0 equal; 0.9 one typo (edit or swap) in a word of 5+ letters; else the
+    Indel ratio when it reaches 0.8; else 0."""
+    if a == b:
+        return 1.0
+    if a.isdigit() or b.isdigit():
+        return 0.0
+    if min(len(a), len(b)) >= 5 and OSA.distance(a, b, score_cutoff=1) <= 1:
+        return 0.9
+    if min(len(a), len(b)) >= 4:
+        sim = Indel.normalized_similarity(a, b, score_cutoff=FUZZY_TOKEN_MIN)
+        if sim >= FUZZY_TOKEN_MIN:
+            return float(sim)
+    return 0.0
+
+
+def align_tokens(
+    q: tuple[str, ...], qw: list[float], c: tuple[str, ...], cw: list[float]
+) -> TokenAlignment:
+    """Pair tokens exactly, then as joined neighbours ("zhong tai" = "zhongtai"),
+    then by spelling similarity; score = matched weight / all weight (order-free)."""
+    out = TokenAlignment()
+    q_left = list(range(len(q)))
+    c_left = list(range(len(c)))
+    matched: list[tuple[int, int, float]] = []
+    # 1. exact
+    c_pos: dict[str, list[int]] = {}
+    for j in c_left:
+        c_pos.setdefault(c[j], []).append(j)
+    rest_q: list[int] = []
+    for i in q_left:
+        js = c_pos.get(q[i])
+        if js:
+            matched.append((i, js.pop(0), 1.0))
+        else:
+            rest_q.append(i)
+    used_c = {j for _, j, _ in matched}
+    rest_c = [j for j in c_left if j not in used_c]
+    extra_q: dict[int, float] = {}
+    extra_c: dict[int, float] = {}
+    # 2. adjacent tokens joined on one side equal one token on the other
+    if rest_q and rest_c:
+        for side_a, side_b, a_idx, b_idx, flip in (
+            (q, c, rest_q, rest_c, False),
+            (c, q, rest_c, rest_q, True),
+        ):
+            a_set = set(a_idx)
+            for k in list(a_idx):
+                if k + 1 in a_set and k in a_set:
+                    joined = side_a[k] + side_a[k + 1]
+                    for bj in list(b_idx):
+                        if side_b[bj] == joined:
+                            a_set.discard(k)
+                            a_set.discard(k + 1)
+                            b_idx.remove(bj)
+                            a_idx.remove(k)
+                            a_idx.remove(k + 1)
+                            if flip:
+                                matched.append((bj, k, 1.0))
+                                extra_c[k + 1] = cw[k + 1]
+                            else:
+                                matched.append((k, bj, 1.0))
+                                extra_q[k + 1] = qw[k + 1]
+                            break
+    # 3. spelling similarity, best pairs first
+    if rest_q and rest_c:
+        cands: list[tuple[float, int, int]] = []
+        for i in rest_q:
+            for j in rest_c:
+                sim = token_similarity(q[i], c[j])
+                if sim > 0:
+                    cands.append((sim, i, j))
+        cands.sort(reverse=True)
+        done_q: set[int] = set()
+        done_c: set[int] = set()
+        for sim, i, j in cands:
+            if i in done_q or j in done_c:
+                continue
+            done_q.add(i)
+            done_c.add(j)
+            matched.append((i, j, sim))
+        rest_q = [i for i in rest_q if i not in done_q]
+        rest_c = [j for j in rest_c if j not in done_c]
+    m = d = 0.0
+    for i, j, sim in matched:
+        wq = qw[i] + extra_q.get(i + 1, 0.0)
+        wc = cw[j] + extra_c.get(j + 1, 0.0)
+        w = (wq + wc) / 2
+        m += w * sim
+        d += w * (1 - sim)
+        out.pairs.append((q[i], c[j], sim))
+        if token_class(c[j]) == BRAND or token_class(q[i]) == BRAND:
+            out.brand_matched = True
+    for i in rest_q:
+        d += qw[i]
+        out.query_only.append(q[i])
+    for j in rest_c:
+        d += cw[j]
+        out.candidate_only.append(c[j])
+    out.candidate_has_brand = any(token_class(t) == BRAND for t in c)
+    out.score = m / (m + d) if (m + d) > 0 else 0.0
+    return out
+
+
+def compact_similarity(q: tuple[str, ...], c: tuple[str, ...]) -> tuple[float, str]:
+    """Spelling similarity of the names written without spaces, in given and sorted order,
+    and without place words; returns (score, which form scored)."""
+    qa, ca = compact_of(q), compact_of(c)
+    if not qa or not ca:
+        return 0.0, "empty"
+    if qa == ca:
+        return 1.0, "equal"
+    best = max(
+        float(Indel.normalized_similarity(qa, ca)),
+        1.0 - OSA.distance(qa, ca) / max(len(qa), len(ca)),
+    )
+    how = "as written"
+    qs, cs = compact_of(sorted(q)), compact_of(sorted(c))
+    if qs == cs:
+        return 0.97, "same words in another order"
+    sorted_sim = float(Indel.normalized_similarity(qs, cs))
+    if sorted_sim > best:
+        best, how = sorted_sim, "words sorted"
+    qp = compact_of([t for t in q if token_class(t) != PLACE])
+    cp = compact_of([t for t in c if token_class(t) != PLACE])
+    if qp and cp and (qp != qa or cp != ca):
+        place_sim = 0.95 * float(Indel.normalized_similarity(qp, cp))
+        if place_sim > best:
+            best, how = place_sim, "place words left out"
+    return best, how
+
+
+@dataclass(slots=True)
+class NamePair:
+    """One query name against one candidate name, with everything the features need."""
+
+    query: NameKey
+    candidate_original: str
+    candidate_tokens: tuple[str, ...]
+    candidate_han: bool
+    query_weights: list[float]
+    candidate_weights: list[float]
+    person: bool = False
+    acronym: bool = False
+    """The query is the initials of the list name (XPCC)."""
+    alignment: TokenAlignment = field(default_factory=TokenAlignment)
+    compact: float = 0.0
+    compact_how: str = ""
+    literal: float = 0.0
+    name_score: float = 0.0
+    features: list[Feature] = field(default_factory=list)
+
+
+def _fmt_pairs(pairs: list[tuple[str, str, float]]) -> str:
+    parts = []
+    for a, b, s in pairs:
+        parts.append(a if a == b else f"{a}~{b} ({s:.2f})")
+    return ", ".join(parts) or "none"
+
+
+def name_token_overlap_weighted(p: NamePair) -> Feature:
+    """Share of the names' weighted words that pair up, in any order; distinctive
+    words weigh 1, industry words 0.5, places 0.3, filler 0.05, legal forms 0."""
+    a = p.alignment
+    detail = f"shared words: {_fmt_pairs(a.pairs)}"
+    if a.query_only:
+        detail += f"; only in query: {', '.join(a.query_only)}"
+    if a.candidate_only:
+        detail += f"; only in list name: {', '.join(a.candidate_only)}"
+    return Feature("name_token_overlap_weighted", round(a.score, 4), detail)
+
+
+def name_compact(p: NamePair) -> Feature:
+    """Spelling similarity of the two names written without spaces or legal forms
+    (catches typos and split or joined words)."""
+    q = compact_of(p.query.tokens)
+    c = compact_of(p.candidate_tokens)
+    return Feature("name_compact", round(p.compact, 4), f"'{q}' vs '{c}' ({p.compact_how})")
+
+
+def name_literal(p: NamePair) -> Feature:
+    """Similarity of the full names as written (legal forms included), after Unicode
+    cleaning and case folding: separates an exact copy from a re-spelling."""
+    return Feature(
+        "name_literal",
+        round(p.literal, 4),
+        f"'{p.query.original}' vs '{p.candidate_original}'",
+    )
+
+
+def name_pinyin(p: NamePair) -> Feature | None:
+    """The names are in different scripts and were compared through pinyin and the
+    reviewed glossary; pinyin is lossy, so this finds candidates but is not proof."""
+    q_han = p.query.script in ("han", "mixed")
+    if q_han == p.candidate_han:
+        return None
+    readings = ", ".join(f"{zh}→{key}" for zh, key in p.query.translations) or "none"
+    side = "query" if q_han else "list name"
+    return Feature(
+        "name_pinyin",
+        round(p.name_score, 4),
+        f"Chinese {side} read as '{' '.join(p.query.tokens if q_han else p.candidate_tokens)}'"
+        + (f" ({readings})" if q_han else ""),
+    )
+
+
+def brand_spelling(p: NamePair) -> Feature | None:
+    """A Chinese brand word was read as its company's own Latin brand (reviewed table),
+    e.g. 合盛 as Hoshine rather than the pinyin Hesheng."""
+    if p.query.brand_variant is None:
+        return None
+    latin = dict(p.query.translations).get(p.query.brand_variant, "")
+    return Feature("brand_spelling", 1.0, f"{p.query.brand_variant} read as the brand '{latin}'")
+
+
+def distinctive_word_missing(p: NamePair) -> Feature | None:
+    """The list name has distinctive (brand) words and none of them is in the query:
+    sharing only places, industry words or legal forms never makes a match."""
+    a = p.alignment
+    if a.candidate_has_brand and not a.brand_matched:
+        brands = [t for t in p.candidate_tokens if token_class(t) == BRAND]
+        return Feature(
+            "distinctive_word_missing",
+            0.0,
+            f"no distinctive word of the list name ({', '.join(brands)}) is in the query",
+        )
+    return None
+
+
+def person_name_order(p: NamePair) -> Feature | None:
+    """A person's name matches with its parts in another order (ZHU Hailun = Hailun Zhu)."""
+    if not p.person:
+        return None
+    q = [t for t in p.query.tokens]
+    c = list(p.candidate_tokens)
+    if q != c and sorted(q) == sorted(c):
+        return Feature("person_name_order", 1.0, f"'{' '.join(q)}' = '{' '.join(c)}' reordered")
+    return None
+
+
+def name_acronym(p: NamePair) -> Feature | None:
+    """The query is the initials of the list name's words (XPCC for Xinjiang Production
+    and Construction Corps): 0.9 when the list name carries the acronym itself, else
+    0.78 (review), as acronyms are ambiguous."""
+    if not p.acronym:
+        return None
+    listed = p.query.tokens[0] in p.candidate_tokens
+    return Feature(
+        "name_acronym",
+        0.9 if listed else 0.78,
+        f"'{p.query.tokens[0]}' are the initials of '{p.candidate_original}'"
+        + (" (the list name gives them)" if listed else ""),
+    )
+
+
+NAME_FEATURES = (
+    name_acronym,
+    name_token_overlap_weighted,
+    name_compact,
+    name_literal,
+    name_pinyin,
+    brand_spelling,
+    person_name_order,
+    distinctive_word_missing,
+)

@@ -1,0 +1,342 @@
+"""The matcher: an in-memory index over list entries that screens parties one by one.
+
+``Matcher.build(entries)`` reads (version ref, entry) pairs once, keeps only
+what scoring and evidence need (names, key text, ids, countries) in flat lists,
+and indexes every name (see ``index.py``). ``match(query)`` finds candidate
+names through the index, scores the few best with explainable features, applies
+the analysts' judgements and returns a :class:`MatchResult`.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable
+from dataclasses import replace
+
+from rapidfuzz.distance import Indel
+
+from flscreen.matching.features import NamePair
+from flscreen.matching.index import IndexBuilder, NameIndex, key_hash
+from flscreen.matching.judgements import Judgement, JudgementBook
+from flscreen.matching.query import Query, clean_registration_id, query_party_key
+from flscreen.matching.scoring import (
+    ALGORITHM,
+    DEFAULT_THRESHOLD,
+    REVIEW_THRESHOLD,
+    apply_qualifiers,
+    country_code,
+    literal_form,
+    score_name_pair,
+    valid_uscc,
+)
+from flscreen.model.lists import ListEntry, ListVersionRef
+from flscreen.model.matching import Feature, MatchHit, MatchResult
+from flscreen.normalize.names import (
+    BRAND,
+    NameKey,
+    acronym,
+    acronyms,
+    compact_of,
+    name_keys,
+    token_class,
+)
+from flscreen.normalize.text import is_han
+
+CANDIDATE_ROWS = 24
+"""Name rows taken from the index per query key before full scoring."""
+SCORED_ROWS = 12
+"""Name rows fully scored per query key (best by a quick spelling check)."""
+
+_FLAG_HAN = 1
+_FLAG_PERSON = 2
+
+
+def _is_short_han(text: str) -> bool:
+    stripped = text.strip()
+    return 2 <= len(stripped) <= 4 and all(is_han(ch) for ch in stripped)
+
+
+class Matcher:
+    """Screens queries against the entries it was built from. Read-only after build."""
+
+    def __init__(self) -> None:
+        self.refs: list[ListVersionRef] = []
+        self.entry_ids: list[str] = []
+        self.entry_ref: array[int] = array("i")
+        self.entry_first_row: array[int] = array("i")
+        self.entry_flags = bytearray()
+        self.entry_countries: list[tuple[str, ...]] = []
+        self.entry_idents: dict[int, tuple[str, ...]] = {}
+        self.entry_usccs: dict[int, tuple[str, ...]] = {}
+        self.row_text: list[str] = []
+        self.row_original: list[str] = []
+        self.row_entry: array[int] = array("i")
+        self.row_flags = bytearray()
+        self.by_entry: dict[tuple[str, str], int] = {}
+        self.index: NameIndex | None = None
+        self.judgements = JudgementBook()
+
+    # -- building ---------------------------------------------------------------
+
+    @classmethod
+    def build(
+        cls,
+        entries: Iterable[tuple[ListVersionRef, ListEntry]],
+        judgements: JudgementBook | Iterable[Judgement] | None = None,
+    ) -> Matcher:
+        """Index every name of every entry; ``judgements`` are applied to later matches."""
+        self = cls()
+        builder = IndexBuilder()
+        ref_ids: dict[tuple[str, int], int] = {}
+        countries_cache: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for ref, entry in entries:
+            ref_key = (ref.list_name, ref.version)
+            ref_i = ref_ids.get(ref_key)
+            if ref_i is None:
+                ref_i = ref_ids[ref_key] = len(self.refs)
+                self.refs.append(ref)
+            entry_i = len(self.entry_ids)
+            person = entry.schema == "person"
+            idents = tuple(
+                sorted({c for i in entry.identifiers if (c := clean_registration_id(i.value))})
+            )
+            usccs = tuple(sorted({u for i in entry.identifiers if (u := valid_uscc(i.value))}))
+            codes = tuple(sorted({c for v in entry.countries if (c := country_code(v))}))
+            rows_added = 0
+            first_row = len(self.row_text)
+            for name in entry.all_names:
+                for key in name_keys(name, person=person):
+                    row = len(self.row_text)
+                    self.row_text.append(key.text)
+                    self.row_original.append(name)
+                    self.row_entry.append(entry_i)
+                    flags = _FLAG_HAN if key.script in ("han", "mixed") else 0
+                    self.row_flags.append(flags | (_FLAG_PERSON if person else 0))
+                    builder.add(row, key.tokens, idents, key.words)
+                    rows_added += 1
+            if not rows_added:
+                continue
+            self.entry_ids.append(entry.entry_id)
+            self.entry_ref.append(ref_i)
+            self.entry_first_row.append(first_row)
+            self.entry_flags.append(_FLAG_PERSON if person else 0)
+            self.entry_countries.append(countries_cache.setdefault(codes, codes))
+            if idents:
+                self.entry_idents[entry_i] = idents
+            if usccs:
+                self.entry_usccs[entry_i] = usccs
+            self.by_entry[(ref.list_name, entry.entry_id)] = entry_i
+        self.index = builder.freeze()
+        if judgements is not None:
+            self.judgements = (
+                judgements if isinstance(judgements, JudgementBook) else JudgementBook(judgements)
+            )
+        return self
+
+    def __len__(self) -> int:
+        return len(self.entry_ids)
+
+    @property
+    def n_names(self) -> int:
+        return len(self.row_text)
+
+    # -- matching ---------------------------------------------------------------
+
+    def _query_keys(self, query: Query) -> list[NameKey]:
+        person = query.schema == "person"
+        keys: list[NameKey] = []
+        for name in query.names:
+            keys.extend(name_keys(name, person=person))
+            if not person and _is_short_han(name):
+                # A bare 2-4 character Chinese name may be a person's: read it both ways.
+                keys.extend(name_keys(name, person=True))
+        seen: set[tuple[str, ...]] = set()
+        unique: list[NameKey] = []
+        for k in keys:
+            if k.tokens not in seen:
+                seen.add(k.tokens)
+                unique.append(k)
+        return unique
+
+    def _blocking_keys(
+        self, key: NameKey, weights: list[float], reg: str | None
+    ) -> list[tuple[int, float]]:
+        assert self.index is not None
+        out: dict[int, float] = {}
+
+        def put(h: int, w: float) -> None:
+            if w > out.get(h, 0.0):
+                out[h] = w
+
+        toks = key.tokens
+        for tok, w in zip(toks, weights, strict=True):
+            put(key_hash("t:", tok), w)
+            if w >= 0.5 and token_class(tok) == BRAND:
+                for near in self.index.fuzzy_tokens(tok):
+                    put(key_hash("t:", near), w * 0.9)
+        for (a, wa), (b, wb) in zip(
+            zip(toks, weights, strict=True), zip(toks[1:], weights[1:], strict=True), strict=False
+        ):
+            if len(a) <= 6 and len(b) <= 6:
+                put(key_hash("t:", a + b), wa + wb)
+        compact = compact_of(toks)
+        if compact:
+            put(key_hash("c:", compact), 3.0)
+        if len(toks) == 1 and 3 <= len(toks[0]) <= 8 and toks[0].isalpha():
+            put(key_hash("a:", toks[0]), 1.5)
+        acr = acronym(toks)
+        if acr:
+            put(key_hash("t:", acr), 1.0)
+        if reg:
+            put(key_hash("i:", reg), 5.0)
+        return list(out.items())
+
+    def match(
+        self,
+        query: Query,
+        threshold: float | None = None,
+        limit: int = 10,
+        review_threshold: float | None = None,
+    ) -> MatchResult:
+        """Screen one party: hits from the review threshold up, best first, at most ``limit``.
+
+        ``result.match`` is True when a hit reaches ``threshold`` (default
+        DEFAULT_THRESHOLD) or an analyst confirmed it; hits judged 'no_match'
+        move to ``result.suppressed``.
+        """
+        assert self.index is not None, "use Matcher.build()"
+        thr = DEFAULT_THRESHOLD if threshold is None else threshold
+        review = REVIEW_THRESHOLD if review_threshold is None else review_threshold
+        review = min(review, thr)
+        reg = clean_registration_id(query.registration_id)
+        query_uscc = valid_uscc(query.registration_id)
+        query_ids = (reg,) if reg else ()
+        q_country = country_code(query.country)
+        q_person: bool | None = None
+        if query.schema:
+            q_person = query.schema == "person"
+        judged = self.judgements.for_party(query_party_key(query)) if len(self.judgements) else {}
+
+        keys = self._query_keys(query)
+        best: dict[int, NamePair] = {}
+        judged_entries = {i for pair in judged if (i := self.by_entry.get(pair)) is not None}
+        for key in keys:
+            q_weights = self.index.token_weights(key.tokens)
+            rows = self.index.candidates(
+                self._blocking_keys(key, q_weights, reg),
+                limit=CANDIDATE_ROWS,
+                max_df=max(2000, self.n_names // 50),
+            )
+            # Quick spelling check before full scoring: keep rows that share most of
+            # the query's weight or look alike written compactly.
+            qc = compact_of(key.tokens)
+            own = sum(q_weights) or 1.0
+            quick: list[tuple[float, int]] = []
+            for r, s in rows:
+                sim = Indel.normalized_similarity(qc, self.row_text[r].replace(" ", ""))
+                if sim >= 0.45 or s >= 0.5 * own or reg:
+                    quick.append((sim + min(1.0, s / own), r))
+            quick.sort(reverse=True)
+            row_ids = [r for _, r in quick[:SCORED_ROWS]]
+            for (list_name, entry_id), _j in judged.items():
+                entry_i = self.by_entry.get((list_name, entry_id))
+                if entry_i is not None:
+                    row_ids.append(self.entry_first_row[entry_i])
+            literal_q = literal_form(key.original)
+            maybe_acronym = len(key.tokens) == 1 and 3 <= len(key.tokens[0]) <= 8
+            for row in dict.fromkeys(row_ids):
+                entry_i = self.row_entry[row]
+                old = best.get(entry_i)
+                floor = review if old is None else max(review, old.name_score)
+                pair = self._pair(key, q_weights, row, maybe_acronym)
+                if not score_name_pair(pair, literal_q, cutoff=floor - 0.2):
+                    if old is None and entry_i in judged_entries:
+                        score_name_pair(pair, literal_q)
+                    else:
+                        continue
+                if old is None or pair.name_score > old.name_score:
+                    best[entry_i] = pair
+        hits: list[MatchHit] = []
+        suppressed: list[MatchHit] = []
+        for entry_i, pair in best.items():
+            entry_person = bool(self.entry_flags[entry_i] & _FLAG_PERSON)
+            score, qualifiers = apply_qualifiers(
+                pair.name_score,
+                query_ids,
+                query_uscc,
+                self.entry_idents.get(entry_i, ()),
+                self.entry_usccs.get(entry_i, ()),
+                q_country,
+                self.entry_countries[entry_i],
+                q_person,
+                entry_person,
+            )
+            ref = self.refs[self.entry_ref[entry_i]]
+            entry_id = self.entry_ids[entry_i]
+            judgement = judged.get((ref.list_name, entry_id))
+            features = [*pair.features, *qualifiers]
+            hit = MatchHit(
+                entry_id=entry_id,
+                list=ref.list_name,
+                list_version=ref.version,
+                name=self.row_original[self.entry_first_row[entry_i]],
+                matched_name=pair.candidate_original,
+                score=round(score, 4),
+                features=tuple(features),
+                match=score >= thr,
+            )
+            if judgement is not None:
+                feature = Feature(
+                    "judgement",
+                    1.0 if judgement.verdict == "match" else 0.0,
+                    f"{judgement.describe()} (computed score {score:.4f})",
+                )
+                if judgement.verdict == "no_match":
+                    suppressed.append(
+                        replace(
+                            hit,
+                            score=0.0,
+                            match=False,
+                            judgement="no_match",
+                            features=(feature, *features),
+                        )
+                    )
+                    continue
+                hit = replace(
+                    hit, score=1.0, match=True, judgement="match", features=(feature, *features)
+                )
+            if hit.score >= review or hit.judgement == "match":
+                hits.append(hit)
+        hits.sort(key=lambda h: (h.judgement != "match", -h.score, h.list, h.entry_id))
+        hits = hits[: max(limit, 0)]
+        return MatchResult(
+            id=query.id,
+            match=any(h.match for h in hits),
+            hits=tuple(hits),
+            algorithm=ALGORITHM,
+            threshold=thr,
+            review_threshold=review,
+            suppressed=tuple(suppressed),
+        )
+
+    def _pair(
+        self, key: NameKey, q_weights: list[float], row: int, maybe_acronym: bool
+    ) -> NamePair:
+        assert self.index is not None
+        tokens = tuple(self.row_text[row].split())
+        is_acronym = False
+        if maybe_acronym and len(tokens) >= 3:
+            found = acronyms(tokens)
+            for k in name_keys(self.row_original[row]):
+                found |= acronyms(k.words)
+            is_acronym = key.tokens[0] in found
+        return NamePair(
+            query=key,
+            candidate_original=self.row_original[row],
+            candidate_tokens=tokens,
+            candidate_han=bool(self.row_flags[row] & _FLAG_HAN),
+            query_weights=q_weights,
+            candidate_weights=self.index.token_weights(tokens),
+            person=bool(self.row_flags[row] & _FLAG_PERSON),
+            acronym=is_acronym,
+        )

@@ -1,0 +1,164 @@
+"""How features combine into one score (algorithm ``flscreen-v1``).
+
+name score = 0.6 x weighted word overlap + 0.4 x compact spelling similarity,
+scaled by 0.97 + 0.03 x literal similarity (an exact copy ranks above a
+re-spelling), capped at 0.5 when no distinctive word is shared, scaled by 0.96
+when the match runs through pinyin (lossy) and 0.98 when through a reviewed
+brand spelling. Qualifiers then apply to the best name pair of an entry: an
+equal registration id lifts the score to at least 0.97; two valid but
+different USCCs multiply it by 0.6; a country mismatch by 0.85; a person
+against an organisation by 0.8. Keep old versions beside new ones so old
+results can be reproduced: change ``ALGORITHM`` with any change here.
+"""
+
+from __future__ import annotations
+
+from rapidfuzz.distance import Indel
+from rigour.ids import USCC
+from rigour.territories import lookup_territory
+
+from flscreen.matching.features import (
+    NAME_FEATURES,
+    NamePair,
+    align_tokens,
+    compact_similarity,
+)
+from flscreen.model.matching import Feature
+from flscreen.normalize.text import clean_text
+
+ALGORITHM = "flscreen-v1"
+DEFAULT_THRESHOLD = 0.80
+"""Hits from here up are matches."""
+REVIEW_THRESHOLD = 0.62
+"""Hits from here up to DEFAULT_THRESHOLD are possible matches for a person to review."""
+
+W_TOKENS = 0.6
+W_COMPACT = 0.4
+NO_DISTINCTIVE_CAP = 0.5
+ACRONYM_SCORE = 0.78
+"""An acronym alone is ambiguous: review band."""
+LISTED_ACRONYM_SCORE = 0.9
+"""The list name itself carries the acronym, e.g. '... Training Center (VSETC)'."""
+PINYIN_FACTOR = 0.96
+BRAND_FACTOR = 0.98
+ID_MATCH_FLOOR = 0.97
+ID_CONFLICT_FACTOR = 0.6
+COUNTRY_FACTOR = 0.85
+SCHEMA_FACTOR = 0.8
+
+# Mainland China and its SARs are one jurisdiction for screening: listed
+# Chinese companies trade through Hong Kong and Macau entities.
+_COUNTRY_GROUPS = {"hk": "cn", "mo": "cn"}
+
+
+def literal_form(text: str) -> str:
+    """A name as written, only cleaned and case-folded: what name_literal compares."""
+    return (clean_text(text) or "").casefold()
+
+
+def score_name_pair(p: NamePair, literal_query: str | None = None, cutoff: float = 0.0) -> bool:
+    """Score a name pair in place; return False (and skip the explanation) when even
+    an exact literal copy could not lift it to ``cutoff``."""
+    p.alignment = align_tokens(
+        p.query.tokens, p.query_weights, p.candidate_tokens, p.candidate_weights
+    )
+    p.compact, p.compact_how = compact_similarity(p.query.tokens, p.candidate_tokens)
+    base = W_TOKENS * p.alignment.score + W_COMPACT * p.compact
+    if p.compact == 1.0:
+        base = max(base, 1.0)
+    if p.acronym:
+        listed = p.query.tokens[0] in p.candidate_tokens
+        base = max(base, LISTED_ACRONYM_SCORE if listed else ACRONYM_SCORE)
+    if p.alignment.candidate_has_brand and not p.alignment.brand_matched and not p.acronym:
+        base = min(base, NO_DISTINCTIVE_CAP / 0.97)
+    q_han = p.query.script in ("han", "mixed")
+    if q_han != p.candidate_han:
+        base *= PINYIN_FACTOR
+    if p.query.brand_variant is not None:
+        base *= BRAND_FACTOR
+    if base < cutoff:
+        p.name_score = base * 0.97
+        return False
+    if literal_query is None:
+        literal_query = literal_form(p.query.original)
+    p.literal = float(
+        Indel.normalized_similarity(literal_query, literal_form(p.candidate_original))
+    )
+    p.name_score = min(1.0, base * (0.97 + 0.03 * p.literal))
+    p.features = [f for f in (feat(p) for feat in NAME_FEATURES) if f is not None]
+    return True
+
+
+def country_code(value: str | None) -> str | None:
+    """ISO-like code of a country name or code (China, PRC, 中国, CN -> cn), else None."""
+    if not value or not value.strip():
+        return None
+    territory = lookup_territory(value.strip())
+    if territory is None:
+        return None
+    code = str(territory.code)
+    return _COUNTRY_GROUPS.get(code, code)
+
+
+def valid_uscc(value: str | None) -> str | None:
+    """The normalised USCC when ``value`` is a valid unified social credit code, else None."""
+    if not value:
+        return None
+    try:
+        if USCC.is_valid(value):
+            out = USCC.normalize(value)
+            return str(out) if out else None
+    except (ValueError, TypeError):
+        return None
+    return None
+
+
+def apply_qualifiers(
+    score: float,
+    query_ids: tuple[str, ...],
+    query_uscc: str | None,
+    entry_ids: tuple[str, ...],
+    entry_usccs: tuple[str, ...],
+    query_country: str | None,
+    entry_countries: tuple[str, ...],
+    query_person: bool | None,
+    entry_person: bool,
+) -> tuple[float, list[Feature]]:
+    """Adjust a name score with identifier, country and schema evidence."""
+    features: list[Feature] = []
+    shared = sorted(set(query_ids) & set(entry_ids))
+    if shared:
+        features.append(
+            Feature("identifier_match", 1.0, f"registration id {shared[0]} is the entry's own")
+        )
+        score = max(score, ID_MATCH_FLOOR)
+    elif query_uscc and entry_usccs:
+        features.append(
+            Feature(
+                "identifier_conflict",
+                0.0,
+                f"valid USCC {query_uscc} differs from the entry's {', '.join(entry_usccs)}",
+            )
+        )
+        score *= ID_CONFLICT_FACTOR
+    if query_country and entry_countries and query_country not in entry_countries:
+        features.append(
+            Feature(
+                "country_mismatch",
+                0.0,
+                f"query country {query_country} is not the entry's ({', '.join(entry_countries)})",
+            )
+        )
+        score *= COUNTRY_FACTOR
+    if query_person is not None and query_person != entry_person:
+        features.append(
+            Feature(
+                "schema_mismatch",
+                0.0,
+                "a person against an organisation"
+                if query_person
+                else "an organisation against a person",
+            )
+        )
+        score *= SCHEMA_FACTOR
+    return score, features

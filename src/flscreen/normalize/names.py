@@ -1,0 +1,423 @@
+"""Names of companies and people as comparable keys, whatever the script.
+
+Every name becomes a tuple of tokens in one Latin key space:
+
+- Latin text: NFKC, invisible characters out, homoglyphs folded, diacritics
+  dropped, lower case, punctuation out, multi-word phrases joined, abbreviations
+  and full forms mapped to one key (``Tech``/``Technology`` -> ``tech``), simple
+  plurals folded, place-name variants mapped to one token
+  (Hetian/Khotan/和田 -> ``hotan``), legal forms set aside.
+- Chinese text: traditional to simplified (OpenCC), then segmented by longest
+  match against reviewed dictionaries: legal forms (set aside), places
+  (canonical token), industry words that translate (化学 -> ``chemical``);
+  the characters between them (the brand, 字号) become one pinyin word, so
+  新疆中泰化学股份有限公司 reads ``xinjiang zhongtai chemical``, the same key as
+  "Xinjiang Zhongtai Chemical Co., Ltd.".
+
+Pinyin is lossy (many characters share a syllable), so a pinyin key finds
+candidates; the matcher says when a match rests on it. The original string is
+kept in :class:`NameKey` for evidence.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from flscreen.normalize.text import ascii_word, clean_text, is_han, script_of, to_simplified
+
+# Token classes, in order of how much a token says about identity.
+LEGAL = "legal"
+FILLER = "filler"
+PLACE = "place"
+INDUSTRY = "industry"
+BRAND = "brand"
+
+CLASS_WEIGHTS: dict[str, float] = {
+    LEGAL: 0.0,
+    FILLER: 0.05,
+    PLACE: 0.3,
+    INDUSTRY: 0.5,
+    BRAND: 1.0,
+}
+
+# Filler words that carry no letters of meaning at all; left out of compact keys.
+STOPWORDS = frozenset({"and", "of", "the", "its", "in", "for", "a", "an", "to", "aka", "fka"})
+
+_COMPOUND_SURNAMES = frozenset(
+    {"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "夏侯", "令狐", "司徒"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """The reviewed reference data the normaliser uses, loaded once."""
+
+    legal_en: frozenset[str]
+    abbreviations: dict[str, str]
+    phrases: dict[tuple[str, ...], tuple[str, ...]]
+    phrase_max: int
+    places: dict[str, str]
+    place_tokens: frozenset[str]
+    industry: frozenset[str]
+    filler: frozenset[str]
+    zh: dict[str, tuple[str, str]]
+    """Chinese word -> (kind, value): kind is legal, place, glossary or brand."""
+    zh_max: int
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    text = resources.files("flscreen.resources").joinpath("matching", name).read_text("utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+def _read_yaml(name: str) -> Any:
+    text = resources.files("flscreen.resources").joinpath("matching", name).read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+@functools.cache
+def vocabulary() -> Vocabulary:
+    """Load the reviewed tables under ``resources/matching`` (once per process)."""
+    legal = _read_yaml("legal_forms.yml")
+    classes = _read_yaml("token_classes.yml")
+    abbreviations = {r["variant"]: r["canonical"] for r in _read_csv("abbreviations.csv")}
+    phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for row in _read_csv("phrases.csv"):
+        phrases[tuple(row["phrase"].split())] = tuple(row["canonical"].split())
+    places: dict[str, str] = {}
+    zh: dict[str, tuple[str, str]] = {}
+    for row in _read_csv("places.csv"):
+        canonical = row["canonical"]
+        places[canonical] = canonical
+        for variant in row["variants"].split("|"):
+            words = tuple(variant.split())
+            if len(words) == 1:
+                places[words[0]] = canonical
+            elif words:
+                phrases[words] = (canonical,)
+        zh[row["zh"]] = ("place", canonical)
+    for row in _read_csv("glossary_zh_en.csv"):
+        zh.setdefault(row["zh"], ("glossary", row["en"]))
+    for word in legal["chinese"]:
+        zh[word] = ("legal", word)
+    for row in _read_csv("brands.csv"):
+        zh.setdefault(row["zh"], ("brand", row["latin"]))
+    return Vocabulary(
+        legal_en=frozenset(legal["english"]),
+        abbreviations=abbreviations,
+        phrases=phrases,
+        phrase_max=max(len(p) for p in phrases),
+        places=places,
+        place_tokens=frozenset(places.values()),
+        industry=frozenset(classes["industry"]),
+        filler=frozenset(classes["filler"]),
+        zh=zh,
+        zh_max=max(len(w) for w in zh),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class NameKey:
+    """A name read into comparable tokens, with a note of everything done to it."""
+
+    original: str
+    tokens: tuple[str, ...]
+    """Core tokens (legal forms removed) in the Latin key space."""
+    legal: tuple[str, ...] = ()
+    """Legal-form words set aside (Co, Ltd, 有限公司 ...)."""
+    script: str = "latin"
+    """'latin', 'han', 'mixed' or 'other' (of the original)."""
+    translations: tuple[tuple[str, str], ...] = ()
+    """(Chinese, key) pairs: glossary translations, places and pinyin readings used."""
+    brand_variant: str | None = None
+    """The Chinese brand word replaced by its company's Latin brand, when this key is one."""
+    words: tuple[str, ...] = ()
+    """Every Latin-space word in order, legal forms included (for acronyms: XPCC)."""
+
+    @property
+    def text(self) -> str:
+        """The core tokens as one string: what the index stores."""
+        return " ".join(self.tokens)
+
+    @property
+    def compact(self) -> str:
+        return compact_of(self.tokens)
+
+
+def compact_of(tokens: tuple[str, ...] | list[str]) -> str:
+    """Tokens joined without spaces or stopwords: spacing and 'and/of' never matter."""
+    return "".join(t for t in tokens if t not in STOPWORDS)
+
+
+def token_class(token: str) -> str:
+    """Which class a key-space token belongs to (brand, industry, place, filler, legal)."""
+    return _token_class(token)
+
+
+@functools.lru_cache(maxsize=262144)
+def _token_class(token: str) -> str:
+    voc = vocabulary()
+    if token in voc.legal_en:
+        return LEGAL
+    if token in STOPWORDS or token in voc.filler:
+        return FILLER
+    if token in voc.place_tokens:
+        return PLACE
+    if token in voc.industry:
+        return INDUSTRY
+    if token.isdigit():
+        return INDUSTRY
+    return BRAND
+
+
+_APOSTROPHES = re.compile(r"['’‘`´]")
+_AMP_INITIALS = re.compile(r"\b([a-z0-9])\s*&\s*([a-z0-9])\b")
+_HYPHEN_INSIDE = re.compile(r"(?<=[a-z0-9])[-‐‑–](?=[a-z0-9])")
+_ALNUM = re.compile(r"[a-z0-9]+")
+
+
+def _stem(token: str) -> str:
+    if len(token) > 4 and token.endswith("ies"):
+        return token[:-3] + "y"
+    if len(token) > 4 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    return token
+
+
+@functools.lru_cache(maxsize=262144)
+def canonical_token(word: str) -> str:
+    """One Latin word to its key: abbreviation/full form, plural and place variant folded."""
+    voc = vocabulary()
+    if word in voc.places:
+        return voc.places[word]
+    if word in voc.abbreviations:
+        return voc.abbreviations[word]
+    stemmed = _stem(word)
+    if stemmed != word:
+        if stemmed in voc.abbreviations:
+            return voc.abbreviations[stemmed]
+        if stemmed in voc.places:
+            return voc.places[stemmed]
+    return stemmed
+
+
+def _apply_phrases(words: list[str]) -> list[str]:
+    voc = vocabulary()
+    out: list[str] = []
+    i = 0
+    n = len(words)
+    while i < n:
+        for size in range(min(voc.phrase_max, n - i), 1, -1):
+            repl = voc.phrases.get(tuple(words[i : i + size]))
+            if repl is not None:
+                out.extend(repl)
+                i += size
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+def latin_words(text: str) -> list[str]:
+    """Lower-case ASCII words of a Latin (or other non-Han) segment, phrases joined."""
+    text = _APOSTROPHES.sub("", text.lower())
+    text = _AMP_INITIALS.sub(r"\1\2", text)
+    text = text.replace("&", " and ")
+    text = _HYPHEN_INSIDE.sub("", text)
+    words: list[str] = []
+    for raw in text.split():
+        for word in _ALNUM.findall(ascii_word(raw).lower()):
+            words.append(word)
+    return _apply_phrases(words)
+
+
+@functools.lru_cache(maxsize=131072)
+def pinyin_word(han: str) -> str:
+    """Toneless pinyin of a run of Chinese characters as one word (中泰 -> zhongtai)."""
+    from pypinyin import lazy_pinyin
+
+    return "".join(p for p in lazy_pinyin(han, errors="ignore") if p.isalnum()).lower()
+
+
+def _segment_han(text: str, use_brands: bool) -> list[tuple[str, str, str]]:
+    """Longest-match segmentation: (kind, chinese, value); kind legal/place/glossary/brand/run."""
+    voc = vocabulary()
+    out: list[tuple[str, str, str]] = []
+    run: list[str] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        hit: tuple[str, str, str] | None = None
+        for size in range(min(voc.zh_max, n - i), 0, -1):
+            word = text[i : i + size]
+            entry = voc.zh.get(word)
+            if entry is None:
+                continue
+            kind, value = entry
+            if kind == "brand" and not use_brands:
+                continue
+            hit = (kind, word, value)
+            break
+        if hit is None:
+            run.append(text[i])
+            i += 1
+            continue
+        if run:
+            out.append(("run", "".join(run), ""))
+            run = []
+        out.append(hit)
+        i += len(hit[1])
+    if run:
+        out.append(("run", "".join(run), ""))
+    return out
+
+
+def _han_person(text: str) -> list[str]:
+    """A Chinese personal name as surname + given name in pinyin (朱海仑 -> zhu hailun)."""
+    cut = 2 if text[:2] in _COMPOUND_SURNAMES else 1
+    if len(text) <= cut:
+        return [pinyin_word(text)]
+    return [pinyin_word(text[:cut]), pinyin_word(text[cut:])]
+
+
+def _segments(text: str) -> list[tuple[bool, str]]:
+    """Split into alternating (is_han, segment) runs."""
+    out: list[tuple[bool, str]] = []
+    buf: list[str] = []
+    state: bool | None = None
+    for ch in text:
+        han = is_han(ch)
+        if state is None or han == state:
+            buf.append(ch)
+            state = han
+            continue
+        out.append((state, "".join(buf)))
+        buf = [ch]
+        state = han
+    if buf and state is not None:
+        out.append((state, "".join(buf)))
+    return out
+
+
+def _build(original: str, cleaned: str, person: bool, use_brands: bool) -> NameKey:
+    tokens: list[str] = []
+    legal: list[str] = []
+    translations: list[tuple[str, str]] = []
+    brand_used: str | None = None
+
+    ordered: list[str] = []
+
+    def add_latin(words: list[str]) -> None:
+        for word in words:
+            tok = canonical_token(word)
+            ordered.append(tok)
+            if _token_class(tok) == LEGAL:
+                legal.append(tok)
+            else:
+                tokens.append(tok)
+
+    for han, segment in _segments(cleaned):
+        if not han:
+            add_latin(latin_words(segment))
+            continue
+        simplified = to_simplified(segment)
+        if person:
+            words = _han_person(simplified)
+            translations.append((simplified, " ".join(words)))
+            tokens.extend(words)
+            ordered.extend(words)
+            continue
+        for kind, zh, value in _segment_han(simplified, use_brands):
+            if kind == "legal":
+                legal.append(zh)
+            elif kind == "run":
+                word = pinyin_word(zh)
+                if word:
+                    tokens.append(word)
+                    ordered.append(word)
+                    translations.append((zh, word))
+            else:
+                if kind == "brand":
+                    brand_used = zh
+                translations.append((zh, value))
+                add_latin(latin_words(value))
+    if not tokens and legal:
+        # A name that is nothing but legal words ("Group Co., Ltd.") keeps them,
+        # so it can still be compared with itself.
+        tokens = [t for t in legal if t.isascii()] or [pinyin_word(t) for t in legal]
+    return NameKey(
+        original=original,
+        tokens=tuple(tokens),
+        legal=tuple(legal),
+        script=script_of(cleaned),
+        translations=tuple(translations),
+        brand_variant=brand_used,
+        words=tuple(ordered),
+    )
+
+
+def name_keys(text: object, person: bool = False) -> list[NameKey]:
+    """Every key a name reads as: one, or two when a Chinese brand has a Latin brand name.
+
+    ``person=True`` reads Chinese script as surname + given name and skips the
+    company dictionaries. Dirty input (not a string, nothing left after
+    cleaning) gives an empty list.
+    """
+    if not isinstance(text, str):
+        return []
+    cleaned = clean_text(text)
+    if cleaned is None:
+        return []
+    first = _build(text, cleaned, person, use_brands=False)
+    keys = [first] if first.tokens else []
+    if not person and any(is_han(ch) for ch in cleaned):
+        second = _build(text, cleaned, person, use_brands=True)
+        if second.brand_variant is not None and second.tokens and second.tokens != first.tokens:
+            keys.append(second)
+    return keys
+
+
+def name_key(text: object, person: bool = False) -> NameKey | None:
+    """The main key of a name (see :func:`name_keys`), or ``None`` for dirty input."""
+    keys = name_keys(text, person=person)
+    return keys[0] if keys else None
+
+
+def normalize_name(text: object, person: bool = False) -> str | None:
+    """A name's core tokens as one string (``None`` if nothing is left): the match key."""
+    key = name_key(text, person=person)
+    return key.text if key is not None else None
+
+
+_ACRONYM_SKIP = frozenset({"co", "ltd", "limited", "inc", "llc", "plc"})
+
+
+def acronym(tokens: tuple[str, ...] | list[str]) -> str | None:
+    """Initials of a name's meaningful words (XPCC, VSETC), or None under three words.
+
+    Filler words (and, of, no, county...), digits and Co./Ltd. are skipped; other
+    legal words count (the C of Corps in XPCC).
+    """
+    words = [
+        t
+        for t in tokens
+        if t not in _ACRONYM_SKIP and not t.isdigit() and _token_class(t) != FILLER
+    ]
+    if len(words) < 3:
+        return None
+    return "".join(w[0] for w in words)
+
+
+def acronyms(words: tuple[str, ...] | list[str]) -> set[str]:
+    """Acronyms a name may go by: its initials, also without a trailing acronym
+    it already carries ("... Training Center (VSETC)")."""
+    out = {a for a in (acronym(words), acronym(words[:-1])) if a}
+    return out

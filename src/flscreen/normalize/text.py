@@ -1,0 +1,235 @@
+"""Text cleaning before any comparison: Unicode forms, invisible characters, look-alikes.
+
+Each function is small and pure; dirty or empty input gives ``None`` or an empty
+string, never an exception. Evasion tricks (zero-width spaces, full-width forms,
+Cyrillic or Greek letters that look Latin) are undone here so that every later
+step sees the name a human reader sees.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+# Characters that render as nothing (or as a plain space) but change a string's
+# bytes: zero-width space/joiners, word joiner, BOM, soft hyphen, Mongolian vowel
+# separator, bidi controls. Unicode category Cf covers most; listed for clarity.
+_INVISIBLE = {
+    "\u00ad",
+    "\u034f",
+    "\u061c",
+    "\u115f",
+    "\u1160",
+    "\u17b4",
+    "\u17b5",
+    "\u180e",
+    "\u3164",
+    "\uffa0",
+}
+
+# Cyrillic and Greek letters that are visually identical (or nearly) to a Latin
+# letter in common fonts. Source: Unicode confusables.txt (UTS #39), restricted to
+# lower- and upper-case letters a reader takes for Latin.
+HOMOGLYPHS: dict[str, str] = {
+    # Cyrillic
+    "а": "a",
+    "в": "b",
+    "е": "e",
+    "ё": "e",
+    "к": "k",
+    "м": "m",
+    "н": "h",
+    "о": "o",
+    "р": "p",
+    "с": "c",
+    "т": "t",
+    "у": "y",
+    "х": "x",
+    "ѕ": "s",
+    "і": "i",
+    "ї": "i",
+    "ј": "j",
+    "ԁ": "d",
+    "ɡ": "g",
+    "һ": "h",
+    "ԛ": "q",
+    "ԝ": "w",
+    "ү": "y",
+    "А": "A",
+    "В": "B",
+    "Е": "E",
+    "Ё": "E",
+    "К": "K",
+    "М": "M",
+    "Н": "H",
+    "О": "O",
+    "Р": "P",
+    "С": "C",
+    "Т": "T",
+    "У": "Y",
+    "Х": "X",
+    "Ѕ": "S",
+    "І": "I",
+    "Ї": "I",
+    "Ј": "J",
+    "Һ": "H",
+    "Ԛ": "Q",
+    "Ԝ": "W",
+    "Ү": "Y",
+    # Greek
+    "α": "a",
+    "ο": "o",
+    "ρ": "p",
+    "ν": "v",
+    "ι": "i",
+    "κ": "k",
+    "τ": "t",
+    "υ": "u",
+    "χ": "x",
+    "Α": "A",
+    "Β": "B",
+    "Ε": "E",
+    "Ζ": "Z",
+    "Η": "H",
+    "Ι": "I",
+    "Κ": "K",
+    "Μ": "M",
+    "Ν": "N",
+    "Ο": "O",
+    "Ρ": "P",
+    "Τ": "T",
+    "Υ": "Y",
+    "Χ": "X",
+}
+
+_WORD_RE = re.compile(r"\w+", re.UNICODE)
+_SPACE_RE = re.compile(r"\s+")
+
+
+def _is_invisible(ch: str) -> bool:
+    if ch in _INVISIBLE:
+        return True
+    cat = unicodedata.category(ch)
+    # Cf: format controls (ZWSP, ZWJ, BOM, bidi); Cc: controls other than whitespace.
+    return cat == "Cf" or (cat == "Cc" and not ch.isspace())
+
+
+def remove_invisible(text: str) -> str:
+    """Drop characters that render as nothing (zero-width, bidi and other controls)."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(ch for ch in text if not _is_invisible(ch))
+
+
+def _is_latin_letter(ch: str) -> bool:
+    return ("a" <= ch <= "z") or ("A" <= ch <= "Z") or ("\u00c0" <= ch <= "\u024f")
+
+
+def _fold_word(word: str, latin_context: bool) -> str:
+    """Replace look-alikes in one word when the word reads as Latin.
+
+    A word that mixes Latin letters with Cyrillic/Greek look-alikes is an evasion
+    (or a typing accident); so is a word made only of look-alikes among Latin
+    words. A genuine Russian or Greek name (no Latin around it) is left alone.
+    """
+    if not any(ch in HOMOGLYPHS for ch in word):
+        return word
+    has_latin = any(_is_latin_letter(ch) for ch in word)
+    only_lookalikes = all(ch in HOMOGLYPHS or not ch.isalpha() for ch in word)
+    if has_latin or (only_lookalikes and latin_context):
+        return "".join(HOMOGLYPHS.get(ch, ch) for ch in word)
+    return word
+
+
+def fold_homoglyphs(text: str) -> str:
+    """Turn Cyrillic/Greek letters that imitate Latin ones back into Latin, word by word."""
+    if text.isascii():
+        return text
+    latin_context = any(_is_latin_letter(ch) for ch in text)
+    return _WORD_RE.sub(lambda m: _fold_word(m.group(0), latin_context), text)
+
+
+def clean_text(text: object) -> str | None:
+    """NFKC (full-width to ASCII), invisible characters out, homoglyphs folded,
+    whitespace collapsed; ``None`` for non-strings and strings with nothing left."""
+    if not isinstance(text, str):
+        return None
+    out = unicodedata.normalize("NFKC", text)
+    out = remove_invisible(out)
+    out = fold_homoglyphs(out)
+    out = _SPACE_RE.sub(" ", out).strip()
+    return out or None
+
+
+def is_han(ch: str) -> bool:
+    """True for CJK unified ideographs (the characters of Chinese names)."""
+    o = ord(ch)
+    return (
+        0x4E00 <= o <= 0x9FFF
+        or 0x3400 <= o <= 0x4DBF
+        or 0x20000 <= o <= 0x2EBEF
+        or 0xF900 <= o <= 0xFAFF
+        or o == 0x3007
+    )
+
+
+def has_han(text: str) -> bool:
+    return any(is_han(ch) for ch in text)
+
+
+def script_of(text: str) -> str:
+    """'han', 'latin', 'mixed' (Han and Latin letters) or 'other' (neither, or another script)."""
+    han = latin = other = False
+    for ch in text:
+        if not ch.isalpha():
+            continue
+        if is_han(ch):
+            han = True
+        elif ch.isascii() or _is_latin_letter(ch):
+            latin = True
+        else:
+            other = True
+    if han and latin:
+        return "mixed"
+    if han:
+        return "han"
+    if latin:
+        return "latin"
+    return "other" if other else "latin"
+
+
+# Variant forms that OpenCC's t2s leaves alone but that mean the same in company
+# names (Taiwan/HK usage): 矽 is 硅 (silicon).
+_EXTRA_SIMPLIFY = str.maketrans({"矽": "硅"})
+
+
+@functools.cache
+def _opencc() -> object:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional Chinese characters to simplified (OpenCC t2s), leaving other text as is."""
+    if not has_han(text):
+        return text
+    converter = _opencc()
+    out: str = converter.convert(text)  # type: ignore[attr-defined]
+    return out.translate(_EXTRA_SIMPLIFY)
+
+
+@functools.lru_cache(maxsize=65536)
+def ascii_word(word: str) -> str:
+    """A Latin word without diacritics (Ürümqi -> Urumqi); other scripts transliterated."""
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFKD", word)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if stripped.isascii():
+        return stripped
+    from rigour.text import ascii_text
+
+    out: str = ascii_text(stripped)
+    return out

@@ -1,0 +1,140 @@
+"""Matching cases as a table: (query, expected entry, expected outcome), one comment per tricky row.
+
+Outcomes: "match" (the entry is the top hit and reaches the match threshold),
+"review" (the entry is a hit in the review band, below the threshold), "no"
+(the entry is not a match: absent, or at most in the review band).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from flscreen.matching import DEFAULT_THRESHOLD, REVIEW_THRESHOLD, Matcher, Query
+
+CASES = [
+    # --- the same name in other clothes ------------------------------------------
+    ("Xinjiang Zhongtai Chemical Co., Ltd.", "zhongtai", "match"),
+    ("XINJIANG ZHONGTAI CHEMICAL COMPANY LIMITED", "zhongtai", "match"),  # legal form spelled out
+    ("Xinjiang Zhongtai Chem Co", "zhongtai", "match"),  # abbreviation
+    ("Xinjiang Zhongtia Chemical", "zhongtai", "match"),  # transposed letters
+    ("Xinjiang Zhong Tai Chemical", "zhongtai", "match"),  # brand split into syllables
+    ("Хinjiang Zhоngtai Chеmical", "zhongtai", "match"),  # Cyrillic Х, о, е
+    ("Xin\u200bjiang Zhong\u200dtai Chemical", "zhongtai", "match"),  # zero-width space/joiner
+    ("ＸＩＮＪＩＡＮＧ　ＺＨＯＮＧＴＡＩ　ＣＨＥＭＩＣＡＬ", "zhongtai", "match"),  # full-width
+    ("Xinjiang, Zhongtai -- Chemical!!", "zhongtai", "match"),  # stray punctuation
+    ("Zhongtai Chemical Co. (Xinjiang)", "zhongtai", "match"),  # place moved to the end
+    # --- Chinese script to Latin entries ----------------------------------------
+    ("新疆中泰化学股份有限公司", "zhongtai", "match"),  # pinyin brand + glossary 化学
+    ("新疆中泰化學股份有限公司", "zhongtai", "match"),  # traditional characters
+    (
+        "合盛硅业(鄯善)有限公司",
+        "hoshine-shanshan",
+        "match",
+    ),  # via the 'Hesheng' alias or brand table
+    ("新疆东方希望有色金属有限公司", "east-hope", "match"),  # translated brand 东方希望 = East Hope
+    ("新疆大全新能源股份有限公司", "daqo", "match"),  # brand spelling Daqo of 大全
+    ("阿克苏华孚色纺有限公司", "huafu-aksu", "match"),  # place + pinyin brand + glossary 色纺
+    ("新疆生产建设兵团", "xpcc", "match"),  # glossary 生产建设兵团
+    ("朱海仑", "zhu-hailun", "match"),  # Chinese person name, surname first
+    # --- people in any order -------------------------------------------------------
+    ("Hailun Zhu", "zhu-hailun", "match"),
+    ("ZHU Hailun", "zhu-hailun", "match"),
+    # --- places spelled several ways ---------------------------------------------
+    ("Khotan Taida Apparel", "taida", "match"),  # Khotan = Hetian = Hotan
+    ("Hotan Taida Apparel Co Ltd", "taida", "match"),
+    ("Luopu County Meixin Hair Products", "meixin", "match"),  # Luopu = Lop
+    # --- acronyms are possible matches, not proof -------------------------------------
+    ("XPCC", "xpcc", "match"),  # the list gives XPCC as an alias
+    ("VSETC", "vsetc", "match"),  # in the list name itself
+    # --- hard negatives: a brand syllable or a place in common is not the entity ---
+    ("Zhongtai Securities Co., Ltd.", "zhongtai", "no"),
+    ("中泰证券股份有限公司", "zhongtai", "no"),  # same brand 中泰, another trade
+    ("Shanghai M&G Stationery 晨光文具", "chenguang", "no"),
+    (
+        "Xinjiang Nonferrous Metals Industry Group Co., Ltd.",
+        "east-hope",
+        "no",
+    ),  # DHS separated them
+    ("Jinchuan Group", "jinchuan-xj", "no"),  # nickel group, not the Xinjiang gold miner
+    ("CHEN Mingguo", "chen-quanguo", "no"),  # same surname and last syllable
+    ("WANG Mingshan", "wang-junzheng", "no"),
+    ("Xinjiang Tianmian Foundation Textile Co., Ltd.", "tianshan-wool", "no"),
+    ("Hetian Haolin Hair Accessories Co., Ltd.", "taida", "no"),  # same city, other firm
+    ("Xinjiang Textile Co., Ltd.", "tianshan-wool", "no"),  # only place + industry shared
+    ("Co., Ltd.", "camel", "no"),  # legal form alone never matches
+    ("Group Holdings Limited", "camel", "no"),
+    ("Xinjiang", "zhongtai", "no"),
+    ("Camel Shoes Trading (Dongguan)", "camel", "no"),  # only the brand word in common (~0.5)
+    # --- parent vs subsidiary: related, shown for review ------------------------
+    ("Xinjiang Zhongtai Group Co., Ltd.", "zhongtai", "review"),
+]
+
+
+@pytest.mark.parametrize(("query", "entry_id", "expected"), CASES)
+def test_case(matcher: Matcher, query: str, entry_id: str, expected: str) -> None:
+    result = matcher.match(Query(id="q", name=query))
+    hits = {h.entry_id: h for h in result.hits}
+    hit = hits.get(entry_id)
+    if expected == "match":
+        assert hit is not None, (
+            f"{query!r}: {entry_id} not found ({[h.entry_id for h in result.hits]})"
+        )
+        assert result.hits[0].entry_id == entry_id
+        assert hit.match and hit.score >= DEFAULT_THRESHOLD
+    elif expected == "review":
+        assert hit is not None, f"{query!r}: {entry_id} not in the review band"
+        assert REVIEW_THRESHOLD <= hit.score < DEFAULT_THRESHOLD and not hit.match
+    else:
+        assert hit is None or not hit.match, f"{query!r} matched {entry_id} at {hit.score}"
+
+
+def test_scores_spread_so_analysts_can_rank(matcher: Matcher) -> None:
+    """Exact copy > legal-form change > typo, other script below the copy: a spread to rank."""
+
+    def score(name: str) -> float:
+        hit = next(
+            h for h in matcher.match(Query(id="q", name=name)).hits if h.entry_id == "zhongtai"
+        )
+        return hit.score
+
+    exact = score("Xinjiang Zhongtai Chemical Co., Ltd.")
+    legal = score("Xinjiang Zhongtai Chemical Company Limited")
+    typo = score("Xinjiang Zhongtia Chemical Co., Ltd.")
+    han = score("新疆中泰化学股份有限公司")
+    assert exact == 1.0
+    assert 1.0 > legal > typo
+    assert legal > han
+    assert len({exact, legal, typo, han}) == 4
+
+
+def test_every_hit_explains_itself(matcher: Matcher) -> None:
+    result = matcher.match(Query(id="q", name="新疆中泰化学股份有限公司"))
+    top = result.hits[0]
+    names = {f.name for f in top.features}
+    assert {"name_token_overlap_weighted", "name_compact", "name_pinyin"} <= names
+    pinyin = next(f for f in top.features if f.name == "name_pinyin")
+    assert "中泰→zhongtai" in pinyin.detail and "化学→chemical" in pinyin.detail
+    assert top.list == "uflpa" and top.list_version == 3
+    assert result.algorithm == "flscreen-v1"
+
+
+def test_hard_negative_says_why(matcher: Matcher) -> None:
+    result = matcher.match(Query(id="q", name="Xinjiang Textile Co., Ltd."), review_threshold=0.0)
+    hit = next(h for h in result.hits if h.entry_id == "tianshan-wool")
+    missing = next(f for f in hit.features if f.name == "distinctive_word_missing")
+    assert "tianshan" in missing.detail
+    assert hit.score <= 0.5
+
+
+def test_bare_acronym_is_for_review() -> None:
+    """Initials alone are ambiguous: without the list naming them, they go to review."""
+    from flscreen.model.lists import ListEntry
+    from tests.matching.conftest import UFLPA
+
+    m = Matcher.build(
+        [(UFLPA, ListEntry("psb", "organization", "Xinjiang Public Security Bureau"))]
+    )
+    hit = m.match(Query(id="q", name="XPSB")).hits[0]
+    assert hit.entry_id == "psb"
+    assert REVIEW_THRESHOLD <= hit.score < DEFAULT_THRESHOLD
+    assert any(f.name == "name_acronym" for f in hit.features)

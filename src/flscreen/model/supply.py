@@ -5,7 +5,8 @@ Plain slotted dataclasses: the tracing engines build millions of these.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,3 +104,88 @@ class SupplyPackage:
     bom: list[BomLine] = field(default_factory=list)
     shipments: list[Shipment] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class ListHitFact:
+    """A list entry a party or facility matched, as stored at annotation time.
+
+    ``status`` is 'match' (score at or above the matcher's threshold) or
+    'possible' (in the review band): possible hits taint as 'possible', never dropped.
+    """
+
+    entry_id: str
+    list_name: str
+    list_version: int
+    name: str
+    matched_name: str
+    score: float
+    status: Literal["match", "possible"]
+    programs: tuple[str, ...] = ()
+    listed_on: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class LocationFact:
+    """Where region placed a party or facility (a summary of region's Location)."""
+
+    status: Literal["xinjiang", "elsewhere", "unknown", "conflict"]
+    xpcc: bool = False
+    division_code: str | None = None
+    division_name: str | None = None
+    confidence: float = 0.0
+    signals: tuple[str, ...] = ()
+    """One readable sentence per signal, e.g. 'address: 阿克苏市 (Aksu, Xinjiang)'."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """Taint facts about one party or facility, with the versions they rest on."""
+
+    subject_kind: Literal["party", "facility"]
+    subject_id: str
+    hits: tuple[ListHitFact, ...] = ()
+    location: LocationFact | None = None
+    list_versions: tuple[str, ...] = ()
+    """'list_name@version' of every list the matcher searched."""
+    matcher: str | None = None
+    """Matching algorithm name and version."""
+    gazetteer: str | None = None
+    """Region gazetteer/algorithm version."""
+    annotated_at: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Annotation:
+        loc = data.get("location")
+        return cls(
+            subject_kind=data["subject_kind"],
+            subject_id=data["subject_id"],
+            hits=tuple(
+                ListHitFact(**{**h, "programs": tuple(h.get("programs", ()))})
+                for h in data.get("hits", ())
+            ),
+            location=(
+                LocationFact(**{**loc, "signals": tuple(loc.get("signals", ()))}) if loc else None
+            ),
+            list_versions=tuple(data.get("list_versions", ())),
+            matcher=data.get("matcher"),
+            gazetteer=data.get("gazetteer"),
+            annotated_at=data.get("annotated_at"),
+        )
+
+
+@dataclass(slots=True)
+class Annotations:
+    """Annotations of a package's parties and facilities, keyed by their ids."""
+
+    parties: dict[str, Annotation] = field(default_factory=dict)
+    facilities: dict[str, Annotation] = field(default_factory=dict)

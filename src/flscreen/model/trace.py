@@ -43,6 +43,12 @@ class Step:
     unit: str | None
     date: str | None
     documents: tuple[str, ...] = ()
+    supplier_name: str | None = None
+    buyer_name: str | None = None
+    supplier_facility_id: str | None = None
+    share_of_input: float | None = None
+    """This transaction's part (by quantity) of the buyer's purchases of the same material
+    that could feed the next step downstream, 0-1."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +67,13 @@ class Gap:
     party_id: str
     material: str
     reason: str
-    """'no_supplier', 'unknown_supplier', 'ends_before_raw_material'."""
+    """'no_supplier', 'unknown_supplier', 'ends_before_raw_material' (or 'path_limit' when
+    the in-memory engine stopped listing paths at ``max_paths``)."""
     detail: str
     steps: tuple[Step, ...] = ()
+    """From the shipment's manufacturer to the last documented transaction."""
+    sector: str | None = None
+    """The priority sector of ``material`` (cotton, polysilicon, tomato, pvc, aluminium, hair)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +88,10 @@ class MassBalanceFinding:
     shortfall: float
     """Output (in input units) not covered by documented inputs; > 0 is unexplained."""
     unit: str
+    input_material: str | None = None
+    """The documented input the output was converted back to (``material`` is the output)."""
+    transactions: tuple[str, ...] = ()
+    """The sales in the period that the shortfall concerns."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,306 @@
+"""Trace one shipment in memory: every tainted path, every gap, the mass-balance findings.
+
+From the shipment's manufacturer, follow purchases upstream: a purchase feeds
+a sale when the seller bought it at most ``lookback_days`` before the sale (or
+the shipment) and its material is the sold material or one of its inputs by
+the bills of materials (transitively, so integrated mills are followed). A
+path reports a taint source the first time its party appears on the path;
+search continues past it to find sources further up.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from flscreen.model.trace import Gap, MassBalanceFinding, Step, TaintedPath, TraceResult
+from flscreen.trace.config import TraceConfig, material_key, period_of
+from flscreen.trace.graph import Flow, SupplyGraph, day_number
+from flscreen.trace.massbalance import mass_balance
+from flscreen.trace.taint import TaintIndex, build_taint_index
+
+KIND_ORDER = {"list": 0, "ownership": 1, "xpcc": 2, "region": 3}
+
+
+@dataclass
+class Prepared:
+    """What every trace under one config shares: taint index and mass-balance findings."""
+
+    config: TraceConfig
+    taint: TaintIndex
+    findings: dict[tuple[str, str, str], MassBalanceFinding]
+
+
+_PREPARED: dict[int, tuple[SupplyGraph, TraceConfig, Prepared]] = {}
+
+
+def prepare(graph: SupplyGraph, config: TraceConfig) -> Prepared:
+    """Taint index and mass balance for ``graph`` under ``config`` (cached per pair)."""
+    cached = _PREPARED.get(id(graph))
+    if cached is not None and cached[0] is graph and cached[1] is config:
+        return cached[2]
+    taint = build_taint_index(graph, config)
+    prepared = Prepared(config, taint, mass_balance(graph, config, taint))
+    _PREPARED.clear()
+    _PREPARED[id(graph)] = (graph, config, prepared)
+    return prepared
+
+
+def weigh(candidates: Sequence[Flow]) -> list[tuple[Flow, float | None]]:
+    """Each candidate with its share of the candidates of the same material, by quantity."""
+    totals: dict[str, float | None] = defaultdict(float)
+    for flow in candidates:
+        total = totals[flow.material]
+        totals[flow.material] = (
+            None if total is None or flow.base_quantity is None else total + flow.base_quantity
+        )
+    out: list[tuple[Flow, float | None]] = []
+    for flow in candidates:
+        total = totals[flow.material]
+        share = flow.base_quantity / total if total and flow.base_quantity is not None else None
+        out.append((flow, share))
+    return out
+
+
+def seeds(
+    graph: SupplyGraph, shipment_id: str, config: TraceConfig
+) -> list[tuple[Flow, float | None]]:
+    """The manufacturer's purchases that can be inside the shipped product."""
+    s = graph.shipment(shipment_id)
+    day = day_number(s.date)
+    materials = graph.closure(s.product)
+    found = [
+        f
+        for f in graph.purchases(s.manufacturer_id, day - config.lookback_days, day)
+        if f.material in materials
+    ]
+    return weigh(found)
+
+
+def feeders(graph: SupplyGraph, flow: Flow, config: TraceConfig) -> list[tuple[Flow, float | None]]:
+    """The seller's purchases that can be inside what ``flow`` sold."""
+    materials = graph.closure(flow.material)
+    found = [
+        f
+        for f in graph.purchases(flow.txn.supplier_id, flow.day - config.lookback_days, flow.day)
+        if f.material in materials and f.txn.transaction_id != flow.txn.transaction_id
+    ]
+    return weigh(found)
+
+
+def make_step(graph: SupplyGraph, flow: Flow, share: float | None) -> Step:
+    t = flow.txn
+    return Step(
+        transaction_id=t.transaction_id,
+        supplier_id=t.supplier_id,
+        buyer_id=t.buyer_id,
+        material=t.material,
+        quantity=t.quantity,
+        unit=t.unit,
+        date=t.date,
+        documents=t.documents,
+        supplier_name=graph.party_name(t.supplier_id),
+        buyer_name=graph.party_name(t.buyer_id),
+        supplier_facility_id=t.supplier_facility_id,
+        share_of_input=None if share is None else round(share, 6),
+    )
+
+
+def gap_at(
+    graph: SupplyGraph, flow: Flow, prepared: Prepared, has_feeders: bool
+) -> tuple[str, str] | None:
+    """(reason, detail) when the documented chain of a priority-sector input stops at ``flow``."""
+    config = prepared.config
+    sector = config.sector(flow.material)
+    if sector is None:
+        return None
+    seller = graph.party_name(flow.txn.supplier_id)
+    if flow.txn.supplier_id in prepared.taint.unknown:
+        return (
+            "unknown_supplier",
+            f"{flow.txn.material} ({sector}) in {flow.txn.transaction_id} comes from "
+            f"{seller!r}, a supplier that cannot be identified or screened",
+        )
+    if has_feeders or config.is_raw(flow.material) or prepared.taint.is_raw_producer(flow, config):
+        return None
+    return (
+        "ends_before_raw_material",
+        f"{seller} sold {flow.txn.material} ({sector}) in {flow.txn.transaction_id} but no "
+        f"purchase of it or its inputs is documented in the {config.lookback_days} days before",
+    )
+
+
+class _Walk:
+    def __init__(self, graph: SupplyGraph, prepared: Prepared) -> None:
+        self.graph = graph
+        self.prepared = prepared
+        self.config = prepared.config
+        self.paths: list[TaintedPath] = []
+        self.gaps: dict[str, Gap] = {}
+        self.truncated = False
+        self._feeders: dict[str, list[tuple[Flow, float | None]]] = {}
+        self._interesting: dict[str, bool] = {}
+
+    def feeders(self, flow: Flow) -> list[tuple[Flow, float | None]]:
+        key = flow.txn.transaction_id
+        found = self._feeders.get(key)
+        if found is None:
+            found = feeders(self.graph, flow, self.config)
+            self._feeders[key] = found
+        return found
+
+    def interesting(self, flow: Flow, depth: int) -> bool:
+        """Whether a taint source or gap lies at or upstream of ``flow`` (prunes clean cones)."""
+        key = flow.txn.transaction_id
+        known = self._interesting.get(key)
+        if known is not None:
+            return known
+        self._interesting[key] = False  # a same-day cycle ends here
+        ups = self.feeders(flow)
+        result = bool(self.prepared.taint.for_flow(flow)) or (
+            gap_at(self.graph, flow, self.prepared, bool(ups)) is not None
+        )
+        if not result and depth < self.config.max_depth:
+            result = any(self.interesting(u, depth + 1) for u, _ in ups)
+        self._interesting[key] = result
+        return result
+
+    def walk(
+        self,
+        flow: Flow,
+        share: float | None,
+        weight: float | None,
+        trail: tuple[Step, ...],
+        on_path: frozenset[str],
+        sellers: frozenset[str],
+    ) -> None:
+        steps = (*trail, make_step(self.graph, flow, weight))
+        seller = flow.txn.supplier_id
+        if seller not in sellers:
+            for src in self.prepared.taint.for_flow(flow):
+                if len(self.paths) >= self.config.max_paths:
+                    self.truncated = True
+                    return
+                self.paths.append(
+                    TaintedPath(src, steps, None if share is None else round(share, 6))
+                )
+        ups = self.feeders(flow)
+        gap = gap_at(self.graph, flow, self.prepared, bool(ups))
+        if gap is not None and flow.txn.transaction_id not in self.gaps:
+            sector = self.config.sector(flow.material)
+            self.gaps[flow.txn.transaction_id] = Gap(
+                seller, flow.txn.material, gap[0], gap[1], steps, sector
+            )
+        if len(steps) >= self.config.max_depth:
+            return
+        seen = on_path | {flow.txn.transaction_id}
+        for up, w in ups:
+            if up.txn.transaction_id in seen or not self.interesting(up, len(steps) + 1):
+                continue
+            self.walk(
+                up,
+                None if share is None or w is None else share * w,
+                w,
+                steps,
+                seen,
+                sellers | {seller},
+            )
+
+
+def cone(graph: SupplyGraph, starts: Sequence[Flow], config: TraceConfig) -> set[str]:
+    """Ids of every transaction upstream of ``starts`` within ``max_depth`` hops."""
+    seen: dict[str, int] = {}
+    frontier = [(f, 1) for f in starts]
+    while frontier:
+        flow, depth = frontier.pop()
+        key = flow.txn.transaction_id
+        if seen.get(key, config.max_depth + 1) <= depth:
+            continue
+        seen[key] = depth
+        if depth < config.max_depth:
+            frontier.extend((u, depth + 1) for u, _ in feeders(graph, flow, config))
+    return set(seen)
+
+
+def trace_shipment(graph: SupplyGraph, shipment_id: str, config: TraceConfig) -> TraceResult:
+    """Trace one shipment; raises NotFound for an unknown id.
+
+    ``tainted`` is true when at least one path ends at a confirmed source;
+    paths to possible sources (review-band matches, conflicting locations) are
+    listed too, marked ``possible``.
+    """
+    prepared = prepare(graph, config)
+    s = graph.shipment(shipment_id)
+    walk = _Walk(graph, prepared)
+    for party in dict.fromkeys((s.manufacturer_id, s.exporter_id)):
+        for src in prepared.taint.for_supplier(party, None):
+            walk.paths.append(TaintedPath(src, (), 1.0))
+    first = seeds(graph, shipment_id, config)
+    for flow, w in first:
+        if walk.interesting(flow, 1):
+            walk.walk(flow, w, w, (), frozenset(), frozenset())
+    gaps = list(walk.gaps.values())
+    gaps.extend(_missing_inputs(graph, s.manufacturer_id, s.product, [f for f, _ in first], config))
+    if walk.truncated:
+        gaps.append(
+            Gap(
+                s.manufacturer_id,
+                s.product,
+                "path_limit",
+                f"more than {config.max_paths} tainted paths; the first {config.max_paths} "
+                "are listed (raise max_paths or use the batch engine for totals)",
+            )
+        )
+    reached = cone(graph, [f for f, _ in first], config)
+    findings = _findings_for(graph, reached, prepared)
+    paths = sorted(
+        walk.paths,
+        key=lambda p: (
+            p.source.confidence != "confirmed",
+            KIND_ORDER[p.source.kind],
+            -(p.share or 0.0),
+            len(p.steps),
+        ),
+    )
+    tainted = any(p.source.confidence == "confirmed" for p in paths)
+    return TraceResult(s.shipment_id, tainted, tuple(paths), tuple(gaps), tuple(findings))
+
+
+def _missing_inputs(
+    graph: SupplyGraph, manufacturer: str, product: str, first: Sequence[Flow], config: TraceConfig
+) -> list[Gap]:
+    """A 'no_supplier' gap for each priority-sector input with no purchase at all."""
+    inputs = graph.bom.get(material_key(product)) or (material_key(product),)
+    bought = {f.material for f in first}
+    gaps = []
+    for material in inputs:
+        sector = config.sector(material)
+        if sector is None or config.is_raw(material) or bought & graph.closure(material):
+            continue
+        gaps.append(
+            Gap(
+                manufacturer,
+                material,
+                "no_supplier",
+                f"{graph.party_name(manufacturer)} documents no purchase of {material} "
+                f"({sector}) or its inputs in the {config.lookback_days} days before the shipment",
+                (),
+                sector,
+            )
+        )
+    return gaps
+
+
+def _findings_for(
+    graph: SupplyGraph, reached: set[str], prepared: Prepared
+) -> list[MassBalanceFinding]:
+    keys = {
+        (
+            graph.transactions[t].txn.supplier_id,
+            graph.transactions[t].material,
+            period_of(graph.transactions[t].txn.date, prepared.config.period),
+        )
+        for t in reached
+    }
+    return [prepared.findings[k] for k in sorted(keys) if k in prepared.findings]

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from flscreen.errors import Problem
-from flscreen.model.lists import ListEntry
+from flscreen.model.lists import Identifier, ListEntry
 
 Parsed = tuple[int | None, ListEntry]
 """(1-based row or record number in the source, entry)."""
@@ -122,6 +122,20 @@ def is_uscc(value: str) -> bool:
     from rigour.ids import USCC
 
     return len(value) == 18 and bool(USCC.is_valid(value))
+
+
+_USCC_KINDS = {"registration", "tax", "id", "national_id", "other", "uscc"}
+
+
+def identifier(kind: str, value: str) -> Identifier:
+    """An Identifier; a registration/tax/id value that is a valid USCC gets kind 'uscc'.
+
+    The 18-character unified social credit code carries the registering authority's
+    division code (Xinjiang: 65...), so naming it lets region detection use it.
+    """
+    if kind in _USCC_KINDS and len(value) == 18 and is_uscc(value.upper()):
+        return Identifier("uscc", value.upper())
+    return Identifier(kind, value)
 
 
 def iso_date(value: str | None) -> str | None:

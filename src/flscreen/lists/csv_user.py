@@ -24,7 +24,7 @@ from flscreen.lists.base import (
     clean_text,
     country_code,
     decoded_lines,
-    is_uscc,
+    identifier,
     iso_date,
     slug_id,
     unique,
@@ -77,9 +77,9 @@ def _identifiers(value: str | None) -> list[Identifier]:
             continue
         kind, sep, rest = item.partition(":")
         if sep and rest.strip() and re.fullmatch(r"[A-Za-z_ ]{2,30}", kind.strip()):
-            out.append(Identifier(kind.strip().lower().replace(" ", "_"), rest.strip()))
+            out.append(identifier(kind.strip().lower().replace(" ", "_"), rest.strip()))
         else:
-            out.append(Identifier("uscc" if is_uscc(item.upper()) else "id", item))
+            out.append(identifier("id", item))
     return out
 
 

@@ -102,12 +102,12 @@ def sniff(path: Path) -> str | None:
         return None
     header = [c.strip().lower() for c in rows[0]]
     if rows[0] and re.fullmatch(r"\d+", rows[0][0].strip()):
-        # OFAC legacy files have no header and '-0-' for nulls.
+        # OFAC legacy files have no header, '-0-' for nulls, and fixed widths:
+        # sdn.csv 12 columns, alt.csv 5, add.csv 6.
         width = len(rows[0])
-        kind = rows[0][2].strip().lower() if width > 2 else ""
-        if width >= 11 or kind in {"individual", "vessel", "aircraft", "-0-"}:
+        if width >= 11:
             return "ofac-csv"
-        if width in {5, 6} and kind in {"aka", "fka", "nka"}:
+        if width == 5:
             return "ofac-alt"
         if width == 6:
             return "ofac-add"
@@ -116,7 +116,7 @@ def sniff(path: Path) -> str | None:
         return "uk-csv"
     if "raw_cell_text" in header:
         return "uflpa-csv"
-    if "alias_type" in header and "alias_name" in header and "sdn_name" not in header:
+    if "alias_name" in header and "aliases" not in header and "programs" not in header:
         return "ofac-aliases"
     if "ent_num" in header and "sdn_name" in header:
         return "ofac-csv"
@@ -143,7 +143,7 @@ def detect_format(path: Path, source: str, given: str | None = None) -> str:
             return looks
         what = describe(looks) if looks else "no format flscreen knows"
         raise InvalidInput(
-            f"cannot tell the list format of {source}: it looks like {what}. "
+            f"cannot tell the list format: it looks like {what}. "
             f"Give --format ({', '.join(FORMATS)}).",
             source=source,
         )
@@ -152,7 +152,7 @@ def detect_format(path: Path, source: str, given: str | None = None) -> str:
     if {given, looks} <= {"csv", "csv-unknown"}:
         return given
     raise InvalidInput(
-        f"{source} looks like {describe(looks)}, not {describe(given)}"
+        f"this looks like {describe(looks)}, not {describe(given)}"
         + (f"; use --format {looks} or leave --format out" if looks in FORMATS else ""),
         source=source,
     )

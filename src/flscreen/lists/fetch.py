@@ -99,13 +99,13 @@ def load_sources(
     if config is not None:
         where = str(config)
         if not config.exists():
-            raise InvalidInput(f"config file not found: {config}", source=where)
+            raise InvalidInput("config file not found", source=where)
         try:
             data = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise InvalidInput(f"{config} is not valid YAML: {exc}", source=where) from None
+            raise InvalidInput(f"not valid YAML: {exc}", source=where) from None
         if not isinstance(data, dict) or not isinstance(data.get("lists", {}), dict):
-            raise InvalidInput(f"{config}: expected a mapping with a 'lists' mapping", source=where)
+            raise InvalidInput("expected a mapping with a 'lists' mapping", source=where)
         if data.get("defaults") is False:
             specs = {}
         for name, spec in (data.get("lists") or {}).items():

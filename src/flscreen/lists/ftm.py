@@ -24,7 +24,7 @@ from typing import Any
 
 import orjson
 
-from flscreen.lists.base import ParseContext, Parsed, clean_text, unique
+from flscreen.lists.base import ParseContext, Parsed, clean_text, identifier, unique
 from flscreen.model.lists import EntryLink, Identifier, ListEntry
 
 PARTY_SCHEMATA = {
@@ -301,7 +301,7 @@ def to_entry(
     address_list += [addresses.get(ref) for ref in _ref_ids(props, "addressEntity")]
     identifiers: list[Identifier] = []
     for prop, kind in _identifier_props(schema):
-        identifiers.extend(Identifier(kind, v) for v in _values(props, prop) if v)
+        identifiers.extend(identifier(kind, v) for v in _values(props, prop) if v)
     links: list[EntryLink] = []
     for parent in _ref_ids(props, "parent"):
         links.append(EntryLink("subsidiary_of", parent, names.get(parent)))

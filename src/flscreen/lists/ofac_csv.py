@@ -31,6 +31,7 @@ from flscreen.lists.base import (
     clean_text,
     country_code,
     decoded_lines,
+    identifier,
     iso_date,
     known_country,
     unique,
@@ -124,7 +125,7 @@ def parse_remarks(remarks: str | None) -> dict[str, list[Any]]:
         matched = False
         for pattern, kind in _ID_PATTERNS:
             if m := pattern.match(bare):
-                out["identifiers"].append(Identifier(kind, m.group(1).rstrip(",")))
+                out["identifiers"].append(identifier(kind, m.group(1).rstrip(",")))
                 matched = True
                 break
         if matched:

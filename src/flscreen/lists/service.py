@@ -123,10 +123,10 @@ def materialize(source: ImportSource, label: str | None = None) -> Iterator[tupl
     path = Path(source)
     name = label or str(source)
     if not path.exists():
-        raise InvalidInput(f"file not found: {name}", source=name)
+        raise InvalidInput("file not found", source=name)
     if path.is_dir() and not (path / "sdn.csv").exists() and not (path / "SDN.CSV").exists():
         raise InvalidInput(
-            f"{name} is a folder; only an OFAC folder holding sdn.csv (with alt.csv, add.csv) "
+            "this is a folder; only an OFAC folder holding sdn.csv (with alt.csv, add.csv) "
             "can be imported as a folder",
             source=name,
         )
@@ -170,7 +170,7 @@ def import_list(
     check_list_name(list_name)
     with materialize(source, source_label) as (path, name):
         if path.is_file() and path.stat().st_size == 0:
-            raise InvalidInput(f"{name} is empty: there is no list to import", source=name)
+            raise InvalidInput("the file is empty: there is no list to import", source=name)
         fmt = detect_format(path, name, fmt)
         sha = source_sha256(path)
         parser = get_parser(fmt)

@@ -1,0 +1,93 @@
+"""The `flscreen lists` CLI contract that users and later issues script against."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from flscreen.cli import lists_cmd
+from flscreen.lists.samples import SAMPLE_DIR
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def app(cli_env: dict[str, str]) -> typer.Typer:
+    root = typer.Typer()
+    lists_cmd.register(root)
+    root.command("noop")(lambda: None)  # keep "lists" a sub-command, as in the real app
+    return root
+
+
+def run(app: typer.Typer, *args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), input=stdin)
+    # Rich wraps stderr at the terminal width; compare messages with spaces collapsed.
+    return result.exit_code, result.stdout, " ".join(result.stderr.split())
+
+
+def test_import_show_entries_unchanged(app: typer.Typer) -> None:
+    page = str(SAMPLE_DIR / "uflpa_entity_list.html")
+    code, out, _ = run(app, "lists", "import", page, "--list", "uflpa")
+    assert code == 0 and "uflpa: version 1 created (21 entries" in out
+    code, out, _ = run(app, "lists", "import", page, "--list", "uflpa")
+    assert code == 0 and out.strip() == "uflpa: unchanged (same content as version 1)"
+    code, out, _ = run(app, "lists", "show", "--json")
+    shown = json.loads(out)["lists"]
+    assert shown[0]["list"] == "uflpa" and shown[0]["versions"][0]["entries"] == 21
+    code, out, _ = run(app, "lists", "entries", "uflpa", "--json")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert len(rows) == 21 and rows[0]["list"] == "uflpa" and rows[0]["version"] == 1
+    assert any(r["name"] == "Xinjiang Goens Energy Technology Co., Ltd." for r in rows)
+
+
+def test_import_from_stdin_then_diff_json(app: typer.Typer) -> None:
+    v1 = (
+        b"id,name,country\n"
+        b"x1,Hetian Taida Apparel Co. Ltd.,cn\n"
+        b"x2,Hetian Haolin Hair Accessories Co. Ltd.,cn\n"
+    )
+    v2 = (
+        b"id,name,country\n"
+        b"x1,Hetian Taida Apparel Co.,cn\n"
+        b"x3,Lop County Meixin Hair Products Co. Ltd.,cn\n"
+    )
+    assert run(app, "lists", "import", "-", "--list", "wro", stdin=v1)[0] == 0
+    code, out, _ = run(app, "lists", "import", "-", "--list", "wro", "--format", "csv", stdin=v2)
+    assert code == 0 and "version 2 created" in out
+    code, out, _ = run(app, "lists", "diff", "wro", "--json")
+    data = json.loads(out)
+    assert set(data) == {"list", "from", "to", "added", "removed", "changed"}
+    assert data["changed"][0]["entry_id"] == "x1"
+    assert data["changed"][0]["fields"]["name"] == {
+        "from": "Hetian Taida Apparel Co. Ltd.",
+        "to": "Hetian Taida Apparel Co.",
+    }
+    code, out, _ = run(app, "lists", "diff", "wro", "--from", "1", "--to", "2")
+    assert "1 added, 1 removed, 1 changed" in out
+
+
+def test_bad_input_exits_2_with_one_message(app: typer.Typer, tmp_path: Path) -> None:
+    code, _out, err = run(
+        app,
+        "lists",
+        "import",
+        str(SAMPLE_DIR / "ofac_sdn" / "sdn.csv"),
+        "--list",
+        "x",
+        "--format",
+        "ftm",
+    )
+    assert code == 2
+    assert "looks like the OFAC SDN CSV" in err and "Traceback" not in err
+    bad = tmp_path / "dups.csv"
+    bad.write_text("id,name\n1,A Co\n1,B Co\n")
+    code, _out, err = run(app, "lists", "import", str(bad), "--list", "x", "--strict")
+    assert code == 2 and "row 3" in err
+    code, _out, err = run(app, "lists", "entries", "nothing")
+    assert code == 2 and "no list named 'nothing'" in err
+    code, out, err = run(app, "lists", "import", str(bad), "--list", "x")
+    assert code == 0 and "1 skipped" in out and "duplicate id" in err

@@ -1,0 +1,71 @@
+"""A user's own CSV list: columns, derived ids, identifiers, bad rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flscreen.lists.base import ParseContext, slug_id
+from flscreen.lists.csv_user import parse
+from flscreen.lists.samples import SAMPLE_DIR
+from flscreen.model.lists import Identifier, ListEntry
+
+
+def _parse(path: Path) -> tuple[list[ListEntry], ParseContext]:
+    ctx = ParseContext(str(path))
+    return [e for _row, e in parse(path, ctx)], ctx
+
+
+def test_sample_watchlist() -> None:
+    entries, ctx = _parse(SAMPLE_DIR / "my_watchlist.csv")
+    assert not ctx.problems
+    by_id = {e.entry_id: e for e in entries}
+    tianshan = by_id["own-001"]
+    assert tianshan.aliases == ("新疆天山毛纺织股份有限公司", "Tianshan Wool")
+    assert tianshan.countries == ("cn",)
+    # No id column value: a stable id from the name.
+    lop = entries[-1]
+    assert lop.entry_id == "lop-county-hair-product-industrial-park"
+    assert lop.schema == "organization"
+
+
+def test_synonym_headers_identifiers_and_bad_rows(tmp_path: Path) -> None:
+    path = tmp_path / "mine.csv"
+    path.write_text(
+        "Entity Name,Alias,Country,Identifiers,Type,Listing Date\n"
+        # A bare valid USCC is recognised; kind:value pairs keep their kind.
+        "Hoshine Silicon,合盛硅业,China,91650421MA77YPH54K | duns:123456789,company,2022-06-21\n"
+        "Peng Jiarui,,CN,,individual,\n"
+        ",,,,,\n"  # blank row: ignored silently
+        ",orphan alias,,,,\n"  # a row with data but no name
+        "Someone,,,,spaceship,\n"
+        "Late Co,,,,company,June 2022\n"
+        "Too,many,cells,,,,,\n",
+        encoding="utf-8",
+    )
+    entries, ctx = _parse(path)
+    assert [e.name for e in entries] == ["Hoshine Silicon", "Peng Jiarui"]
+    assert entries[0].identifiers == (
+        Identifier("uscc", "91650421MA77YPH54K"),
+        Identifier("duns", "123456789"),
+    )
+    assert entries[0].listed_on == "2022-06-21"
+    assert entries[1].schema == "person" and entries[1].countries == ("cn",)
+    assert [p.row for p in ctx.problems] == [5, 6, 7, 8]
+
+
+def test_missing_name_column_is_one_clear_problem(tmp_path: Path) -> None:
+    path = tmp_path / "noname.csv"
+    path.write_text("company_id,city\n1,Urumqi\n")
+    entries, ctx = _parse(path)
+    assert entries == []
+    assert "no 'name' column" in ctx.problems[0].message
+
+
+def test_slug_ids_are_stable_and_ascii() -> None:
+    assert slug_id("", "Xinjiang Tianshan Wool Textile Co. Ltd.") == (
+        "xinjiang-tianshan-wool-textile-co-ltd"
+    )
+    # Only Chinese: a hash keeps the id ASCII and stable.
+    first = slug_id("", "新疆天山毛纺织股份有限公司")
+    assert first == slug_id("", "新疆天山毛纺织股份有限公司") and first.isascii()
+    assert first != slug_id("", "新疆中泰化学股份有限公司")

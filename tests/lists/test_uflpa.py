@@ -1,0 +1,220 @@
+"""The UFLPA Entity List: the cell grammar, the page, and the raw-cell CSV."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from flscreen.lists.base import ParseContext
+from flscreen.lists.samples import SAMPLE_DIR
+from flscreen.lists.uflpa_html import parse, parse_cell, parse_csv, section_of
+from tests.conftest import shared_data
+
+CASES = [
+    # (cell, name, aliases, former names, subsidiaries, scope)
+    # Parentheses inside both the name and the alias: brackets must be counted.
+    (
+        "Hoshine Silicon Industry (Shanshan) Co., Ltd (including one alias: Hesheng Silicon "
+        "Industry (Shanshan) Co.) and subsidiaries",
+        "Hoshine Silicon Industry (Shanshan) Co., Ltd",
+        ["Hesheng Silicon Industry (Shanshan) Co."],
+        [],
+        [],
+        "and subsidiaries",
+    ),
+    # "formerly known as" goes to former names, not aliases.
+    (
+        "Xinjiang Goens Energy Technology Co., Ltd. (formerly known as Xinjiang GCL New Energy "
+        "Material Technology Co., Ltd.; and Xinjiang GCL New Energy Materials Technology "
+        "Co., Ltd.)",
+        "Xinjiang Goens Energy Technology Co., Ltd.",
+        [],
+        [
+            "Xinjiang GCL New Energy Material Technology Co., Ltd.",
+            "Xinjiang GCL New Energy Materials Technology Co., Ltd.",
+        ],
+        [],
+        None,
+    ),
+    # "and" inside a name is not a separator when no count asks for a split.
+    (
+        "Heze Cotton and Linen Economic and Trade Development Corporation (also known as Heze "
+        "Cotton and Linen Trading Development General Company)",
+        "Heze Cotton and Linen Economic and Trade Development Corporation",
+        ["Heze Cotton and Linen Trading Development General Company"],
+        [],
+        [],
+        None,
+    ),
+    # "two aliases" with a bare "and" and no semicolon: the count decides the split.
+    (
+        "Hefei Bitland Information Technology Co., Ltd. (including two aliases: Anhui Bitland "
+        "Information Technology Co. and Hefei Bitland Optoelectronic Technology Co.)",
+        "Hefei Bitland Information Technology Co., Ltd.",
+        ["Anhui Bitland Information Technology Co.", "Hefei Bitland Optoelectronic Technology Co."],
+        [],
+        [],
+        None,
+    ),
+    # Aliases and a former name in one parenthesis.
+    (
+        "Gansu Yasheng International Trading Co., Ltd. (also known as Gansu Yasheng International "
+        "Trade Co., Ltd.; Yasheng International Trade; and formerly known as Gansu Yasheng "
+        "International Trade Group Co., Ltd.)",
+        "Gansu Yasheng International Trading Co., Ltd.",
+        ["Gansu Yasheng International Trade Co., Ltd.", "Yasheng International Trade"],
+        ["Gansu Yasheng International Trade Group Co., Ltd."],
+        [],
+        None,
+    ),
+    # A parenthesis that is part of the name, not an alias clause; subordinates scope.
+    (
+        "Xinjiang Production and Construction Corps (XPCC) and its subordinate and affiliated "
+        "entities",
+        "Xinjiang Production and Construction Corps (XPCC)",
+        [],
+        [],
+        [],
+        "and its subordinate and affiliated entities",
+    ),
+    # Named subsidiaries become their own entries.
+    (
+        "ChenGuang Biotech Group Co., Ltd. and its subsidiary Chenguang Biotechnology Group Yanqi "
+        "Co. Ltd.",
+        "ChenGuang Biotech Group Co., Ltd.",
+        [],
+        [],
+        ["Chenguang Biotechnology Group Yanqi Co. Ltd."],
+        "and named subsidiaries",
+    ),
+    (
+        "Ninestar Corporation and its eight Zhuhai-based subsidiaries, which include Zhuhai "
+        "Ninestar Information Technology Co., Ltd.; Zhuhai Pantum Electronics Co., Ltd.; and "
+        "Zhuhai Apex Microelectronics Co., Ltd.",
+        "Ninestar Corporation",
+        [],
+        [],
+        [
+            "Zhuhai Ninestar Information Technology Co., Ltd.",
+            "Zhuhai Pantum Electronics Co., Ltd.",
+            "Zhuhai Apex Microelectronics Co., Ltd.",
+        ],
+        "and named subsidiaries",
+    ),
+    # Older wording: ", and Subsidiaries".
+    (
+        "Xinjiang Zhongtai Chemical Co., Ltd., and Subsidiaries",
+        "Xinjiang Zhongtai Chemical Co., Ltd.",
+        [],
+        [],
+        [],
+        "and subsidiaries",
+    ),
+    # Extra whitespace and a line break from the markup.
+    (
+        "  Camel Group\n Co., Ltd. ",
+        "Camel Group Co., Ltd.",
+        [],
+        [],
+        [],
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(("cell", "name", "aliases", "former", "subs", "scope"), CASES)
+def test_parse_cell(
+    cell: str, name: str, aliases: list[str], former: list[str], subs: list[str], scope: str | None
+) -> None:
+    parsed = parse_cell(cell)
+    assert parsed.name == name
+    assert list(parsed.aliases) == aliases
+    assert list(parsed.former_names) == former
+    assert list(parsed.subsidiaries) == subs
+    assert parsed.scope_note == scope
+
+
+def test_every_verbatim_dhs_row() -> None:
+    """The real DHS cells: name, every alias (incl. former names) and scope as expected."""
+    path = shared_data("uflpa", "uflpa_entity_rows_verbatim.csv")
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows
+    for row in rows:
+        parsed = parse_cell(row["raw_cell_text"])
+        expected = [a for a in row["aliases"].split("|") if a]
+        assert parsed.name == row["name"], row["raw_cell_text"]
+        assert [*parsed.aliases, *parsed.former_names] == expected, row["raw_cell_text"]
+        assert (parsed.scope_note or "") == row["scope_note"]
+        assert not parsed.warnings
+
+
+def test_verbatim_csv_shape_imports_with_sections_and_dates() -> None:
+    path = shared_data("uflpa", "uflpa_entity_rows_verbatim.csv")
+    ctx = ParseContext(str(path))
+    entries = {e.name: e for _row, e in parse_csv(path, ctx)}
+    assert not ctx.problems
+    goens = entries["Xinjiang Goens Energy Technology Co., Ltd."]
+    assert goens.programs == ("2(d)(2)(B)(i)",)
+    assert goens.listed_on == "2026-08-03"
+    assert len(goens.former_names) == 2 and goens.aliases == ()
+    assert goens.raw["raw_cell_text"].startswith("Xinjiang Goens")
+
+
+def test_section_of_reads_loose_spacing() -> None:
+    assert section_of("Section 2(d)(2)(B)(ii)") == "2(d)(2)(B)(ii)"
+    assert section_of("2 (d) (2) (B) (v) list") == "2(d)(2)(B)(v)"
+    assert section_of("Section 3") is None
+
+
+def test_sample_page_sections_dates_and_subsidiaries() -> None:
+    page = SAMPLE_DIR / "uflpa_entity_list.html"
+    ctx = ParseContext(str(page))
+    entries = {e.entry_id: e for _row, e in parse(page, ctx)}
+    assert not ctx.problems
+    hoshine = entries["uflpa-hoshine-silicon-industry-shanshan-co-ltd"]
+    assert hoshine.programs == ("2(d)(2)(B)(i)",)
+    assert hoshine.listed_on == "2022-06-21"
+    assert "scope: and subsidiaries" in hoshine.notes
+    aksu = entries["uflpa-aksu-huafu-color-spinning-co-ltd"]
+    assert aksu.programs == ("2(d)(2)(B)(ii)",) and len(aksu.aliases) == 4
+    # A named subsidiary is an entry of its own, linked both ways.
+    yanqi = entries["uflpa-chenguang-biotechnology-group-yanqi-co-ltd"]
+    assert yanqi.links[0].relation == "subsidiary_of"
+    assert yanqi.links[0].target_id == "uflpa-chenguang-biotech-group-co-ltd"
+    parent = entries["uflpa-chenguang-biotech-group-co-ltd"]
+    assert [link.target_id for link in parent.links] == [yanqi.entry_id]
+    assert yanqi.programs == ("2(d)(2)(B)(v)",)
+
+
+def test_entity_listed_in_two_sections_is_one_entry(tmp_path: Path) -> None:
+    page = tmp_path / "two.html"
+    page.write_text(
+        "<html><body>"
+        "<p>Section 2(d)(2)(B)(ii)</p><table><tr><th>Entity Name</th><th>Effective Date</th></tr>"
+        "<tr><td>Xinjiang Zijin Zinc Industry Co., Ltd.</td><td>January 15, 2025</td></tr></table>"
+        "<p>Section 2(d)(2)(B)(v)</p><table><tr><th>Entity Name</th><th>Effective Date</th></tr>"
+        "<tr><td>Xinjiang Zijin Zinc Industry Co., Ltd.</td><td>January 15, 2025</td></tr>"
+        "<tr><td></td><td></td></tr>"
+        "<tr><td>Bad Date Co., Ltd.</td><td>sometime in 2025</td></tr></table>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    ctx = ParseContext(str(page))
+    entries = [e for _row, e in parse(page, ctx)]
+    zijin = entries[0]
+    assert zijin.programs == ("2(d)(2)(B)(ii)", "2(d)(2)(B)(v)")
+    assert len(zijin.raw["rows"]) == 2
+    # An unreadable date is reported; the entry is kept without a date.
+    assert [p.field for p in ctx.problems] == ["effective_date"]
+    assert entries[1].listed_on is None
+
+
+def test_page_without_entity_table_is_reported(tmp_path: Path) -> None:
+    page = tmp_path / "news.html"
+    page.write_text("<html><body><p>Nothing here</p></body></html>")
+    ctx = ParseContext(str(page))
+    assert list(parse(page, ctx)) == []
+    assert "no UFLPA entity table" in ctx.problems[0].message

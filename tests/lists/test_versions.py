@@ -1,0 +1,68 @@
+"""Diffs between list versions: added, removed, changed with the fields that changed."""
+
+from __future__ import annotations
+
+import pytest
+
+from flscreen.errors import InvalidInput, NotFound
+from flscreen.lists.service import import_list
+from flscreen.lists.versions import diff_versions
+from flscreen.store import Store
+
+V1 = (
+    "id,name,aliases,country\n"
+    "a1,Xinjiang Zhongtai Chemical Co. Ltd.,Zhongtai Chemical,cn\n"
+    "a2,Hoshine Silicon Industry Co. Ltd.,,cn\n"
+    "a3,Camel Group Co. Ltd.,,cn\n"
+)
+# a1 gains an alias, a2 is removed, a4 is added, a3 is untouched.
+V2 = (
+    "id,name,aliases,country\n"
+    "a1,Xinjiang Zhongtai Chemical Co. Ltd.,Zhongtai Chemical|新疆中泰化学,cn\n"
+    "a3,Camel Group Co. Ltd.,,cn\n"
+    "a4,Aksu Huafu Color Spinning Co. Ltd.,,cn\n"
+)
+
+
+def test_diff_of_last_two_versions(store: Store) -> None:
+    import_list(store, V1.encode(), "mine", fmt="csv")
+    import_list(store, V2.encode(), "mine", fmt="csv")
+    with store.connect() as conn:
+        diff = diff_versions(conn, "mine")
+    data = diff.to_json()
+    assert (data["list"], data["from"], data["to"]) == ("mine", 1, 2)
+    assert [e["entry_id"] for e in data["added"]] == ["a4"]
+    assert [e["entry_id"] for e in data["removed"]] == ["a2"]
+    assert [c["entry_id"] for c in data["changed"]] == ["a1"]
+    fields = data["changed"][0]["fields"]
+    assert fields["aliases"] == {
+        "from": ["Zhongtai Chemical"],
+        "to": ["Zhongtai Chemical", "新疆中泰化学"],
+    }
+    # The raw record changed too, and says exactly which column.
+    assert set(fields) == {"aliases", "raw.aliases"}
+    assert "raw" not in data["added"][0]
+
+
+def test_diff_any_two_versions_and_from_empty(store: Store) -> None:
+    import_list(store, V1.encode(), "mine", fmt="csv")
+    import_list(store, V2.encode(), "mine", fmt="csv")
+    import_list(store, V1.encode(), "mine", fmt="csv")  # back to v1's content: version 3
+    with store.connect() as conn:
+        same = diff_versions(conn, "mine", from_version=1, to_version=3)
+        first = diff_versions(conn, "mine", to_version=1)
+        backwards = diff_versions(conn, "mine", from_version=2, to_version=1)
+    assert (same.added, same.removed, same.changed) == ([], [], [])
+    assert first.from_ref is None and len(first.added) == 3
+    assert [e.entry_id for e in backwards.added] == ["a2"]
+
+
+def test_diff_errors(store: Store) -> None:
+    import_list(store, V1.encode(), "mine", fmt="csv")
+    with store.connect() as conn:
+        with pytest.raises(NotFound, match="no list named 'other'"):
+            diff_versions(conn, "other")
+        with pytest.raises(NotFound, match="has no version 9"):
+            diff_versions(conn, "mine", from_version=9)
+        with pytest.raises(InvalidInput, match="both version 1"):
+            diff_versions(conn, "mine", from_version=1, to_version=1)

@@ -22,10 +22,14 @@ from flscreen.region.text import fold_latin
 
 # What may follow a place name to make it a street, a building or a product
 # named after the place (乌鲁木齐中路 in Shanghai, 新疆路 in Qingdao, 和田玉 jade).
-_ZH_NAMED_AFTER = re.compile(
+_ZH_STREET_AFTER = re.compile(
     r"^[东西南北中]?[一二三四五六七八九十]?(?:路|街|大街|大道|巷|弄|胡同|里弄)"
-    r"|^(?:玉|大枣|红枣|枣|大厦|饭店|酒店|宾馆|餐厅|餐馆|菜馆|办事处|驻)"
+    r"|^(?:大厦|饭店|酒店|宾馆|餐厅|餐馆|菜馆|办事处|驻)"
 )
+# Products named after a place (和田玉 jade, 若羌红枣 dates) follow a bare name,
+# never a full one: 新和县玉奇喀特乡 is a township, not jade.
+_ZH_PRODUCT_AFTER = re.compile(r"^(?:玉|大枣|红枣|枣|棉花)")
+_ZH_ADMIN_END = tuple("省市县区州旗镇乡盟团场")
 _LATIN_DIRECTIONS = frozenset(
     [
         "north",
@@ -156,6 +160,8 @@ _ZH_FOREIGN = {
     "韩国": "South Korea",
 }
 
+_ZH_FOREIGN_RE = re.compile("|".join(_ZH_FOREIGN))
+
 _ORDINALS = {
     w: i
     for i, w in enumerate(
@@ -263,7 +269,10 @@ def _scan_zh(text: str, gaz: Gazetteer) -> list[Mention]:
                 cands = zh.get(key)
                 if cands is not None:
                     after = text[i + length : i + length + 4]
-                    out.append(Mention(key, cands, bool(_ZH_NAMED_AFTER.match(after))))
+                    named_after = bool(_ZH_STREET_AFTER.match(after)) or (
+                        not key.endswith(_ZH_ADMIN_END) and bool(_ZH_PRODUCT_AFTER.match(after))
+                    )
+                    out.append(Mention(key, cands, named_after))
                     spans.append((i, i + length))
                     i += length
                     break
@@ -271,15 +280,14 @@ def _scan_zh(text: str, gaz: Gazetteer) -> list[Mention]:
                 i += 1
         else:
             i += 1
-    for name, country in _ZH_FOREIGN.items():
-        if name in text:
-            out.append(Mention(name, (), foreign=country))
-    for m in _ZH_DIVISION.finditer(text):
+    for found in _ZH_FOREIGN_RE.findall(text):
+        out.append(Mention(found, (), foreign=_ZH_FOREIGN[found]))
+    for m in _ZH_DIVISION.finditer(text) if "师" in text else ():
         number = cn_number(m.group(1))
         div = gaz.xpcc_divisions.get(number) if number else None
         if div is not None and not _inside(m.span(), spans):
             out.append(Mention(m.group(0), ((div, 0.8),), rule="xpcc_division"))
-    for m in _ZH_REGIMENT.finditer(text):
+    for m in _ZH_REGIMENT.finditer(text) if "团" in text else ():
         number = cn_number(m.group(1))
         if number is None or _inside(m.span(), spans):
             continue
@@ -346,17 +354,20 @@ def _scan_latin(text: str, gaz: Gazetteer) -> list[Mention]:
                 # "Aksu Prefecture": the suffix fits the division, so it is
                 # more than a bare word; it still cannot beat a province named.
                 cands = tuple(
-                    (d, min(0.8, s + 0.3) if d.level in levels and s > 0.2 else s) for d, s in cands
+                    (d, max(s, min(0.8, s + 0.3)) if d.level in levels and s > 0.2 else s)
+                    for d, s in cands
                 )
             out.append(Mention(surface, cands, named_after))
         i = j
-    for m in _LATIN_REGIMENT.finditer(folded):
+    has_regiment = "regiment" in folded or "tuan" in folded
+    for m in _LATIN_REGIMENT.finditer(folded) if has_regiment else ():
         reg_number = int(m.group(1) or m.group(4))
         regs = gaz.regiments.get(reg_number, ())
         strength = 0.7 if (m.group(2) or m.group(3)) == "tuan" else 0.6
         if regs and reg_number >= 10:
             out.append(Mention(m.group(0), tuple((r, strength) for r in regs), rule="regiment"))
-    for m in _LATIN_DIVISION.finditer(folded):
+    has_division = "division" in folded or "nong" in folded
+    for m in _LATIN_DIVISION.finditer(folded) if has_division else ():
         if m.group(5):
             number: int | None = _PINYIN_NUMBERS[m.group(5)]
             strength = 0.8

@@ -253,7 +253,9 @@ def load() -> Gazetteer:
             if r["level"] == "province":
                 _add(latin, key, code, 0.9)
             elif len(key) >= 5:
-                _add(latin, key, code, 0.6 if r["level"] == "prefecture" else 0.5)
+                # A county's pinyin alone ("Dongcheng", "Huadian") is a weak hint;
+                # with its prefecture or province named it adds up.
+                _add(latin, key, code, 0.6 if r["level"] == "prefecture" else 0.4)
     reviewed: dict[str, set[str]] = {}
     for v in variants:
         text = v["variant"]

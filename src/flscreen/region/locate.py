@@ -113,10 +113,10 @@ def _address_signals(
                 )
             )
             xj_score = 0.0
-        elif el_score < 0.5 * xj_score:
+        elif el_score < 0.6 * xj_score:
             out.append(_outweighed(kind, reading, toward_xj=False))
             el_score = 0.0
-        elif xj_score < 0.5 * el_score:
+        elif xj_score < 0.6 * el_score:
             out.append(_outweighed(kind, reading, toward_xj=True))
             xj_score = 0.0
     if reading.xinjiang is not None and xj_score > 0:
@@ -342,7 +342,9 @@ def _name_signals(raw: str, gaz: Gazetteer) -> list[Signal]:
             )
         )
     else:
-        weight = 0.5 if strength >= 0.85 else 0.3
+        # A company named after another province may well run a plant in
+        # Xinjiang (Sichuan Yongxiang's Fukang power station): a hint, never decisive.
+        weight = 0.3
         out.append(
             Signal(
                 "name",

@@ -79,6 +79,8 @@ def fold_latin(text: str) -> str:
 
     Length may change, so callers scan the folded text rather than map offsets back.
     """
+    if text.isascii():
+        return _APOSTROPHES.sub("", text.lower())
     text = unicodedata.normalize("NFKD", text.lower())
     text = _MARKS.sub("", text).translate(_SPECIAL)
     return _APOSTROPHES.sub("", text)

@@ -1,9 +1,347 @@
-"""CLI commands for match (registered by flscreen.cli.main)."""
+"""CLI commands for matching: ``match`` (screen parties), ``judge`` and ``judgements``."""
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
 import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from flscreen.cli.common import err_console, get_store, handle_errors, out_console
+from flscreen.errors import InvalidInput, Problem
+from flscreen.lists.store import get_entry, iter_entries
+from flscreen.matching import ALGORITHM, DEFAULT_THRESHOLD, REVIEW_THRESHOLD, Matcher, Query
+from flscreen.matching.judgements import (
+    iter_judgements,
+    load_judgements,
+    normalize_verdict,
+    record_judgement,
+)
+from flscreen.matching.query import party_key
+from flscreen.model.matching import MatchResult
+from flscreen.records import Record, open_output, read_records, write_jsonl
+from flscreen.store import Store
+
+TEXT_FIELDS = ("name", "country", "address", "registration_id", "schema")
+PROGRESS_FROM = 200
+
+
+def _text(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise TypeError
+    return str(value).strip() or None
+
+
+def record_to_query(source: str, row: int, record: Record, problems: list[Problem]) -> Query | None:
+    """A Query from one input record; every problem is appended, None when unusable."""
+    values: dict[str, str | None] = {}
+    ok = True
+    for field in TEXT_FIELDS:
+        try:
+            values[field] = _text(record.get(field))
+        except TypeError:
+            problems.append(Problem(source, "expected text", row=row, field=field))
+            ok = False
+    raw_aliases = record.get("aliases")
+    aliases: list[str] = []
+    if isinstance(raw_aliases, str):
+        aliases = [a.strip() for a in raw_aliases.replace(";", "|").split("|") if a.strip()]
+    elif isinstance(raw_aliases, list) and all(isinstance(a, str) for a in raw_aliases):
+        aliases = [a.strip() for a in raw_aliases if a.strip()]
+    elif raw_aliases is not None:
+        problems.append(
+            Problem(source, "expected a list of names or 'a|b' text", row=row, field="aliases")
+        )
+        ok = False
+    if ok and not values["name"]:
+        problems.append(Problem(source, "missing required value", row=row, field="name"))
+        ok = False
+    if not ok:
+        return None
+    return Query(
+        id=str(record["id"]),
+        name=values["name"] or "",
+        aliases=tuple(aliases),
+        country=values["country"],
+        address=values["address"],
+        registration_id=values["registration_id"],
+        schema=values["schema"],
+    )
+
+
+def build_matcher(store: Store, lists: list[str] | None) -> Matcher:
+    """A matcher over the latest version of the named lists (all by default) and every judgement."""
+    with store.connect() as conn:
+        matcher = Matcher.build(
+            iter_entries(conn, list_names=lists or None), judgements=load_judgements(conn)
+        )
+    if not len(matcher):
+        raise InvalidInput(
+            "no list entries to match against: import a list first "
+            "(flscreen lists import FILE --list NAME)"
+        )
+    return matcher
+
+
+def _check_range(threshold: float | None, limit: int) -> None:
+    problems = []
+    if threshold is not None and not 0.0 <= threshold <= 1.0:
+        problems.append(Problem("", "must be between 0 and 1", field="--threshold"))
+    if limit < 1:
+        problems.append(Problem("", "must be at least 1", field="--limit"))
+    if problems:
+        raise InvalidInput(problems)
+
+
+def print_result(result: MatchResult, query: Query) -> None:
+    """A readable table of hits and, under it, why each one scored as it did."""
+    thr = result.threshold if result.threshold is not None else DEFAULT_THRESHOLD
+    verdict = "[bold red]MATCH[/]" if result.match else "[green]no match[/]"
+    out_console.print(
+        f"{verdict}  {escape(query.name)!r}  (threshold {thr:.2f}, "
+        f"review from {result.review_threshold or REVIEW_THRESHOLD:.2f}, {result.algorithm})",
+        highlight=False,
+    )
+    if not result.hits:
+        out_console.print("no list entry scored in the review band", highlight=False)
+    table = Table(show_lines=False)
+    for col in ("#", "score", "status", "list", "entry", "name", "matched name"):
+        table.add_column(col)
+    for i, hit in enumerate(result.hits, start=1):
+        status = (
+            "judged match" if hit.judgement == "match" else ("match" if hit.match else "review")
+        )
+        table.add_row(
+            str(i),
+            f"{hit.score:.4f}",
+            status,
+            f"{escape(hit.list)} v{hit.list_version}",
+            escape(hit.entry_id),
+            escape(hit.name),
+            escape(hit.matched_name),
+        )
+    if result.hits:
+        out_console.print(table)
+    for i, hit in enumerate(result.hits, start=1):
+        out_console.print(f"[bold]#{i} {escape(hit.name)}[/]", highlight=False)
+        for f in hit.features:
+            out_console.print(
+                f"   {f.name:<28} {f.score:6.3f}  {escape(f.detail)}", highlight=False
+            )
+    for hit in result.suppressed:
+        out_console.print(
+            f"[dim]suppressed {escape(hit.list)}:{escape(hit.entry_id)} "
+            f"{escape(hit.name)}: {escape(hit.features[0].detail)}[/]",
+            highlight=False,
+        )
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
+
+    @app.command("match")
+    @handle_errors
+    def match_cmd(
+        input: Annotated[
+            str | None,
+            typer.Argument(
+                help="JSON lines or CSV of {id, name, aliases?, country?, address?, "
+                "registration_id?, schema?}; '-' reads stdin.",
+                show_default=False,
+            ),
+        ] = None,
+        list_names: Annotated[
+            list[str] | None,
+            typer.Option("--list", "-l", help="Match against this list only (repeatable)."),
+        ] = None,
+        threshold: Annotated[
+            float | None,
+            typer.Option(
+                "--threshold", "-t", help=f"Match threshold 0-1 (default {DEFAULT_THRESHOLD})."
+            ),
+        ] = None,
+        limit: Annotated[int, typer.Option("--limit", "-k", help="Hits per party.")] = 10,
+        output: Annotated[
+            str | None,
+            typer.Option("--output", "-o", help="Write JSON lines here (default: stdout)."),
+        ] = None,
+        name: Annotated[
+            str | None, typer.Option("--name", "-n", help="Screen one name and explain the hits.")
+        ] = None,
+        alias: Annotated[
+            list[str] | None,
+            typer.Option("--alias", help="Another name of the party (repeatable)."),
+        ] = None,
+        country: Annotated[str | None, typer.Option("--country", help="Party's country.")] = None,
+        registration_id: Annotated[
+            str | None,
+            typer.Option("--registration-id", "--uscc", help="Party's registration id (USCC)."),
+        ] = None,
+        schema: Annotated[
+            str | None, typer.Option("--schema", help="person, company or organization.")
+        ] = None,
+        as_json: Annotated[
+            bool, typer.Option("--json", help="With --name: print the JSON line instead.")
+        ] = False,
+    ) -> None:
+        """Screen parties against the imported lists, in any script, and say why each hit matched.
+
+        Hits from the review threshold up are listed; "match" is true when one reaches the
+        threshold or an analyst confirmed it (see `flscreen judge`).
+        """
+        _check_range(threshold, limit)
+        if input is not None and name is not None:
+            raise InvalidInput("give either an INPUT file or --name, not both")
+        if input is None and name is None:
+            raise InvalidInput('nothing to match: give an INPUT file (or "-") or --name "..."')
+        queries: list[Query] = []
+        if name is not None:
+            if not name.strip():
+                raise InvalidInput("--name is empty")
+            queries.append(
+                Query(
+                    id="-",
+                    name=name,
+                    aliases=tuple(alias or ()),
+                    country=country,
+                    registration_id=registration_id,
+                    schema=schema,
+                )
+            )
+        else:
+            assert input is not None
+            problems: list[Problem] = []
+            source = "<stdin>" if input == "-" else input
+            for row, record in read_records(
+                input, required=("id", "name"), list_fields=("aliases",)
+            ):
+                query = record_to_query(source, row, record, problems)
+                if query is not None:
+                    queries.append(query)
+            if problems:
+                raise InvalidInput(problems)
+        store = get_store()
+        try:
+            matcher = build_matcher(store, list_names)
+        finally:
+            store.dispose()
+        if name is not None and not as_json:
+            print_result(matcher.match(queries[0], threshold=threshold, limit=limit), queries[0])
+            return
+        matched = 0
+        with open_output(output) as handle:
+            if len(queries) >= PROGRESS_FROM:
+                with Progress(
+                    TextColumn("matching"),
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TimeRemainingColumn(),
+                    console=err_console,
+                    transient=True,
+                ) as progress:
+                    task = progress.add_task("match", total=len(queries))
+                    for i, query in enumerate(queries, start=1):
+                        result = matcher.match(query, threshold=threshold, limit=limit)
+                        matched += result.match
+                        write_jsonl(handle, result.to_dict())
+                        if i % 200 == 0 or i == len(queries):
+                            progress.update(task, completed=i)
+            else:
+                for query in queries:
+                    result = matcher.match(query, threshold=threshold, limit=limit)
+                    matched += result.match
+                    write_jsonl(handle, result.to_dict())
+        err_console.print(
+            f"matched {matched} of {len(queries)} part{'y' if len(queries) == 1 else 'ies'} "
+            f"against {len(matcher)} entries ({ALGORITHM})",
+            highlight=False,
+        )
+
+    @app.command("judge")
+    @handle_errors
+    def judge_cmd(
+        name: Annotated[str, typer.Option("--name", "-n", help="The party's name as screened.")],
+        entry: Annotated[
+            str, typer.Option("--entry", "-e", help="The list entry as LIST:ENTRY_ID.")
+        ],
+        verdict: Annotated[str, typer.Option("--verdict", help="match or no-match.")],
+        by: Annotated[str, typer.Option("--by", help="Who decides (name or e-mail).")],
+        reason: Annotated[str | None, typer.Option("--reason", help="Why, in a sentence.")] = None,
+        registration_id: Annotated[
+            str | None,
+            typer.Option("--registration-id", "--uscc", help="Party's registration id, if any."),
+        ] = None,
+    ) -> None:
+        """Record that a party is (or is not) a list entry; every later match honours it."""
+        problems: list[Problem] = []
+        list_name, sep, entry_id = entry.partition(":")
+        if not sep or not list_name.strip() or not entry_id.strip():
+            problems.append(Problem("", "expected LIST:ENTRY_ID, e.g. uflpa:12", field="--entry"))
+        if normalize_verdict(verdict) is None:
+            problems.append(Problem("", "expected match or no-match", field="--verdict"))
+        if not by.strip():
+            problems.append(Problem("", "missing required value", field="--by"))
+        if not name.strip():
+            problems.append(Problem("", "missing required value", field="--name"))
+        if problems:
+            raise InvalidInput(problems)
+        store = get_store()
+        try:
+            with store.begin() as conn:
+                ref, listed = get_entry(conn, list_name.strip(), entry_id.strip())
+                j = record_judgement(
+                    conn,
+                    query_name=name,
+                    list_name=ref.list_name,
+                    entry_id=listed.entry_id,
+                    verdict=verdict,
+                    decided_by=by,
+                    reason=reason,
+                    registration_id=registration_id,
+                    algorithm=ALGORITHM,
+                )
+        finally:
+            store.dispose()
+        out_console.print(
+            f"recorded: {escape(name)!r} is {'' if j.verdict == 'match' else 'not '}"
+            f"{escape(ref.list_name)}:{escape(listed.entry_id)} ({escape(listed.name)}), "
+            f"by {escape(j.decided_by)} at {j.decided_at} [party key {escape(j.party_key)!r}]",
+            highlight=False,
+        )
+
+    @app.command("judgements")
+    @handle_errors
+    def judgements_cmd(
+        name: Annotated[
+            str | None, typer.Option("--name", "-n", help="Only this party's judgements.")
+        ] = None,
+        registration_id: Annotated[
+            str | None, typer.Option("--registration-id", "--uscc", help="With --name.")
+        ] = None,
+    ) -> None:
+        """List recorded judgements as JSON lines (oldest first)."""
+        key = party_key(name, registration_id) if name else None
+        store = get_store()
+        try:
+            with store.connect() as conn, open_output(None) as handle:
+                for j in iter_judgements(conn, key):
+                    write_jsonl(
+                        handle,
+                        {
+                            "id": j.id,
+                            "party_key": j.party_key,
+                            "query_name": j.query_name,
+                            "list": j.list_name,
+                            "entry_id": j.entry_id,
+                            "verdict": j.verdict,
+                            "by": j.decided_by,
+                            "at": j.decided_at,
+                            "reason": j.reason,
+                        },
+                    )
+        finally:
+            store.dispose()

@@ -250,7 +250,8 @@ class Matcher:
                 floor = review if old is None else max(review, old.name_score)
                 pair = self._pair(key, q_weights, row, maybe_acronym)
                 if not score_name_pair(pair, literal_q, cutoff=floor - 0.2):
-                    if old is None and entry_i in judged_entries:
+                    same_id = reg is not None and reg in self.entry_idents.get(entry_i, ())
+                    if old is None and (entry_i in judged_entries or same_id):
                         score_name_pair(pair, literal_q)
                     else:
                         continue

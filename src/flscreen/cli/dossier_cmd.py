@@ -1,9 +1,62 @@
-"""CLI commands for dossier (registered by flscreen.cli.main)."""
+"""``flscreen dossier SHIPMENT``: the evidence package as HTML or PDF."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from flscreen.cli.common import err_console, get_store, handle_errors
+from flscreen.errors import InvalidInput
+
+FORMATS = ("html", "pdf")
+
+
+@handle_errors
+def dossier_cmd(
+    shipment: Annotated[str, typer.Argument(help="Shipment (entry) id.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="html or pdf.")] = "pdf",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File to write (default: dossier-SHIPMENT.FORMAT)."),
+    ] = None,
+    policy: Annotated[
+        str | None, typer.Option(help="Use the latest screening under this policy.")
+    ] = None,
+) -> None:
+    """Write the dossier of a screened shipment: summary, contents, flow chart,
+    parties, steps and documents, mass balance, gaps, versions, case history."""
+    from flscreen.reports.build import load_dossier
+    from flscreen.reports.dossier import render_html, render_pdf
+
+    if fmt not in FORMATS:
+        raise InvalidInput(f"unknown format {fmt!r}: use html or pdf", source="--format")
+    store = get_store()
+    with store.connect() as conn:
+        data = load_dossier(conn, shipment, policy)
+    html = render_html(data)
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in shipment)
+    target = output or Path(f"dossier-{safe}.{fmt}")
+    if str(target) == "-":
+        if fmt == "pdf":
+            sys.stdout.buffer.write(render_pdf(html))
+        else:
+            sys.stdout.write(html)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".part")
+    if fmt == "pdf":
+        tmp.write_bytes(render_pdf(html))
+    else:
+        tmp.write_text(html, encoding="utf-8")
+    tmp.replace(target)
+    err_console.print(
+        f"wrote {target} ({data.screening.verdict.outcome}, {shipment})", highlight=False
+    )
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
+    """Add ``flscreen dossier``."""
+    app.command("dossier")(dossier_cmd)

@@ -1,9 +1,141 @@
-"""CLI commands for screen (registered by flscreen.cli.main)."""
+"""``flscreen screen``: verdicts for every shipment under a policy; and re-screening
+after a list update (hooked into ``flscreen lists import/update``)."""
 
 from __future__ import annotations
 
+import getpass
+import json
+from typing import Annotated
+
 import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from flscreen.cli.common import err_console, get_store, handle_errors, out_console
+from flscreen.records import open_output, write_jsonl
+from flscreen.store import Store
+
+STYLE = {"clear": "green", "review": "yellow", "detain": "red", "exclude": "bold red"}
+
+
+def _actor(given: str | None) -> str:
+    if given:
+        return given
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "flscreen"
+
+
+@handle_errors
+def screen_cmd(
+    package: Annotated[
+        str | None,
+        typer.Argument(help="A supply package (CSV folder, .xlsx, .json) to import first."),
+    ] = None,
+    policy: Annotated[
+        str, typer.Option(help="Policy name (uflpa, eu-flr, uk-proposed) or a policy YAML file.")
+    ] = "uflpa",
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="Write one JSON line per shipment here.")
+    ] = None,
+    shipment: Annotated[
+        list[str] | None, typer.Option(help="Screen only this shipment (repeatable).")
+    ] = None,
+    actor: Annotated[str | None, typer.Option(help="Who screens (recorded).")] = None,
+) -> None:
+    """Trace and decide every shipment in the store; record verdicts and open cases.
+
+    Prints a summary table; ``--output`` writes {"shipment", "verdict", "reasons",
+    "policy", "policy_version", "list_versions"} per shipment ('-' for stdout).
+    """
+    from flscreen.policy import load_policy
+    from flscreen.policy.screening import import_package, screen_store
+
+    chosen = load_policy(policy)  # bad policy: refused before anything is written
+    store = get_store()
+    if package is not None:
+        counts = import_package(store, package)
+        err_console.print(
+            f"imported {package}: " + ", ".join(f"{v} {k}" for k, v in counts.items()),
+            highlight=False,
+        )
+    with Progress(
+        TextColumn("[bold]screening"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal,
+    ) as bar:
+        task = bar.add_task("screen", total=None)
+        results = screen_store(
+            store,
+            chosen,
+            actor=_actor(actor),
+            shipment_ids=shipment or None,
+            progress=lambda n: bar.update(task, completed=n),
+        )
+    if output is not None:
+        with open_output(output) as handle:
+            for r in results:
+                write_jsonl(handle, r.verdict.to_dict())
+    if output == "-":
+        return
+    table = Table(title=f"{len(results)} shipment(s) under {chosen.name} {chosen.version}")
+    for col in ("shipment", "verdict", "case", "main reason"):
+        table.add_column(col, overflow="fold")
+    for r in results:
+        first = r.verdict.reasons[0]
+        table.add_row(
+            escape(r.shipment_id),
+            f"[{STYLE[r.verdict.outcome]}]{r.verdict.outcome}[/]",
+            r.case_id or "",
+            escape(f"{first.code}: {first.text}"),
+        )
+    out_console.print(table)
+    tally: dict[str, int] = {}
+    for r in results:
+        tally[r.verdict.outcome] = tally.get(r.verdict.outcome, 0) + 1
+    out_console.print(
+        "  " + ", ".join(f"{n} {o}" for o, n in sorted(tally.items())), highlight=False
+    )
+
+
+def _after_list_import(store: Store, outcome: object) -> None:
+    """Re-screen after a new list version and tell the user what changed."""
+    from flscreen.policy.screening import rescreen
+
+    name = getattr(outcome, "list_name", "?")
+    version = getattr(outcome, "version", None)
+    report = rescreen(store, actor=_actor(None), trigger={"list": name, "version": version})
+    if not report.changed:
+        err_console.print(
+            f"re-screened {report.screened} shipment(s) after {name} v{version}: nothing changed",
+            highlight=False,
+        )
+        return
+    for p in report.parties:
+        err_console.print(
+            f"[yellow]hits changed[/] {escape(p['id'])} {escape(p['name'] or '')}: "
+            f"+{len(p['added'])} -{len(p['removed'])} "
+            + escape("; ".join(f"{a[0]}:{a[1]} ({a[2]})" for a in p["added"])),
+            highlight=False,
+        )
+    for s in report.shipments:
+        err_console.print(
+            f"[bold]verdict changed[/] {escape(s['shipment'])} under {s['policy']}: "
+            f"{s['before']} -> [{STYLE.get(s['after'], '')}]{s['after']}[/]"
+            + (f" (case {s['case']})" if s["case"] else ""),
+            highlight=False,
+        )
+    err_console.print(json.dumps(report.to_dict(), ensure_ascii=False), markup=False)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
+    """Add ``flscreen screen`` and hook re-screening into list imports."""
+    from flscreen.lists.service import register_after_import
+
+    app.command("screen")(screen_cmd)
+    register_after_import(_after_list_import)

@@ -45,7 +45,7 @@ class DossierData:
     shipment: Shipment
     screening: StoredScreening
     parties: dict[str, PartyView] = field(default_factory=dict)
-    chain: list[Mapping[str, Any]] = field(default_factory=list)
+    chain: Sequence[Mapping[str, Any]] = field(default_factory=list)
     """Every documented upstream transaction (step dicts), tainted or not."""
     documents: dict[str, Mapping[str, Any]] = field(default_factory=dict)
     """Package document id -> {kind, sha256, path}."""

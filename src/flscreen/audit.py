@@ -16,6 +16,7 @@ with the change it describes.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
@@ -119,11 +120,13 @@ def append(
     """Log one event inside the caller's transaction and return the record.
 
     ``kind`` names the event ('screening', 'case.transition', 'judgement',
-    'document', ...); ``payload`` is any JSON value; ``subject`` (a shipment,
+    'document', ...); ``payload`` is any JSON value or a dataclass; ``subject`` (a shipment,
     case or party id) makes the history of one thing easy to find.
     """
     if not kind or not actor:
         raise ValueError("an audit record needs a kind and an actor")
+    if dataclasses.is_dataclass(payload) and not isinstance(payload, type):
+        payload = dataclasses.asdict(payload)
     if conn.dialect.name == "postgresql":
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
     seq, prev = _head(conn)

@@ -26,8 +26,11 @@ def dossier_cmd(
         str | None, typer.Option(help="Use the latest screening under this policy.")
     ] = None,
 ) -> None:
-    """Write the dossier of a screened shipment: summary, contents, flow chart,
-    parties, steps and documents, mass balance, gaps, versions, case history."""
+    """Write the evidence dossier of a screened shipment as HTML or PDF.
+
+    Summary, contents, flow chart, parties, steps and documents, mass balance,
+    gaps, policy and list versions, case history.
+    """
     from flscreen.reports.build import load_dossier
     from flscreen.reports.dossier import render_html, render_pdf
 

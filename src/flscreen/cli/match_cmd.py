@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from flscreen import audit
 from flscreen.cli.common import err_console, get_store, handle_errors, out_console
 from flscreen.errors import InvalidInput, Problem
 from flscreen.lists.store import get_entry, iter_entries
@@ -304,6 +305,7 @@ def register(app: typer.Typer) -> None:
                     registration_id=registration_id,
                     algorithm=ALGORITHM,
                 )
+                audit.append(conn, "judgement", j, j.decided_by, subject=j.party_key)
         finally:
             store.dispose()
         out_console.print(

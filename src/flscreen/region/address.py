@@ -29,7 +29,8 @@ _ZH_STREET_AFTER = re.compile(
 # Products named after a place (和田玉 jade, 若羌红枣 dates) follow a bare name,
 # never a full one: 新和县玉奇喀特乡 is a township, not jade.
 _ZH_PRODUCT_AFTER = re.compile(r"^(?:玉|大枣|红枣|枣|棉花)")
-_ZH_ADMIN_END = tuple("省市县区州旗镇乡盟团场")
+# Endings of full division names; not 州 alone, which ends 杭州 and 广州 too.
+_ZH_ADMIN_END = (*"省市县区旗镇乡盟团场", "自治州")
 _LATIN_DIRECTIONS = frozenset(
     [
         "north",
@@ -89,6 +90,9 @@ _LATIN_STREETS = frozenset(
         "building",
         "mansion",
         "plaza",
+        "melon",  # products named after a place: Hami melon, Hotan jade
+        "melons",
+        "jade",
     ]
 )
 # Words after a name that say which kind of division it is ("Aksu Prefecture").
@@ -263,23 +267,30 @@ def _scan_zh(text: str, gaz: Gazetteer) -> list[Mention]:
     i, n = 0, len(text)
     while i < n:
         options = lengths.get(text[i])
-        if options:
-            for length in options:
-                key = text[i : i + length]
-                cands = zh.get(key)
-                if cands is not None:
-                    after = text[i + length : i + length + 4]
-                    named_after = bool(_ZH_STREET_AFTER.match(after)) or (
-                        not key.endswith(_ZH_ADMIN_END) and bool(_ZH_PRODUCT_AFTER.match(after))
-                    )
-                    out.append(Mention(key, cands, named_after))
-                    spans.append((i, i + length))
-                    i += length
-                    break
-            else:
-                i += 1
-        else:
+        if not options:
             i += 1
+            continue
+        end = 0
+        for length in options:
+            key = text[i : i + length]
+            cands = zh.get(key)
+            if cands is None or (end and not key.endswith(_ZH_ADMIN_END)):
+                continue
+            if not key.endswith(_ZH_ADMIN_END):
+                # 乌鲁木齐中路, 新疆路, 和田玉: a bare name followed by a street or
+                # product word. A full name (奎屯市东路街道) is never a street's.
+                after = text[i + length : i + length + 4]
+                named_after = bool(_ZH_STREET_AFTER.match(after) or _ZH_PRODUCT_AFTER.match(after))
+            else:
+                named_after = False
+            out.append(Mention(key, cands, named_after))
+            spans.append((i, i + length))
+            end = end or i + length
+            if cands[0][1] > 0.3:
+                break
+            # A township's full name may begin with its county's (达坂城区盐湖街道):
+            # keep looking for a shorter full name (达坂城区, not 杭州 in 杭州路街道).
+        i = end or i + 1
     for found in _ZH_FOREIGN_RE.findall(text):
         out.append(Mention(found, (), foreign=_ZH_FOREIGN[found]))
     for m in _ZH_DIVISION.finditer(text) if "师" in text else ():

@@ -171,7 +171,9 @@ def _zh_strength(key: str, row: dict[str, str], is_full: bool) -> float:
     if level in {"township"}:
         return 0.3  # contextual: counts only under a division named elsewhere
     if level == "regiment":
-        return 0.8 if len(key) >= 3 and key.endswith(("团", "團")) else 0.3
+        # 一四三团 and 兵团红星二场 are distinctive; 红星二场 alone is not.
+        numbered = re.search(r"[一二三四五六七八九十零〇]{2,}[团團]", key) is not None
+        return 0.8 if numbered or key.startswith(("兵团", "兵團")) else 0.3
     if level == "province":
         return 1.0 if is_full or len(key) >= 2 else 0.5
     if level == "xpcc":

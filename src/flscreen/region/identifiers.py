@@ -36,9 +36,12 @@ class UsccReading:
 
 def parse_uscc(raw: str) -> UsccReading | None:
     """Read a USCC; None when the value does not have its shape (not a USCC at all)."""
-    code = re.sub(r"[\s\-./]", "", clean(raw)).upper()
-    if not _USCC_SHAPE.match(code):
+    compact = re.sub(r"[\s\-./]", "", clean(raw)).upper()
+    # "USCC: 9165..." or "统一社会信用代码9165...": take the one 18-character run.
+    runs = [run for run in re.findall(r"[0-9A-Z]+", compact) if _USCC_SHAPE.match(run)]
+    if not runs:
         return None
+    code = runs[0]
     return UsccReading(code, uscc_check_char(code[:17]) == code[17], code[2:8])
 
 

@@ -328,7 +328,12 @@ def _name_signals(raw: str, gaz: Gazetteer) -> list[Signal]:
     if div.depth >= 4:
         return out
     if div.xinjiang:
-        weight = 0.7 if strength >= 0.85 else 0.5 if strength >= 0.6 else 0.3
+        if first.surface.isascii():
+            # Pinyin brand names often equal a county's (Tuo Li shoes, 托里): only
+            # a distinctive Latin name (Xinjiang, Hotan, Korla) counts as a place.
+            weight = 0.6 if strength >= 0.85 else 0.3
+        else:
+            weight = 0.7 if strength >= 0.85 else 0.5 if strength >= 0.6 else 0.3
         out.append(
             Signal(
                 "name",

@@ -157,3 +157,6 @@ def test_bad_package_writes_nothing(cli_env: dict[str, str], tmp_path: Path) -> 
     result = _invoke("screen", str(bad))
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert _invoke("case", "list", "--json").stdout.strip() == ""
+    # nothing was imported, so there is nothing to screen: say how to fix it
+    empty = _invoke("screen")
+    assert empty.exit_code == 2 and "no shipments in the store" in empty.output

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from flscreen import audit
-from flscreen.errors import NotFound
+from flscreen.errors import InvalidInput, NotFound
 from flscreen.model.lists import ListVersionRef
 from flscreen.model.supply import Annotations
 from flscreen.model.trace import TraceResult
@@ -90,6 +90,11 @@ def screen_store(
     with store.connect() as conn:
         graph = load_graph(conn)
         versions = list_versions_now(conn)
+    if not graph.shipments:
+        raise InvalidInput(
+            "no shipments in the store: give a supply package (flscreen screen PACKAGE) "
+            "or import one first (flscreen supply import PACKAGE)"
+        )
     if shipment_ids is None:
         ids = sorted(graph.shipments)
     else:

@@ -92,6 +92,20 @@ def test_screening_is_deterministic_and_opens_cases(
     assert verify.exit_code == 0 and json.loads(verify.stdout)["ok"]
 
 
+def test_duckdb_engine_reaches_the_same_verdicts(
+    screened: dict[str, dict[str, Any]], tmp_path: Path
+) -> None:
+    out = tmp_path / "duck.jsonl"
+    result = _invoke("screen", "--engine", "duckdb", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    duck = {json.loads(x)["shipment"]: json.loads(x) for x in out.read_text().splitlines()}
+    # the SQL engine keeps one witness route per source, the memory engine all of them,
+    # so the reasons may differ in number but never in outcome
+    assert {s: v["verdict"] for s, v in duck.items()} == {
+        s: v["verdict"] for s, v in screened.items()
+    }
+
+
 def test_dossier_of_a_detained_shipment(
     screened: dict[str, dict[str, Any]], tmp_path: Path
 ) -> None:
@@ -138,6 +152,7 @@ def test_list_update_rescreens_and_reports_changes(
         (["screen", "--shipment", "S-9999"], "S-9999"),
         (["dossier", "S-9999"], "not been screened"),
         (["dossier", "S-1003", "--format", "docx"], "unknown format"),
+        (["screen", "--engine", "excel"], "unknown engine"),
     ],
 )
 def test_bad_input_exits_2(screened: dict[str, Any], args: list[str], says: str) -> None:

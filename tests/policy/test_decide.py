@@ -261,3 +261,10 @@ def test_verdict_json_contract() -> None:
     )
     assert set(data["reasons"][0]) >= {"code", "text", "evidence"}
     assert type(v).from_dict(data) == v
+
+
+def test_names_from_the_trace_steps_when_none_are_given() -> None:
+    named = tuple(dataclasses.replace(s, supplier_name=NAMES[s.supplier_id]) for s in CHAIN)
+    v = decide(trace(path(source("region", "P-GIN"), steps=named)), SHIPMENT, UFLPA)
+    assert v.reasons[0].text.startswith("新疆阿克苏棉业有限公司 (P-GIN)")
+    assert v.reasons[0].evidence["path"][0]["supplier_name"] == "Hanoi Fabric Mill"

@@ -44,6 +44,9 @@ def screen_cmd(
         list[str] | None, typer.Option(help="Screen only this shipment (repeatable).")
     ] = None,
     actor: Annotated[str | None, typer.Option(help="Who screens (recorded).")] = None,
+    engine: Annotated[
+        str, typer.Option(help="Tracing engine: memory, or duckdb/spark (SQL) for large stores.")
+    ] = "memory",
 ) -> None:
     """Trace and decide every shipment in the store; record verdicts and open cases.
 
@@ -76,6 +79,7 @@ def screen_cmd(
             actor=_actor(actor),
             shipment_ids=shipment or None,
             progress=lambda n: bar.update(task, completed=n),
+            engine=engine,
         )
     if output is not None:
         with open_output(output) as handle:

@@ -85,8 +85,9 @@ def list_ref(evidence: Mapping[str, Any], versions: Mapping[str, ListVersionRef]
 def _step_dict(step: Step, names: Mapping[str, str]) -> dict[str, Any]:
     data = asdict(step)
     data["documents"] = list(step.documents)
-    data["supplier_name"] = names.get(step.supplier_id)
-    data["buyer_name"] = names.get(step.buyer_id)
+    # The tracing engine may already name the parties; a caller's names win.
+    data["supplier_name"] = names.get(step.supplier_id) or data.get("supplier_name")
+    data["buyer_name"] = names.get(step.buyer_id) or data.get("buyer_name")
     return data
 
 
@@ -441,6 +442,14 @@ def decide(
     """
     versions = dict(list_versions or {})
     names = dict(party_names or {})
+    for step in (
+        *(s for p in trace.paths for s in p.steps),
+        *(s for g in trace.gaps for s in g.steps),
+    ):
+        if step.supplier_name:
+            names.setdefault(step.supplier_id, step.supplier_name)
+        if step.buyer_name:
+            names.setdefault(step.buyer_id, step.buyer_name)
     sector = policy.sector_of(shipment.hs_code)
     reasons: list[Reason] = []
     risks: list[float] = []

@@ -73,6 +73,34 @@ def evaluate(
     return out
 
 
+def evaluate_batch(
+    graph: SupplyGraph,
+    policy: Policy,
+    versions: Mapping[str, ListVersionRef],
+    shipment_ids: Iterable[str],
+    config: TraceConfig,
+    engine: str,
+    progress: Progress | None = None,
+) -> list[Screened]:
+    """Trace every shipment as SQL on ``engine`` (duckdb, spark), then decide the wanted ones."""
+    from flscreen.batch import run_batch_on_graph
+
+    wanted = set(shipment_ids)
+    names = {pid: p.name for pid, p in graph.parties.items()}
+    out = []
+    for t in run_batch_on_graph(graph, config, engine):
+        if t.shipment not in wanted:
+            continue
+        v = decide(t, graph.shipment(t.shipment), policy, list_versions=versions, party_names=names)
+        out.append(Screened(t.shipment, v, t))
+        if progress is not None:
+            progress(len(out))
+    return sorted(out, key=lambda r: r.shipment_id)
+
+
+ENGINES = ("memory", "duckdb", "spark")
+
+
 def screen_store(
     store: Store,
     policy: Policy,
@@ -81,11 +109,15 @@ def screen_store(
     shipment_ids: Iterable[str] | None = None,
     config: TraceConfig | None = None,
     progress: Progress | None = None,
+    engine: str = "memory",
 ) -> list[Screened]:
     """Screen shipments (all when ``shipment_ids`` is None), record verdicts, open cases.
 
-    The records of one run are written in one transaction: all or nothing.
+    ``engine`` traces in memory (default) or as SQL on DuckDB or Spark for large
+    stores. The records of one run are written in one transaction: all or nothing.
     """
+    if engine not in ENGINES:
+        raise InvalidInput(f"unknown engine {engine!r}: one of {', '.join(ENGINES)}")
     config = config or load_config()
     with store.connect() as conn:
         graph = load_graph(conn)
@@ -102,7 +134,10 @@ def screen_store(
         unknown = [s for s in ids if s not in graph.shipments]
         if unknown:
             raise NotFound(f"no shipment {', '.join(map(repr, unknown[:5]))} in the store")
-    results = evaluate(graph, policy, versions, ids, config, progress)
+    if engine == "memory":
+        results = evaluate(graph, policy, versions, ids, config, progress)
+    else:
+        results = evaluate_batch(graph, policy, versions, ids, config, engine, progress)
     run_id = uuid.uuid4().hex[:12]
     recorded = []
     with store.begin() as conn:

@@ -179,3 +179,34 @@ def test_failed_transaction_leaves_no_record(store: Store) -> None:
     with store.connect() as conn:
         report = audit.verify(conn)
     assert report.ok and report.records == 2
+
+
+def test_concurrent_appends_never_fork_the_chain(db_url: str) -> None:
+    """Two writers at once (PostgreSQL serves many officers): the chain stays one line."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite serialises writers itself; the lock under test is PostgreSQL's")
+    import threading
+
+    from flscreen.store import open_store
+
+    store = open_store(db_url)
+    errors: list[BaseException] = []
+
+    def writer(name: str) -> None:
+        try:
+            for i in range(15):
+                with store.begin() as conn:
+                    audit.append(conn, "case.transition", {"i": i}, name)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(f"officer-{n}",)) for n in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with store.connect() as conn:
+        report = audit.verify(conn)
+    store.dispose()
+    assert not errors
+    assert report.ok and report.records == 45

@@ -234,6 +234,27 @@ def build_cases(seed: int = 7) -> list[Case]:
             country=row["country"],
         )
 
+    # Harder positives: the coal plant's own name only ("Guodian Kuqa power
+    # station"), as a shipping document might give it; some name no place at all.
+    for row in _read(DATA / "supply_chain" / "gem_coal_plant_units_xinjiang_2019.csv"):
+        add("gem_plant_name_only", True, address=row["plant"], name=row["sponsor"])
+
+    # OFAC SDN addresses and places of birth in China: real, messy, mostly negatives.
+    xj_links = {
+        r["ent_num"]: r["xinjiang_link"]
+        for r in _read(DATA / "ofac_sdn" / "sdn_xinjiang_related.csv")
+    }
+    for row in _read(DATA / "ofac_sdn" / "sdn_china_linked.csv"):
+        link = xj_links.get(row["ent_num"], "")
+        for piece in row["addresses"].split(" | "):
+            if "China" in piece or "Hong Kong" in piece:
+                add("ofac_sdn", "address" in link, address=piece)
+        for pob in re.findall(r"POB ([^;]+)", row["remarks"]):
+            if "China" in pob:
+                # A place of birth is labelled by the region it names (the SDN text
+                # says "Xinjiang" outright); the Xinjiang link is about the person.
+                add("ofac_sdn", "place_of_birth" in link or "Xinjiang" in pob, address=pob)
+
     for row in _read(DATA / "facilities" / "opensupplyhub_fixture_supplier_lists.csv"):
         add(
             "opensupplyhub", False, address=row["address"], name=row["name"], country=row["country"]

@@ -424,6 +424,10 @@ def resolve(mentions: list[Mention]) -> AddressReading:
                 continue  # a township or small regiment alone does not place anything
             if strength <= 0.2 and len(support) == 1:
                 continue  # a namesake reading nothing else supports (新绛 for "Xinjiang")
+            if strength < 0.5 and len(support) == 1 and not div.xinjiang:
+                # A county's pinyin alone elsewhere ("Huadian", 桦甸) is mostly a
+                # brand or a word; it may support a chain, never start one.
+                continue
             side = div.xinjiang
             have = best.get(side)
             if (

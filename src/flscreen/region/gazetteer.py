@@ -250,6 +250,10 @@ def load() -> Gazetteer:
         # Generated pinyin keys for province, prefecture and county names only;
         # township pinyin ("xin cheng") is far too common in other places.
         syllables = r["pinyin"].split()
+        if r["short"].endswith(("市", "县", "区")) and len(syllables) > 2:
+            # The short name keeps its suffix where it would collide (伊宁市 and
+            # 伊宁县): "Yining City" must still find "yining".
+            syllables = syllables[:-1]
         key = "".join(syllables)
         if r["level"] in {"province", "prefecture", "county"} and len(syllables) >= 2:
             if r["level"] == "province":
@@ -274,9 +278,14 @@ def load() -> Gazetteer:
         # Where a reviewed name says what a key means ("Xinjiang" is the region),
         # a generated namesake (新绛县 Xinjiang County, Shanxi) stays a weak reading.
         slot = latin[key]
+        provinces = {divisions[c].province for c in codes}
+        cap = max(slot[c] for c in codes)
         for code in slot:
-            if code not in codes:
-                slot[code] = min(slot[code], 0.2)
+            if code in codes:
+                continue
+            # Same province: no stronger than the review says the word is
+            # ("Hetian" stays weak for 和田县 too); other provinces: a weak reading.
+            slot[code] = min(slot[code], cap if divisions[code].province in provinces else 0.2)
 
     def finish(index: dict[str, dict[str, float]]) -> dict[str, tuple[Candidate, ...]]:
         out: dict[str, tuple[Candidate, ...]] = {}

@@ -1,0 +1,146 @@
+"""The FastAPI app: ``create_app()`` wires the store, the routers, the error table and
+the analyst pages. ``flscreen serve`` runs it under uvicorn."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from flscreen.settings import load_settings
+from flscreen.store import open_store
+
+from .errors import install_error_handlers
+from .state import AppState, Limits
+
+UPLOAD_PATHS = ("/import", "/documents", "/ui/lists/")
+"""Paths whose POST bodies may be as large as a list file (``max_upload_bytes``)."""
+
+DESCRIPTION = """\
+Forced-labour import screening over HTTP: the same services as the `flscreen` CLI.
+
+* **lists**: imported screening lists, their versions and diffs; import a new version.
+* **matching**: screen parties against the lists in any script; record judgements.
+* **region**: tell whether a party or facility is in Xinjiang, with every signal.
+* **shipments**: stored shipments, their traces and verdicts; screen them under a policy;
+  the evidence dossier as HTML or PDF.
+* **cases** and **audit**: what people did about a verdict, and the hash-chained log.
+
+Errors share one shape: `{"error", "message", "problems": [{"source", "row", "field",
+"message"}]}`; bad input is 422 with every problem listed, an unknown list, shipment or
+case is 404, an unreachable database is 503. The analyst pages live under `/ui/`.
+"""
+
+
+class BodyLimit:
+    """Refuse request bodies over a size (413) before a router reads them: by the
+    declared Content-Length, and by counting the bytes of a chunked body."""
+
+    def __init__(self, app: ASGIApp, limits: Limits) -> None:
+        self.app = app
+        self.limits = limits
+
+    def limit_for(self, path: str) -> int:
+        if any(part in path for part in UPLOAD_PATHS):
+            return self.limits.max_upload_bytes
+        return self.limits.max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope["path"])
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await _too_large(send, limit)
+            return
+        seen = 0
+        refused = False
+
+        async def counted() -> Message:
+            nonlocal seen, refused
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    refused = True
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            if refused:
+                await _too_large(send, limit)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _too_large(send: Send, limit: int) -> None:
+    body = json.dumps(
+        {
+            "error": "too_large",
+            "message": f"request body larger than {limit} bytes",
+            "problems": [],
+        }
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", b"application/json"), (b"connection", b"close")],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def create_app(
+    store_url: str | None = None,
+    *,
+    documents_dir: str | Path | None = None,
+    limits: Limits | None = None,
+    with_web: bool = True,
+) -> FastAPI:
+    """The flscreen app over the store at ``store_url`` (default: FLSCREEN_DB_URL, else the
+    SQLite file under FLSCREEN_HOME), migrated on start. ``documents_dir`` is where case
+    documents are stored (default: FLSCREEN_HOME/documents)."""
+    settings = load_settings()
+    store = open_store(store_url or settings.db_url)
+    state = AppState(
+        store=store,
+        limits=limits or Limits(),
+        documents_dir=Path(documents_dir) if documents_dir else settings.documents_dir,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        store.dispose()
+
+    from flscreen import __version__
+
+    app = FastAPI(
+        title="flscreen",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.flscreen = state
+    install_error_handlers(app)
+
+    from .routers import audit, cases, health, lists, locate, match, shipments
+
+    for module in (health, lists, match, locate, shipments, cases, audit):
+        app.include_router(module.router)
+    if with_web:
+        from flscreen.web import install
+
+        install(app)
+    app.add_middleware(BodyLimit, limits=state.limits)
+    return app

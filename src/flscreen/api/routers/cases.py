@@ -1,0 +1,96 @@
+"""Cases opened by review, detain and exclude verdicts: list, read, move, attach evidence."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from flscreen.errors import InvalidInput, Problem
+
+from .. import services
+from ..schemas import TransitionRequest
+from ..state import AppState, get_state
+
+router = APIRouter(prefix="/cases", tags=["cases"])
+
+State = Annotated[AppState, Depends(get_state)]
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@router.get("")
+def get_cases(
+    state: State,
+    case_state: Annotated[
+        str | None, Query(alias="state", description="Only cases in this state.")
+    ] = None,
+    shipment: Annotated[str | None, Query(description="Only cases of this shipment.")] = None,
+) -> dict[str, Any]:
+    """Cases, oldest first, with their shipment, verdict, state and policy."""
+    with state.store.connect() as conn:
+        return services.list_cases(conn, case_state, shipment)
+
+
+@router.get("/{case_id}")
+def get_case(case_id: str, state: State) -> dict[str, Any]:
+    """A case (`CASE-000001` or its number) with the verdict's reasons and list versions,
+    its history (who moved it, when, why), rebuttals, documents, and the states it may
+    move to next."""
+    with state.store.connect() as conn:
+        return services.case_detail(conn, case_id)
+
+
+@router.post("/{case_id}/transition")
+def transition(case_id: str, body: TransitionRequest, state: State) -> dict[str, Any]:
+    """Move a case to another state, recording actor, time and reason in the case history
+    and the audit log. A forbidden move is refused with 422 naming the allowed ones; an
+    exception under `uflpa` needs `clear_and_convincing: true` and documents on the case."""
+    return services.transition_case(
+        state.store, case_id, body.to, body.actor, body.reason, body.clear_and_convincing
+    )
+
+
+@router.post("/{case_id}/documents", status_code=201)
+async def attach(case_id: str, request: Request, state: State) -> dict[str, Any]:
+    """Attach documents (multipart: one or more `file` parts, and the fields `kind`,
+    `supplied_by`, optional `statement` and `transaction`). Files are stored by sha256;
+    with a `statement` the files and statement form one rebuttal."""
+    form = await request.form(max_files=20)
+    fields = {k: v for k, v in form.multi_items() if isinstance(v, str)}
+    uploads = [v for _, v in form.multi_items() if isinstance(v, UploadFile)]
+    problems = []
+    if not uploads:
+        problems.append(Problem("body", "no file in the form: send one or more 'file' parts"))
+    for name in ("kind", "supplied_by"):
+        if not fields.get(name, "").strip():
+            problems.append(Problem("body", "missing required value", field=name))
+    if problems:
+        raise InvalidInput(problems)
+    with tempfile.TemporaryDirectory(prefix="flscreen-docs-") as tmp:
+        paths = []
+        for i, upload in enumerate(uploads, start=1):
+            base = _SAFE_NAME.sub("_", Path(upload.filename or "").name).strip("._")
+            folder = Path(tmp) / str(i)  # same-named files stay apart
+            folder.mkdir()
+            target = folder / (base or f"document-{i}")
+            with target.open("wb") as out:
+                while chunk := await upload.read(1 << 20):
+                    out.write(chunk)
+            paths.append(target)
+        await form.close()
+        return await run_in_threadpool(
+            services.attach_documents,
+            state.store,
+            state.documents_dir,
+            case_id,
+            paths,
+            fields["kind"].strip(),
+            fields["supplied_by"].strip(),
+            (fields.get("statement") or "").strip() or None,
+            fields.get("transaction") or None,
+        )

@@ -1,0 +1,147 @@
+"""Request bodies: pydantic models live here, at the boundary, and nowhere in the core.
+
+Field names follow the CLI contracts (``flscreen match``, ``flscreen locate``,
+``flscreen case transition``), so a JSON line a user pipes to the CLI is a valid
+record here too.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+ShortText = Annotated[str, Field(max_length=2000)]
+
+
+def _text(value: Any) -> Any:
+    """Numbers are text in a supplier file (a postal code, an id); blanks are absent."""
+    if isinstance(value, bool):
+        return value  # let pydantic refuse it
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+class MatchRecord(BaseModel):
+    """One party to screen: {id, name, aliases?, country?, address?, registration_id?, schema?}."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: ShortText | None = Field(
+        default=None, description="Your id for the party (default: its position, from 1)."
+    )
+    name: ShortText = Field(min_length=1, description="The party's name, in any script.")
+    aliases: list[ShortText] = Field(
+        default_factory=list, max_length=100, description="Other names, or 'a|b' text."
+    )
+    country: ShortText | None = None
+    address: ShortText | None = None
+    registration_id: ShortText | None = Field(
+        default=None, description="Registration id, e.g. a unified social credit code."
+    )
+    schema_: ShortText | None = Field(
+        default=None, alias="schema", description="person, company or organization."
+    )
+
+    @field_validator("id", "country", "address", "registration_id", "schema_", mode="before")
+    @classmethod
+    def _as_text(cls, value: Any) -> Any:
+        return _text(value)
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, value: Any) -> Any:
+        value = _text(value)
+        if value is None:
+            raise ValueError("missing required value")
+        return value
+
+    @field_validator("aliases", mode="before")
+    @classmethod
+    def _aliases(cls, value: Any) -> Any:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return [a.strip() for a in value.replace(";", "|").split("|") if a.strip()]
+        return value
+
+
+class MatchRequest(BaseModel):
+    """Parties to screen and how: the same options as ``flscreen match``."""
+
+    records: list[MatchRecord] = Field(min_length=1)
+    lists: list[ShortText] | None = Field(
+        default=None, description="Match against these lists only (default: all)."
+    )
+    threshold: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="Match threshold (default: the matcher's)."
+    )
+    limit: int = Field(default=10, ge=1, le=100, description="Hits per party.")
+
+
+class LocateRecord(BaseModel):
+    """One party or facility: {id, address?, postal_code?, phone?, registration_id?, name?,
+    country?}."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: ShortText | None = Field(
+        default=None, description="Your id for the record (default: its position, from 1)."
+    )
+    address: ShortText | None = None
+    postal_code: ShortText | None = None
+    phone: ShortText | None = None
+    registration_id: ShortText | None = Field(
+        default=None, description="Unified social credit code or other registration id."
+    )
+    name: ShortText | None = None
+    country: ShortText | None = None
+
+    @field_validator(
+        "id", "address", "postal_code", "phone", "registration_id", "name", "country", mode="before"
+    )
+    @classmethod
+    def _as_text(cls, value: Any) -> Any:
+        return _text(value)
+
+
+class LocateRequest(BaseModel):
+    records: list[LocateRecord] = Field(min_length=1)
+
+
+class TransitionRequest(BaseModel):
+    """Move a case: the same fields as ``flscreen case transition``."""
+
+    to: ShortText = Field(description="The new state.")
+    actor: ShortText = Field(description="Who decides (recorded in the audit log).")
+    reason: ShortText = Field(description="Why (recorded).")
+    clear_and_convincing: bool = Field(
+        default=False,
+        description="The officer's finding that the evidence is clear and convincing "
+        "(required for an exception under uflpa).",
+    )
+
+
+class ScreenRequest(BaseModel):
+    """Screen stored shipments under a policy, as ``flscreen screen`` does."""
+
+    policy: ShortText = Field(default="uflpa", description="uflpa, eu-flr or uk-proposed.")
+    shipments: list[ShortText] | None = Field(
+        default=None, max_length=100_000, description="Only these shipments (default: all)."
+    )
+    actor: ShortText = Field(default="api", description="Who screens (recorded).")
+
+
+class JudgementRequest(BaseModel):
+    """An analyst's decision that a party is (or is not) a list entry."""
+
+    name: ShortText = Field(min_length=1, description="The party's name as screened.")
+    list: ShortText = Field(min_length=1)
+    entry_id: ShortText = Field(min_length=1)
+    verdict: ShortText = Field(description="match or no-match.")
+    by: ShortText = Field(min_length=1, description="Who decides.")
+    reason: ShortText | None = None
+    registration_id: ShortText | None = None

@@ -1,0 +1,318 @@
+"""Thin services the API routers and the web pages share.
+
+Each function calls the same core functions the CLI calls and returns plain
+JSON-ready dicts in the CLI's ``--json`` shapes, so a page, its ``.json`` and
+the REST endpoint can never disagree. Nothing here parses HTTP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from flscreen import audit
+from flscreen.errors import InvalidInput, Problem
+from flscreen.lists import store as lists_store
+from flscreen.lists.service import ImportOutcome, import_list
+from flscreen.lists.versions import diff_versions, entry_summary
+from flscreen.matching import ALGORITHM as MATCH_ALGORITHM
+from flscreen.matching import Query
+from flscreen.model.lists import ListVersionRef
+from flscreen.policy import cases
+from flscreen.policy.records import get_screening
+from flscreen.region import ALGORITHM as REGION_ALGORITHM
+from flscreen.region import LocateQuery, locate
+from flscreen.store import Store
+
+from .state import AppState
+
+# --- lists ---------------------------------------------------------------------
+
+
+def version_json(ref: ListVersionRef) -> dict[str, Any]:
+    return {
+        "version": ref.version,
+        "entries": ref.entry_count,
+        "imported_at": ref.imported_at,
+        "retrieved_at": ref.retrieved_at,
+        "source": ref.source,
+        "format": ref.format,
+        "sha256": ref.sha256,
+    }
+
+
+def lists_overview(conn: Connection) -> dict[str, Any]:
+    """Every list with its versions, as ``flscreen lists show --json`` prints it."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for ref in lists_store.list_versions_of(conn):
+        grouped.setdefault(ref.list_name, []).append(version_json(ref))
+    return {
+        "lists": [
+            {"list": name, "latest": versions[-1]["version"], "versions": versions}
+            for name, versions in grouped.items()
+        ]
+    }
+
+
+def list_versions(conn: Connection, list_name: str) -> dict[str, Any]:
+    """The versions of one list, oldest first; NotFound for an unknown list."""
+    refs = lists_store.list_versions_of(conn, list_name)
+    if not refs:
+        lists_store.resolve_version(conn, list_name)  # raises NotFound with the right words
+    return {
+        "list": list_name,
+        "latest": refs[-1].version,
+        "versions": [version_json(r) for r in refs],
+    }
+
+
+def list_diff(
+    conn: Connection, list_name: str, from_version: int | None, to_version: int | None
+) -> dict[str, Any]:
+    """``flscreen lists diff --json``: added, removed, changed (with the fields that changed)."""
+    return diff_versions(conn, list_name, from_version, to_version).to_json()
+
+
+def list_entries(
+    conn: Connection,
+    list_name: str,
+    version: int | None,
+    limit: int,
+    offset: int,
+    raw: bool = False,
+) -> dict[str, Any]:
+    """One page of a list version's entries, in entry-id order (the store's order)."""
+    _, ref = lists_store.resolve_version(conn, list_name, version)
+    pins = {list_name: ref.version}
+    rows = islice(lists_store.iter_entries(conn, [list_name], pins), offset, offset + limit)
+    entries = []
+    for _ref, entry in rows:
+        data = lists_store.entry_to_dict(entry) if raw else entry_summary(entry)
+        entries.append(data)
+    return {
+        "list": list_name,
+        "version": ref.version,
+        "total": ref.entry_count,
+        "offset": offset,
+        "limit": limit,
+        "entries": entries,
+    }
+
+
+def outcome_json(outcome: ImportOutcome) -> dict[str, Any]:
+    """An import's outcome as ``flscreen lists import --json`` prints it."""
+    return {
+        "list": outcome.list_name,
+        "version": outcome.version,
+        "unchanged": outcome.unchanged,
+        "latest": outcome.ref.version if outcome.ref else None,
+        "entries": outcome.entry_count,
+        "skipped": outcome.skipped,
+        "format": outcome.format,
+        "sha256": outcome.sha256,
+        "problems": [str(p) for p in outcome.problems],
+    }
+
+
+def import_file(
+    store: Store,
+    list_name: str,
+    path: Path,
+    label: str,
+    fmt: str | None,
+    strict: bool,
+    actor: str = "api",
+) -> dict[str, Any]:
+    """Import an uploaded file (or OFAC folder) as the next version; a new version then
+    re-screens stored shipments as ``flscreen lists import`` does, and the answer says
+    which parties' hits and which shipments' verdicts changed (``rescreen``)."""
+    from flscreen.policy.screening import rescreen
+
+    outcome = import_list(store, str(path), list_name, fmt=fmt, strict=strict, source_label=label)
+    out = outcome_json(outcome)
+    if not outcome.unchanged:
+        trigger = {"list": list_name, "version": outcome.version}
+        out["rescreen"] = rescreen(store, actor=actor, trigger=trigger).to_dict()
+    return out
+
+
+# --- matching and region ---------------------------------------------------------
+
+
+def check_ids(ids: Sequence[str], source: str = "body") -> None:
+    """Refuse repeated record ids (every repeat listed), as the CLI does for a file."""
+    seen: dict[str, int] = {}
+    problems = []
+    for row, rid in enumerate(ids, start=1):
+        if rid in seen:
+            problems.append(
+                Problem(source, f"duplicate id {rid!r} (first on record {seen[rid]})", row=row)
+            )
+        seen.setdefault(rid, row)
+    if problems:
+        raise InvalidInput(problems)
+
+
+def match_queries(
+    state: AppState,
+    queries: Sequence[Query],
+    lists: Sequence[str] | None,
+    threshold: float | None,
+    limit: int,
+) -> dict[str, Any]:
+    """Screen parties against the latest lists: one ``flscreen match`` JSON line each."""
+    check_ids([q.id for q in queries])
+    matcher = state.matchers.get(state.store, lists)
+    results = [matcher.match(q, threshold=threshold, limit=limit).to_dict() for q in queries]
+    return {
+        "results": results,
+        "matched": sum(1 for r in results if r["match"]),
+        "entries": len(matcher),
+        "lists": [
+            {"list": ref.list_name, "version": ref.version, "sha256": ref.sha256}
+            for ref in matcher.refs
+        ],
+        "algorithm": MATCH_ALGORITHM,
+    }
+
+
+def locate_queries(queries: Sequence[LocateQuery]) -> dict[str, Any]:
+    """Locate records: one ``flscreen locate`` JSON line each, and a tally by status."""
+    check_ids([q.id for q in queries])
+    results = [locate(q).to_dict() for q in queries]
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    return {"results": results, "counts": counts, "algorithm": REGION_ALGORITHM}
+
+
+# --- cases and audit ---------------------------------------------------------------
+
+
+def case_json(case: cases.Case) -> dict[str, Any]:
+    """A case as ``flscreen case list --json`` prints it."""
+    return {
+        "case": case.case_id,
+        "shipment": case.shipment_id,
+        "state": case.state,
+        "verdict": case.verdict,
+        "policy": case.policy,
+        "policy_version": case.policy_version,
+        "opened_at": case.opened_at,
+        "updated_at": case.updated_at,
+        "screening": case.screening_id,
+    }
+
+
+def list_cases(
+    conn: Connection, state: str | None = None, shipment: str | None = None
+) -> dict[str, Any]:
+    found = cases.list_cases(conn, state=state, shipment_id=shipment)
+    return {"cases": [case_json(c) for c in found], "states": list(cases.STATES)}
+
+
+def document_json(d: cases.StoredDocument) -> dict[str, Any]:
+    return {
+        "sha256": d.sha256,
+        "kind": d.kind,
+        "filename": d.filename,
+        "size": d.size,
+        "supplied_by": d.supplied_by,
+        "transaction": d.transaction_id,
+        "rebuttal": d.rebuttal_id,
+        "added_at": d.added_at,
+    }
+
+
+def case_detail(conn: Connection, ref: str) -> dict[str, Any]:
+    """A case with its verdict's reasons, history, rebuttals and documents
+    (``flscreen case show --json``), plus the states it may move to."""
+    case = cases.get_case(conn, ref)
+    screening = get_screening(conn, case.screening_id)
+    events = cases.history(conn, case)
+    rebuttals = cases.rebuttals_of_case(conn, case)
+    docs = cases.documents_of_case(conn, case)
+    return {
+        **case_json(case),
+        "allowed_next": sorted(cases.TRANSITIONS[case.state]),
+        "exception_rule": case.exception_rule,
+        "reasons": [r.to_dict() for r in screening.verdict.reasons],
+        "list_versions": screening.verdict.list_versions,
+        "history": [
+            {
+                "from": e.from_state,
+                "to": e.to_state,
+                "actor": e.actor,
+                "at": e.at,
+                "reason": e.reason,
+                "clear_and_convincing": e.clear_and_convincing,
+                "audit_seq": e.audit_seq,
+            }
+            for e in events
+        ],
+        "rebuttals": [
+            {
+                "statement": r.statement,
+                "supplied_by": r.supplied_by,
+                "at": r.submitted_at,
+                "documents": [d.sha256 for d in r.documents],
+            }
+            for r in rebuttals
+        ],
+        "documents": [document_json(d) for d in docs],
+    }
+
+
+def transition_case(
+    store: Store, ref: str, to: str, actor: str, reason: str, clear_and_convincing: bool
+) -> dict[str, Any]:
+    """Move a case (the rules are the core's; a refusal lists every problem)."""
+    with store.begin() as conn:
+        case = cases.transition(
+            conn, ref, to, actor, reason, clear_and_convincing=clear_and_convincing
+        )
+    with store.connect() as conn:
+        return case_detail(conn, case.case_id)
+
+
+def attach_documents(
+    store: Store,
+    documents_dir: Path,
+    ref: str,
+    files: Iterable[Path],
+    kind: str,
+    supplied_by: str,
+    statement: str | None,
+    transaction: str | None,
+) -> dict[str, Any]:
+    """Store uploaded files by sha256 on a case (a rebuttal when a statement is given)."""
+    with store.begin() as conn:
+        stored = cases.attach(
+            conn,
+            documents_dir,
+            list(files),
+            kind,
+            supplied_by,
+            case_ref=ref,
+            transaction_id=transaction,
+            statement=statement,
+        )
+    return {"attached": [document_json(d) for d in stored]}
+
+
+def verify_audit(conn: Connection) -> dict[str, Any]:
+    """``flscreen audit verify --json``: recompute the chain, name the first broken record."""
+    report = audit.verify(conn, cases.audit_anchors(conn))
+    broken = report.broken
+    return {
+        "ok": report.ok,
+        "records": report.records,
+        "head": report.head,
+        "broken": None
+        if broken is None
+        else {"seq": broken.seq, "problem": broken.problem, "kind": broken.kind, "at": broken.at},
+    }

@@ -1,0 +1,278 @@
+"""Thin services over supply, trace, policy and reports for the shipments endpoints and pages.
+
+The supply graph is loaded once and reused until a package import or a
+re-annotation changes the store (the cache key is the newest import and
+annotation ids), so tracing one shipment from a page costs milliseconds.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from flscreen.errors import InvalidInput, NotFound, Problem
+from flscreen.model.supply import Shipment
+from flscreen.policy import bundled_policies, load_policy
+from flscreen.policy import cases as case_rules
+from flscreen.policy.records import latest_screening
+from flscreen.policy.tables import screenings
+from flscreen.policy.verdict import Verdict
+from flscreen.store import Store
+from flscreen.supply import store as supply_store
+from flscreen.trace import SupplyGraph, load_config, load_graph, trace_shipment
+
+GraphKey = tuple[int, int, int]
+
+
+@dataclass
+class GraphCache:
+    """The supply graph, rebuilt when a package or annotation is written."""
+
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _built: tuple[GraphKey, SupplyGraph] | None = None
+    builds: int = 0
+
+    def get(self, store: Store) -> SupplyGraph:
+        with store.connect() as conn:
+            key = _graph_key(conn)
+            with self._lock:
+                if self._built is not None and self._built[0] == key:
+                    return self._built[1]
+                graph = load_graph(conn)
+                self.builds += 1
+                self._built = (key, graph)
+                return graph
+
+
+def _graph_key(conn: Connection) -> GraphKey:
+    imports = supply_store.imports
+    notes = supply_store.annotation_rows
+    newest_import = conn.execute(
+        sa.select(sa.func.coalesce(sa.func.max(imports.c.import_id), 0))
+    ).scalar_one()
+    count, newest_note = conn.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.max(notes.c.annotation_id), 0))
+    ).one()
+    return int(newest_import), int(count), int(newest_note)
+
+
+def shipment_json(s: Shipment, graph: SupplyGraph) -> dict[str, Any]:
+    return {
+        "shipment": s.shipment_id,
+        "date": s.date,
+        "product": s.product,
+        "hs_code": s.hs_code,
+        "quantity": s.quantity,
+        "unit": s.unit,
+        "value": s.value,
+        "declared_origin": s.declared_origin,
+        "importer": {"id": s.importer_id, "name": graph.party_name(s.importer_id)},
+        "exporter": {"id": s.exporter_id, "name": graph.party_name(s.exporter_id)},
+        "manufacturer": {"id": s.manufacturer_id, "name": graph.party_name(s.manufacturer_id)},
+        "documents": list(s.documents),
+    }
+
+
+def _latest_verdicts(
+    conn: Connection, shipment_ids: list[str], policy: str | None
+) -> dict[str, dict[str, Any]]:
+    """The newest stored verdict of each shipment (under ``policy`` when given)."""
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(shipment_ids), 500):
+        chunk = shipment_ids[start : start + 500]
+        newest = (
+            sa.select(sa.func.max(screenings.c.id))
+            .where(screenings.c.shipment_id.in_(chunk))
+            .group_by(screenings.c.shipment_id)
+        )
+        if policy is not None:
+            newest = newest.where(screenings.c.policy == policy)
+        rows = conn.execute(
+            sa.select(
+                screenings.c.id,
+                screenings.c.shipment_id,
+                screenings.c.verdict,
+                screenings.c.screened_at,
+            ).where(screenings.c.id.in_(newest.scalar_subquery()))
+        )
+        for row in rows:
+            verdict = Verdict.from_dict(json.loads(row.verdict))
+            found[row.shipment_id] = verdict_summary(verdict, row.id, row.screened_at)
+    return found
+
+
+def verdict_summary(verdict: Verdict, screening_id: int, screened_at: str) -> dict[str, Any]:
+    main = next((r for r in verdict.reasons if r.outcome == verdict.outcome), None)
+    main = main or (verdict.reasons[0] if verdict.reasons else None)
+    return {
+        "verdict": verdict.outcome,
+        "policy": verdict.policy,
+        "policy_version": verdict.policy_version,
+        "screening": screening_id,
+        "screened_at": screened_at,
+        "reasons": len(verdict.reasons),
+        "main_reason": main.to_dict() if main else None,
+    }
+
+
+def list_shipments(
+    store: Store,
+    graphs: GraphCache,
+    *,
+    policy: str | None = None,
+    verdict: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """Stored shipments (by date, newest first) with their latest verdict and open case."""
+    graph = graphs.get(store)
+    ordered = sorted(graph.shipments.values(), key=lambda s: (s.date, s.shipment_id), reverse=True)
+    ids = [s.shipment_id for s in ordered]
+    with store.connect() as conn:
+        verdicts = _latest_verdicts(conn, ids, policy)
+        open_cases = {
+            c.shipment_id: c.case_id
+            for c in case_rules.list_cases(conn)
+            if c.state not in case_rules.CLOSED
+        }
+    rows = []
+    tally: dict[str, int] = {}
+    for s in ordered:
+        v = verdicts.get(s.shipment_id)
+        outcome = v["verdict"] if v else "unscreened"
+        tally[outcome] = tally.get(outcome, 0) + 1
+        if verdict is not None and outcome != verdict:
+            continue
+        rows.append({**shipment_json(s, graph), "latest": v, "case": open_cases.get(s.shipment_id)})
+    return {
+        "total": len(rows),
+        "offset": offset,
+        "limit": limit,
+        "by_verdict": tally,
+        "shipments": rows[offset : offset + limit],
+    }
+
+
+def trace_config(lookback_days: int | None, ownership_threshold: float | None) -> Any:
+    return load_config(lookback_days=lookback_days, ownership_threshold=ownership_threshold)
+
+
+def trace_one(
+    store: Store,
+    graphs: GraphCache,
+    shipment_id: str,
+    lookback_days: int | None = None,
+    ownership_threshold: float | None = None,
+) -> dict[str, Any]:
+    """``flscreen trace SHIPMENT --json``: every path to a taint source, gaps, mass balance."""
+    graph = graphs.get(store)
+    config = trace_config(lookback_days, ownership_threshold)
+    return trace_shipment(graph, shipment_id, config).to_dict()
+
+
+def stored_verdict(conn: Connection, shipment_id: str, policy: str | None) -> dict[str, Any]:
+    """The latest recorded verdict (``flscreen screen`` JSON line) and its case."""
+    s = latest_screening(conn, shipment_id, policy)
+    case = case_rules.open_case_for(conn, shipment_id)
+    if case is None:
+        found = case_rules.list_cases(conn, shipment_id=shipment_id)
+        case = found[-1] if found else None
+    return {
+        **s.verdict.to_dict(),
+        "screening": s.id,
+        "screened_at": s.screened_at,
+        "actor": s.actor,
+        "run": s.run_id,
+        "audit_seq": s.audit_seq,
+        "case": case.case_id if case else None,
+        "case_state": case.state if case else None,
+    }
+
+
+def shipment_detail(
+    store: Store, graphs: GraphCache, shipment_id: str, policy: str | None = None
+) -> dict[str, Any]:
+    """One shipment: its facts, its trace now, and its latest verdict (if screened)."""
+    graph = graphs.get(store)
+    s = graph.shipment(shipment_id)
+    trace = trace_shipment(graph, shipment_id, load_config()).to_dict()
+    with store.connect() as conn:
+        try:
+            verdict: dict[str, Any] | None = stored_verdict(conn, shipment_id, policy)
+        except NotFound:
+            verdict = None
+        history = [
+            {**verdict_summary(v, sid, at), "run": run}
+            for sid, at, run, v in _screenings_of(conn, shipment_id)
+        ]
+    return {
+        **shipment_json(s, graph),
+        "verdict": verdict,
+        "trace": trace,
+        "screenings": history,
+        "policies": bundled_policies(),
+    }
+
+
+def _screenings_of(conn: Connection, shipment_id: str) -> list[tuple[int, str, str, Verdict]]:
+    rows = conn.execute(
+        sa.select(
+            screenings.c.id, screenings.c.screened_at, screenings.c.run_id, screenings.c.verdict
+        )
+        .where(screenings.c.shipment_id == shipment_id)
+        .order_by(screenings.c.id.desc())
+        .limit(50)
+    )
+    return [(r.id, r.screened_at, r.run_id, Verdict.from_dict(json.loads(r.verdict))) for r in rows]
+
+
+def check_policy(name: str) -> None:
+    """Only the bundled policies by name: the API never reads a path a client names."""
+    known = bundled_policies()
+    if name not in known:
+        raise InvalidInput(
+            [Problem("policy", f"unknown policy {name!r}: one of {', '.join(known)}")]
+        )
+
+
+def screen(
+    store: Store,
+    graphs: GraphCache,
+    policy_name: str,
+    shipment_ids: list[str] | None,
+    actor: str,
+) -> dict[str, Any]:
+    """``flscreen screen``: trace and decide shipments, record verdicts, open cases."""
+    from flscreen.policy.screening import screen_store
+
+    check_policy(policy_name)
+    policy = load_policy(policy_name)
+    results = screen_store(store, policy, actor=actor, shipment_ids=shipment_ids)
+    tally: dict[str, int] = {}
+    for r in results:
+        tally[r.verdict.outcome] = tally.get(r.verdict.outcome, 0) + 1
+    return {
+        "policy": policy.name,
+        "policy_version": policy.version,
+        "screened": len(results),
+        "by_verdict": tally,
+        "results": [
+            {**r.verdict.to_dict(), "screening": r.screening_id, "case": r.case_id} for r in results
+        ],
+    }
+
+
+def dossier(conn: Connection, shipment_id: str, policy: str | None, fmt: str) -> bytes | str:
+    """The evidence dossier of a screened shipment as HTML text or PDF bytes."""
+    from flscreen.reports.build import load_dossier
+    from flscreen.reports.dossier import render_html, render_pdf
+
+    if fmt not in ("html", "pdf"):
+        raise InvalidInput([Problem("format", f"unknown format {fmt!r}: use html or pdf")])
+    html = render_html(load_dossier(conn, shipment_id, policy))
+    return render_pdf(html) if fmt == "pdf" else html

@@ -1,0 +1,101 @@
+"""What the app holds between requests: the store, limits, and a matcher cache.
+
+Building a matcher indexes every list entry, so it is built once and reused
+until a list gets a new version or an analyst records a judgement; a cheap
+query per request tells which (the cache key is the latest version of each list
+and the newest judgement id).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+from fastapi import Request
+
+from flscreen.errors import InvalidInput
+from flscreen.lists import store as lists_store
+from flscreen.matching import Matcher
+from flscreen.matching.judgements import judgements_table, load_judgements
+from flscreen.store import Store
+
+from .shipments import GraphCache
+
+MatcherKey = tuple[tuple[tuple[str, int, str], ...], int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Caps the routers enforce before calling the core."""
+
+    max_records: int = 1000
+    """Records per match/locate request."""
+    max_body_bytes: int = 5 * 1024 * 1024
+    """JSON request bodies."""
+    max_upload_bytes: int = 512 * 1024 * 1024
+    """List and document uploads (streamed to a temporary file, never held in memory)."""
+    max_page: int = 500
+    """Entries per page of ``GET /lists/{name}/entries``."""
+
+
+@dataclass
+class MatcherCache:
+    """Matchers by the lists they cover, rebuilt when a list or the judgements change."""
+
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _built: dict[tuple[str, ...], tuple[MatcherKey, Matcher]] = field(default_factory=dict)
+    builds: int = 0
+    """How many matchers were built (the tests check reuse with it)."""
+
+    def get(self, store: Store, lists: Sequence[str] | None) -> Matcher:
+        """The matcher over the latest version of ``lists`` (all when empty) and every judgement."""
+        wanted = tuple(sorted(set(lists or ())))
+        with store.connect() as conn:
+            latest = lists_store.latest_versions(conn)
+            if wanted:
+                for name in wanted:
+                    lists_store.resolve_version(conn, name)  # NotFound for an unknown list
+            names = wanted or tuple(sorted(latest))
+            count, newest = conn.execute(
+                sa.select(sa.func.count(), sa.func.coalesce(sa.func.max(judgements_table.c.id), 0))
+            ).one()
+            key: MatcherKey = (
+                tuple((n, latest[n].version, latest[n].sha256) for n in names if n in latest),
+                int(count),
+                int(newest),
+            )
+        with self._lock:
+            cached = self._built.get(wanted)
+            if cached is not None and cached[0] == key:
+                return cached[1]
+            with store.connect() as conn:
+                matcher = Matcher.build(
+                    lists_store.iter_entries(conn, list_names=list(names)),
+                    judgements=load_judgements(conn),
+                )
+            self.builds += 1
+            self._built[wanted] = (key, matcher)
+        if not len(matcher):
+            raise InvalidInput(
+                "no list entries to match against: import a list first "
+                "(POST /lists/{name}/import or `flscreen lists import FILE --list NAME`)"
+            )
+        return matcher
+
+
+@dataclass
+class AppState:
+    store: Store
+    limits: Limits
+    documents_dir: Path
+    matchers: MatcherCache = field(default_factory=MatcherCache)
+    graphs: GraphCache = field(default_factory=GraphCache)
+
+
+def get_state(request: Request) -> AppState:
+    """The app's state (a FastAPI dependency)."""
+    state: AppState = request.app.state.flscreen
+    return state

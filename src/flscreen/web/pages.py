@@ -1,0 +1,131 @@
+"""Serve a page and its ``.json`` from one view (the datasette way).
+
+A view returns a plain dict built from the API services; :func:`page` registers it
+twice: ``/ui/x`` renders the dict with a jinja2 template, ``/ui/x.json`` returns
+the same dict as JSON. Errors on an HTML page render as an HTML error page with
+the same status the API would answer; on ``.json`` they take the API's JSON shape.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import jinja2
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from flscreen.api.errors import error_body
+from flscreen.errors import FlscreenError
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+View = Callable[..., dict[str, Any]]
+
+OUTCOME_CLASS = {
+    "clear": "ok",
+    "review": "warn",
+    "detain": "bad",
+    "exclude": "bad",
+    "xinjiang": "bad",
+    "conflict": "warn",
+    "elsewhere": "ok",
+    "unknown": "muted",
+}
+
+
+def _fmt_score(value: Any) -> str:
+    return f"{value:.3f}" if isinstance(value, int | float) else "-"
+
+
+def _short(value: Any, size: int = 12) -> str:
+    text = "" if value is None else str(value)
+    return text[:size]
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["score"] = _fmt_score
+    env.filters["short"] = _short
+    env.globals["outcome_class"] = lambda v: OUTCOME_CLASS.get(str(v), "")
+    return env
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any], status: int = 200
+) -> HTMLResponse:
+    """Render ``template`` with the view's dict as ``data`` plus the page's own links."""
+    path = request.url.path
+    query = urlencode(list(request.query_params.multi_items()))
+    base = path + "index" if path.endswith("/") else path
+    json_url = base + ".json" + (f"?{query}" if query else "")
+    html = (
+        environment()
+        .get_template(template)
+        .render(data=context, path=path, json_url=json_url, request=request)
+    )
+    return HTMLResponse(html, status_code=status)
+
+
+def error_page(request: Request, exc: FlscreenError) -> HTMLResponse:
+    status, body = error_body(exc)
+    return render(request, "error.html.j2", {"status": status, **body}, status=status)
+
+
+def page(router: APIRouter, path: str, template: str, **route: Any) -> Callable[[View], View]:
+    """Register ``view`` at ``path`` (HTML) and ``path + '.json'`` (the same dict as JSON).
+
+    The view must take ``request: Request``; its other parameters are FastAPI query
+    and path parameters, parsed and validated once for both routes.
+    """
+
+    def register(view: View) -> View:
+        # Resolved here, in the view's module: FastAPI would evaluate string
+        # annotations in this module's globals otherwise.
+        signature = inspect.signature(view, eval_str=True)
+        assert "request" in signature.parameters, f"{view.__name__} must take request"
+
+        @functools.wraps(view)
+        def as_json(*args: Any, **kwargs: Any) -> Response:
+            return JSONResponse(view(*args, **kwargs))
+
+        @functools.wraps(view)
+        def as_html(*args: Any, **kwargs: Any) -> Response:
+            request: Request = kwargs["request"]
+            try:
+                context = view(*args, **kwargs)
+            except FlscreenError as exc:
+                return error_page(request, exc)
+            return render(request, template, context)
+
+        as_json.__signature__ = signature  # type: ignore[attr-defined]
+        as_html.__signature__ = signature  # type: ignore[attr-defined]
+        doc = (view.__doc__ or "").strip()
+        json_path = path.rstrip("/") + ".json" if path != "/ui/" else "/ui/index.json"
+        # The .json route first: "/ui/x/{id}" would otherwise take "ID.json" as the id.
+        router.add_api_route(
+            json_path,
+            as_json,
+            methods=["GET"],
+            summary=doc.splitlines()[0] if doc else None,
+            description=doc,
+            tags=["pages"],
+            **route,
+        )
+        router.add_api_route(
+            path, as_html, methods=["GET"], include_in_schema=False, response_class=HTMLResponse
+        )
+        return view
+
+    return register

@@ -1,0 +1,313 @@
+"""The analyst pages: screen a name, locate an address, read lists, shipments and cases.
+
+Every view builds its dict from the same services as the REST API
+(:mod:`flscreen.api.services`); ``/ui/x.json`` returns that dict.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import quote, urlsplit
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from flscreen.api import services
+from flscreen.api import shipments as shipment_service
+from flscreen.api.state import AppState, get_state
+from flscreen.errors import FlscreenError, InvalidInput, Problem
+from flscreen.matching import DEFAULT_THRESHOLD
+from flscreen.matching import Query as MatchQuery
+from flscreen.policy import bundled_policies
+from flscreen.policy import cases as case_rules
+from flscreen.region import LocateQuery
+
+from .pages import error_page, page
+
+router = APIRouter()
+
+State = Annotated[AppState, Depends(get_state)]
+Text = Annotated[str | None, Query(max_length=2000)]
+
+
+def _blank(value: str | None) -> str | None:
+    return value.strip() if value and value.strip() else None
+
+
+@page(router, "/ui/", "home.html.j2")
+def home(request: Request, state: State) -> dict[str, Any]:
+    """Overview: the lists in the store, shipments by verdict and cases by state."""
+    with state.store.connect() as conn:
+        lists = services.lists_overview(conn)["lists"]
+        found = services.list_cases(conn)["cases"]
+    by_state: dict[str, int] = {}
+    for c in found:
+        by_state[c["state"]] = by_state.get(c["state"], 0) + 1
+    shipped = shipment_service.list_shipments(state.store, state.graphs, limit=1)
+    return {
+        "shipments": {
+            "total": sum(shipped["by_verdict"].values()),
+            "by_verdict": shipped["by_verdict"],
+        },
+        "lists": [
+            {"list": x["list"], "latest": x["latest"], "entries": x["versions"][-1]["entries"]}
+            for x in lists
+        ],
+        "cases": {"total": len(found), "by_state": by_state},
+    }
+
+
+@page(router, "/ui/screen", "screen.html.j2")
+def screen(
+    request: Request,
+    state: State,
+    name: Text = None,
+    country: Text = None,
+    uscc: Annotated[
+        str | None, Query(max_length=100, description="Registration id (USCC).")
+    ] = None,
+    lists: Annotated[list[str] | None, Query(alias="list")] = None,
+    threshold: Annotated[float | None, Query(ge=0.0, le=1.0)] = None,
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> dict[str, Any]:
+    """Screen one name (optional country and USCC) against the lists: hits with the
+    features that explain them and the list versions they come from."""
+    q_name, q_country, q_uscc = _blank(name), _blank(country), _blank(uscc)
+    query = {
+        "name": q_name,
+        "country": q_country,
+        "uscc": q_uscc,
+        "lists": lists or [],
+        "threshold": threshold,
+        "limit": limit,
+    }
+    with state.store.connect() as conn:
+        available = [x["list"] for x in services.lists_overview(conn)["lists"]]
+    out: dict[str, Any] = {
+        "query": query,
+        "available_lists": available,
+        "default_threshold": DEFAULT_THRESHOLD,
+        "result": None,
+    }
+    if q_name is None:
+        return out
+    matched = services.match_queries(
+        state,
+        [
+            MatchQuery(
+                id="-",
+                name=q_name,
+                country=q_country,
+                registration_id=q_uscc,
+            )
+        ],
+        lists,
+        threshold,
+        limit,
+    )
+    out["result"] = matched["results"][0]
+    out["lists_used"] = matched["lists"]
+    out["entries"] = matched["entries"]
+    out["algorithm"] = matched["algorithm"]
+    return out
+
+
+@page(router, "/ui/locate", "locate.html.j2")
+def locate(
+    request: Request,
+    address: Text = None,
+    uscc: Annotated[str | None, Query(max_length=100)] = None,
+    postal_code: Annotated[str | None, Query(max_length=40)] = None,
+    phone: Annotated[str | None, Query(max_length=60)] = None,
+    name: Text = None,
+    country: Text = None,
+) -> dict[str, Any]:
+    """Tell whether an address (and USCC, postal code, phone, company name) is in
+    Xinjiang, listing every signal and what it points to."""
+    query = {
+        "address": _blank(address),
+        "uscc": _blank(uscc),
+        "postal_code": _blank(postal_code),
+        "phone": _blank(phone),
+        "name": _blank(name),
+        "country": _blank(country),
+    }
+    out: dict[str, Any] = {"query": query, "result": None}
+    if not any(query.values()):
+        return out
+    located = services.locate_queries(
+        [
+            LocateQuery(
+                id="-",
+                address=query["address"],
+                postal_code=query["postal_code"],
+                phone=query["phone"],
+                registration_id=query["uscc"],
+                name=query["name"],
+                country=query["country"],
+            )
+        ]
+    )
+    out["result"] = located["results"][0]
+    out["algorithm"] = located["algorithm"]
+    return out
+
+
+@page(router, "/ui/lists", "lists.html.j2")
+def lists_page(request: Request, state: State) -> dict[str, Any]:
+    """Every list and its versions."""
+    with state.store.connect() as conn:
+        return services.lists_overview(conn)
+
+
+@page(router, "/ui/lists/{name}", "list.html.j2")
+def list_page(
+    request: Request,
+    state: State,
+    name: str,
+    version: Annotated[int | None, Query(ge=1)] = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> dict[str, Any]:
+    """One list: its versions (with links to each diff) and a page of a version's entries."""
+    with state.store.connect() as conn:
+        versions = services.list_versions(conn, name)
+        entries = services.list_entries(conn, name, version, limit, offset)
+    return {**versions, "page": entries}
+
+
+@page(router, "/ui/lists/{name}/diff", "diff.html.j2")
+def diff_page(
+    request: Request,
+    state: State,
+    name: str,
+    from_version: Annotated[int | None, Query(alias="from", ge=0)] = None,
+    to_version: Annotated[int | None, Query(alias="to", ge=1)] = None,
+) -> dict[str, Any]:
+    """What changed between two versions of a list (default: the last two)."""
+    with state.store.connect() as conn:
+        return services.list_diff(conn, name, from_version, to_version)
+
+
+@page(router, "/ui/shipments", "shipments.html.j2")
+def shipments_page(
+    request: Request,
+    state: State,
+    verdict: Annotated[str | None, Query()] = None,
+    policy: Annotated[str | None, Query()] = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> dict[str, Any]:
+    """Shipments with their latest verdict, main reason and open case."""
+    out = shipment_service.list_shipments(
+        state.store,
+        state.graphs,
+        policy=_blank(policy),
+        verdict=_blank(verdict),
+        limit=limit,
+        offset=offset,
+    )
+    out["filter"] = {"verdict": _blank(verdict), "policy": _blank(policy)}
+    out["policies"] = bundled_policies()
+    return out
+
+
+@page(router, "/ui/shipments/{shipment_id}", "shipment.html.j2")
+def shipment_page(
+    request: Request,
+    state: State,
+    shipment_id: str,
+    policy: Annotated[str | None, Query()] = None,
+) -> dict[str, Any]:
+    """One shipment: its verdict and reasons, every traced path with its steps and
+    documents, gaps, mass-balance shortfalls, and links to the dossier."""
+    return shipment_service.shipment_detail(state.store, state.graphs, shipment_id, _blank(policy))
+
+
+@router.post("/ui/screen-shipments", include_in_schema=False)
+async def screen_form(request: Request) -> Response:
+    """The shipments pages' form: screen one shipment (or all) under a policy."""
+    from starlette.concurrency import run_in_threadpool
+
+    state = get_state(request)
+    form = await request.form()
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    shipment = _blank(fields.get("shipment"))
+    try:
+        if not same_origin(request):
+            raise InvalidInput([Problem("form", "refused: the form was posted from another site")])
+        await run_in_threadpool(
+            shipment_service.screen,
+            state.store,
+            state.graphs,
+            fields.get("policy") or "uflpa",
+            [shipment] if shipment else None,
+            _blank(fields.get("actor")) or "web",
+        )
+    except FlscreenError as exc:
+        return error_page(request, exc)
+    target = f"/ui/shipments/{quote(shipment)}" if shipment else "/ui/shipments"
+    return RedirectResponse(target, status_code=303)
+
+
+@page(router, "/ui/cases", "cases.html.j2")
+def cases_page(
+    request: Request,
+    state: State,
+    case_state: Annotated[str | None, Query(alias="state")] = None,
+    shipment: Annotated[str | None, Query()] = None,
+) -> dict[str, Any]:
+    """Cases, oldest first, filtered by state or shipment."""
+    with state.store.connect() as conn:
+        out = services.list_cases(conn, _blank(case_state), _blank(shipment))
+    out["filter"] = {"state": _blank(case_state), "shipment": _blank(shipment)}
+    return out
+
+
+@page(router, "/ui/cases/{case_id}", "case.html.j2")
+def case_page(request: Request, state: State, case_id: str) -> dict[str, Any]:
+    """A case: its verdict's reasons, history, rebuttals and documents, and a form to
+    move it to an allowed state."""
+    with state.store.connect() as conn:
+        out = services.case_detail(conn, case_id)
+    out["document_kinds"] = list(case_rules.DOCUMENT_KINDS)
+    return out
+
+
+def same_origin(request: Request) -> bool:
+    """A form post must come from this app's own pages (a cross-site page cannot move
+    a case through the analyst's browser)."""
+    origin = request.headers.get("origin") or request.headers.get("referer")
+    if not origin:
+        return True  # non-browser clients send neither
+    return urlsplit(origin).netloc == request.url.netloc
+
+
+@router.post("/ui/cases/{case_id}/transition", include_in_schema=False)
+async def case_transition_form(request: Request, case_id: str) -> Response:
+    """The case page's form: move the case, then show it again (or the refusal)."""
+    from starlette.concurrency import run_in_threadpool
+
+    state = get_state(request)
+    form = await request.form()
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    try:
+        if not same_origin(request):
+            raise InvalidInput([Problem("form", "refused: the form was posted from another site")])
+        await run_in_threadpool(
+            services.transition_case,
+            state.store,
+            case_id,
+            fields.get("to", ""),
+            fields.get("actor", ""),
+            fields.get("reason", ""),
+            fields.get("clear_and_convincing") in {"on", "true", "1", "yes"},
+        )
+    except FlscreenError as exc:
+        return error_page(request, exc)
+    return RedirectResponse(f"/ui/cases/{quote(case_id)}", status_code=303)
+
+
+@router.get("/", include_in_schema=False)
+def root() -> RedirectResponse:
+    return RedirectResponse("/ui/", status_code=307)

@@ -1,0 +1,124 @@
+"""One table maps flscreen errors to HTTP statuses; every error body has one shape."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from flscreen.api import Limits
+from flscreen.api.errors import error_body
+from flscreen.errors import FlscreenError, InvalidInput, NotFound, Problem, StoreError
+from flscreen.store import open_store
+
+from .conftest import make_client
+
+
+@pytest.mark.parametrize(
+    ("exc", "status", "kind"),
+    [
+        (InvalidInput([Problem("f.csv", "bad", row=3, field="name")]), 422, "invalid_input"),
+        (NotFound("no list 'x'"), 404, "not_found"),
+        (StoreError("database down"), 503, "store_unavailable"),
+        # The root type is a client error, not a crash.
+        (FlscreenError("something refused"), 400, "error"),
+    ],
+)
+def test_error_table(exc: FlscreenError, status: int, kind: str) -> None:
+    got_status, body = error_body(exc)
+    assert (got_status, body["error"]) == (status, kind)
+    assert set(body) == {"error", "message", "problems"}
+
+
+def test_invalid_input_lists_every_problem_with_its_place() -> None:
+    exc = InvalidInput(
+        [Problem("body", "missing required value", row=2, field="name"), Problem("x", "y")]
+    )
+    _, body = error_body(exc)
+    assert body["problems"] == [
+        {"source": "body", "row": 2, "field": "name", "message": "missing required value"},
+        {"source": "x", "row": None, "field": None, "message": "y"},
+    ]
+
+
+def test_bad_json_is_422_naming_where_it_breaks(client: TestClient) -> None:
+    r = client.post(
+        "/match",
+        content=b'{"records": [{"name": "x"}',
+        headers={"content-type": "application/json"},
+    )
+    assert r.status_code == 422
+    body = r.json()
+    assert body["error"] == "invalid_input"
+    assert "not valid JSON" in body["problems"][0]["message"]
+    assert "line 1" in body["problems"][0]["message"]
+
+
+def test_validation_names_the_record_and_field(client: TestClient) -> None:
+    r = client.post(
+        "/match",
+        json={"records": [{"id": "a", "name": "Acme"}, {"id": "b"}, {"id": "c", "name": "  "}]},
+    )
+    assert r.status_code == 422
+    problems = r.json()["problems"]
+    # Both bad records reported at once, by their 1-based position.
+    assert [(p["row"], p["field"]) for p in problems] == [(2, "name"), (3, "name")]
+
+
+def test_wrong_types_in_a_typed_endpoint_are_422(client: TestClient) -> None:
+    r = client.get("/lists/uflpa/entries", params={"limit": "many"})
+    assert r.status_code == 422
+    assert r.json()["problems"][0]["source"] == "query"
+    assert r.json()["problems"][0]["field"] == "limit"
+
+
+@pytest.mark.parametrize(
+    "path", ["/lists/nope/versions", "/lists/nope/diff", "/lists/nope/entries", "/cases/CASE-9"]
+)
+def test_unknown_things_are_404(client: TestClient, path: str) -> None:
+    r = client.get(path)
+    assert r.status_code == 404
+    assert r.json()["error"] == "not_found"
+    assert "nope" in r.json()["message"] or "CASE-9" in r.json()["message"]
+
+
+def test_unknown_route_is_json_404(client: TestClient) -> None:
+    r = client.get("/no/such/route")
+    assert r.status_code == 404
+    assert r.json()["error"] == "not_found"
+
+
+def test_record_cap_and_body_cap(db_url: str, tmp_path: Path) -> None:
+    limits = Limits(max_records=3, max_body_bytes=2000)
+    with make_client(db_url, tmp_path, limits) as c:
+        r = c.post("/locate", json=[{"address": f"addr {i}"} for i in range(4)])
+        assert r.status_code == 422
+        assert "at most 3" in r.json()["problems"][0]["message"]
+        r = c.post("/locate", json=[{"address": "x" * 3000}])
+        assert r.status_code == 413
+        assert r.json()["error"] == "too_large"
+
+
+def test_chunked_body_over_the_cap_is_refused(db_url: str, tmp_path: Path) -> None:
+    """A body without Content-Length is counted as it streams."""
+    limits = Limits(max_body_bytes=1000)
+
+    def chunks():  # type: ignore[no-untyped-def]
+        for _ in range(10):
+            yield b" " * 500
+
+    with make_client(db_url, tmp_path, limits) as c:
+        r = c.post("/locate", content=chunks(), headers={"content-type": "application/json"})
+        assert r.status_code == 413
+
+
+def test_unreachable_database_is_503(tmp_path: Path) -> None:
+    with make_client(f"sqlite:///{tmp_path / 'ok.db'}", tmp_path) as c:
+        # Swap in a store whose server does not exist (nothing listens on port 1).
+        dead = open_store("postgresql://nobody@127.0.0.1:1/none", migrate=False)
+        c.app.state.flscreen.store = dead  # type: ignore[attr-defined]
+        for path in ("/healthz", "/lists", "/cases"):
+            r = c.get(path)
+            assert r.status_code == 503, path
+            assert r.json()["error"] == "store_unavailable"

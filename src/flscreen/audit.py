@@ -151,6 +151,9 @@ def append(
         raise StoreError(
             "another process appended to the audit log at the same time; retry"
         ) from exc
+    except sa.exc.OperationalError as exc:
+        # SQLite refuses a write whose read snapshot is stale (another writer won).
+        raise StoreError(f"the store is busy with another writer; retry ({exc.orig})") from exc
     return AuditRecord(seq, when, kind, actor, subject, text, prev, digest)
 
 

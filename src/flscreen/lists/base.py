@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from operator import mul
 from pathlib import Path
 from typing import IO
 
@@ -117,11 +118,28 @@ def known_country(value: str | None) -> str | None:
     return _country_cleaner()(text) if text else None
 
 
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
+_USCC_VALUES = {c: i for i, c in enumerate(_USCC_ALPHABET)}
+
+
 def is_uscc(value: str) -> bool:
-    """True for a valid 18-character unified social credit code (check character included)."""
+    """True for a valid 18-character unified social credit code (check character included).
+
+    A quick GB 32100-2015 check character test first (most non-codes fail it),
+    then rigour's full validation (which also checks the embedded organisation code).
+    """
+    if len(value) != 18:
+        return False
+    try:
+        total = sum(map(mul, map(_USCC_VALUES.__getitem__, value[:17]), _USCC_WEIGHTS))
+        if _USCC_ALPHABET[(31 - total % 31) % 31] != value[17]:
+            return False
+    except KeyError:
+        return False
     from rigour.ids import USCC
 
-    return len(value) == 18 and bool(USCC.is_valid(value))
+    return bool(USCC.is_valid(value))
 
 
 _USCC_KINDS = {"registration", "tax", "id", "national_id", "other", "uscc"}

@@ -15,6 +15,7 @@ entries. Pass 1 and 2 skip lines cheaply when they cannot matter.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -70,7 +71,10 @@ IDENTIFIER_KINDS = {
 }
 SKIP_IDENTIFIERS = {"wikidataId", "programId", "sayariId", "brightQueryId", "brightQueryOrgId"}
 COUNTRY_PROPS = ("country", "jurisdiction", "mainCountry", "nationality", "citizenship")
-_LINE_TOKENS = tuple(f'"{name}"'.encode() for name in (*LINK_SCHEMATA, *SIDE_SCHEMATA))
+_FOLDED_RE = re.compile(
+    b'"(?:' + b"|".join(n.encode() for n in (*LINK_SCHEMATA, *SIDE_SCHEMATA)) + b')"'
+)
+"""Lines without a folded schema's name in quotes cannot be one: pass 1 skips them unparsed."""
 
 
 @cache
@@ -181,7 +185,7 @@ def _collect_sides(path: Path) -> tuple[dict[str, _Side], dict[str, str], dict[s
     wanted: dict[str, set[str]] = defaultdict(set)
     quiet = ParseContext("")  # pass 3 reports bad lines once
     for number, line in _lines(path):
-        if not any(token in line for token in _LINE_TOKENS):
+        if _FOLDED_RE.search(line) is None:
             continue
         entity = _loads(line, number, quiet)
         if entity is None:
@@ -268,16 +272,39 @@ def _caption(entity: dict[str, Any], props: dict[str, list[Any]]) -> str | None:
     return joined or None
 
 
-def _listed_on(
-    entity: dict[str, Any], props: dict[str, list[Any]], side: _Side | None
-) -> str | None:
-    candidates = list(side.dates) if side else []
-    candidates += [d for d in _values(props, "createdAt") if d]
+def _listed_on(entity: dict[str, Any], dates: list[str]) -> str | None:
+    """Earliest ISO date among sanction/listing dates, createdAt and first_seen."""
     first_seen = clean_text(entity.get("first_seen"))
-    if first_seen:
-        candidates.append(first_seen)
-    dated = sorted(c[:10] for c in candidates if len(c) >= 10 and c[4] == "-")
-    return dated[0] if dated else None
+    candidates = [*dates, first_seen] if first_seen else dates
+    dated = [c[:10] for c in candidates if len(c) >= 10 and c[4] == "-"]
+    return min(dated) if dated else None
+
+
+_PROP_ROLES = {
+    "name": "name",
+    "alias": "alias",
+    "previousName": "former",
+    "address": "address",
+    "addressEntity": "address_ref",
+    "parent": "parent",
+    "notes": "note",
+    "summary": "note",
+    "description": "note",
+    "weakAlias": "weak",
+    "program": "program",
+    "topics": "program",
+    "createdAt": "date",
+    **dict.fromkeys(COUNTRY_PROPS, "country"),
+}
+
+
+@cache
+def _roles(schema: str) -> dict[str, str]:
+    """Property -> role for a schema: the fixed roles plus 'id:<kind>' for identifiers."""
+    roles = dict(_PROP_ROLES)
+    for prop, kind in _identifier_props(schema):
+        roles[prop] = f"id:{kind}"
+    return roles
 
 
 def to_entry(
@@ -292,27 +319,39 @@ def to_entry(
         return "entity has no 'id'"
     schema = entity["schema"]
     props = _props(entity)
+    # One pass over the properties the entity has (a handful), not over every
+    # property its schema could have (dozens): this is the import's hot loop.
+    roles = _roles(schema)
+    found: dict[str, list[str]] = defaultdict(list)
+    identifiers: list[Identifier] = []
+    for prop, values in props.items():
+        role = roles.get(prop)
+        if role is None or not isinstance(values, list):
+            continue
+        if role in ("address_ref", "parent"):
+            found[role].extend(_ref_ids(props, prop))
+            continue
+        # Whitespace collapsed inline (no function call per value: hot loop).
+        cleaned = [c for v in values if type(v) is str and (c := " ".join(v.split()))]
+        if role.startswith("id:"):
+            identifiers.extend(identifier(role[3:], v) for v in cleaned)
+        else:
+            found[role].extend(cleaned)
     name = _caption(entity, props)
     if name is None:
         return f"{schema} {entity_id!r} has no name"
-    aliases = unique([*_values(props, "name"), *_values(props, "alias")])
-    aliases = tuple(a for a in aliases if a != name)
-    address_list = _values(props, "address")
-    address_list += [addresses.get(ref) for ref in _ref_ids(props, "addressEntity")]
-    identifiers: list[Identifier] = []
-    for prop, kind in _identifier_props(schema):
-        identifiers.extend(identifier(kind, v) for v in _values(props, prop) if v)
-    links: list[EntryLink] = []
-    for parent in _ref_ids(props, "parent"):
-        links.append(EntryLink("subsidiary_of", parent, names.get(parent)))
-    notes = [n for key in ("notes", "summary", "description") for n in _values(props, key) if n]
-    weak = [w for w in _values(props, "weakAlias") if w]
-    notes.extend(f"weak alias: {w}" for w in weak)
-    programs = [*_values(props, "program"), *_values(props, "topics")]
+    aliases = tuple(a for a in unique([*found["name"], *found["alias"]]) if a != name)
+    address_list: list[str | None] = list(found["address"])
+    address_list += [addresses.get(ref) for ref in found["address_ref"]]
+    links = [EntryLink("subsidiary_of", p, names.get(p)) for p in found["parent"]]
+    notes = [*found["note"], *(f"weak alias: {w}" for w in found["weak"])]
+    programs = list(found["program"])
+    dates = list(found["date"])
     if side is not None:
         identifiers.extend(side.identifiers)
         programs.extend(side.programs)
         notes.extend(side.notes)
+        dates.extend(side.dates)
         links.extend(
             EntryLink(
                 link.relation,
@@ -328,12 +367,12 @@ def to_entry(
         schema=PARTY_SCHEMATA[schema],
         name=name,
         aliases=aliases,
-        former_names=unique(_values(props, "previousName")),
+        former_names=unique(found["former"]),
         addresses=unique(address_list),
-        countries=unique([c.lower() if c else c for p in COUNTRY_PROPS for c in _values(props, p)]),
+        countries=unique([c.lower() for c in found["country"]]),
         identifiers=tuple(dict.fromkeys(identifiers)),
         programs=unique(programs),
-        listed_on=_listed_on(entity, props, side),
+        listed_on=_listed_on(entity, dates),
         links=tuple(dict.fromkeys(links)),
         notes=unique(notes),
         raw=entity,

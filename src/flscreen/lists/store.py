@@ -159,30 +159,53 @@ class VersionWriter:
         self.conn = conn
         self.version_id = version_id
         self.batch_size = batch_size
-        self._bodies: list[dict[str, str]] = []
-        self._links: list[dict[str, Any]] = []
+        self._rows: list[tuple[str, str, str]] = []
         self._body_stmt = _insert_ignore(self.conn, list_entry_bodies)
+        self._sqlite = conn.dialect.name == "sqlite"
+        if self._sqlite:
+            # A bigger page cache for this connection: the content-hash index grows
+            # in random order, and the default 2 MB cache thrashes past ~100k entries.
+            conn.exec_driver_sql("PRAGMA cache_size = -65536")
         self._digest = 0
         self.count = 0
 
     def add(self, entry_id: str, content_hash: str, body: str) -> None:
-        self._bodies.append({"content_hash": content_hash, "body": body})
-        self._links.append(
-            {"version_id": self.version_id, "entry_id": entry_id, "content_hash": content_hash}
-        )
+        self._rows.append((entry_id, content_hash, body))
         # Order-independent digest of the version's (id, hash) set: a re-ordered
         # file with the same entries is recognised as unchanged.
         self._digest = (self._digest + int(content_hash, 16)) % (1 << 256)
         self.count += 1
-        if len(self._links) >= self.batch_size:
+        if len(self._rows) >= self.batch_size:
             self.flush()
 
     def flush(self) -> None:
-        if self._links:
-            self.conn.execute(self._body_stmt, self._bodies)
-            self.conn.execute(list_version_entries.insert(), self._links)
-            self._bodies.clear()
-            self._links.clear()
+        if not self._rows:
+            return
+        if self._sqlite:
+            # The driver's executemany with tuples skips SQLAlchemy's per-row parameter
+            # processing, a fifth of the import time on SQLite.
+            self.conn.exec_driver_sql(
+                "INSERT INTO list_entry_bodies (content_hash, body) VALUES (?, ?) "
+                "ON CONFLICT DO NOTHING",
+                [(h, b) for _e, h, b in self._rows],
+            )
+            self.conn.exec_driver_sql(
+                "INSERT INTO list_version_entries (version_id, entry_id, content_hash) "
+                "VALUES (?, ?, ?)",
+                [(self.version_id, e, h) for e, h, _b in self._rows],
+            )
+        else:
+            self.conn.execute(
+                self._body_stmt, [{"content_hash": h, "body": b} for _e, h, b in self._rows]
+            )
+            self.conn.execute(
+                list_version_entries.insert(),
+                [
+                    {"version_id": self.version_id, "entry_id": e, "content_hash": h}
+                    for e, h, _b in self._rows
+                ],
+            )
+        self._rows.clear()
 
     @property
     def digest(self) -> str:

@@ -1,0 +1,177 @@
+"""Shipments, verdicts, cases and the audit log over HTTP, on the bundled sample package."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+
+from flscreen.store import Store
+
+# What the bundled package is built to show (see its README): which shipment gets what.
+EXPECTED = {
+    "S-1001": "detain",  # a UFLPA-listed spinner and XPCC cotton upstream
+    "S-1002": "clear",  # a documented clean chain
+    "S-1003": "detain",  # laundered through a third country
+    "S-1004": "review",  # a mass-balance shortfall
+    "S-1005": "review",  # an undocumented hole in a cotton chain
+    "S-1006": "review",  # possible ownership by a listed party
+    "S-2001": "detain",  # Hoshine polysilicon in a solar module
+}
+
+
+def _screen(client: TestClient, **body: Any) -> dict[str, Any]:
+    r = client.post("/screen", json={"actor": "officer.li", **body})
+    assert r.status_code == 200, r.text
+    return r.json()  # type: ignore[no-any-return]
+
+
+def test_screen_verdicts_and_cases(supplied: TestClient) -> None:
+    before = supplied.get("/shipments").json()
+    assert before["by_verdict"] == {"unscreened": 7}
+    ran = _screen(supplied, policy="uflpa")
+    assert {r["shipment"]: r["verdict"] for r in ran["results"]} == EXPECTED
+    assert ran["policy"] == "uflpa" and ran["policy_version"]
+    # A review or detain verdict opens a case; a clear one does not.
+    cases = {r["shipment"]: r["case"] for r in ran["results"]}
+    assert cases["S-1002"] is None and cases["S-1001"].startswith("CASE-")
+
+    listing = supplied.get("/shipments", params={"verdict": "detain"}).json()
+    assert sorted(s["shipment"] for s in listing["shipments"]) == ["S-1001", "S-1003", "S-2001"]
+    row = next(s for s in listing["shipments"] if s["shipment"] == "S-1001")
+    assert row["manufacturer"]["name"] == "宁波锦绣服饰有限公司"  # names in their own script
+    assert row["latest"]["main_reason"]["outcome"] == "detain"
+    assert row["case"] == cases["S-1001"]
+
+
+def test_verdict_reasons_cite_list_versions_and_paths(supplied: TestClient) -> None:
+    assert supplied.get("/shipments/S-1001/verdict").status_code == 404  # not screened yet
+    _screen(supplied, policy="uflpa", shipments=["S-1001"])
+    v = supplied.get("/shipments/S-1001/verdict").json()
+    assert v["verdict"] == "detain" and v["actor"] == "officer.li"
+    listed = next(r for r in v["reasons"] if r["code"] == "list_entity_upstream")
+    assert listed["evidence"]["list"]["list"] == "uflpa"
+    assert listed["evidence"]["list"]["list_version"] == v["list_versions"]["uflpa"]["version"]
+    assert [s["transaction_id"] for s in listed["evidence"]["path"]] == ["T-A08", "T-A05"]
+    assert supplied.get("/shipments/S-1001/verdict", params={"policy": "eu-flr"}).status_code == 404
+
+
+def test_trace_paths_steps_and_documents(supplied: TestClient) -> None:
+    t = supplied.get("/shipments/S-1001/trace").json()
+    assert t["shipment"] == "S-1001" and t["tainted"] is True
+    kinds = {p["source"]["kind"] for p in t["paths"]}
+    assert {"list", "region", "xpcc"} <= kinds
+    step = t["paths"][0]["steps"][0]
+    assert {"transaction_id", "supplier_id", "buyer_id", "material", "documents"} <= set(step)
+    clean = supplied.get("/shipments/S-1002/trace").json()
+    assert clean["tainted"] is False and clean["paths"] == []
+    assert supplied.get("/shipments/NOPE/trace").status_code == 404
+    # A look-back of one day cuts every upstream hop: nothing is reached.
+    short = supplied.get("/shipments/S-1001/trace", params={"lookback_days": 1}).json()
+    assert len(short["paths"]) < len(t["paths"])
+
+
+def test_screen_refuses_unknown_policies_and_shipments(supplied: TestClient) -> None:
+    r = supplied.post("/screen", json={"policy": "/etc/passwd"})
+    # Only bundled policies by name: the API never reads a path a client gives.
+    assert r.status_code == 422 and "unknown policy" in r.json()["message"]
+    r = supplied.post("/screen", json={"policy": "uflpa", "shipments": ["S-1001", "NOPE"]})
+    assert r.status_code == 404
+    assert supplied.get("/cases").json()["cases"] == []  # nothing recorded
+
+
+def test_case_flow_documents_exception_and_audit(supplied: TestClient, store: Store) -> None:
+    ran = _screen(supplied, policy="uflpa", shipments=["S-1001"])
+    case_id = ran["results"][0]["case"]
+    case = supplied.get(f"/cases/{case_id}").json()
+    assert case["state"] == "open" and case["verdict"] == "detain"
+    assert case["history"][0]["to"] == "open"
+    assert "awaiting_importer" in case["allowed_next"]
+
+    bad = supplied.post(
+        f"/cases/{case_id}/transition", json={"to": "exception_granted", "actor": "", "reason": ""}
+    )
+    assert bad.status_code == 422
+    assert len(bad.json()["problems"]) >= 3  # forbidden move, no actor, no reason: all listed
+
+    def move(to: str, **more: Any) -> dict[str, Any]:
+        r = supplied.post(
+            f"/cases/{case_id}/transition",
+            json={"to": to, "actor": "officer.li", "reason": f"to {to}", **more},
+        )
+        assert r.status_code == 200, r.text
+        return r.json()  # type: ignore[no-any-return]
+
+    move("awaiting_importer")
+    r = supplied.post(
+        f"/cases/{case_id}/documents",
+        data={
+            "kind": "isotope_test",
+            "supplied_by": "Northwind Apparel Inc.",
+            "statement": "The lint came from Uzbekistan; isotope test attached.",
+        },
+        files=[("file", ("isotope.txt", b"O-18 profile: Fergana valley"))],
+    )
+    assert r.status_code == 201, r.text
+    doc = r.json()["attached"][0]
+    assert doc["kind"] == "isotope_test" and len(doc["sha256"]) == 64 and doc["rebuttal"]
+    move("under_review")
+    # UFLPA: an exception needs the officer's clear-and-convincing finding.
+    refused = supplied.post(
+        f"/cases/{case_id}/transition",
+        json={"to": "exception_granted", "actor": "officer.li", "reason": "evidence reviewed"},
+    )
+    assert refused.status_code == 422 and "clear and convincing" in refused.json()["message"]
+    done = move("exception_granted", clear_and_convincing=True)
+    assert done["state"] == "exception_granted" and done["allowed_next"] == []
+    assert [e["to"] for e in done["history"]] == [
+        "open",
+        "awaiting_importer",
+        "under_review",
+        "exception_granted",
+    ]
+    assert done["history"][-1]["clear_and_convincing"] is True
+    assert done["rebuttals"][0]["documents"] == [doc["sha256"]]
+    assert supplied.get("/cases", params={"state": "exception_granted"}).json()["cases"]
+
+    ok = supplied.get("/audit/verify").json()
+    assert ok["ok"] is True and ok["records"] >= 6
+    with store.begin() as conn:  # tamper with one record, as an insider might
+        conn.execute(sa.text("UPDATE audit_log SET actor = 'someone else' WHERE seq = 2"))
+    broken = supplied.get("/audit/verify").json()
+    assert broken["ok"] is False and broken["broken"]["seq"] == 2
+
+
+def test_dossier_html(supplied: TestClient) -> None:
+    assert supplied.get("/shipments/S-1001/dossier").status_code == 404  # not screened
+    _screen(supplied, policy="uflpa", shipments=["S-1001"])
+    r = supplied.get("/shipments/S-1001/dossier", params={"format": "html"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert "S-1001" in r.text and "Aksu Huafu" in r.text and "<svg" in r.text
+    assert supplied.get("/shipments/S-1001/dossier", params={"format": "doc"}).status_code == 422
+
+
+def test_list_update_rescreens_and_reports_changes(supplied: TestClient) -> None:
+    """An importer learns through the import answer that a supplier was listed today."""
+    _screen(supplied, policy="uflpa")
+    csv = (
+        "id,name,aliases,country,schema,programs\n"
+        "own-9,Saigon Garment Export JSC,,vn,company,internal-blocklist\n"
+    )
+    r = supplied.post("/lists/new-findings/import", files={"file": ("findings.csv", csv.encode())})
+    assert r.status_code == 200, r.text
+    changed = {s["shipment"]: s for s in r.json()["rescreen"]["shipments"]}
+    assert "S-1002" in changed and changed["S-1002"]["before"] == "clear"
+    assert changed["S-1002"]["after"] != "clear" and changed["S-1002"]["case"]
+    assert supplied.get("/shipments/S-1002/verdict").json()["verdict"] == changed["S-1002"]["after"]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_dossier_pdf(supplied: TestClient) -> None:
+    """WeasyPrint is slow to start: one backend is enough, the bytes do not depend on it."""
+    _screen(supplied, policy="uflpa", shipments=["S-2001"])
+    r = supplied.get("/shipments/S-2001/dossier", params={"format": "pdf"})
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    assert r.content.startswith(b"%PDF")

@@ -1,0 +1,142 @@
+"""The analyst pages: each renders the facts an officer needs, and its .json is the same data."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from flscreen.store import Store
+from tests.api.conftest import make_client, seed_lists, seed_supply
+
+
+@pytest.fixture
+def web(store: Store, db_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    seed_lists(store)
+    seed_supply(store)
+    with make_client(db_url, tmp_path) as c:
+        r = c.post("/screen", json={"policy": "uflpa", "actor": "officer.li"})
+        assert r.status_code == 200
+        yield c
+
+
+def _text(html: str) -> str:
+    """Visible text, tags dropped, whitespace squeezed: what a reader sees."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_every_page_renders_and_its_json_matches(web: TestClient) -> None:
+    pages = [
+        "/ui/",
+        "/ui/screen?name=Hoshine+Silicon",
+        "/ui/locate?address=新疆阿克苏",
+        "/ui/lists",
+        "/ui/lists/uflpa",
+        "/ui/shipments",
+        "/ui/shipments/S-1001",
+        "/ui/cases",
+        "/ui/cases/CASE-000001",
+    ]
+    for url in pages:
+        page = web.get(url)
+        assert page.status_code == 200, url
+        assert page.headers["content-type"].startswith("text/html")
+        assert "/ui/static/style.css" in page.text  # bundled CSS, no CDN
+        assert "http://" not in page.text and "https://" not in page.text, url
+        # The page links its own JSON twin, which answers with the same service data.
+        link = re.search(r'href="([^"]+\.json[^"]*)"', page.text)
+        assert link is not None, url
+        data = web.get(link.group(1).replace("&amp;", "&"))
+        assert data.status_code == 200 and isinstance(data.json(), dict), url
+    assert web.get("/ui/static/style.css").status_code == 200
+
+
+def test_screen_page_shows_hits_features_and_list_versions(web: TestClient) -> None:
+    html = web.get("/ui/screen", params={"name": "新疆中泰化学股份有限公司"}).text
+    text = _text(html)
+    assert "match" in text
+    assert "Xinjiang Zhongtai Chemical" in text
+    assert "my-watchlist v1" in text  # the list and version each hit comes from
+    assert "name_literal" in text  # the features that explain the score
+    data = web.get("/ui/screen.json", params={"name": "新疆中泰化学股份有限公司"}).json()
+    assert data["result"]["match"] is True
+    assert data["result"]["hits"][0]["list_version"] == 1
+    # A blank form is just the form.
+    assert web.get("/ui/screen.json").json()["result"] is None
+
+
+def test_locate_page_lists_signals(web: TestClient) -> None:
+    params = {"address": "No. 88 Urumqi Middle Road, Jing'an District, Shanghai"}
+    text = _text(web.get("/ui/locate", params=params).text)
+    assert "elsewhere" in text
+    assert "not evidence of location" in text  # the street-name trap, explained
+
+
+def test_list_and_diff_pages(web: TestClient) -> None:
+    text = _text(web.get("/ui/lists/uflpa").text)
+    assert "Hoshine Silicon Industry" in text and "v1" in text
+    csv = "id,name,country,schema\nn-1,New Listed Textile Co.,cn,company\n"
+    web.post("/lists/uflpa/import", files={"file": ("more.csv", csv.encode())})
+    diff = web.get("/ui/lists/uflpa/diff.json").json()
+    assert (diff["from"], diff["to"]) == (1, 2)
+    assert [e["entry_id"] for e in diff["added"]] == ["n-1"]
+    text = _text(web.get("/ui/lists/uflpa/diff").text)
+    assert "1 added" in text and "New Listed Textile Co." in text
+
+
+def test_shipment_page_shows_verdict_paths_and_dossier_links(web: TestClient) -> None:
+    html = web.get("/ui/shipments/S-1001").text
+    text = _text(html)
+    assert "detain" in text
+    assert "Aksu Huafu Color Spinning" in text
+    assert "T-A05" in text and "D-A05-INV" in text  # steps cite transactions and documents
+    assert 'href="/shipments/S-1001/dossier?format=pdf"' in html
+    assert 'href="/shipments/S-1001/dossier?format=html"' in html
+    shipments = _text(web.get("/ui/shipments").text)
+    assert "S-2001" in shipments and "solar module" in shipments
+
+
+def test_case_page_form_moves_the_case(web: TestClient) -> None:
+    page = web.get("/ui/cases/CASE-000001").text
+    assert 'action="/ui/cases/CASE-000001/transition"' in page
+    r = web.post(
+        "/ui/cases/CASE-000001/transition",
+        data={"to": "awaiting_importer", "actor": "officer.li", "reason": "asked for invoices"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    text = _text(web.get("/ui/cases/CASE-000001").text)
+    assert "awaiting importer" in text and "asked for invoices" in text
+    # A refused move is shown with the reason, not a traceback.
+    r = web.post(
+        "/ui/cases/CASE-000001/transition",
+        data={"to": "released", "actor": "", "reason": "x"},
+    )
+    assert r.status_code == 422 and "say who acts" in r.text
+
+
+def test_cross_site_form_post_is_refused(web: TestClient) -> None:
+    r = web.post(
+        "/ui/cases/CASE-000001/transition",
+        data={"to": "awaiting_importer", "actor": "x", "reason": "y"},
+        headers={"origin": "http://evil.example"},
+    )
+    assert r.status_code == 422 and "another site" in r.text
+    assert web.get("/cases/CASE-000001").json()["state"] == "open"
+
+
+def test_names_are_escaped(web: TestClient) -> None:
+    html = web.get("/ui/screen", params={"name": "<script>alert(1)</script>"}).text
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_missing_things_render_an_html_404(web: TestClient) -> None:
+    r = web.get("/ui/shipments/NOPE")
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+    assert "NOPE" in r.text
+    assert web.get("/ui/lists/nope.json").status_code == 404
+    assert web.get("/ui/lists/nope.json").json()["error"] == "not_found"

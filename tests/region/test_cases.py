@@ -127,6 +127,14 @@ RECORD_CASES: list[tuple[dict[str, str], str, bool]] = [
     ({"name": "Hotan Taida Apparel Co., Ltd."}, "xinjiang", False),
     ({"name": "Xinjiang Production and Construction Corps"}, "xinjiang", True),
     ({"name": "Yili Zhuowan Garment Manufacturing Co"}, "unknown", False),  # Yili alone: weak
+    ({"name": "新疆北新路桥集团股份有限公司"}, "xinjiang", False),  # 路桥 in a name is no street
+    ({"name": "Tuo Li Shoes Factory"}, "unknown", False),  # pinyin brand equal to 托里
+    # a company named after another province can run a plant in Xinjiang
+    (
+        {"name": "Sichuan Yongxiang Co Ltd", "address": "Fukang, Changji, Xinjiang"},
+        "xinjiang",
+        False,
+    ),
     ({"name": "Inner Mongolia Yili Industrial Group", "address": "Hohhot"}, "elsewhere", False),
     # country field naming the region
     ({"country": "Xinjiang"}, "xinjiang", False),

@@ -88,3 +88,16 @@ def test_missing_file_and_no_arguments() -> None:
     result = runner.invoke(app, ["locate"])
     assert result.exit_code == 2
     assert "nothing to locate" in result.output
+
+
+def test_long_input_streams_every_record(tmp_path: Path) -> None:
+    """Above the progress-bar threshold every record still comes out, in order."""
+    rows = ["id,address"] + [f"r{i},{'喀什市' if i % 2 else '上海市'}" for i in range(1200)]
+    src = tmp_path / "big.csv"
+    src.write_text("\n".join(rows), encoding="utf-8")
+    out = tmp_path / "big.jsonl"
+    result = runner.invoke(app, ["locate", str(src), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [x["id"] for x in lines] == [f"r{i}" for i in range(1200)]
+    assert [x["status"] for x in lines[:2]] == ["elsewhere", "xinjiang"]

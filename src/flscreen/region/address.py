@@ -111,6 +111,7 @@ _LATIN_ADMIN = {
     "sheng": {"province"},
     "autonomous": {"prefecture", "county", "province"},
 }
+_LATIN_LOWER = frozenset(("town", "township", "village", "zhen", "xiang", "cun", "community"))
 _TOKEN = re.compile(r"[a-z]+|\d+")
 _HAS_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _HAS_LATIN = re.compile(r"[A-Za-z]")
@@ -360,7 +361,11 @@ def _scan_latin(text: str, gaz: Gazetteer) -> list[Mention]:
                 nxt[0] in _LATIN_STREETS
                 or (nxt[0] in _LATIN_DIRECTIONS and len(nxt) > 1 and nxt[1] in _LATIN_STREETS)
             )
-            if not named_after and nxt and nxt[0] in _LATIN_ADMIN:
+            if not named_after and nxt and nxt[0] in _LATIN_LOWER:
+                # "Panjin Town" is a township, not 盘锦市: a county or larger reading
+                # of the same word counts for half.
+                cands = tuple((d, s * 0.5 if d.depth <= 3 else s) for d, s in cands)
+            elif not named_after and nxt and nxt[0] in _LATIN_ADMIN:
                 levels = _LATIN_ADMIN[nxt[0]]
                 # "Aksu Prefecture": the suffix fits the division, so it is
                 # more than a bare word; it still cannot beat a province named.

@@ -250,12 +250,15 @@ def load() -> Gazetteer:
         # Generated pinyin keys for province, prefecture and county names only;
         # township pinyin ("xin cheng") is far too common in other places.
         syllables = r["pinyin"].split()
+        spellings = [syllables]
         if r["short"].endswith(("市", "县", "区")) and len(syllables) > 2:
             # The short name keeps its suffix where it would collide (伊宁市 and
-            # 伊宁县): "Yining City" must still find "yining".
-            syllables = syllables[:-1]
-        key = "".join(syllables)
-        if r["level"] in {"province", "prefecture", "county"} and len(syllables) >= 2:
+            # 伊宁县): "Yining City" must find "yining" as "Yiningshi" finds "yiningshi".
+            spellings.append(syllables[:-1])
+        for spelling in spellings:
+            key = "".join(spelling)
+            if r["level"] not in {"province", "prefecture", "county"} or len(spelling) < 2:
+                continue
             if r["level"] == "province":
                 _add(latin, key, code, 0.9)
             elif len(key) >= 5:

@@ -313,7 +313,9 @@ def _name_signals(raw: str, gaz: Gazetteer) -> list[Signal]:
     first: Mention | None = None
     where = "begins with"
     for m in mentions:
-        if m.candidates and not m.named_after and head.lower().startswith(m.surface.split()[0]):
+        # Street rules do not apply to names: 新疆路桥 (Xinjiang Road & Bridge) is
+        # a Xinjiang company, not a road.
+        if m.candidates and head.lower().startswith(m.surface.split()[0]):
             first = m
             break
     if first is None:

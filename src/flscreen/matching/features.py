@@ -18,6 +18,7 @@ from flscreen.normalize.names import (
     PLACE,
     NameKey,
     compact_of,
+    is_pinyin,
     token_class,
 )
 
@@ -38,24 +39,44 @@ class TokenAlignment:
     candidate_has_brand: bool = False
 
 
-def token_similarity(a: str, b: str) -> float:
-    """1.0 equal; 0.9 one typo (edit or swap) in a word of 5+ letters; else the
-    Indel ratio when it reaches 0.8; else 0."""
+def token_similarity(a: str, b: str, person: bool = False) -> float:
+    """How far two different words count as the same word, 0..1.
+
+    One typo (edit, swap, missing or extra letter) in a word of 5+ letters counts
+    0.9; a missing or extra letter in a 4-letter word 0.8 (Coor/Color); else the
+    Indel ratio from 0.8 up. Valid pinyin on both sides may be other characters:
+    0.85 in company names, 0.8 in people's (Mingjing may be another person than
+    Mingming), and 4-letter pinyin words never pair (Chan is not Chang). Words
+    with different first letters never pair (Binrin is not Dinrin).
+    """
     if a == b:
         return 1.0
-    if a.isdigit() or b.isdigit():
+    if a.isdigit() or b.isdigit() or a[0] != b[0]:
         return 0.0
-    if min(len(a), len(b)) >= 5 and OSA.distance(a, b, score_cutoff=1) <= 1:
+    shortest = min(len(a), len(b))
+    if shortest < 4:
+        return 0.0
+    both_pinyin = is_pinyin(a) and is_pinyin(b)
+    if shortest == 4:
+        if both_pinyin or abs(len(a) - len(b)) != 1:
+            return 0.0
+        return 0.8 if OSA.distance(a, b, score_cutoff=1) <= 1 else 0.0
+    if OSA.distance(a, b, score_cutoff=1) <= 1:
+        if both_pinyin:
+            return 0.8 if person else 0.85
         return 0.9
-    if min(len(a), len(b)) >= 4:
-        sim = Indel.normalized_similarity(a, b, score_cutoff=FUZZY_TOKEN_MIN)
-        if sim >= FUZZY_TOKEN_MIN:
-            return float(sim)
-    return 0.0
+    if both_pinyin:
+        return 0.0
+    sim = Indel.normalized_similarity(a, b, score_cutoff=FUZZY_TOKEN_MIN)
+    return float(sim) if sim >= FUZZY_TOKEN_MIN else 0.0
 
 
 def align_tokens(
-    q: tuple[str, ...], qw: list[float], c: tuple[str, ...], cw: list[float]
+    q: tuple[str, ...],
+    qw: list[float],
+    c: tuple[str, ...],
+    cw: list[float],
+    person: bool = False,
 ) -> TokenAlignment:
     """Pair tokens exactly, then as joined neighbours ("zhong tai" = "zhongtai"),
     then by spelling similarity; score = matched weight / all weight (order-free)."""
@@ -107,7 +128,7 @@ def align_tokens(
         cands: list[tuple[float, int, int]] = []
         for i in rest_q:
             for j in rest_c:
-                sim = token_similarity(q[i], c[j])
+                sim = token_similarity(q[i], c[j], person)
                 if sim > 0:
                     cands.append((sim, i, j))
         cands.sort(reverse=True)
@@ -293,6 +314,15 @@ def name_acronym(p: NamePair) -> Feature | None:
     )
 
 
+def number_mismatch(p: NamePair) -> Feature | None:
+    """Both names carry numbers and they differ (Da Wang 1 / Da Wang 2): other entities."""
+    q_num = sorted(t for t in p.query.tokens if t.isdigit())
+    c_num = sorted(t for t in p.candidate_tokens if t.isdigit())
+    if q_num and c_num and q_num != c_num:
+        return Feature("number_mismatch", 0.0, f"numbers {', '.join(q_num)} vs {', '.join(c_num)}")
+    return None
+
+
 NAME_FEATURES = (
     name_acronym,
     name_token_overlap_weighted,
@@ -302,4 +332,5 @@ NAME_FEATURES = (
     brand_spelling,
     person_name_order,
     distinctive_word_missing,
+    number_mismatch,
 )

@@ -35,8 +35,8 @@ I64 = npt.NDArray[np.int64]
 I32 = npt.NDArray[np.int32]
 F32 = npt.NDArray[np.float32]
 
-MIN_FUZZY_LEN = 5
-"""Tokens shorter than this are looked up exactly: one edit in four letters is another word."""
+MIN_FUZZY_LEN = 4
+"""Tokens shorter than this are looked up exactly: one edit in three letters is another word."""
 
 
 def key_hash(prefix: str, value: str) -> int:

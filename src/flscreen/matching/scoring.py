@@ -41,6 +41,8 @@ LISTED_ACRONYM_SCORE = 0.9
 """The list name itself carries the acronym, e.g. '... Training Center (VSETC)'."""
 PINYIN_FACTOR = 0.96
 BRAND_FACTOR = 0.98
+NUMBER_FACTOR = 0.7
+"""Numbers that differ (Da Wang 1 vs Da Wang 2; No. 4 vs No. 5 centre) mean other entities."""
 ID_MATCH_FLOOR = 0.97
 ID_CONFLICT_FACTOR = 0.6
 COUNTRY_FACTOR = 0.85
@@ -60,7 +62,7 @@ def score_name_pair(p: NamePair, literal_query: str | None = None, cutoff: float
     """Score a name pair in place; return False (and skip the explanation) when even
     an exact literal copy could not lift it to ``cutoff``."""
     p.alignment = align_tokens(
-        p.query.tokens, p.query_weights, p.candidate_tokens, p.candidate_weights
+        p.query.tokens, p.query_weights, p.candidate_tokens, p.candidate_weights, p.person
     )
     p.compact, p.compact_how = compact_similarity(p.query.tokens, p.candidate_tokens)
     base = W_TOKENS * p.alignment.score + W_COMPACT * p.compact
@@ -76,6 +78,10 @@ def score_name_pair(p: NamePair, literal_query: str | None = None, cutoff: float
         base *= PINYIN_FACTOR
     if p.query.brand_variant is not None:
         base *= BRAND_FACTOR
+    q_num = {t for t in p.query.tokens if t.isdigit()}
+    c_num = {t for t in p.candidate_tokens if t.isdigit()}
+    if q_num and c_num and q_num != c_num:
+        base *= NUMBER_FACTOR
     if base < cutoff:
         p.name_score = base * 0.97
         return False

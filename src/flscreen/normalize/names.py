@@ -29,6 +29,7 @@ from importlib import resources
 from typing import Any
 
 import yaml
+from rapidfuzz.distance import OSA
 
 from flscreen.normalize.text import ascii_word, clean_text, is_han, script_of, to_simplified
 
@@ -191,9 +192,85 @@ def _stem(token: str) -> str:
     return token
 
 
+@functools.cache
+def pinyin_syllables() -> frozenset[str]:
+    """Toneless Hanyu Pinyin syllables (resources/matching/pinyin_syllables.txt)."""
+    text = resources.files("flscreen.resources").joinpath("matching", "pinyin_syllables.txt")
+    lines = text.read_text("utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+@functools.lru_cache(maxsize=262144)
+def is_pinyin(word: str) -> bool:
+    """True when ``word`` splits entirely into pinyin syllables (zhongtai, hailun).
+
+    A syllable starting with a vowel counts only at the start: inside a word
+    pinyin marks it with an apostrophe (Xi'an), so 'zhongtia' is not zhong-ti-a.
+    """
+    if not word.isalpha() or not word.isascii():
+        return False
+    syllables = pinyin_syllables()
+    n = len(word)
+    ok = [True] + [False] * n
+    for end in range(1, n + 1):
+        for start in range(max(0, end - 6), end):
+            if ok[start] and word[start:end] in syllables:
+                if start > 0 and word[start] in "aeo":
+                    continue
+                ok[end] = True
+                break
+    return ok[n]
+
+
+def _deletions(word: str) -> list[str]:
+    return [word[:i] + word[i + 1 :] for i in range(len(word))]
+
+
+@functools.cache
+def _typo_index() -> dict[str, frozenset[str]]:
+    """Deletion index (SymSpell) over the reviewed vocabulary of 5+ letters: legal forms,
+    filler, industry words, abbreviation full forms and place variants."""
+    voc = vocabulary()
+    words = (
+        set(voc.abbreviations)
+        | set(voc.legal_en)
+        | set(voc.filler)
+        | set(voc.industry)
+        | {p for p in voc.places if len(p) >= 6}
+    )
+    index: dict[str, set[str]] = {}
+    for w in words:
+        if len(w) >= 5 and w.isalpha():
+            for d in {w, *_deletions(w)}:
+                index.setdefault(d, set()).add(w)
+    return {k: frozenset(v) for k, v in index.items()}
+
+
+def _vocabulary_typo(word: str) -> str | None:
+    """The one vocabulary word ``word`` is a single typo of (edit, swap, extra or missing
+    letter, first letter kept), e.g. 'corproation' -> 'corporation'; None if none or several."""
+    if len(word) < 4 or not word.isalpha():
+        return None
+    index = _typo_index()
+    found: set[str] = set()
+    for probe in {word, *_deletions(word)}:
+        found |= index.get(probe, frozenset())
+    hits = {
+        w
+        for w in found
+        if w[0] == word[0] and OSA.distance(word, w, score_cutoff=1) <= 1 and w != word
+    }
+    return next(iter(hits)) if len(hits) == 1 else None
+
+
 @functools.lru_cache(maxsize=262144)
 def canonical_token(word: str) -> str:
-    """One Latin word to its key: abbreviation/full form, plural and place variant folded."""
+    """One Latin word to its key: abbreviation/full form, plural and place variant folded,
+    a single typo in a vocabulary word (legal form, industry, place) corrected."""
+    return _canonical(word, fix_typos=True)
+
+
+def _canonical(word: str, fix_typos: bool) -> str:
     voc = vocabulary()
     if word in voc.places:
         return voc.places[word]
@@ -205,6 +282,17 @@ def canonical_token(word: str) -> str:
             return voc.abbreviations[stemmed]
         if stemmed in voc.places:
             return voc.places[stemmed]
+    known = (
+        stemmed in voc.legal_en
+        or stemmed in voc.filler
+        or stemmed in voc.industry
+        or stemmed in STOPWORDS
+    )
+    if fix_typos and not known and not is_pinyin(word):
+        # a valid pinyin word is a name in its own right (yumian is not yutian)
+        fixed = _vocabulary_typo(word) or _vocabulary_typo(stemmed)
+        if fixed is not None:
+            return _canonical(fixed, fix_typos=False)
     return stemmed
 
 
@@ -248,16 +336,20 @@ def pinyin_word(han: str) -> str:
 
 
 def _segment_han(text: str, use_brands: bool) -> list[tuple[str, str, str]]:
-    """Longest-match segmentation: (kind, chinese, value); kind legal/place/glossary/brand/run."""
+    """Backward maximum matching: (kind, chinese, value); kind legal/place/glossary/brand/run.
+
+    Matching from the end finds the suffix words Chinese company names are built
+    from (industry, legal form) before the brand, so 紫金矿业 reads 紫金 | 矿业, not
+    紫 | 金矿 | 业 as a forward pass would.
+    """
     voc = vocabulary()
     out: list[tuple[str, str, str]] = []
     run: list[str] = []
-    i = 0
-    n = len(text)
-    while i < n:
+    end = len(text)
+    while end > 0:
         hit: tuple[str, str, str] | None = None
-        for size in range(min(voc.zh_max, n - i), 0, -1):
-            word = text[i : i + size]
+        for size in range(min(voc.zh_max, end), 0, -1):
+            word = text[end - size : end]
             entry = voc.zh.get(word)
             if entry is None:
                 continue
@@ -267,16 +359,17 @@ def _segment_han(text: str, use_brands: bool) -> list[tuple[str, str, str]]:
             hit = (kind, word, value)
             break
         if hit is None:
-            run.append(text[i])
-            i += 1
+            run.append(text[end - 1])
+            end -= 1
             continue
         if run:
-            out.append(("run", "".join(run), ""))
+            out.append(("run", "".join(reversed(run)), ""))
             run = []
         out.append(hit)
-        i += len(hit[1])
+        end -= len(hit[1])
     if run:
-        out.append(("run", "".join(run), ""))
+        out.append(("run", "".join(reversed(run)), ""))
+    out.reverse()
     return out
 
 

@@ -11,6 +11,8 @@ The main entry points, imported lazily so that ``import flscreen`` stays fast
         matcher = flscreen.Matcher.build(flscreen.iter_entries(conn))
     result = matcher.match(flscreen.Query(id="S1", name="新疆中泰化学股份有限公司"))
     where = flscreen.locate(flscreen.LocateQuery(id="F1", address="新疆阿克苏地区"))
+
+The README's "Python API" section runs a longer example end to end.
 """
 
 from __future__ import annotations
@@ -47,7 +49,16 @@ _EXPORTS: dict[str, str] = {
     "LocateQuery": "flscreen.region",
     "Location": "flscreen.model.region",
     "locate": "flscreen.region",
+    # supply chains and tracing
+    "load_package": "flscreen.supply",
+    "import_package": "flscreen.policy.screening",
+    "SupplyGraph": "flscreen.trace",
+    "load_graph": "flscreen.trace",
+    "load_trace_config": "flscreen.trace",
+    "trace_shipment": "flscreen.trace",
+    "TraceResult": "flscreen.model.trace",
     # policy, cases, audit
+    "screen_store": "flscreen.policy.screening",
     "Policy": "flscreen.policy",
     "Verdict": "flscreen.policy",
     "decide": "flscreen.policy",
@@ -57,7 +68,7 @@ _EXPORTS: dict[str, str] = {
     # adapters
     "create_app": "flscreen.api",
 }
-_RENAMED = {"verify_audit": "verify"}
+_RENAMED = {"verify_audit": "verify", "load_trace_config": "load_config"}
 
 __all__ = [
     "FlscreenError",
@@ -74,6 +85,8 @@ __all__ = [
     "Query",
     "Store",
     "StoreError",
+    "SupplyGraph",
+    "TraceResult",
     "Verdict",
     "__version__",
     "bundled_policies",
@@ -81,13 +94,19 @@ __all__ = [
     "decide",
     "diff_versions",
     "import_list",
+    "import_package",
     "iter_entries",
     "latest_versions",
+    "load_graph",
     "load_judgements",
+    "load_package",
     "load_policy",
+    "load_trace_config",
     "locate",
     "open_store",
     "record_judgement",
+    "screen_store",
+    "trace_shipment",
     "verify_audit",
 ]
 
@@ -103,9 +122,14 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from flscreen.model.lists import ListEntry, ListVersionRef
     from flscreen.model.matching import MatchResult
     from flscreen.model.region import Location
+    from flscreen.model.trace import TraceResult
     from flscreen.policy import Policy, Verdict, bundled_policies, decide, load_policy
+    from flscreen.policy.screening import import_package, screen_store
     from flscreen.region import LocateQuery, locate
     from flscreen.store import Store, open_store
+    from flscreen.supply import load_package
+    from flscreen.trace import SupplyGraph, load_graph, trace_shipment
+    from flscreen.trace import load_config as load_trace_config
 
 
 def __getattr__(name: str) -> Any:

@@ -69,3 +69,22 @@ def test_slug_ids_are_stable_and_ascii() -> None:
     first = slug_id("", "新疆天山毛纺织股份有限公司")
     assert first == slug_id("", "新疆天山毛纺织股份有限公司") and first.isascii()
     assert first != slug_id("", "新疆中泰化学股份有限公司")
+
+
+def test_real_uflpa_announcements_file_reads_as_a_user_list() -> None:
+    """The secondary-source UFLPA additions file: stated aliases, 'formerly known as'
+    and sections written with commentary ('2(d)(2)(B)(ii) (per FR summary ...)')."""
+    from tests.conftest import shared_data
+
+    path = shared_data("uflpa", "uflpa_additions_from_announcements.csv")
+    entries, ctx = _parse(path)
+    assert not ctx.problems
+    by_name = {e.name: e for e in entries}
+    tianwei = by_name["Tianjin Tianwei Food Co., Ltd."]
+    assert tianwei.former_names == ("Tianjin Sanhe Fruit and Vegetable Co., Ltd.",)
+    assert tianwei.programs == ("2(d)(2)(B)(v)",)
+    assert tianwei.listed_on == "2024-11-25"
+    zijin = by_name["Xinjiang Zijin Zinc Industry"]
+    assert zijin.programs == ("2(d)(2)(B)(ii)", "2(d)(2)(B)(v)")
+    cofco = by_name["COFCO Sugar Holding Co. Ltd"]
+    assert cofco.programs == ("2(d)(2)(B)(ii)",)

@@ -4,7 +4,7 @@ Columns (header names are case-insensitive; only ``name`` is required):
 
 - ``id``: the user's own id; when absent a stable id is derived from the name.
 - ``name``; ``aliases`` and ``former_names`` (several values separated by ``|``
-  or ``;``).
+  or ``;``; an alias written "formerly known as: X" is a former name).
 - ``country`` (names or ISO codes), ``address`` (several separated by ``|``).
 - ``identifiers``: ``kind:value`` pairs separated by ``|`` (``uscc:9165...``);
   a bare value is kind ``id``, or ``uscc`` when it is a valid USCC.
@@ -29,12 +29,13 @@ from flscreen.lists.base import (
     slug_id,
     unique,
 )
+from flscreen.lists.uflpa_html import SECTION_RE
 from flscreen.model.lists import SCHEMAS, Identifier, ListEntry
 
 SYNONYMS = {
     "id": ("id", "entry_id", "entity_id", "ref", "reference"),
-    "name": ("name", "entity_name", "entity", "company", "party", "full_name"),
-    "aliases": ("aliases", "alias", "aka", "other_names"),
+    "name": ("name", "entity_name", "primary_name", "entity", "company", "party", "full_name"),
+    "aliases": ("aliases", "alias", "aka", "other_names", "aliases_as_stated", "aliases_aka"),
     "former_names": ("former_names", "former_name", "fka", "previous_names"),
     "country": ("country", "countries", "country_code", "jurisdiction", "nationality"),
     "address": ("address", "addresses"),
@@ -47,9 +48,16 @@ SYNONYMS = {
         "ids",
     ),
     "schema": ("schema", "type", "entity_type", "kind"),
-    "programs": ("programs", "program", "programme", "section", "list_section"),
+    "programs": (
+        "programs",
+        "program",
+        "programme",
+        "section",
+        "list_section",
+        "section_as_stated",
+    ),
     "listed_on": ("listed_on", "listing_date", "effective_date", "date"),
-    "notes": ("notes", "note", "remarks", "comment"),
+    "notes": ("notes", "note", "remarks", "comment", "scope_note", "industry"),
 }
 _SCHEMA_WORDS = {
     "company": "company",
@@ -68,6 +76,33 @@ def _split(value: str | None) -> list[str | None]:
     if not value:
         return []
     return [clean_text(v) for v in re.split(r"\s*[|;]\s*", value)]
+
+
+_FORMER = re.compile(r"^(?:formerly known as|f\.?k\.?a\.?)\s*:?\s*", re.I)
+_ALSO = re.compile(r"^(?:also known as|a\.?k\.?a\.?)\s*:?\s*", re.I)
+
+
+def _names(value: str | None) -> tuple[list[str], list[str]]:
+    """(aliases, former names) from an alias cell; items may say 'formerly known as: X'."""
+    aliases: list[str] = []
+    former: list[str] = []
+    for item in _split(value):
+        if not item:
+            continue
+        if _FORMER.match(item):
+            former.append(_FORMER.sub("", item))
+        else:
+            aliases.append(_ALSO.sub("", item))
+    return aliases, former
+
+
+def _programs(value: str | None) -> list[str | None]:
+    """Programme cells; a UFLPA section is normalised ('2(d)(2)(B)(ii) (per FR...)')."""
+    out: list[str | None] = []
+    for item in _split(value):
+        sections = [f"2(d)(2)(B)({m.group(1).lower()})" for m in SECTION_RE.finditer(item or "")]
+        out.extend(sections or [item])
+    return out
 
 
 def _identifiers(value: str | None) -> list[Identifier]:
@@ -123,6 +158,11 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Parsed]:
                 continue
             schema_text = (get("schema") or "company").lower()
             schema = _SCHEMA_WORDS.get(schema_text, schema_text)
+            extra_notes: list[str] = []
+            if schema not in SCHEMAS and columns.get("schema", "").strip().lower() == "type":
+                # A loose "type" column (e.g. CBP's "WRO"/"Finding") is not a schema.
+                extra_notes.append(f"type: {get('schema')}")
+                schema = "company"
             if schema not in SCHEMAS:
                 ctx.problem(
                     f"unknown schema {schema_text!r} (use one of {', '.join(SCHEMAS)}); "
@@ -140,7 +180,8 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Parsed]:
                     field=columns.get("listed_on"),
                 )
                 continue
-            aliases = tuple(a for a in unique(_split(get("aliases"))) if a != name)
+            alias_list, former = _names(get("aliases"))
+            aliases = tuple(a for a in unique(alias_list) if a != name)
             yield (
                 row,
                 ListEntry(
@@ -148,13 +189,13 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Parsed]:
                     schema=schema,
                     name=name,
                     aliases=aliases,
-                    former_names=unique(_split(get("former_names"))),
+                    former_names=unique([*former, *_split(get("former_names"))]),
                     addresses=unique(_split(get("address"))),
                     countries=unique([country_code(c) for c in _split(get("country"))]),
                     identifiers=tuple(dict.fromkeys(_identifiers(get("identifiers")))),
-                    programs=unique(_split(get("programs"))),
+                    programs=unique(_programs(get("programs"))),
                     listed_on=listed_on,
-                    notes=unique([get("notes")]),
+                    notes=unique([get("notes"), *extra_notes]),
                     raw={k: v for k, v in record.items() if k and v},
                 ),
             )

@@ -124,7 +124,9 @@ def sniff(path: Path) -> str | None:
         return "uk-csv"
     if "name 6" in header and "group id" in header:
         return "uk-csv"
-    if "name" in header:
+    from flscreen.lists.csv_user import SYNONYMS
+
+    if {h.replace(" ", "_") for h in header} & set(SYNONYMS["name"]):
         return "csv"
     return "csv-unknown"
 

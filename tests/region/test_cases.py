@@ -47,6 +47,13 @@ ADDRESS_CASES: list[tuple[str, str | None, str]] = [
     ("143 Tuan, 8th Agricultural Division", None, "xinjiang"),
     ("Aksu City, Xinjiang", None, "xinjiang"),
     ("Ghulja", None, "xinjiang"),
+    ("Khorgos, Ili, Xinjiang", None, "xinjiang"),
+    ("Aksu, Aksu", None, "xinjiang"),  # city then prefecture: the Chinese address form
+    ("Korla, Bayingolin Mongol Autonomous Prefecture", None, "xinjiang"),
+    ("农一师阿拉尔", None, "xinjiang"),  # 1st Agricultural Division, Aral
+    ("Nong Yi Shi, Alaer", None, "xinjiang"),
+    ("Wu Lu Mu Qi Shi Tian Shan Qu", None, "xinjiang"),  # pinyin syllables apart
+    ("KASHGAR,XINJIANG", None, "xinjiang"),
     # --- Streets and buildings named after Xinjiang places, elsewhere ---
     ("上海市静安区乌鲁木齐中路100号", None, "elsewhere"),  # Urumqi Middle Road, Shanghai
     ("上海市乌鲁木齐北路", None, "elsewhere"),
@@ -73,6 +80,13 @@ ADDRESS_CASES: list[tuple[str, str | None, str]] = [
     ("河北省辛集市", None, "elsewhere"),
     ("Xinjiang County, Yuncheng, Shanxi", None, "elsewhere"),  # 新绛县 reads Xinjiang
     ("Bole, Addis Ababa, Ethiopia", None, "elsewhere"),
+    ("Khorgos Gateway, Almaty Region", "KZ", "elsewhere"),  # the dry port across the border
+    ("Khorgos, Kazakhstan", None, "elsewhere"),
+    ("Kashi, Varanasi, Uttar Pradesh, India", None, "elsewhere"),  # Kashi is also Varanasi
+    ("Hami melon market, Fuzhou, Fujian", None, "elsewhere"),  # a product, not the place
+    ("Xinjiang Hotel, Beijing", None, "elsewhere"),
+    ("新疆驻京办事处, 北京市", None, "elsewhere"),  # Xinjiang's office in Beijing
+    ("No.1 Hami Road, Changning District, Shanghai", None, "elsewhere"),
     ("第一师范大学", None, "unknown"),  # 第一师范 is a teachers' college, not 第一师
     ("集团总部", None, "unknown"),  # 集团 (group) is not a regiment
     # --- Too little to decide ---

@@ -417,12 +417,15 @@ def resolve(mentions: list[Mention]) -> AddressReading:
             for jdx, other in enumerate(counted):
                 if jdx == idx:
                     continue
+                # The same word again ("Aksu, Aksu": city, then prefecture) is the
+                # Chinese address form, but not independent evidence: half weight.
+                repeat = 0.5 if other.surface in support else 1.0
                 agree = 0.0
                 for d, s in other.candidates:
                     if s > agree and (d.code in lineage or code in d.lineage or (xpcc and d.xpcc)):
                         agree = s
                 if agree > 0:
-                    score += agree
+                    score += agree * repeat
                     support.append(other.surface)
                     anchored = anchored or agree >= 0.6
             if strength <= 0.3 and not anchored and div.depth >= 4:
@@ -457,8 +460,10 @@ def resolve(mentions: list[Mention]) -> AddressReading:
         el_anchor = True
     strong_xj = False
     if xj is not None:
+        # Only a distinctive name (新疆, Kashgar, Korla) stands against a province or
+        # country named outright; "Kashi", "Khorgos" or "Aksu" do not.
         strong_xj = any(
-            s >= 0.6 for m in counted for d, s in m.candidates if d.xinjiang and m.surface in xj[3]
+            s >= 0.85 for m in counted for d, s in m.candidates if d.xinjiang and m.surface in xj[3]
         )
     return AddressReading(
         xinjiang=xj[2] if xj else None,

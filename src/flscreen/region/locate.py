@@ -9,6 +9,7 @@ Neither side at 0.5 is "unknown": a lone ambiguous word ("Bole", "Aksu") does no
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from flscreen.model.region import Location, Signal, Status
 from flscreen.region.address import AddressReading, Mention, read_address, scan
 from flscreen.region.gazetteer import Division, Gazetteer, load
 from flscreen.region.identifiers import XJ_AREA_CODES, parse_phone, parse_postal, parse_uscc
-from flscreen.region.text import clean, has_cjk
+from flscreen.region.text import clean, fold_latin, has_cjk
 
 ALGORITHM = "region-v1"
 DECIDE = 0.5
@@ -49,6 +50,7 @@ class _Country:
 _CHINA_WORDS = re.compile(r"\b(china|prc|mainland)\b|中国|中华人民共和国|大陆")
 
 
+@functools.lru_cache(maxsize=4096)
 def _read_country(raw: str | None) -> _Country:
     if raw is None or not raw.strip():
         return _Country(None, "")
@@ -310,12 +312,13 @@ def _name_signals(raw: str, gaz: Gazetteer) -> list[Signal]:
         return out
     head = re.sub(r"^(?:中国|中國|china\s+)", "", text, flags=re.IGNORECASE)
     mentions = scan(head[:24], gaz)
+    folded = fold_latin(head)
     first: Mention | None = None
     where = "begins with"
     for m in mentions:
         # Street rules do not apply to names: 新疆路桥 (Xinjiang Road & Bridge) is
         # a Xinjiang company, not a road.
-        if m.candidates and head.lower().startswith(m.surface.split()[0]):
+        if m.candidates and folded.startswith(m.surface.split()[0]):
             first = m
             break
     if first is None:

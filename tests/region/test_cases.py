@@ -99,6 +99,7 @@ ADDRESS_CASES: list[tuple[str, str | None, str]] = [
     # --- Elsewhere in China and abroad ---
     ("289 Jiefang West Road, Yuewang Industrial Zone, Shaowu City Fujian", None, "elsewhere"),
     ("广东省东莞市长安镇", None, "elsewhere"),
+    ("昆山市和硕电子厂", None, "elsewhere"),  # a full county name outranks a 2-char brand
     ("Phnom Penh, Cambodia", None, "elsewhere"),
     # --- Country field ---
     ("Aksu", "Kazakhstan", "elsewhere"),  # country disables the weak namesake
@@ -143,6 +144,8 @@ RECORD_CASES: list[tuple[dict[str, str], str, bool]] = [
     ({"name": "Yili Zhuowan Garment Manufacturing Co"}, "unknown", False),  # Yili alone: weak
     ({"name": "新疆北新路桥集团股份有限公司"}, "xinjiang", False),  # 路桥 in a name is no street
     ({"name": "Tuo Li Shoes Factory"}, "unknown", False),  # pinyin brand equal to 托里
+    ({"name": "和硕联合科技股份有限公司"}, "unknown", False),  # Pegatron: 和硕 is also a county
+    ({"name": "和硕电子", "address": "江苏省昆山市"}, "elsewhere", False),
     # a company named after another province can run a plant in Xinjiang
     (
         {"name": "Sichuan Yongxiang Co Ltd", "address": "Fukang, Changji, Xinjiang"},

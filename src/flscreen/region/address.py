@@ -450,7 +450,7 @@ def resolve(mentions: list[Mention]) -> AddressReading:
     el_anchor = False
     if el is not None:
         el_anchor = any(
-            s >= 0.85 and d.depth <= 2
+            s >= 0.85 and d.depth <= 3
             for m in counted
             for d, s in m.candidates
             if m.surface in el[3] and not d.xinjiang

@@ -338,7 +338,9 @@ def _name_signals(raw: str, gaz: Gazetteer) -> list[Signal]:
             # a distinctive Latin name (Xinjiang, Hotan, Korla) counts as a place.
             weight = 0.6 if strength >= 0.85 else 0.3
         else:
-            weight = 0.7 if strength >= 0.85 else 0.5 if strength >= 0.6 else 0.3
+            # Two characters (和硕, 喀什) are often a brand: 和硕 is Pegatron, in
+            # Shanghai. A full or longer name (新疆, 阿克苏, 莎车县) decides.
+            weight = 0.7 if strength >= 0.85 else 0.45 if strength >= 0.6 else 0.3
         out.append(
             Signal(
                 "name",

@@ -31,7 +31,7 @@ def test_sample_watchlist() -> None:
 def test_synonym_headers_identifiers_and_bad_rows(tmp_path: Path) -> None:
     path = tmp_path / "mine.csv"
     path.write_text(
-        "Entity Name,Alias,Country,Identifiers,Type,Listing Date\n"
+        "Entity Name,Alias,Country,Identifiers,Entity Type,Listing Date\n"
         # A bare valid USCC is recognised; kind:value pairs keep their kind.
         "Hoshine Silicon,合盛硅业,China,91650421MA77YPH54K | duns:123456789,company,2022-06-21\n"
         "Peng Jiarui,,CN,,individual,\n"
@@ -88,3 +88,16 @@ def test_real_uflpa_announcements_file_reads_as_a_user_list() -> None:
     assert zijin.programs == ("2(d)(2)(B)(ii)", "2(d)(2)(B)(v)")
     cofco = by_name["COFCO Sugar Holding Co. Ltd"]
     assert cofco.programs == ("2(d)(2)(B)(ii)",)
+
+
+def test_loose_type_column_is_a_note_not_a_schema(tmp_path: Path) -> None:
+    path = tmp_path / "wro.csv"
+    path.write_text(
+        "primary_name,aliases_aka,country,type,effective_date\n"
+        "Hetian Taida Apparel Co. Ltd.,,China,WRO,2019-09-30\n"
+        "Lop County Meixin Hair Products Co. Ltd.,,China,individual,2020-06-17\n"
+    )
+    entries, ctx = _parse(path)
+    assert not ctx.problems
+    assert entries[0].schema == "company" and "type: WRO" in entries[0].notes
+    assert entries[1].schema == "person"  # a recognised value is still a schema

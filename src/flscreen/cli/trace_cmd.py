@@ -95,7 +95,9 @@ def _batch(graph: SupplyGraph, cfg: TraceConfig, engine: str) -> Iterator[TraceR
         for sid in sorted(graph.shipments):
             yield trace_shipment(graph, sid, cfg)
         return
-    raise InvalidInput(f"the {engine} engine is not available yet; use --engine memory")
+    from flscreen.batch import run_batch_on_graph
+
+    yield from run_batch_on_graph(graph, cfg, engine=engine)
 
 
 def trace_command(

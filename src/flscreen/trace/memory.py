@@ -48,16 +48,21 @@ def prepare(graph: SupplyGraph, config: TraceConfig) -> Prepared:
 
 
 def weigh(candidates: Sequence[Flow]) -> list[tuple[Flow, float | None]]:
-    """Each candidate with its share of the candidates of the same material, by quantity."""
-    totals: dict[str, float | None] = defaultdict(float)
+    """Each candidate with its share, by quantity, of the candidates measured alike.
+
+    Quantities of one dimension add up (kg of lint and kg of resold yarn are one
+    pool), so the shares of one pool sum to 1; inputs counted in pieces (wafers)
+    and weighed in kg (frames) form separate pools.
+    """
+    totals: dict[str | None, float | None] = defaultdict(float)
     for flow in candidates:
-        total = totals[flow.material]
-        totals[flow.material] = (
+        total = totals[flow.dimension]
+        totals[flow.dimension] = (
             None if total is None or flow.base_quantity is None else total + flow.base_quantity
         )
     out: list[tuple[Flow, float | None]] = []
     for flow in candidates:
-        total = totals[flow.material]
+        total = totals[flow.dimension]
         share = flow.base_quantity / total if total and flow.base_quantity is not None else None
         out.append((flow, share))
     return out

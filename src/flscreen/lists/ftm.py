@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -75,6 +74,7 @@ _FOLDED_RE = re.compile(
     b'"(?:' + b"|".join(n.encode() for n in (*LINK_SCHEMATA, *SIDE_SCHEMATA)) + b')"'
 )
 """Lines without a folded schema's name in quotes cannot be one: pass 1 skips them unparsed."""
+_ID_RE = re.compile(rb'"id"\s*:\s*"([^"\\]+)"')
 
 
 @cache
@@ -99,15 +99,33 @@ def _known_schema(schema: str) -> bool:
     return model.get(schema) is not None
 
 
-@dataclass(slots=True)
 class _Side:
-    """What the folded entities say about one party entity."""
+    """What the folded entities say about one party entity.
 
-    links: list[EntryLink] = field(default_factory=list)
-    programs: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    dates: list[str] = field(default_factory=list)
-    identifiers: list[Identifier] = field(default_factory=list)
+    Lists are created on first use: most parties have no links, and a million
+    empty lists would cost more memory than the links themselves.
+    """
+
+    __slots__ = ("dates", "identifiers", "links", "notes", "programs")
+
+    def __init__(self) -> None:
+        self.links: list[EntryLink] = _EMPTY
+        self.programs: list[str] = _EMPTY
+        self.notes: list[str] = _EMPTY
+        self.dates: list[str] = _EMPTY
+        self.identifiers: list[Identifier] = _EMPTY
+
+    def add(self, name: str, values: Iterable[Any]) -> None:
+        items = list(values)
+        if items:
+            current = getattr(self, name)
+            if current is _EMPTY:
+                setattr(self, name, items)
+            else:
+                current.extend(items)
+
+
+_EMPTY: list[Any] = []  # shared, never mutated (``_Side.add`` replaces it first)
 
 
 def _props(entity: dict[str, Any]) -> dict[str, list[Any]]:
@@ -177,12 +195,12 @@ def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
                 yield number, line
 
 
-def _collect_sides(path: Path) -> tuple[dict[str, _Side], dict[str, str], dict[str, set[str]]]:
+def _collect_sides(path: Path) -> tuple[dict[str, _Side], dict[str, str], set[str]]:
     """Pass 1: folded entities. Returns sides by party id, address text by address
-    id, and the ids each link needs a name for (target id -> party ids)."""
+    id, and the ids of parties that links point at (their names are needed)."""
     sides: dict[str, _Side] = defaultdict(_Side)
     addresses: dict[str, str] = {}
-    wanted: dict[str, set[str]] = defaultdict(set)
+    wanted: set[str] = set()
     quiet = ParseContext("")  # pass 3 reports bad lines once
     for number, line in _lines(path):
         if _FOLDED_RE.search(line) is None:
@@ -198,10 +216,10 @@ def _collect_sides(path: Path) -> tuple[dict[str, _Side], dict[str, str], dict[s
             role = _first(props, "role") or _first(props, "relationship")
             for src in _ref_ids(props, src_prop):
                 for dst in _ref_ids(props, dst_prop):
-                    sides[src].links.append(EntryLink(rel_out, dst, None, share, role))
-                    sides[dst].links.append(EntryLink(rel_in, src, None, share, role))
-                    wanted[dst].add(src)
-                    wanted[src].add(dst)
+                    sides[src].add("links", [EntryLink(rel_out, dst, None, share, role)])
+                    sides[dst].add("links", [EntryLink(rel_in, src, None, share, role)])
+                    wanted.add(src)
+                    wanted.add(dst)
         elif schema == "Address":
             text = _address_text(props)
             if text and isinstance(entity.get("id"), str):
@@ -209,24 +227,28 @@ def _collect_sides(path: Path) -> tuple[dict[str, _Side], dict[str, str], dict[s
         elif schema == "Sanction":
             for target in _ref_ids(props, "entity"):
                 side = sides[target]
-                side.programs.extend(p for p in _values(props, "program") if p)
-                side.programs.extend(p for p in _values(props, "programId") if p)
-                side.notes.extend(f"sanction reason: {r}" for r in _values(props, "reason") if r)
-                side.notes.extend(
-                    f"sanction provisions: {r}" for r in _values(props, "provisions") if r
+                side.add("programs", (p for p in _values(props, "program") if p))
+                side.add("programs", (p for p in _values(props, "programId") if p))
+                side.add("notes", (f"sanction reason: {r}" for r in _values(props, "reason") if r))
+                side.add(
+                    "notes",
+                    (f"sanction provisions: {r}" for r in _values(props, "provisions") if r),
                 )
-                side.dates.extend(
-                    d
-                    for key in ("listingDate", "startDate", "date")
-                    for d in _values(props, key)
-                    if d
+                side.add(
+                    "dates",
+                    (
+                        d
+                        for key in ("listingDate", "startDate", "date")
+                        for d in _values(props, key)
+                        if d
+                    ),
                 )
         elif schema in {"Identification", "Passport"}:
             number_text = _first(props, "number")
             if number_text:
                 kind = "passport" if schema == "Passport" else (_first(props, "type") or "id")
                 for holder in _ref_ids(props, "holder"):
-                    sides[holder].identifiers.append(Identifier(kind, number_text))
+                    sides[holder].add("identifiers", [identifier(kind, number_text)])
     return sides, addresses, wanted
 
 
@@ -240,12 +262,16 @@ def _share(props: dict[str, list[Any]]) -> float | None:
         return None
 
 
-def _collect_names(path: Path, wanted: dict[str, set[str]]) -> dict[str, str]:
+def _collect_names(path: Path, wanted: set[str]) -> dict[str, str]:
     """Pass 2: captions of the entities that links point at."""
     names: dict[str, str] = {}
     if not wanted:
         return names
     for _number, line in _lines(path):
+        # Only parse lines that mention a wanted id (ids are plain ASCII in practice).
+        ids = _ID_RE.findall(line)
+        if ids and not any(i.decode("utf-8", "replace") in wanted for i in ids):
+            continue
         try:
             entity = orjson.loads(line)
         except orjson.JSONDecodeError:

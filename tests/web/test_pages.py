@@ -140,3 +140,61 @@ def test_missing_things_render_an_html_404(web: TestClient) -> None:
     assert "NOPE" in r.text
     assert web.get("/ui/lists/nope.json").status_code == 404
     assert web.get("/ui/lists/nope.json").json()["error"] == "not_found"
+
+
+def test_judgement_buttons_change_the_next_screen(web: TestClient) -> None:
+    name = "Xinjiang Zhongtai Chemical Company"
+    data = web.get("/ui/screen.json", params={"name": name}).json()
+    hit = data["result"]["hits"][0]
+    page = web.get("/ui/screen", params={"name": name}).text
+    assert 'action="/ui/judge"' in page and 'value="no-match"' in page
+    r = web.post(
+        "/ui/judge",
+        data={
+            "name": name,
+            "list": hit["list"],
+            "entry_id": hit["entry_id"],
+            "verdict": "no-match",
+            "by": "analyst.wu",
+            "reason": "registry shows a different company",
+            "back": f"/ui/screen?name={name}",
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and r.headers["location"].startswith("/ui/screen?")
+    again = web.get("/ui/screen.json", params={"name": name}).json()["result"]
+    assert (hit["list"], hit["entry_id"]) in {
+        (h["list"], h["entry_id"]) for h in again["suppressed"]
+    }
+    # The judgement is in the audit trail, and the trail still verifies.
+    assert web.get("/audit/verify").json()["ok"] is True
+    # A judgement without who decided is refused with the reason.
+    r = web.post(
+        "/ui/judge",
+        data={"name": name, "list": hit["list"], "entry_id": hit["entry_id"], "verdict": "match"},
+    )
+    assert r.status_code == 422 and "say who decides" in r.text
+
+
+def test_case_page_upload_and_list_import_forms(web: TestClient) -> None:
+    r = web.post(
+        "/ui/cases/CASE-000001/documents",
+        data={"kind": "mill_certificate", "supplied_by": "Northwind", "statement": "Lint is US."},
+        files=[("file", ("cert.txt", b"mill certificate 42"))],
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    text = _text(web.get("/ui/cases/CASE-000001").text)
+    assert "Lint is US." in text and "cert.txt" in text
+
+    csv = "id,name,country,schema\nw-1,Shanghai Example Trading Co.,cn,company\n"
+    r = web.post(
+        "/ui/lists/import",
+        data={"list": "watch", "format": ""},
+        files={"file": ("watch.csv", csv.encode())},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/ui/lists/watch"
+    assert "Shanghai Example Trading Co." in _text(web.get("/ui/lists/watch").text)
+    r = web.post("/ui/lists/import", data={"list": "watch"}, files={"file": ("", b"")})
+    assert r.status_code == 422

@@ -156,8 +156,12 @@ def locate(
 @page(router, "/ui/lists", "lists.html.j2")
 def lists_page(request: Request, state: State) -> dict[str, Any]:
     """Every list and its versions."""
+    from flscreen.lists.detect import FORMATS
+
     with state.store.connect() as conn:
-        return services.lists_overview(conn)
+        out = services.lists_overview(conn)
+    out["formats"] = list(FORMATS)
+    return out
 
 
 @page(router, "/ui/lists/{name}", "list.html.j2")
@@ -303,6 +307,86 @@ async def case_transition_form(request: Request, case_id: str) -> Response:
             fields.get("reason", ""),
             fields.get("clear_and_convincing") in {"on", "true", "1", "yes"},
         )
+    except FlscreenError as exc:
+        return error_page(request, exc)
+    return RedirectResponse(f"/ui/cases/{quote(case_id)}", status_code=303)
+
+
+@router.post("/ui/lists/import", include_in_schema=False)
+async def list_import_form(request: Request) -> Response:
+    """The lists page's upload form: import a file as the next version of a list."""
+    import tempfile
+    from pathlib import Path
+
+    from starlette.concurrency import run_in_threadpool
+    from starlette.datastructures import UploadFile
+
+    state = get_state(request)
+    try:
+        if not same_origin(request):
+            raise InvalidInput([Problem("form", "refused: the form was posted from another site")])
+        form = await request.form(max_files=1)
+        name = str(form.get("list") or "").strip()
+        fmt = str(form.get("format") or "").strip() or None
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise InvalidInput([Problem("form", "choose a file to import", field="file")])
+        with tempfile.TemporaryDirectory(prefix="flscreen-upload-") as tmp:
+            label = Path(upload.filename).name
+            target = Path(tmp) / (label.replace("/", "_") or "upload")
+            with target.open("wb") as out:
+                while chunk := await upload.read(1 << 20):
+                    out.write(chunk)
+            await form.close()
+            await run_in_threadpool(
+                services.import_file, state.store, name, target, label, fmt, False, "web"
+            )
+    except FlscreenError as exc:
+        return error_page(request, exc)
+    return RedirectResponse(f"/ui/lists/{quote(name)}", status_code=303)
+
+
+@router.post("/ui/judge", include_in_schema=False)
+async def judge_form(request: Request) -> Response:
+    """The screen page's buttons: record that the screened name is (not) a list entry,
+    then show the screen again, where the judgement now applies."""
+    from starlette.concurrency import run_in_threadpool
+
+    state = get_state(request)
+    form = await request.form()
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    try:
+        if not same_origin(request):
+            raise InvalidInput([Problem("form", "refused: the form was posted from another site")])
+        await run_in_threadpool(
+            services.judge,
+            state.store,
+            fields.get("name", ""),
+            fields.get("list", ""),
+            fields.get("entry_id", ""),
+            fields.get("verdict", ""),
+            fields.get("by", ""),
+            _blank(fields.get("reason")),
+            _blank(fields.get("uscc")),
+        )
+    except FlscreenError as exc:
+        return error_page(request, exc)
+    back = fields.get("back") or "/ui/screen"
+    if not back.startswith("/ui/"):
+        back = "/ui/screen"
+    return RedirectResponse(back, status_code=303)
+
+
+@router.post("/ui/cases/{case_id}/documents", include_in_schema=False)
+async def case_documents_form(request: Request, case_id: str) -> Response:
+    """The case page's upload form: attach documents (and a rebuttal statement)."""
+    from flscreen.api.routers.cases import attach
+
+    if not same_origin(request):
+        exc = InvalidInput([Problem("form", "refused: the form was posted from another site")])
+        return error_page(request, exc)
+    try:
+        await attach(case_id, request, get_state(request))
     except FlscreenError as exc:
         return error_page(request, exc)
     return RedirectResponse(f"/ui/cases/{quote(case_id)}", status_code=303)

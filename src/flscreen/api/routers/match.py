@@ -7,9 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
-from flscreen.lists.store import get_entry
-from flscreen.matching import ALGORITHM, Query
-from flscreen.matching.judgements import record_judgement
+from flscreen.matching import Query
 
 from .. import services
 from ..bodies import openapi_body, parse_batch, read_json
@@ -55,30 +53,15 @@ async def match(request: Request, state: State) -> dict[str, Any]:
 @router.post("/judgements", status_code=201)
 def judge(state: State, body: JudgementRequest) -> dict[str, Any]:
     """Record that a party is (or is not) a list entry; every later match honours it
-    (a confirmed pair is a match, a rejected one moves to `suppressed`)."""
-    with state.store.begin() as conn:
-        ref, entry = get_entry(conn, body.list.strip(), body.entry_id.strip())
-        j = record_judgement(
-            conn,
-            query_name=body.name,
-            list_name=ref.list_name,
-            entry_id=entry.entry_id,
-            verdict=body.verdict,
-            decided_by=body.by,
-            reason=body.reason,
-            registration_id=body.registration_id,
-            algorithm=ALGORITHM,
-        )
-    return {
-        "id": j.id,
-        "party_key": j.party_key,
-        "query_name": j.query_name,
-        "list": j.list_name,
-        "list_version": ref.version,
-        "entry_id": j.entry_id,
-        "entry_name": entry.name,
-        "verdict": j.verdict,
-        "by": j.decided_by,
-        "at": j.decided_at,
-        "reason": j.reason,
-    }
+    (a confirmed pair is a match, a rejected one moves to `suppressed`). The judgement
+    is logged in the audit trail with who decided and why."""
+    return services.judge(
+        state.store,
+        body.name,
+        body.list,
+        body.entry_id,
+        body.verdict,
+        body.by,
+        body.reason,
+        body.registration_id,
+    )

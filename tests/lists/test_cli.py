@@ -91,3 +91,11 @@ def test_bad_input_exits_2_with_one_message(app: typer.Typer, tmp_path: Path) ->
     assert code == 2 and "no list named 'nothing'" in err
     code, out, err = run(app, "lists", "import", str(bad), "--list", "x")
     assert code == 0 and "1 skipped" in out and "duplicate id" in err
+
+
+def test_entries_table_is_capped_but_counts_all(app: typer.Typer) -> None:
+    page = str(SAMPLE_DIR / "uflpa_entity_list.html")
+    assert run(app, "lists", "import", page, "--list", "uflpa")[0] == 0
+    code, out, _ = run(app, "lists", "entries", "uflpa", "--limit", "3")
+    assert code == 0
+    assert out.rstrip().endswith("21 entries (3 shown; --json or --limit for all)")

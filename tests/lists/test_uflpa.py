@@ -218,3 +218,18 @@ def test_page_without_entity_table_is_reported(tmp_path: Path) -> None:
     ctx = ParseContext(str(page))
     assert list(parse(page, ctx)) == []
     assert "no UFLPA entity table" in ctx.problems[0].message
+
+
+def test_page_saved_in_a_legacy_encoding_is_read_and_flagged(tmp_path: Path) -> None:
+    page = tmp_path / "saved.html"
+    # A browser "save as" in Windows-1252: a curly apostrophe is byte 0x92.
+    page.write_bytes(
+        b"<html><body><p>Section 2(d)(2)(B)(ii)</p><table><tr><th>Name of Entity</th>"
+        b"<th>Effective Date</th></tr><tr><td>Xinjiang Tianshan Wool Textile Co. Ltd."
+        b" (including one alias: Tianshan\x92s Wool)</td><td>September 26, 2023</td></tr>"
+        b"</table></body></html>"
+    )
+    ctx = ParseContext(str(page))
+    [entry] = [e for _row, e in parse(page, ctx)]
+    assert entry.aliases == ("Tianshan’s Wool",)
+    assert "Windows-1252" in ctx.problems[0].message

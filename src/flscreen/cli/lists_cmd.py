@@ -202,6 +202,9 @@ def entries_cmd(
     as_json: Annotated[
         bool, typer.Option("--json", help="One JSON object per line, with the raw record.")
     ] = False,
+    limit: Annotated[
+        int, typer.Option("--limit", help="Rows in the table (JSON output is never cut).")
+    ] = 500,
 ) -> None:
     """The entries of a list version."""
     store = get_store()
@@ -220,6 +223,9 @@ def entries_cmd(
             table.add_column(column, overflow="fold")
         count = 0
         for _ref, entry in rows:
+            count += 1
+            if count > limit:
+                continue
             summary = entry_summary(entry)
             table.add_row(
                 entry.entry_id,
@@ -229,9 +235,9 @@ def entries_cmd(
                 _fmt_value(summary["programs"]),
                 entry.listed_on or "",
             )
-            count += 1
     out_console.print(table)
-    print(f"{count} entries")
+    shown = f" ({limit} shown; --json or --limit for all)" if count > limit else ""
+    print(f"{count} entries{shown}")
 
 
 @lists_app.command("update")

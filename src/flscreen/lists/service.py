@@ -22,7 +22,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flscreen.errors import InvalidInput, Problem
+import sqlalchemy as sa
+
+from flscreen.errors import InvalidInput, Problem, StoreError
 from flscreen.lists import store as lists_store
 from flscreen.lists.base import ParseContext, Parser
 from flscreen.lists.detect import detect_format
@@ -174,84 +176,117 @@ def import_list(
         fmt = detect_format(path, name, fmt)
         sha = source_sha256(path)
         parser = get_parser(fmt)
-        with store.begin() as conn:
-            latest = lists_store.latest_versions(conn).get(list_name)
-            previous = latest.version if latest else None
-            if latest is not None and latest.sha256 == sha:
-                return ImportOutcome(
-                    list_name, None, latest.entry_count or 0, 0, (), latest, fmt, sha, previous
-                )
-            now = _now()
-            version_id, version = lists_store.create_version(
-                conn,
+        try:
+            return _write_version(
+                store,
+                path,
+                name,
                 list_name,
-                source=name,
-                fmt=fmt,
-                sha256=sha,
-                now=now,
-                retrieved_at=retrieved_at,
+                fmt,
+                sha,
+                parser,
+                strict,
+                retrieved_at,
+                progress,
+                batch_size,
             )
-            writer = lists_store.VersionWriter(conn, version_id, batch_size=batch_size)
-            ctx = ParseContext(name)
-            seen: set[str] = set()
-            for row, entry in parser(path, ctx):
-                if len(entry.entry_id) > MAX_ENTRY_ID:
-                    ctx.problem(f"entry id longer than {MAX_ENTRY_ID} characters", row=row)
-                    continue
-                if entry.entry_id in seen:
-                    ctx.problem(
-                        f"duplicate id {entry.entry_id!r}: an earlier record has it; this one "
-                        "was skipped",
-                        row=row,
-                    )
-                    continue
-                seen.add(entry.entry_id)
-                body = lists_store.encode_entry(entry)
-                writer.add(entry.entry_id, hashlib.sha256(body).hexdigest(), body.decode())
-                if progress is not None and writer.count % batch_size == 0:
-                    progress(writer.count)
-            writer.flush()
-            seen.clear()
-            if progress is not None:
-                progress(writer.count)
-            problems = tuple(ctx.problems)
-            if strict and ctx.problem_count:
-                raise InvalidInput(
-                    [*problems, Problem(name, "import refused (--strict): nothing was stored")]
-                )
-            if writer.count == 0:
-                raise InvalidInput(
-                    [*problems, Problem(name, f"no entries found reading it as {fmt}")]
-                )
-            if latest is not None and writer.count == latest.entry_count:
-                details = lists_store.version_details(conn, list_name, latest.version)
-                if details["entries_digest"] == writer.digest:
-                    # Same entries in new bytes (re-ordered, re-formatted): no new version.
-                    lists_store.drop_version(conn, version_id)
-                    return ImportOutcome(
-                        list_name,
-                        None,
-                        writer.count,
-                        ctx.problem_count,
-                        problems,
-                        latest,
-                        fmt,
-                        sha,
-                        previous,
-                    )
-            lists_store.finish_version(
-                conn, version_id, writer.count, writer.digest, ctx.problem_count
+        except sa.exc.IntegrityError as exc:
+            raise StoreError(
+                f"another import of list {list_name!r} finished first; run the import again "
+                f"({exc.orig})"
+            ) from exc
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"importing {name} into list {list_name!r} failed: {exc}") from exc
+
+
+def _write_version(
+    store: Store,
+    path: Path,
+    name: str,
+    list_name: str,
+    fmt: str,
+    sha: str,
+    parser: Parser,
+    strict: bool,
+    retrieved_at: str | None,
+    progress: ProgressCallback | None,
+    batch_size: int,
+) -> ImportOutcome:
+    """The transactional part of ``import_list``: everything or nothing is written."""
+    with store.begin() as conn:
+        latest = lists_store.latest_versions(conn).get(list_name)
+        previous = latest.version if latest else None
+        if latest is not None and latest.sha256 == sha:
+            return ImportOutcome(
+                list_name, None, latest.entry_count or 0, 0, (), latest, fmt, sha, previous
             )
-            ref = ListVersionRef(
-                list_name=list_name,
-                version=version,
-                imported_at=now,
-                sha256=sha,
-                source=name,
-                entry_count=writer.count,
-                format=fmt,
-                retrieved_at=retrieved_at or now,
-            )
-        return ImportOutcome(
-            list_name, version, writer.count, ctx.problem_count, problems, ref, fmt, sha, previous
+        now = _now()
+        version_id, version = lists_store.create_version(
+            conn,
+            list_name,
+            source=name,
+            fmt=fmt,
+            sha256=sha,
+            now=now,
+            retrieved_at=retrieved_at,
         )
+        writer = lists_store.VersionWriter(conn, version_id, batch_size=batch_size)
+        ctx = ParseContext(name)
+        seen: set[str] = set()
+        for row, entry in parser(path, ctx):
+            if len(entry.entry_id) > MAX_ENTRY_ID:
+                ctx.problem(f"entry id longer than {MAX_ENTRY_ID} characters", row=row)
+                continue
+            if entry.entry_id in seen:
+                ctx.problem(
+                    f"duplicate id {entry.entry_id!r}: an earlier record has it; this one "
+                    "was skipped",
+                    row=row,
+                )
+                continue
+            seen.add(entry.entry_id)
+            body = lists_store.encode_entry(entry)
+            writer.add(entry.entry_id, hashlib.sha256(body).hexdigest(), body.decode())
+            if progress is not None and writer.count % batch_size == 0:
+                progress(writer.count)
+        writer.flush()
+        seen.clear()
+        if progress is not None:
+            progress(writer.count)
+        problems = tuple(ctx.problems)
+        if strict and ctx.problem_count:
+            raise InvalidInput(
+                [*problems, Problem(name, "import refused (--strict): nothing was stored")]
+            )
+        if writer.count == 0:
+            raise InvalidInput([*problems, Problem(name, f"no entries found reading it as {fmt}")])
+        if latest is not None and writer.count == latest.entry_count:
+            details = lists_store.version_details(conn, list_name, latest.version)
+            if details["entries_digest"] == writer.digest:
+                # Same entries in new bytes (re-ordered, re-formatted): no new version.
+                lists_store.drop_version(conn, version_id)
+                return ImportOutcome(
+                    list_name,
+                    None,
+                    writer.count,
+                    ctx.problem_count,
+                    problems,
+                    latest,
+                    fmt,
+                    sha,
+                    previous,
+                )
+        lists_store.finish_version(conn, version_id, writer.count, writer.digest, ctx.problem_count)
+        ref = ListVersionRef(
+            list_name=list_name,
+            version=version,
+            imported_at=now,
+            sha256=sha,
+            source=name,
+            entry_count=writer.count,
+            format=fmt,
+            retrieved_at=retrieved_at or now,
+        )
+    return ImportOutcome(
+        list_name, version, writer.count, ctx.problem_count, problems, ref, fmt, sha, previous
+    )

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from flscreen.errors import InvalidInput, Problem
 from flscreen.lists.base import (
     ParseContext,
     Parsed,
@@ -283,15 +284,21 @@ def _row_entries(
 
 def parse(path: Path, ctx: ParseContext) -> Iterator[Parsed]:
     """Entries from the UFLPA Entity List page (every table with an entity column)."""
+    import lxml.etree
     import lxml.html
 
+    raw_bytes = path.read_bytes()  # the page is a few hundred kB
     try:
-        doc = lxml.html.parse(str(path)).getroot()
-    except (OSError, ValueError) as exc:
-        ctx.problem(f"not readable as HTML ({exc})")
-        return
-    if doc is None:
-        return
+        text = raw_bytes.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        # Saved from a browser in a legacy encoding: read it, but say so.
+        line = raw_bytes[: exc.start].count(b"\n") + 1
+        ctx.problem("not UTF-8; read as Windows-1252 (check non-ASCII names)", row=line)
+        text = raw_bytes.decode("cp1252", errors="replace")
+    try:
+        doc = lxml.html.document_fromstring(text)
+    except (ValueError, lxml.etree.ParserError) as exc:
+        raise InvalidInput([Problem(ctx.source, f"not readable as HTML ({exc})")]) from None
     collector = _Collector()
     record = 0
     for table in doc.iter("table"):

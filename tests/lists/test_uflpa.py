@@ -233,3 +233,20 @@ def test_page_saved_in_a_legacy_encoding_is_read_and_flagged(tmp_path: Path) -> 
     [entry] = [e for _row, e in parse(page, ctx)]
     assert entry.aliases == ("Tianshan’s Wool",)
     assert "Windows-1252" in ctx.problems[0].message
+
+
+def test_row_headers_and_extra_columns(tmp_path: Path) -> None:
+    page = tmp_path / "variant.html"
+    page.write_text(
+        "<html><body><h2>Section 2(d)(2)(B)(iv)</h2><div><table><thead><tr><th>#</th>"
+        "<th>Entity Name</th><th>Effective Date</th><th>Federal Register Notice</th></tr>"
+        "</thead><tbody><tr><td>1</td><th scope='row'>Hefei Bitland Information Technology "
+        "Co., Ltd.</th><td>June 21, 2022</td><td>2022-13341</td></tr></tbody></table></div>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    ctx = ParseContext(str(page))
+    [entry] = [e for _row, e in parse(page, ctx)]
+    assert entry.name == "Hefei Bitland Information Technology Co., Ltd."
+    assert entry.programs == ("2(d)(2)(B)(iv)",) and entry.listed_on == "2022-06-21"
+    assert entry.raw["federal register notice"] == "2022-13341"

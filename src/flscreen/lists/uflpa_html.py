@@ -305,7 +305,8 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Parsed]:
         section = _table_section(table)
         header: list[str] | None = None
         for tr in table.iter("tr"):
-            cells = tr.findall("th") + tr.findall("td") if header is None else tr.findall("td")
+            # Cells in document order; a row may head itself with <th scope="row">.
+            cells = [c for c in tr if c.tag in ("th", "td")]
             texts = [" ".join(c.text_content().split()) for c in cells]
             if header is None:
                 header = [t.lower() for t in texts]

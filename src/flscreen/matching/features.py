@@ -81,6 +81,13 @@ def align_tokens(
     """Pair tokens exactly, then as joined neighbours ("zhong tai" = "zhongtai"),
     then by spelling similarity; score = matched weight / all weight (order-free)."""
     out = TokenAlignment()
+    if q == c:
+        # the common case for true matches: every word pairs with itself
+        out.pairs = [(t, t, 1.0) for t in q]
+        out.score = 1.0 if sum(qw) > 0 else 0.0
+        out.candidate_has_brand = any(token_class(t) == BRAND for t in c)
+        out.brand_matched = out.candidate_has_brand
+        return out
     q_left = list(range(len(q)))
     c_left = list(range(len(c)))
     matched: list[tuple[int, int, float]] = []
@@ -171,23 +178,27 @@ def compact_similarity(q: tuple[str, ...], c: tuple[str, ...]) -> tuple[float, s
         return 0.0, "empty"
     if qa == ca:
         return 1.0, "equal"
-    best = max(
-        float(Indel.normalized_similarity(qa, ca)),
-        1.0 - OSA.distance(qa, ca) / max(len(qa), len(ca)),
-    )
+    best = float(Indel.normalized_similarity(qa, ca))
+    if best >= 0.5:
+        best = max(best, 1.0 - OSA.distance(qa, ca) / max(len(qa), len(ca)))
     how = "as written"
-    qs, cs = compact_of(sorted(q)), compact_of(sorted(c))
-    if qs == cs:
-        return 0.97, "same words in another order"
-    sorted_sim = float(Indel.normalized_similarity(qs, cs))
-    if sorted_sim > best:
-        best, how = sorted_sim, "words sorted"
-    qp = compact_of([t for t in q if token_class(t) != PLACE])
-    cp = compact_of([t for t in c if token_class(t) != PLACE])
-    if qp and cp and (qp != qa or cp != ca):
-        place_sim = 0.95 * float(Indel.normalized_similarity(qp, cp))
-        if place_sim > best:
-            best, how = place_sim, "place words left out"
+    if len(q) > 1 or len(c) > 1:
+        qs, cs = compact_of(sorted(q)), compact_of(sorted(c))
+        if qs == cs:
+            return 0.97, "same words in another order"
+        if qs != qa or cs != ca:
+            sorted_sim = float(Indel.normalized_similarity(qs, cs, score_cutoff=best))
+            if sorted_sim > best:
+                best, how = sorted_sim, "words sorted"
+    q_places = [t for t in q if token_class(t) == PLACE]
+    c_places = [t for t in c if token_class(t) == PLACE]
+    if q_places or c_places:
+        qp = compact_of([t for t in q if t not in q_places])
+        cp = compact_of([t for t in c if t not in c_places])
+        if qp and cp:
+            place_sim = 0.95 * float(Indel.normalized_similarity(qp, cp))
+            if place_sim > best:
+                best, how = place_sim, "place words left out"
     return best, how
 
 
@@ -207,6 +218,7 @@ class NamePair:
     alignment: TokenAlignment = field(default_factory=TokenAlignment)
     compact: float = 0.0
     compact_how: str = ""
+    base: float = 0.0
     literal: float = 0.0
     name_score: float = 0.0
     features: list[Feature] = field(default_factory=list)

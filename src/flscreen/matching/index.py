@@ -244,14 +244,23 @@ class NameIndex:
             r = rows[s:e]
             acc[r] += w
             touched.append(r)
-        all_rows = np.unique(np.concatenate(touched)) if len(touched) > 1 else touched[0]
+        all_rows = np.concatenate(touched) if len(touched) > 1 else touched[0]
         scores = acc[all_rows]
         acc[all_rows] = 0.0
-        if len(all_rows) > limit:
-            top = np.argpartition(-scores, limit - 1)[:limit]
+        # all_rows may repeat a row (one entry per key it shares): take a few more
+        # than asked, then keep each row once.
+        want = limit * 3
+        if len(all_rows) > want:
+            top = np.argpartition(-scores, want - 1)[:want]
             all_rows = all_rows[top]
             scores = scores[top]
         order = np.argsort(-scores, kind="stable")
-        return list(
-            zip(all_rows[order].tolist(), scores[order].astype(float).tolist(), strict=True)
-        )
+        out: dict[int, float] = {}
+        for row, score in zip(
+            all_rows[order].tolist(), scores[order].astype(float).tolist(), strict=True
+        ):
+            if row not in out:
+                out[row] = score
+                if len(out) == limit:
+                    break
+        return list(out.items())

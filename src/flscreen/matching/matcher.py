@@ -23,10 +23,13 @@ from flscreen.matching.scoring import (
     ALGORITHM,
     DEFAULT_THRESHOLD,
     REVIEW_THRESHOLD,
+    W_COMPACT,
+    W_TOKENS,
     apply_qualifiers,
     country_code,
+    estimate_name_pair,
+    explain_name_pair,
     literal_form,
-    score_name_pair,
     valid_uscc,
 )
 from flscreen.model.lists import ListEntry, ListVersionRef
@@ -44,8 +47,13 @@ from flscreen.normalize.text import is_han
 
 CANDIDATE_ROWS = 24
 """Name rows taken from the index per query key before full scoring."""
-SCORED_ROWS = 12
-"""Name rows fully scored per query key (best by a quick spelling check)."""
+SCORED_ROWS = 8
+"""Name rows scored per query key (best by a quick spelling check)."""
+QUICK_MARGIN = 0.12
+"""How far under the review threshold a quick estimate may be and the row still scored."""
+MIN_MAX_DF = 500
+"""Index keys with longer posting lists than max(this, names/100) are skipped when a
+query has rarer keys (a place or industry word alone selects nothing)."""
 
 _FLAG_HAN = 1
 _FLAG_PERSON = 2
@@ -220,43 +228,46 @@ class Matcher:
         keys = self._query_keys(query)
         best: dict[int, NamePair] = {}
         judged_entries = {i for pair in judged if (i := self.by_entry.get(pair)) is not None}
+        literals: dict[int, str] = {}
         for key in keys:
             q_weights = self.index.token_weights(key.tokens)
             rows = self.index.candidates(
                 self._blocking_keys(key, q_weights, reg),
                 limit=CANDIDATE_ROWS,
-                max_df=max(2000, self.n_names // 50),
+                max_df=max(MIN_MAX_DF, self.n_names // 100),
             )
-            # Quick spelling check before full scoring: keep rows that share most of
-            # the query's weight or look alike written compactly.
+            # Quick check before scoring: the share of the query's weight the row's
+            # keys carry and the compact spelling similarity bound the name score.
             qc = compact_of(key.tokens)
             own = sum(q_weights) or 1.0
             quick: list[tuple[float, int]] = []
             for r, s in rows:
                 sim = Indel.normalized_similarity(qc, self.row_text[r].replace(" ", ""))
-                if sim >= 0.45 or s >= 0.5 * own or reg:
-                    quick.append((sim + min(1.0, s / own), r))
+                est = W_TOKENS * min(1.0, s / own) + W_COMPACT * sim
+                if est >= review - QUICK_MARGIN or reg:
+                    quick.append((est, r))
             quick.sort(reverse=True)
             row_ids = [r for _, r in quick[:SCORED_ROWS]]
             for (list_name, entry_id), _j in judged.items():
                 entry_i = self.by_entry.get((list_name, entry_id))
                 if entry_i is not None:
                     row_ids.append(self.entry_first_row[entry_i])
-            literal_q = literal_form(key.original)
             maybe_acronym = len(key.tokens) == 1 and 3 <= len(key.tokens[0]) <= 8
             for row in dict.fromkeys(row_ids):
                 entry_i = self.row_entry[row]
-                old = best.get(entry_i)
-                floor = review if old is None else max(review, old.name_score)
                 pair = self._pair(key, q_weights, row, maybe_acronym)
-                if not score_name_pair(pair, literal_q, cutoff=floor - 0.2):
-                    same_id = reg is not None and reg in self.entry_idents.get(entry_i, ())
-                    if old is None and (entry_i in judged_entries or same_id):
-                        score_name_pair(pair, literal_q)
-                    else:
-                        continue
-                if old is None or pair.name_score > old.name_score:
+                estimate_name_pair(pair)
+                old = best.get(entry_i)
+                if old is None or pair.base > old.base:
                     best[entry_i] = pair
+                    literals[entry_i] = key.original
+        for entry_i in list(best):
+            pair = best[entry_i]
+            same_id = reg is not None and reg in self.entry_idents.get(entry_i, ())
+            if pair.base < review and not same_id and entry_i not in judged_entries:
+                del best[entry_i]
+                continue
+            explain_name_pair(pair, literal_form(literals[entry_i]))
         hits: list[MatchHit] = []
         suppressed: list[MatchHit] = []
         for entry_i, pair in best.items():

@@ -58,9 +58,9 @@ def literal_form(text: str) -> str:
     return (clean_text(text) or "").casefold()
 
 
-def score_name_pair(p: NamePair, literal_query: str | None = None, cutoff: float = 0.0) -> bool:
-    """Score a name pair in place; return False (and skip the explanation) when even
-    an exact literal copy could not lift it to ``cutoff``."""
+def estimate_name_pair(p: NamePair) -> float:
+    """Stage 1 (cheap): align words and compare compact spellings; set and return
+    ``p.base``, the name score before the literal-copy factor (at most 3% lower)."""
     p.alignment = align_tokens(
         p.query.tokens, p.query_weights, p.candidate_tokens, p.candidate_weights, p.person
     )
@@ -82,17 +82,27 @@ def score_name_pair(p: NamePair, literal_query: str | None = None, cutoff: float
     c_num = {t for t in p.candidate_tokens if t.isdigit()}
     if q_num and c_num and q_num != c_num:
         base *= NUMBER_FACTOR
-    if base < cutoff:
-        p.name_score = base * 0.97
-        return False
+    p.base = base
+    p.name_score = min(1.0, base * 0.97)
+    return base
+
+
+def explain_name_pair(p: NamePair, literal_query: str | None = None) -> NamePair:
+    """Stage 2: the literal-copy factor, the final name score and the features."""
     if literal_query is None:
         literal_query = literal_form(p.query.original)
     p.literal = float(
         Indel.normalized_similarity(literal_query, literal_form(p.candidate_original))
     )
-    p.name_score = min(1.0, base * (0.97 + 0.03 * p.literal))
+    p.name_score = min(1.0, p.base * (0.97 + 0.03 * p.literal))
     p.features = [f for f in (feat(p) for feat in NAME_FEATURES) if f is not None]
-    return True
+    return p
+
+
+def score_name_pair(p: NamePair, literal_query: str | None = None) -> NamePair:
+    """Both stages: a fully scored and explained name pair."""
+    estimate_name_pair(p)
+    return explain_name_pair(p, literal_query)
 
 
 def country_code(value: str | None) -> str | None:

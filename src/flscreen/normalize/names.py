@@ -383,6 +383,8 @@ def _han_person(text: str) -> list[str]:
 
 def _segments(text: str) -> list[tuple[bool, str]]:
     """Split into alternating (is_han, segment) runs."""
+    if text.isascii():
+        return [(False, text)]
     out: list[tuple[bool, str]] = []
     buf: list[str] = []
     state: bool | None = None
@@ -471,7 +473,7 @@ def name_keys(text: object, person: bool = False) -> list[NameKey]:
         return []
     first = _build(text, cleaned, person, use_brands=False)
     keys = [first] if first.tokens else []
-    if not person and any(is_han(ch) for ch in cleaned):
+    if not person and not cleaned.isascii() and any(is_han(ch) for ch in cleaned):
         second = _build(text, cleaned, person, use_brands=True)
         if second.brand_variant is not None and second.tokens and second.tokens != first.tokens:
             keys.append(second)

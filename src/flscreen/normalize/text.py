@@ -175,11 +175,13 @@ def is_han(ch: str) -> bool:
 
 
 def has_han(text: str) -> bool:
-    return any(is_han(ch) for ch in text)
+    return not text.isascii() and any(is_han(ch) for ch in text)
 
 
 def script_of(text: str) -> str:
     """'han', 'latin', 'mixed' (Han and Latin letters) or 'other' (neither, or another script)."""
+    if text.isascii():
+        return "latin"
     han = latin = other = False
     for ch in text:
         if not ch.isalpha():

@@ -87,7 +87,7 @@ def _address_signals(
             out.append(
                 Signal(
                     kind,
-                    " / ".join(reading.xinjiang_support),
+                    " / ".join(dict.fromkeys(reading.xinjiang_support)),
                     f"ignored: {reading.xinjiang.name} is a weak name and the record's "
                     "country is not China",
                 )
@@ -109,7 +109,7 @@ def _address_signals(
             out.append(
                 Signal(
                     kind,
-                    " / ".join(reading.xinjiang_support),
+                    " / ".join(dict.fromkeys(reading.xinjiang_support)),
                     f"outweighed: {reading.xinjiang.name} is ambiguous and the address names "
                     f"{_elsewhere_label(reading)}",
                 )
@@ -126,10 +126,10 @@ def _address_signals(
         out.append(
             Signal(
                 kind,
-                " / ".join(reading.xinjiang_support),
+                " / ".join(dict.fromkeys(reading.xinjiang_support)),
                 f"names {_describe(div)} in Xinjiang"
                 + (" (XPCC)" if div.xpcc else "")
-                + f"; agreeing names: {len(reading.xinjiang_support)}",
+                + f"; agreeing names: {len(set(reading.xinjiang_support))}",
                 division_code=div.code,
                 in_xinjiang=True,
                 weight=round(_weight(xj_score), 3),
@@ -142,7 +142,7 @@ def _address_signals(
         out.append(
             Signal(
                 kind,
-                " / ".join(reading.elsewhere_support),
+                " / ".join(dict.fromkeys(reading.elsewhere_support)),
                 f"names {_elsewhere_label(reading)}, outside Xinjiang",
                 division_code=code,
                 in_xinjiang=False,
@@ -171,11 +171,21 @@ def _elsewhere_label(reading: AddressReading) -> str:
 
 
 def _outweighed(kind: str, reading: AddressReading, toward_xj: bool) -> Signal:
-    if toward_xj:
-        loser = ", ".join(reading.xinjiang_support)
-        return Signal(kind, loser, f"outweighed: also names {loser} (Xinjiang), fewer names agree")
-    loser = ", ".join(reading.elsewhere_support)
-    return Signal(kind, loser, f"outweighed: also names {loser} (outside Xinjiang)")
+    """A reading that lost: reported so a reviewer sees what else the words could mean."""
+    if toward_xj and reading.xinjiang is not None:
+        words = " / ".join(dict.fromkeys(reading.xinjiang_support))
+        return Signal(
+            kind,
+            words,
+            f"outweighed: could be {reading.xinjiang.name} in Xinjiang, but "
+            f"{_elsewhere_label(reading)} has more support",
+        )
+    words = " / ".join(dict.fromkeys(reading.elsewhere_support))
+    lost = reading.elsewhere.name if reading.elsewhere is not None else "a place elsewhere"
+    won = reading.xinjiang.name if reading.xinjiang is not None else "Xinjiang"
+    return Signal(
+        kind, words, f"outweighed: could be {lost} outside Xinjiang, but {won} has more support"
+    )
 
 
 def _uscc_signal(raw: str, gaz: Gazetteer) -> Signal:
@@ -189,7 +199,8 @@ def _uscc_signal(raw: str, gaz: Gazetteer) -> Signal:
         return Signal(
             "uscc",
             reading.code,
-            f"registered by an XPCC authority (division code {div_code})",
+            f"registered under code {div_code}: 66 is no province's code; the XPCC's "
+            "own registration authorities use it",
             division_code="XPCC",
             in_xinjiang=True,
             weight=0.9,

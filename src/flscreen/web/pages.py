@@ -42,6 +42,15 @@ def _fmt_score(value: Any) -> str:
     return f"{value:.3f}" if isinstance(value, int | float) else "-"
 
 
+def _qty(value: Any) -> str:
+    """1200000.0 -> '1,200,000'; 0.85 -> '0.85': quantities as people write them."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return "" if value is None else str(value)
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
 def _short(value: Any, size: int = 12) -> str:
     text = "" if value is None else str(value)
     return text[:size]
@@ -58,6 +67,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["score"] = _fmt_score
     env.filters["short"] = _short
+    env.filters["qty"] = _qty
     env.globals["outcome_class"] = lambda v: OUTCOME_CLASS.get(str(v), "")
     return env
 

@@ -217,6 +217,26 @@ def build(data: Path) -> list[dict[str, str]]:
     return sorted(rows.values(), key=lambda row: (row["code"][:2], row["code"]))
 
 
+def historic_codes(data: Path, rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Xinjiang codes no longer in use (吐鲁番地区 652100 before 2015, 米泉市 652303...).
+
+    A USCC keeps the code of the authority that issued it, so old codes still
+    turn up; each is mapped to the current division of the same name, if any.
+    """
+    current = {r["name"]: r["code"] for r in rows if r["code"].startswith("65")}
+    out = []
+    path = data / "xinjiang_codes_english_cnid_validator.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            code, name = r["code"].strip(), r["name_zh"].strip()
+            if r["in_current_nbs2023"].strip() != "0" or name in {"市辖区", "市区"}:
+                continue
+            if any(row["code"] == code for row in rows):
+                continue
+            out.append({"code": code, "name": name, "current": current.get(name, "")})
+    return out
+
+
 def check_variants(rows: list[dict[str, str]]) -> list[str]:
     """Every reviewed variant must name a code the gazetteer has."""
     codes = {r["code"] for r in rows}
@@ -240,6 +260,13 @@ def main() -> int:
         writer = csv.DictWriter(fh, fieldnames=FIELDS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
+    historic = historic_codes(args.data, rows)
+    with (OUT_DIR / "historic_codes.csv").open("w", encoding="utf-8", newline="") as fh:
+        hist_writer = csv.DictWriter(
+            fh, fieldnames=["code", "name", "current"], lineterminator="\n"
+        )
+        hist_writer.writeheader()
+        hist_writer.writerows(historic)
     problems = check_variants(rows)
     for p in problems:
         print(p, file=sys.stderr)

@@ -123,6 +123,8 @@ RECORD_CASES: list[tuple[dict[str, str], str, bool]] = [
     # A USCC with a wrong check character is not trusted
     ({"registration_id": XJ_USCC[:-1] + ("0" if XJ_USCC[-1] != "0" else "1")}, "unknown", False),
     ({"address": "Shanghai", "registration_id": SH_USCC}, "elsewhere", False),
+    # a former code (吐鲁番地区 652100 before 2015) still places the registration
+    ({"registration_id": make_uscc("652101")}, "xinjiang", False),
     # XPCC registration authority (66xxxx)
     ({"registration_id": make_uscc("660100")}, "xinjiang", True),
     # +86 and an area code 0991 (Ürümqi)

@@ -151,6 +151,8 @@ class Gazetteer:
     regiments: dict[int, tuple[Division, ...]]
     """Regiment number (143 for 一四三团) -> regiment rows."""
     xpcc_divisions: dict[int, Division]
+    historic: dict[str, tuple[str, str]]
+    """Former Xinjiang code -> (its name, the current code of that name or "")."""
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
@@ -317,6 +319,7 @@ def load() -> Gazetteer:
         latin_max_tokens=5,
         regiments={k: tuple(v) for k, v in regiments.items()},
         xpcc_divisions=xpcc_divisions,
+        historic={r["code"]: (r["name"], r["current"]) for r in _read_csv("historic_codes.csv")},
     )
 
 

@@ -206,11 +206,15 @@ def _uscc_signal(raw: str, gaz: Gazetteer) -> Signal:
             weight=0.9,
             xpcc=True,
         )
-    div = (
-        gaz.divisions.get(div_code)
-        or gaz.divisions.get(div_code[:4] + "00")
-        or gaz.divisions.get(div_code[:2] + "0000")
-    )
+    div = gaz.divisions.get(div_code)
+    former = ""
+    if div is None and div_code in gaz.historic:
+        # Codes change (吐鲁番地区 652100 became 吐鲁番市 650400 in 2015); a USCC keeps
+        # the code of the authority that issued it.
+        name, current = gaz.historic[div_code]
+        former = f"; {div_code} is the former code of {name}"
+        div = gaz.divisions.get(current) if current else None
+    div = div or gaz.divisions.get(div_code[:4] + "00") or gaz.divisions.get(div_code[:2] + "0000")
     if div is None:
         return Signal(
             "uscc",
@@ -221,7 +225,7 @@ def _uscc_signal(raw: str, gaz: Gazetteer) -> Signal:
         return Signal(
             "uscc",
             reading.code,
-            f"registered in {_describe(div)} (characters 3-8: {div_code})",
+            f"registered in {_describe(div)} (characters 3-8: {div_code}{former})",
             division_code=div.code,
             in_xinjiang=True,
             weight=0.9,

@@ -311,7 +311,7 @@ def register(app: typer.Typer) -> None:
         out_console.print(
             f"recorded: {escape(name)!r} is {'' if j.verdict == 'match' else 'not '}"
             f"{escape(ref.list_name)}:{escape(listed.entry_id)} ({escape(listed.name)}), "
-            f"by {escape(j.decided_by)} at {j.decided_at} [party key {escape(j.party_key)!r}]",
+            f"by {escape(j.decided_by)} at {j.decided_at} (party key {escape(j.party_key)!r})",
             highlight=False,
         )
 

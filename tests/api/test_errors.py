@@ -12,7 +12,7 @@ from flscreen.api.errors import error_body
 from flscreen.errors import FlscreenError, InvalidInput, NotFound, Problem, StoreError
 from flscreen.store import open_store
 
-from .conftest import make_client
+from .seed import make_client
 
 
 @pytest.mark.parametrize(

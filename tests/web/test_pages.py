@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from flscreen.store import Store
-from tests.api.conftest import make_client, seed_lists, seed_supply
+from tests.api.seed import make_client, seed_lists, seed_supply
 
 
 @pytest.fixture

@@ -114,6 +114,8 @@ def test_every_hit_explains_itself(matcher: Matcher) -> None:
     assert {"name_token_overlap_weighted", "name_compact", "name_pinyin"} <= names
     pinyin = next(f for f in top.features if f.name == "name_pinyin")
     assert "中泰→zhongtai" in pinyin.detail and "化学→chemical" in pinyin.detail
+    glossary = next(f for f in top.features if f.name == "name_glossary")
+    assert glossary.detail == "translated: 化学→chemical"
     assert top.list == "uflpa" and top.list_version == 3
     assert result.algorithm == "flscreen-v1"
 

@@ -277,6 +277,22 @@ def name_pinyin(p: NamePair) -> Feature | None:
     )
 
 
+def name_glossary(p: NamePair) -> Feature | None:
+    """Chinese industry words were translated by the reviewed glossary rather than
+    transliterated (化学 → chemical), and the translations are among the shared words."""
+    if not p.query.glossary:
+        return None
+    shared = {a for a, b, s in p.alignment.pairs if s > 0}
+    used = [(zh, en) for zh, en in p.query.glossary if any(w in shared for w in en.split())]
+    if not used:
+        return None
+    return Feature(
+        "name_glossary",
+        round(len(used) / len(p.query.glossary), 4),
+        "translated: " + ", ".join(f"{zh}→{en}" for zh, en in used),
+    )
+
+
 def brand_spelling(p: NamePair) -> Feature | None:
     """A Chinese brand word was read as its company's own Latin brand (reviewed table),
     e.g. 合盛 as Hoshine rather than the pinyin Hesheng."""
@@ -341,6 +357,7 @@ NAME_FEATURES = (
     name_compact,
     name_literal,
     name_pinyin,
+    name_glossary,
     brand_spelling,
     person_name_order,
     distinctive_word_missing,

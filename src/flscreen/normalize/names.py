@@ -141,6 +141,8 @@ class NameKey:
     """The Chinese brand word replaced by its company's Latin brand, when this key is one."""
     words: tuple[str, ...] = ()
     """Every Latin-space word in order, legal forms included (for acronyms: XPCC)."""
+    glossary: tuple[tuple[str, str], ...] = ()
+    """(Chinese, English) industry words translated by the reviewed glossary (化学, chemical)."""
 
     @property
     def text(self) -> str:
@@ -406,6 +408,7 @@ def _build(original: str, cleaned: str, person: bool, use_brands: bool) -> NameK
     tokens: list[str] = []
     legal: list[str] = []
     translations: list[tuple[str, str]] = []
+    glossary: list[tuple[str, str]] = []
     brand_used: str | None = None
 
     ordered: list[str] = []
@@ -442,6 +445,8 @@ def _build(original: str, cleaned: str, person: bool, use_brands: bool) -> NameK
             else:
                 if kind == "brand":
                     brand_used = zh
+                elif kind == "glossary":
+                    glossary.append((zh, value))
                 translations.append((zh, value))
                 add_latin(latin_words(value))
     if not tokens and legal:
@@ -456,6 +461,7 @@ def _build(original: str, cleaned: str, person: bool, use_brands: bool) -> NameK
         translations=tuple(translations),
         brand_variant=brand_used,
         words=tuple(ordered),
+        glossary=tuple(glossary),
     )
 
 

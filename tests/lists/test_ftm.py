@@ -106,3 +106,57 @@ def test_bad_lines_are_reported_with_line_numbers(tmp_path: Path) -> None:
     assert "unknown FtM schema 'Spaceship'" in by_row[6]
     assert "has no name" in by_row[7]
     assert "invalid UTF-8" in by_row[8]
+
+
+def test_opensanctions_nested_export(tmp_path: Path) -> None:
+    """targets.nested.json: sanctions, addresses and ownerships inline in the party."""
+    company = {
+        "id": "NK-zhongtai",
+        "schema": "Company",
+        "caption": "Xinjiang Zhongtai Chemical Co., Ltd.",
+        "properties": {
+            "name": ["Xinjiang Zhongtai Chemical Co., Ltd."],
+            "addressEntity": [
+                {"id": "addr-1", "schema": "Address", "properties": {"full": ["Urumqi, Xinjiang"]}}
+            ],
+            "sanctions": [
+                {
+                    "id": "s-1",
+                    "schema": "Sanction",
+                    "properties": {
+                        "entity": ["NK-zhongtai"],
+                        "program": ["UFLPA Entity List"],
+                        "startDate": ["2023-06-12"],
+                    },
+                }
+            ],
+            "ownershipOwner": [
+                {
+                    "id": "o-1",
+                    "schema": "Ownership",
+                    "properties": {
+                        "owner": ["NK-zhongtai"],
+                        "asset": [
+                            {
+                                "id": "NK-sub",
+                                "schema": "Company",
+                                "caption": "Xinjiang Zhongtai Chemical Fukang Energy Co., Ltd.",
+                                "properties": {},
+                            }
+                        ],
+                        "percentage": ["100"],
+                    },
+                }
+            ],
+        },
+    }
+    path = tmp_path / "nested.json"
+    path.write_bytes(orjson.dumps(company) + b"\n")
+    entries, ctx = _parse(path)
+    assert not ctx.problems
+    entry = entries["NK-zhongtai"]
+    assert entry.addresses == ("Urumqi, Xinjiang",)
+    assert entry.programs == ("UFLPA Entity List",) and entry.listed_on == "2023-06-12"
+    assert entry.links == (
+        EntryLink("owns", "NK-sub", "Xinjiang Zhongtai Chemical Fukang Energy Co., Ltd.", 100.0),
+    )

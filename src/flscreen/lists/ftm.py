@@ -16,11 +16,11 @@ entries. Pass 1 and 2 skip lines cheaply when they cannot matter.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections import ChainMap, defaultdict
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import orjson
 
@@ -195,6 +195,53 @@ def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
                 yield number, line
 
 
+def _fold(
+    entity: dict[str, Any], sides: dict[str, _Side], addresses: dict[str, str], wanted: set[str]
+) -> None:
+    """Fold one link/address/sanction/identification entity into the parties it names."""
+    schema = entity.get("schema")
+    props = _props(entity)
+    if schema in LINK_SCHEMATA:
+        src_prop, dst_prop, rel_out, rel_in = LINK_SCHEMATA[schema]
+        share = _share(props)
+        role = _first(props, "role") or _first(props, "relationship")
+        for src in _ref_ids(props, src_prop):
+            for dst in _ref_ids(props, dst_prop):
+                sides[src].add("links", [EntryLink(rel_out, dst, None, share, role)])
+                sides[dst].add("links", [EntryLink(rel_in, src, None, share, role)])
+                wanted.add(src)
+                wanted.add(dst)
+    elif schema == "Address":
+        text = _address_text(props)
+        if text and isinstance(entity.get("id"), str):
+            addresses[entity["id"]] = text
+    elif schema == "Sanction":
+        for target in _ref_ids(props, "entity"):
+            side = sides[target]
+            side.add("programs", (p for p in _values(props, "program") if p))
+            side.add("programs", (p for p in _values(props, "programId") if p))
+            side.add("notes", (f"sanction reason: {r}" for r in _values(props, "reason") if r))
+            side.add(
+                "notes",
+                (f"sanction provisions: {r}" for r in _values(props, "provisions") if r),
+            )
+            side.add(
+                "dates",
+                (
+                    d
+                    for key in ("listingDate", "startDate", "date")
+                    for d in _values(props, key)
+                    if d
+                ),
+            )
+    elif schema in {"Identification", "Passport"}:
+        number_text = _first(props, "number")
+        if number_text:
+            kind = "passport" if schema == "Passport" else (_first(props, "type") or "id")
+            for holder in _ref_ids(props, "holder"):
+                sides[holder].add("identifiers", [identifier(kind, number_text)])
+
+
 def _collect_sides(path: Path) -> tuple[dict[str, _Side], dict[str, str], set[str]]:
     """Pass 1: folded entities. Returns sides by party id, address text by address
     id, and the ids of parties that links point at (their names are needed)."""
@@ -206,50 +253,52 @@ def _collect_sides(path: Path) -> tuple[dict[str, _Side], dict[str, str], set[st
         if _FOLDED_RE.search(line) is None:
             continue
         entity = _loads(line, number, quiet)
-        if entity is None:
-            continue
-        schema = entity.get("schema")
-        props = _props(entity)
-        if schema in LINK_SCHEMATA:
-            src_prop, dst_prop, rel_out, rel_in = LINK_SCHEMATA[schema]
-            share = _share(props)
-            role = _first(props, "role") or _first(props, "relationship")
-            for src in _ref_ids(props, src_prop):
-                for dst in _ref_ids(props, dst_prop):
-                    sides[src].add("links", [EntryLink(rel_out, dst, None, share, role)])
-                    sides[dst].add("links", [EntryLink(rel_in, src, None, share, role)])
-                    wanted.add(src)
-                    wanted.add(dst)
-        elif schema == "Address":
-            text = _address_text(props)
-            if text and isinstance(entity.get("id"), str):
-                addresses[entity["id"]] = text
-        elif schema == "Sanction":
-            for target in _ref_ids(props, "entity"):
-                side = sides[target]
-                side.add("programs", (p for p in _values(props, "program") if p))
-                side.add("programs", (p for p in _values(props, "programId") if p))
-                side.add("notes", (f"sanction reason: {r}" for r in _values(props, "reason") if r))
-                side.add(
-                    "notes",
-                    (f"sanction provisions: {r}" for r in _values(props, "provisions") if r),
-                )
-                side.add(
-                    "dates",
-                    (
-                        d
-                        for key in ("listingDate", "startDate", "date")
-                        for d in _values(props, key)
-                        if d
-                    ),
-                )
-        elif schema in {"Identification", "Passport"}:
-            number_text = _first(props, "number")
-            if number_text:
-                kind = "passport" if schema == "Passport" else (_first(props, "type") or "id")
-                for holder in _ref_ids(props, "holder"):
-                    sides[holder].add("identifiers", [identifier(kind, number_text)])
+        if entity is not None and entity.get("schema") not in PARTY_SCHEMATA:
+            _fold(entity, sides, addresses, wanted)
     return sides, addresses, wanted
+
+
+def _nested(
+    entity_id: str,
+    props: dict[str, list[Any]],
+    side: _Side | None,
+    addresses: Mapping[str, str],
+    names: Mapping[str, str],
+) -> tuple[_Side | None, Mapping[str, str], Mapping[str, str]]:
+    """Fold entities nested inside a party's properties (OpenSanctions' nested
+    export: ``sanctions``, ``addressEntity``, ``ownershipOwner``... hold whole
+    entities) into its side data, addresses and the names of linked parties."""
+    nested = [
+        v
+        for values in props.values()
+        if isinstance(values, list)
+        for v in values
+        if isinstance(v, dict)
+    ]
+    if not nested:
+        return side, addresses, names
+    local_sides: dict[str, _Side] = defaultdict(_Side)
+    local_addresses: dict[str, str] = {}
+    local_names: dict[str, str] = {}
+    for inner in nested:
+        inner_props = _props(inner)
+        for values in inner_props.values():
+            for v in values if isinstance(values, list) else ():
+                is_party = isinstance(v, dict) and v.get("schema") in PARTY_SCHEMATA
+                if is_party and v.get("id") and (caption := _caption(v, _props(v))):
+                    local_names[str(v["id"])] = caption
+        _fold(inner, local_sides, local_addresses, set())
+    merged = _Side()
+    for part in (side, local_sides.get(entity_id)):
+        if part is not None:
+            for name in _Side.__slots__:
+                merged.add(name, getattr(part, name))
+    # Overlays, not copies: the file-wide maps can hold millions of ids.
+    return (
+        merged,
+        ChainMap(local_addresses, cast(dict[str, str], addresses)),
+        ChainMap(local_names, cast(dict[str, str], names)),
+    )
 
 
 def _share(props: dict[str, list[Any]]) -> float | None:
@@ -336,8 +385,8 @@ def _roles(schema: str) -> dict[str, str]:
 def to_entry(
     entity: dict[str, Any],
     side: _Side | None,
-    addresses: dict[str, str],
-    names: dict[str, str],
+    addresses: Mapping[str, str],
+    names: Mapping[str, str],
 ) -> ListEntry | str:
     """The entry for a party entity, or the reason it cannot be one."""
     entity_id = entity.get("id")
@@ -347,6 +396,7 @@ def to_entry(
     props = _props(entity)
     # One pass over the properties the entity has (a handful), not over every
     # property its schema could have (dozens): this is the import's hot loop.
+    side, addresses, names = _nested(entity_id, props, side, addresses, names)
     roles = _roles(schema)
     found: dict[str, list[str]] = defaultdict(list)
     identifiers: list[Identifier] = []

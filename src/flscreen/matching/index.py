@@ -182,16 +182,22 @@ class NameIndex:
         return 0.4 + 0.6 * max(0.0, math.log((self.n_rows + 1) / df) / self._log_n)
 
     def token_weights(self, tokens: Sequence[str]) -> list[float]:
-        """Class weight x IDF factor for each token (cached per token)."""
+        """Class weight x IDF factor for each token (cached per token; thread-safe:
+        a cache cleared by another thread only costs a recomputation)."""
         cache = self._weights
-        missing = [t for t in tokens if t not in cache]
+        out = [cache.get(t) for t in tokens]
+        missing = [t for t, w in zip(tokens, out, strict=True) if w is None]
         if missing:
             if len(cache) > 200_000:
                 cache.clear()
             dfs = self.postings.df([key_hash("t:", t) for t in missing])
-            for t, df in zip(missing, dfs, strict=True):
-                cache[t] = CLASS_WEIGHTS[token_class(t)] * self.idf_factor(df)
-        return [cache[t] for t in tokens]
+            fresh = {
+                t: CLASS_WEIGHTS[token_class(t)] * self.idf_factor(df)
+                for t, df in zip(missing, dfs, strict=True)
+            }
+            cache.update(fresh)
+            out = [w if w is not None else fresh[t] for t, w in zip(tokens, out, strict=True)]
+        return [float(w) for w in out if w is not None]
 
     def fuzzy_tokens(self, token: str, max_edits: int = 1) -> list[str]:
         """Vocabulary tokens within ``max_edits`` (OSA) of ``token``, itself excluded."""

@@ -1,0 +1,147 @@
+"""Features and qualifiers one by one: each moves the score the way its docstring says."""
+
+from __future__ import annotations
+
+import pytest
+
+from flscreen.matching import DEFAULT_THRESHOLD, Matcher, Query
+from flscreen.matching.features import token_similarity
+from flscreen.matching.index import IndexBuilder
+from flscreen.model.lists import Identifier, ListEntry
+from flscreen.normalize.names import name_key
+from tests.matching.conftest import OTHER_USCC, UFLPA, ZHONGTAI_USCC
+
+
+def _hit(matcher: Matcher, query: Query, entry_id: str):  # type: ignore[no-untyped-def]
+    result = matcher.match(query, review_threshold=0.0)
+    return next((h for h in result.hits if h.entry_id == entry_id), None)
+
+
+def _names(hit) -> set[str]:  # type: ignore[no-untyped-def]
+    return {f.name for f in hit.features}
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "person", "expected"),
+    [
+        ("zhongtai", "zhongtia", False, 0.9),  # a swap: a typo
+        ("hoshine", "hosine", False, 0.9),  # a missing letter
+        ("qileyuan", "qimeyuan", False, 0.85),  # both valid pinyin: maybe other characters
+        ("mingming", "mingjing", True, 0.8),  # in a person's name: likely another person
+        ("binrin", "dinrin", False, 0.0),  # first letters differ
+        ("chan", "chang", True, 0.0),  # short pinyin words never pair
+        ("color", "coor", False, 0.8),  # a 4-letter word with a letter missing
+        ("1", "2", False, 0.0),  # numbers are exact or nothing
+        ("quanguo", "mingguo", True, 0.0),
+    ],
+)
+def test_token_similarity(a: str, b: str, person: bool, expected: float) -> None:
+    assert token_similarity(a, b, person) == pytest.approx(expected)
+
+
+def test_identifier_match_lifts_a_renamed_company(matcher: Matcher) -> None:
+    # a renamed party whose name shares nothing, but whose USCC is the entry's
+    hit = _hit(
+        matcher, Query(id="q", name="Acme Trading", registration_id=ZHONGTAI_USCC), "zhongtai"
+    )
+    assert hit is not None and hit.score >= 0.97 and hit.match
+    assert "identifier_match" in _names(hit)
+
+
+def test_identifier_conflict_pushes_down(matcher: Matcher) -> None:
+    same = _hit(matcher, Query(id="q", name="Xinjiang Zhongtai Chemical"), "zhongtai")
+    other = _hit(
+        matcher,
+        Query(id="q", name="Xinjiang Zhongtai Chemical", registration_id=OTHER_USCC),
+        "zhongtai",
+    )
+    assert same is not None and other is not None
+    assert "identifier_conflict" in _names(other)
+    assert other.score < DEFAULT_THRESHOLD < same.score
+
+
+def test_invalid_registration_id_is_not_a_conflict(matcher: Matcher) -> None:
+    # a mistyped USCC (bad check character) proves nothing either way
+    bad = ZHONGTAI_USCC[:-1] + "X"
+    hit = _hit(
+        matcher, Query(id="q", name="Xinjiang Zhongtai Chemical", registration_id=bad), "zhongtai"
+    )
+    assert hit is not None and hit.match
+    assert not {"identifier_conflict", "identifier_match"} & _names(hit)
+
+
+@pytest.mark.parametrize(
+    ("country", "mismatch"), [("China", False), ("HK", False), ("Kazakhstan", True)]
+)
+def test_country_mismatch(matcher: Matcher, country: str, mismatch: bool) -> None:
+    hit = _hit(
+        matcher, Query(id="q", name="Xinjiang Zhongtai Chemical", country=country), "zhongtai"
+    )
+    assert hit is not None
+    assert ("country_mismatch" in _names(hit)) == mismatch
+
+
+def test_person_against_company_is_marked(matcher: Matcher) -> None:
+    person = _hit(matcher, Query(id="q", name="ZHU Hailun", schema="person"), "zhu-hailun")
+    company = _hit(matcher, Query(id="q", name="ZHU Hailun", schema="company"), "zhu-hailun")
+    assert person is not None and company is not None
+    assert "schema_mismatch" in _names(company) and company.score < person.score
+
+
+def test_numbers_must_agree() -> None:
+    m = Matcher.build(
+        [
+            (UFLPA, ListEntry("v1", "vessel", "Fishing Vessel: Da Wang 1")),
+            (UFLPA, ListEntry("v2", "vessel", "Fishing Vessel: Da Wang 2")),
+        ]
+    )
+    result = m.match(Query(id="q", name="Da Wang 2 Fishing Vessel"))
+    assert [h.entry_id for h in result.hits if h.match] == ["v2"]
+
+
+def test_identifiers_on_entries_are_indexed() -> None:
+    m = Matcher.build(
+        [
+            (
+                UFLPA,
+                ListEntry(
+                    "x",
+                    "company",
+                    "Some Other Name Ltd",
+                    identifiers=(Identifier("uscc", ZHONGTAI_USCC),),
+                ),
+            )
+        ]
+    )
+    result = m.match(Query(id="q", name="Totally Different", registration_id=ZHONGTAI_USCC.lower()))
+    assert result.match and result.hits[0].entry_id == "x"
+
+
+def test_fuzzy_vocabulary_reaches_one_typo_only() -> None:
+    b = IndexBuilder()
+    for row, name in enumerate(["Xinjiang Zhongtai Chemical", "Hoshine Silicon"]):
+        key = name_key(name)
+        assert key is not None
+        b.add(row, key.tokens)
+    index = b.freeze()
+    assert index.fuzzy_tokens("zhongtia") == ["zhongtai"]
+    assert index.fuzzy_tokens("hosine") == ["hoshine"]
+    assert index.fuzzy_tokens("hsne") == []  # two edits away
+    assert index.fuzzy_tokens("zhongtai") == []  # itself is not a neighbour
+
+
+def test_common_keys_are_skipped_when_rarer_ones_exist() -> None:
+    b = IndexBuilder()
+    for row in range(50):
+        key = name_key(f"Xinjiang Brand{row:02d} Textile")
+        assert key is not None
+        b.add(row, key.tokens)
+    index = b.freeze()
+    from flscreen.matching.index import key_hash
+
+    common = key_hash("t:", "xinjiang")
+    rare = key_hash("t:", "brand07")
+    rows = index.candidates([(common, 0.3), (rare, 1.0)], limit=10, max_df=10)
+    assert [r for r, _ in rows] == [7]  # 'xinjiang' (50 rows) skipped
+    only_common = index.candidates([(common, 0.3)], limit=5, max_df=10)
+    assert len(only_common) == 5  # still answers from the rarest key it has

@@ -34,6 +34,7 @@ import opencc
 
 from flscreen.region import LocateQuery, locate
 from flscreen.region.gazetteer import cn_number, load
+from flscreen.region.identifiers import USCC_ALPHABET, uscc_check_char
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
@@ -289,7 +290,59 @@ def build_cases(seed: int = 7) -> list[Case]:
 
     for text, country, label in TRAPS:
         add("traps", label, address=text, country=country)
+
+    # Identifiers alone: a valid USCC for every Xinjiang county and XPCC city, as
+    # many for counties elsewhere, and Xinjiang codes with a wrong check character
+    # (which must not be trusted).
+    xj = [d for d in gaz.divisions.values() if d.xinjiang and d.level == "county"]
+    other = [
+        d
+        for d in gaz.divisions.values()
+        if not d.xinjiang and d.level == "county" and len(d.code) == 6 and d.code.isdigit()
+    ]
+    for div in xj:
+        add("uscc", True, registration_id=make_uscc(div.code, rng))
+        bad = make_uscc(div.code, rng)
+        add("uscc", False, registration_id=bad[:-1] + ("1" if bad[-1] == "0" else "0"))
+    for div in rng.sample(other, len(xj)):
+        add("uscc", False, registration_id=make_uscc(div.code, rng))
     return cases
+
+
+def make_uscc(division: str, rng: random.Random) -> str:
+    """A USCC registered at ``division`` with a correct check character."""
+    body = "".join(rng.choice(USCC_ALPHABET) for _ in range(9))
+    first17 = "91" + division + body
+    return first17 + uscc_check_char(first17)
+
+
+def conflict_cases(seed: int = 11, count: int = 300) -> list[LocateQuery]:
+    """Addresses elsewhere in China given with a USCC registered in Xinjiang."""
+    rng = random.Random(seed)
+    gaz = load()
+    xj = [d for d in gaz.divisions.values() if d.xinjiang and d.level == "county"]
+    other = [
+        d
+        for d in gaz.divisions.values()
+        if not d.xinjiang and d.level == "county" and len(d.code) == 6 and d.code.isdigit()
+    ]
+    out = []
+    for i in range(count):
+        here = rng.choice(other)
+        address = (
+            "".join(dict.fromkeys(reversed(here.chain)))
+            if rng.random() < 0.5
+            else (
+                f"No. {rng.randint(1, 99)} Renmin Road, {_title_pinyin(here.pinyin)}, "
+                f"{_title_pinyin(gaz.divisions[here.province].pinyin)} Province"
+            )
+        )
+        out.append(
+            LocateQuery(
+                f"c{i}", address=address, registration_id=make_uscc(rng.choice(xj).code, rng)
+            )
+        )
+    return out
 
 
 Predictor = Callable[[list[Case]], list[bool]]
@@ -408,6 +461,12 @@ def main() -> None:
             n, ok, fp = table.get(s, (0, 0, 0))
             cells.append(f"{ok / n:.3f} fp{fp:<3}".rjust(16) if n else "-".rjust(16))
         print(f"{name:38}" + "".join(cells) + f"{rate:>10.0f}")
+    conflicts = conflict_cases()
+    statuses = Counter(locate(q).status for q in conflicts)
+    print(
+        f"\nconflicts: {len(conflicts)} addresses elsewhere with a Xinjiang USCC -> "
+        + ", ".join(f"{k} {v}" for k, v in statuses.most_common())
+    )
     # Speed on one core: the whole set cycled to --speed-records records.
     repeat = max(1, args.speed_records // len(cases))
     _, rate = timed(flscreen_full, cases, repeat)

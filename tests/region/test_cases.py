@@ -101,6 +101,7 @@ ADDRESS_CASES: list[tuple[str, str | None, str]] = [
     ("广东省东莞市长安镇", None, "elsewhere"),
     ("昆山市和硕电子厂", None, "elsewhere"),  # a full county name outranks a 2-char brand
     ("Phnom Penh, Cambodia", None, "elsewhere"),
+    ("Hebei District, Tianjin", None, "elsewhere"),
     # --- Country field ---
     ("Aksu", "Kazakhstan", "elsewhere"),  # country disables the weak namesake
     ("乌鲁木齐市", "China", "xinjiang"),
@@ -147,6 +148,14 @@ RECORD_CASES: list[tuple[dict[str, str], str, bool]] = [
     ({"name": "新疆北新路桥集团股份有限公司"}, "xinjiang", False),  # 路桥 in a name is no street
     ({"name": "Tuo Li Shoes Factory"}, "unknown", False),  # pinyin brand equal to 托里
     ({"name": "和硕联合科技股份有限公司"}, "unknown", False),  # Pegatron: 和硕 is also a county
+    # a Xinjiang name inside the company name is a hint; with an address it decides
+    ({"name": "SDIC Xinjiang Lithium Industry Co., Ltd."}, "unknown", False),
+    (
+        {"name": "SDIC Xinjiang Lithium Industry Co., Ltd.", "phone": "0991 1234567"},
+        "xinjiang",
+        False,
+    ),
+    ({"name": "Shanghai Xinjiang Restaurant", "address": "Shanghai"}, "elsewhere", False),
     ({"name": "和硕电子", "address": "江苏省昆山市"}, "elsewhere", False),
     # a company named after another province can run a plant in Xinjiang
     (

@@ -298,10 +298,18 @@ def load() -> Gazetteer:
             main = {c for c, s in cands.items() if s > 0.2}
             provinces = {divisions[c].province for c in main}
             ambiguous = len(provinces) > 1
+            strong = [c for c in main if cands[c] >= 0.85]
             items = []
             for c, s in cands.items():
-                # A key naming places in several provinces proves none of them alone.
-                items.append((divisions[c], min(s, 0.4) if ambiguous and s > 0.2 else s))
+                if not ambiguous or s <= 0.2:
+                    items.append((divisions[c], s))
+                elif len(strong) == 1 and len({divisions[c].province for c in strong}) == 1:
+                    # One distinctive reading (Hebei the province) against lesser
+                    # namesakes (河北区, a district of Tianjin): the province stands.
+                    items.append((divisions[c], s if c in strong else min(s, 0.3)))
+                else:
+                    # A key naming places in several provinces proves none of them alone.
+                    items.append((divisions[c], min(s, 0.4)))
             items.sort(key=lambda cand: (-cand[1], -cand[0].depth))
             out[key] = tuple(items)
         return out

@@ -343,7 +343,7 @@ def _name_signals(raw: str, gaz: Gazetteer) -> list[Signal]:
                 first, where = inner[0], "names in brackets"
                 break
     if first is None:
-        return out
+        return out + _name_inner_signal(text, gaz)
     div, strength = first.candidates[0]
     if div.depth >= 4:
         return out
@@ -383,6 +383,29 @@ def _name_signals(raw: str, gaz: Gazetteer) -> list[Signal]:
             )
         )
     return out
+
+
+def _name_inner_signal(text: str, gaz: Gazetteer) -> list[Signal]:
+    """A distinctive Xinjiang name inside a company name (SDIC Xinjiang Lithium, China
+    Cotton Group Xinjiang Cotton): the usual form of a subsidiary, but a hint only."""
+    for m in scan(text, gaz):
+        if m.named_after or not m.candidates:
+            continue
+        div, strength = m.candidates[0]
+        if div.xinjiang and strength >= 0.85 and div.depth <= 3:
+            return [
+                Signal(
+                    "name",
+                    m.surface,
+                    f"company name contains {_describe(div)} (a subsidiary's usual form; "
+                    "not enough alone)",
+                    division_code=div.code,
+                    in_xinjiang=True,
+                    weight=0.45,
+                    xpcc=div.xpcc,
+                )
+            ]
+    return []
 
 
 def _combine(weights: list[float]) -> float:

@@ -136,6 +136,10 @@ def test_case_flow_documents_exception_and_audit(supplied: TestClient, store: St
     assert done["rebuttals"][0]["documents"] == [doc["sha256"]]
     assert supplied.get("/cases", params={"state": "exception_granted"}).json()["cases"]
 
+    log = supplied.get("/audit/log", params={"subject": case_id}).json()["records"]
+    assert [r["kind"] for r in log][:2] == ["case.transition", "case.transition"]  # newest first
+    assert log[0]["payload"]["to"] == "exception_granted"
+
     ok = supplied.get("/audit/verify").json()
     assert ok["ok"] is True and ok["records"] >= 6
     with store.begin() as conn:  # tamper with one record, as an insider might

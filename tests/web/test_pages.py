@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from flscreen.store import Store
@@ -39,6 +40,7 @@ def test_every_page_renders_and_its_json_matches(web: TestClient) -> None:
         "/ui/shipments/S-1001",
         "/ui/cases",
         "/ui/cases/CASE-000001",
+        "/ui/audit",
     ]
     for url in pages:
         page = web.get(url)
@@ -198,3 +200,14 @@ def test_case_page_upload_and_list_import_forms(web: TestClient) -> None:
     assert "Shanghai Example Trading Co." in _text(web.get("/ui/lists/watch").text)
     r = web.post("/ui/lists/import", data={"list": "watch"}, files={"file": ("", b"")})
     assert r.status_code == 422
+
+
+def test_audit_page_shows_the_chain_and_a_break(web: TestClient, store: Store) -> None:
+    text = _text(web.get("/ui/audit").text)
+    assert "Chain intact" in text and "screening" in text
+    only = web.get("/ui/audit.json", params={"subject": "CASE-000001"}).json()
+    assert only["records"] and {r["subject"] for r in only["records"]} == {"CASE-000001"}
+    with store.begin() as conn:  # delete one record, as an insider might
+        conn.execute(sa.text("DELETE FROM audit_log WHERE seq = 3"))
+    text = _text(web.get("/ui/audit").text)
+    assert "Chain broken at record" in text

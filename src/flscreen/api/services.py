@@ -368,3 +368,28 @@ def verify_audit(conn: Connection) -> dict[str, Any]:
         if broken is None
         else {"seq": broken.seq, "problem": broken.problem, "kind": broken.kind, "at": broken.at},
     }
+
+
+def audit_records(
+    conn: Connection, subject: str | None = None, kind: str | None = None, last: int = 100
+) -> list[dict[str, Any]]:
+    """The newest ``last`` audit records (about ``subject``, of ``kind``), newest first,
+    as ``flscreen audit log`` prints them."""
+    from collections import deque
+
+    kept: deque[dict[str, Any]] = deque(maxlen=last)
+    for rec in audit.iter_records(conn, subject=subject):
+        if kind is not None and rec.kind != kind:
+            continue
+        kept.append(
+            {
+                "seq": rec.seq,
+                "at": rec.at,
+                "kind": rec.kind,
+                "actor": rec.actor,
+                "subject": rec.subject,
+                "payload": rec.data,
+                "hash": rec.hash,
+            }
+        )
+    return list(reversed(kept))

@@ -278,6 +278,24 @@ def case_page(request: Request, state: State, case_id: str) -> dict[str, Any]:
     return out
 
 
+@page(router, "/ui/audit", "audit.html.j2")
+def audit_page(
+    request: Request,
+    state: State,
+    subject: Annotated[str | None, Query()] = None,
+    kind: Annotated[str | None, Query()] = None,
+) -> dict[str, Any]:
+    """The audit trail: is the chain intact, and the newest records (by subject or kind)."""
+    with state.store.connect() as conn:
+        verified = services.verify_audit(conn)
+        records = services.audit_records(conn, _blank(subject), _blank(kind), 200)
+    return {
+        "verify": verified,
+        "records": records,
+        "filter": {"subject": _blank(subject), "kind": _blank(kind)},
+    }
+
+
 def same_origin(request: Request) -> bool:
     """A form post must come from this app's own pages (a cross-site page cannot move
     a case through the analyst's browser)."""

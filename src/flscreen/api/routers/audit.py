@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 
 from .. import services
 from ..state import AppState, get_state
@@ -21,3 +21,20 @@ def verify(state: State) -> dict[str, Any]:
     the first record that was altered, deleted, reordered or truncated."""
     with state.store.connect() as conn:
         return services.verify_audit(conn)
+
+
+@router.get("/log")
+def log(
+    state: State,
+    subject: Annotated[
+        str | None, Query(description="Only records about this shipment, case or party.")
+    ] = None,
+    kind: Annotated[
+        str | None, Query(description="Only records of this kind (screening, case.transition…).")
+    ] = None,
+    last: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> dict[str, Any]:
+    """The newest audit records, newest first (`flscreen audit log`): each with its
+    sequence number, time, kind, actor, subject, payload and hash."""
+    with state.store.connect() as conn:
+        return {"records": services.audit_records(conn, subject, kind, last)}

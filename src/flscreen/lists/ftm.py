@@ -271,9 +271,9 @@ def _nested(
     nested = [
         v
         for values in props.values()
-        if isinstance(values, list)
+        if values and type(values) is list and type(values[0]) is dict
         for v in values
-        if isinstance(v, dict)
+        if type(v) is dict
     ]
     if not nested:
         return side, addresses, names
@@ -398,37 +398,43 @@ def to_entry(
     # property its schema could have (dozens): this is the import's hot loop.
     side, addresses, names = _nested(entity_id, props, side, addresses, names)
     roles = _roles(schema)
-    found: dict[str, list[str]] = defaultdict(list)
+    found: dict[str, list[str]] = {}
     identifiers: list[Identifier] = []
     for prop, values in props.items():
         role = roles.get(prop)
         if role is None or not isinstance(values, list):
             continue
-        if role in ("address_ref", "parent"):
-            found[role].extend(_ref_ids(props, prop))
-            continue
-        # Whitespace collapsed inline (no function call per value: hot loop).
-        cleaned = [c for v in values if type(v) is str and (c := " ".join(v.split()))]
-        if role.startswith("id:"):
-            identifiers.extend(identifier(role[3:], v) for v in cleaned)
+        if role == "address_ref" or role == "parent":
+            cleaned = _ref_ids(props, prop)
         else:
+            # Whitespace collapsed inline (no function call per value: hot loop).
+            cleaned = [c for v in values if type(v) is str and (c := " ".join(v.split()))]
+            if role[:3] == "id:":
+                identifiers.extend([identifier(role[3:], v) for v in cleaned])
+                continue
+        if role in found:
             found[role].extend(cleaned)
+        else:
+            found[role] = cleaned
     name = _caption(entity, props)
     if name is None:
         return f"{schema} {entity_id!r} has no name"
-    aliases = tuple(a for a in unique([*found["name"], *found["alias"]]) if a != name)
-    address_list: list[str | None] = list(found["address"])
-    address_list += [addresses.get(ref) for ref in found["address_ref"]]
-    links = [EntryLink("subsidiary_of", p, names.get(p)) for p in found["parent"]]
-    notes = [*found["note"], *(f"weak alias: {w}" for w in found["weak"])]
-    programs = list(found["program"])
-    dates = list(found["date"])
+    get = found.get
+    none: list[str] = []
+    aliases = tuple(a for a in unique([*get("name", none), *get("alias", none)]) if a != name)
+    address_list: list[str | None] = list(get("address", none))
+    if "address_ref" in found:
+        address_list += [addresses.get(ref) for ref in found["address_ref"]]
+    links = [EntryLink("subsidiary_of", p, names.get(p)) for p in get("parent", none)]
+    notes = get("note", none) + [f"weak alias: {w}" for w in get("weak", none)]
+    programs = get("program", none)
+    dates = get("date", none)
     if side is not None:
-        identifiers.extend(side.identifiers)
-        programs.extend(side.programs)
-        notes.extend(side.notes)
-        dates.extend(side.dates)
-        links.extend(
+        identifiers += side.identifiers
+        programs = programs + side.programs
+        notes = notes + side.notes
+        dates = dates + side.dates
+        links += [
             EntryLink(
                 link.relation,
                 link.target_id,
@@ -437,19 +443,19 @@ def to_entry(
                 link.role,
             )
             for link in side.links
-        )
+        ]
     return ListEntry(
         entry_id=entity_id,
         schema=PARTY_SCHEMATA[schema],
         name=name,
         aliases=aliases,
-        former_names=unique(found["former"]),
+        former_names=unique(get("former", none)),
         addresses=unique(address_list),
-        countries=unique([c.lower() for c in found["country"]]),
-        identifiers=tuple(dict.fromkeys(identifiers)),
+        countries=unique([c.lower() for c in get("country", none)]),
+        identifiers=tuple(dict.fromkeys(identifiers)) if identifiers else (),
         programs=unique(programs),
         listed_on=_listed_on(entity, dates),
-        links=tuple(dict.fromkeys(links)),
+        links=tuple(dict.fromkeys(links)) if links else (),
         notes=unique(notes),
         raw=entity,
     )

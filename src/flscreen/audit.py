@@ -127,25 +127,35 @@ def append(
         raise ValueError("an audit record needs a kind and an actor")
     if dataclasses.is_dataclass(payload) and not isinstance(payload, type):
         payload = dataclasses.asdict(payload)
-    if conn.dialect.name == "postgresql":
-        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
-    seq, prev = _head(conn)
+    # The head is read once per transaction: after the first append this transaction
+    # holds the write lock (SQLite) or the advisory lock (PostgreSQL) until it ends,
+    # so nobody else can have moved it. A screen of many shipments saves a query each.
+    txn = conn.get_transaction()
+    cached = conn.info.get("flscreen_audit_head")
+    if cached is not None and txn is not None and cached[0] is txn:
+        seq, prev = cached[1], cached[2]
+    else:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+        seq, prev = _head(conn)
     seq += 1
     text = canonical(payload)
     when = at or now_utc()
     digest = record_hash(seq, when, kind, actor, subject, text, prev)
     try:
+        # Parameters apart from the statement: SQLAlchemy compiles it once and reuses it.
         conn.execute(
-            audit_log.insert().values(
-                seq=seq,
-                at=when,
-                kind=kind,
-                actor=actor,
-                subject=subject,
-                payload=text,
-                prev_hash=prev,
-                hash=digest,
-            )
+            audit_log.insert(),
+            {
+                "seq": seq,
+                "at": when,
+                "kind": kind,
+                "actor": actor,
+                "subject": subject,
+                "payload": text,
+                "prev_hash": prev,
+                "hash": digest,
+            },
         )
     except sa.exc.IntegrityError as exc:
         raise StoreError(
@@ -154,6 +164,7 @@ def append(
     except sa.exc.OperationalError as exc:
         # SQLite refuses a write whose read snapshot is stale (another writer won).
         raise StoreError(f"the store is busy with another writer; retry ({exc.orig})") from exc
+    conn.info["flscreen_audit_head"] = (txn, seq, digest)
     return AuditRecord(seq, when, kind, actor, subject, text, prev, digest)
 
 

@@ -4,6 +4,7 @@ documents by sha256; everything lands in the audit log."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -238,3 +239,16 @@ def test_bad_attachment_lists_every_problem_and_stores_nothing(
     with store.connect() as conn:
         n = conn.execute(sa.text("SELECT count(*) FROM evidence_documents")).scalar_one()
     assert n == 0
+
+
+def test_stored_trace_is_the_trace_as_json() -> None:
+    from flscreen.model.trace import Gap, MassBalanceFinding
+    from flscreen.policy.records import trace_to_dict
+    from tests.policy.conftest import CHAIN
+
+    t = trace(
+        path(source("list", "P-GIN", **uflpa_hit())),
+        gaps=(Gap("P-MILL", "cotton yarn", "no_supplier", "none", CHAIN[:1]),),
+        mass_balance=(MassBalanceFinding("P-SPIN", None, "yarn", "2026", 1, 2, 0.85, 1.4, "kg"),),
+    )
+    assert json.dumps(trace_to_dict(t), sort_keys=True) == json.dumps(t.to_dict(), sort_keys=True)

@@ -196,18 +196,19 @@ def open_case(
     when = at or audit.now_utc()
     pk = inserted_id(
         conn.execute(
-            cases.insert().values(
-                case_id=f"PENDING-{uuid.uuid4().hex}",
-                shipment_id=row.shipment_id,
-                screening_id=screening_id,
-                policy=row.policy,
-                policy_version=row.policy_version,
-                exception_rule=audit.canonical(exception_rule),
-                verdict=row.outcome,
-                state="open",
-                opened_at=when,
-                updated_at=when,
-            )
+            cases.insert(),
+            {
+                "case_id": f"PENDING-{uuid.uuid4().hex}",
+                "shipment_id": row.shipment_id,
+                "screening_id": screening_id,
+                "policy": row.policy,
+                "policy_version": row.policy_version,
+                "exception_rule": audit.canonical(exception_rule),
+                "verdict": row.outcome,
+                "state": "open",
+                "opened_at": when,
+                "updated_at": when,
+            },
         )
     )
     case_id = f"CASE-{pk:06d}"
@@ -229,17 +230,18 @@ def open_case(
         at=when,
     )
     conn.execute(
-        case_events.insert().values(
-            case_pk=pk,
-            from_state=None,
-            to_state="open",
-            actor=actor,
-            at=when,
-            reason=reason,
-            clear_and_convincing=False,
-            audit_seq=rec.seq,
-            audit_hash=rec.hash,
-        )
+        case_events.insert(),
+        {
+            "case_pk": pk,
+            "from_state": None,
+            "to_state": "open",
+            "actor": actor,
+            "at": when,
+            "reason": reason,
+            "clear_and_convincing": False,
+            "audit_seq": rec.seq,
+            "audit_hash": rec.hash,
+        },
     )
     return get_case(conn, case_id)
 
@@ -324,17 +326,18 @@ def transition(
         at=when,
     )
     conn.execute(
-        case_events.insert().values(
-            case_pk=case.pk,
-            from_state=case.state,
-            to_state=to_state,
-            actor=actor,
-            at=when,
-            reason=reason,
-            clear_and_convincing=clear_and_convincing,
-            audit_seq=rec.seq,
-            audit_hash=rec.hash,
-        )
+        case_events.insert(),
+        {
+            "case_pk": case.pk,
+            "from_state": case.state,
+            "to_state": to_state,
+            "actor": actor,
+            "at": when,
+            "reason": reason,
+            "clear_and_convincing": clear_and_convincing,
+            "audit_seq": rec.seq,
+            "audit_hash": rec.hash,
+        },
     )
     conn.execute(
         cases.update().where(cases.c.id == case.pk).values(state=to_state, updated_at=when)
@@ -421,14 +424,15 @@ def attach(
         )
         rebuttal_id = inserted_id(
             conn.execute(
-                rebuttals.insert().values(
-                    case_pk=case.pk,
-                    statement=statement,
-                    supplied_by=supplied_by,
-                    submitted_at=when,
-                    audit_seq=rec.seq,
-                    audit_hash=rec.hash,
-                )
+                rebuttals.insert(),
+                {
+                    "case_pk": case.pk,
+                    "statement": statement,
+                    "supplied_by": supplied_by,
+                    "submitted_at": when,
+                    "audit_seq": rec.seq,
+                    "audit_hash": rec.hash,
+                },
             )
         )
     stored: list[StoredDocument] = []
@@ -452,19 +456,20 @@ def attach(
         )
         pk = inserted_id(
             conn.execute(
-                evidence_documents.insert().values(
-                    sha256=sha,
-                    kind=kind,
-                    filename=path.name,
-                    size=size,
-                    supplied_by=supplied_by,
-                    case_pk=case.pk if case else None,
-                    transaction_id=transaction_id,
-                    rebuttal_id=rebuttal_id,
-                    added_at=when,
-                    audit_seq=rec.seq,
-                    audit_hash=rec.hash,
-                )
+                evidence_documents.insert(),
+                {
+                    "sha256": sha,
+                    "kind": kind,
+                    "filename": path.name,
+                    "size": size,
+                    "supplied_by": supplied_by,
+                    "case_pk": case.pk if case else None,
+                    "transaction_id": transaction_id,
+                    "rebuttal_id": rebuttal_id,
+                    "added_at": when,
+                    "audit_seq": rec.seq,
+                    "audit_hash": rec.hash,
+                },
             )
         )
         stored.append(

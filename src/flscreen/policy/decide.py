@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Mapping
-from dataclasses import asdict
 from typing import Any
 
 from flscreen.model.lists import ListVersionRef
@@ -83,12 +82,23 @@ def list_ref(evidence: Mapping[str, Any], versions: Mapping[str, ListVersionRef]
 
 
 def _step_dict(step: Step, names: Mapping[str, str]) -> dict[str, Any]:
-    data = asdict(step)
-    data["documents"] = list(step.documents)
-    # The tracing engine may already name the parties; a caller's names win.
-    data["supplier_name"] = names.get(step.supplier_id) or data.get("supplier_name")
-    data["buyer_name"] = names.get(step.buyer_id) or data.get("buyer_name")
-    return data
+    # Written out rather than dataclasses.asdict: this runs for every step of every
+    # path of every shipment, and asdict's deep copy dominated a batch screen.
+    return {
+        "transaction_id": step.transaction_id,
+        "supplier_id": step.supplier_id,
+        "buyer_id": step.buyer_id,
+        "material": step.material,
+        "quantity": step.quantity,
+        "unit": step.unit,
+        "date": step.date,
+        "documents": list(step.documents),
+        # The tracing engine may already name the parties; a caller's names win.
+        "supplier_name": names.get(step.supplier_id) or step.supplier_name,
+        "buyer_name": names.get(step.buyer_id) or step.buyer_name,
+        "supplier_facility_id": step.supplier_facility_id,
+        "share_of_input": step.share_of_input,
+    }
 
 
 def _name(party_id: str, names: Mapping[str, str]) -> str:
@@ -382,7 +392,21 @@ def _mass_balance_reason(
         return None
     required = finding.outputs / finding.yield_factor if finding.yield_factor else finding.outputs
     ratio = finding.shortfall / required if required > 0 else 1.0
-    evidence = {**asdict(finding), "required_inputs": required, "shortfall_ratio": ratio}
+    evidence = {
+        "party_id": finding.party_id,
+        "facility_id": finding.facility_id,
+        "material": finding.material,
+        "input_material": finding.input_material,
+        "period": finding.period,
+        "inputs": finding.inputs,
+        "outputs": finding.outputs,
+        "yield_factor": finding.yield_factor,
+        "shortfall": finding.shortfall,
+        "unit": finding.unit,
+        "transactions": list(finding.transactions),
+        "required_inputs": required,
+        "shortfall_ratio": ratio,
+    }
     evidence["party_name"] = names.get(finding.party_id)
     where = _name(finding.party_id, names)
     if finding.facility_id:
@@ -401,6 +425,27 @@ def _mass_balance_reason(
             evidence,
         )
     return Reason("mass_balance_shortfall", policy.routing.mass_balance, text, evidence)
+
+
+def sort_reasons(reasons: list[Reason]) -> list[Reason]:
+    """Worst first, then by code and text; reasons that tie on those are ordered by
+    their evidence's canonical JSON (rare, and costly to compute for every reason)."""
+    reasons = sorted(reasons, key=lambda r: (-SEVERITY[r.outcome], r.code, r.text))
+    out: list[Reason] = []
+    i = 0
+    while i < len(reasons):
+        j = i + 1
+        head = reasons[i]
+        while j < len(reasons) and (reasons[j].outcome, reasons[j].code, reasons[j].text) == (
+            head.outcome,
+            head.code,
+            head.text,
+        ):
+            j += 1
+        group = reasons[i:j]
+        out.extend(sorted(group, key=Reason.sort_key) if len(group) > 1 else group)
+        i = j
+    return out
 
 
 def versions_used(
@@ -491,7 +536,7 @@ def decide(
                 },
             )
         )
-    reasons.sort(key=Reason.sort_key)
+    reasons = sort_reasons(reasons)
     return Verdict(
         shipment=shipment.shipment_id,
         outcome=outcome,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 Outcome = Literal["clear", "review", "detain", "exclude"]
 OUTCOMES: tuple[Outcome, ...] = ("clear", "review", "detain", "exclude")
@@ -165,6 +165,8 @@ class Policy(_Strict):
     risk: RiskModel | None = None
     exception: ExceptionRule = ExceptionRule()
     notes: list[str] = Field(default_factory=list)
+    # HS code -> sector, filled as shipments are screened (a screen sees few codes).
+    _sectors: dict[str, Sector | None] = PrivateAttr(default_factory=dict)
 
     @field_validator("name")
     @classmethod
@@ -188,12 +190,15 @@ class Policy(_Strict):
         return self
 
     def sector_of(self, hs_code: str) -> Sector | None:
-        """The first priority sector whose code prefixes ``hs_code``, longest code first."""
-        code = normalize_hs(hs_code)
-        best: tuple[int, Sector] | None = None
-        for sector in self.priority_sectors:
-            for prefix in sector.hs:
-                p = normalize_hs(prefix)
-                if code.startswith(p) and (best is None or len(p) > best[0]):
-                    best = (len(p), sector)
-        return best[1] if best else None
+        """The priority sector whose code prefixes ``hs_code``, the longest prefix winning."""
+        cache = self._sectors
+        if hs_code not in cache:
+            code = normalize_hs(hs_code)
+            best: tuple[int, Sector] | None = None
+            for sector in self.priority_sectors:
+                for prefix in sector.hs:
+                    p = normalize_hs(prefix)
+                    if code.startswith(p) and (best is None or len(p) > best[0]):
+                        best = (len(p), sector)
+            cache[hs_code] = best[1] if best else None
+        return cache[hs_code]

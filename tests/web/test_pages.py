@@ -41,6 +41,7 @@ def test_every_page_renders_and_its_json_matches(web: TestClient) -> None:
         "/ui/cases",
         "/ui/cases/CASE-000001",
         "/ui/audit",
+        "/ui/api",
     ]
     for url in pages:
         page = web.get(url)
@@ -211,3 +212,12 @@ def test_audit_page_shows_the_chain_and_a_break(web: TestClient, store: Store) -
         conn.execute(sa.text("DELETE FROM audit_log WHERE seq = 3"))
     text = _text(web.get("/ui/audit").text)
     assert "Chain broken at record" in text
+
+
+def test_api_page_documents_every_endpoint_offline(web: TestClient) -> None:
+    data = web.get("/ui/api.json").json()
+    paths = {(e["method"], e["path"]) for e in data["endpoints"]}
+    assert {("POST", "/match"), ("POST", "/lists/{name}/import"), ("GET", "/audit/verify")} <= paths
+    match = next(e for e in data["endpoints"] if e["path"] == "/match")
+    assert "1,000 records" in match["description"]  # the docstring is the documentation
+    assert "/ui/" not in {e["path"][:4] for e in data["endpoints"]}  # pages are not the API

@@ -296,6 +296,44 @@ def audit_page(
     }
 
 
+@page(router, "/ui/api", "api.html.j2")
+def api_page(request: Request) -> dict[str, Any]:
+    """The REST API's endpoints with their descriptions and parameters, from the app's
+    own OpenAPI document, readable offline (the Swagger UI at /docs loads from a CDN)."""
+    spec = request.app.openapi()
+    endpoints = []
+    for path, methods in spec.get("paths", {}).items():
+        for method, op in methods.items():
+            if "pages" in op.get("tags", ()):
+                continue
+            endpoints.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "tag": (op.get("tags") or ["other"])[0],
+                    "summary": op.get("summary", ""),
+                    "description": op.get("description", ""),
+                    "parameters": [
+                        {
+                            "name": p.get("name"),
+                            "in": p.get("in"),
+                            "required": bool(p.get("required")),
+                            "description": p.get("description")
+                            or p.get("schema", {}).get("description", ""),
+                        }
+                        for p in op.get("parameters", ())
+                    ],
+                    "body": "requestBody" in op,
+                }
+            )
+    return {
+        "title": spec.get("info", {}).get("title"),
+        "version": spec.get("info", {}).get("version"),
+        "description": spec.get("info", {}).get("description", ""),
+        "endpoints": endpoints,
+    }
+
+
 def same_origin(request: Request) -> bool:
     """A form post must come from this app's own pages (a cross-site page cannot move
     a case through the analyst's browser)."""

@@ -54,6 +54,9 @@ ADDRESS_CASES: list[tuple[str, str | None, str]] = [
     ("Nong Yi Shi, Alaer", None, "xinjiang"),
     ("Wu Lu Mu Qi Shi Tian Shan Qu", None, "xinjiang"),  # pinyin syllables apart
     ("KASHGAR,XINJIANG", None, "xinjiang"),
+    ("URUMQISHI", None, "xinjiang"),  # suffix glued onto the name
+    ("新 疆 乌 鲁 木 齐 市", None, "xinjiang"),  # spaces between characters
+    ("No. 8 XINJIANGLU, QINGDAO", None, "elsewhere"),  # glued street suffix
     # --- Streets and buildings named after Xinjiang places, elsewhere ---
     ("上海市静安区乌鲁木齐中路100号", None, "elsewhere"),  # Urumqi Middle Road, Shanghai
     ("上海市乌鲁木齐北路", None, "elsewhere"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import rigour.territories as territories
@@ -329,10 +330,30 @@ def _latin_index() -> tuple[dict[str, tuple[tuple[Candidate, ...], str | None]],
     return index, frozenset(prefixes)
 
 
+_GLUED = re.compile(
+    r"^([a-z]{4,}?)(shi|xian|qu|city|county|diqu|zhou|sheng|province|zhen|lu|road|jie|street)$"
+)
+
+
+def _split_glued(
+    tokens: list[str], index: Mapping[str, object], prefixes: frozenset[str]
+) -> list[str]:
+    """URUMQISHI -> urumqi shi, XINJIANGLU -> xinjiang lu: a suffix written onto the name."""
+    out: list[str] = []
+    for token in tokens:
+        if len(token) > 5 and token not in prefixes:
+            m = _GLUED.match(token)
+            if m and m.group(1) in index:
+                out.extend(m.groups())
+                continue
+        out.append(token)
+    return out
+
+
 def _scan_latin(text: str, gaz: Gazetteer) -> list[Mention]:
     folded = fold_latin(text)
-    tokens = _TOKEN.findall(folded)
     index, prefixes = _latin_index()
+    tokens = _split_glued(_TOKEN.findall(folded), index, prefixes)
     out: list[Mention] = []
     i, n = 0, len(tokens)
     while i < n:

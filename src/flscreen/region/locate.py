@@ -47,6 +47,8 @@ class _Country:
     xinjiang: bool = False
 
 
+# "新 疆 乌 鲁 木 齐": spaces between Chinese characters carry no meaning.
+_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 _CHINA_WORDS = re.compile(r"\b(china|prc|mainland)\b|中国|中华人民共和国|大陆")
 
 
@@ -450,7 +452,7 @@ def locate(query: LocateQuery) -> Location:
             signals.append(Signal("country", country.label, "country not recognised; not used"))
     china_context = country.china is True
     if query.address and query.address.strip():
-        text = clean(query.address)
+        text = _CJK_GAP.sub("", clean(query.address))
         reading = read_address(text)
         china_context = (
             china_context

@@ -138,3 +138,11 @@ def test_result_json_shape(sample_graph: SupplyGraph, config: TraceConfig) -> No
     assert set(path) == {"source", "steps", "share"}
     assert path["source"]["kind"] in {"region", "list", "ownership", "xpcc"}
     assert {"transaction_id", "documents", "supplier_id", "buyer_id"} <= set(path["steps"][0])
+
+
+def test_to_dict_equals_asdict(sample_graph: SupplyGraph, config: TraceConfig) -> None:
+    import dataclasses
+
+    for sid in sample_graph.shipments:
+        r = trace_shipment(sample_graph, sid, config)
+        assert r.to_dict() == dataclasses.asdict(r)

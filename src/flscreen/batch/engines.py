@@ -82,13 +82,14 @@ class DuckDBEngine:
         self.con.execute(sql)
 
     def create(self, table: Table) -> None:
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {table.name} AS {table.select}")
+        self.con.execute(f"CREATE OR REPLACE TABLE {table.name} AS {table.select}")
 
     def drop(self, name: str) -> None:
         self.con.execute(f"DROP TABLE IF EXISTS {name}")
 
     def fetch(self, sql: str) -> Iterator[tuple[Any, ...]]:
-        cursor = self.con.execute(sql)
+        # its own cursor: several result streams may be read side by side
+        cursor = self.con.cursor().execute(sql)
         while True:
             rows = cursor.fetchmany(10_000)
             if not rows:

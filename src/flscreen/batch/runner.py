@@ -43,26 +43,28 @@ def statements(engine: Engine, config: TraceConfig) -> list[tuple[str, sql.Table
 @dataclass
 class _Decoder:
     txns: dict[int, tuple[Any, ...]]
+    """t -> (id, supplier, buyer, material, quantity, unit, date, documents, supplier name,
+    buyer name, facility): decoded once, reused by every step that cites it."""
     names: dict[str, str]
     mass: dict[int, MassBalanceFinding]
     flags: Sequence[Any]
     unknown: frozenset[str]
 
     def step(self, t: int, share: float | None) -> Step:
-        _, tid, supplier, buyer, material, quantity, unit, date, facility, docs = self.txns[t]
+        tid, supplier, buyer, material, quantity, unit, date, docs, sname, bname, fac = self.txns[t]
         return Step(
-            transaction_id=tid,
-            supplier_id=supplier,
-            buyer_id=buyer,
-            material=material,
-            quantity=quantity,
-            unit=unit,
-            date=date,
-            documents=tuple(json.loads(docs)) if docs else (),
-            supplier_name=self.names.get(supplier, supplier),
-            buyer_name=self.names.get(buyer, buyer),
-            supplier_facility_id=facility,
-            share_of_input=None if share is None else round(share, 6),
+            tid,
+            supplier,
+            buyer,
+            material,
+            quantity,
+            unit,
+            date,
+            docs,
+            sname,
+            bname,
+            fac,
+            None if share is None else round(share, 6),
         )
 
     def steps(
@@ -152,20 +154,32 @@ def assemble(
     zero = inputs.zero_step if inputs is not None else {}
     bom = inputs.bom if inputs is not None else {}
     unknown = inputs.unknown_parties if inputs is not None else frozenset()
-    txns = {
-        int(row[0]): row
-        for row in engine.fetch(
-            "SELECT d.t, d.id, d.supplier_id, d.buyer_id, d.material, d.quantity, d.unit, "
-            "d.date, d.facility_id, d.documents FROM fl_txn_detail d JOIN "
-            f"(SELECT DISTINCT {d.explode('path')} AS t FROM fl_out) p ON p.t = d.t"
-        )
-    }
     names = {pid: name for _, pid, name in engine.fetch("SELECT p, id, name FROM fl_party")}
     sectors = {
         name: sector
         for _, name, sector in engine.fetch("SELECT material, name, sector FROM fl_mat_name")
     }
+    txns: dict[int, tuple[Any, ...]] = {}
+    for t, tid, supplier, buyer, material, quantity, unit, date, facility, docs in engine.fetch(
+        "SELECT d.t, d.id, d.supplier_id, d.buyer_id, d.material, d.quantity, d.unit, "
+        "d.date, d.facility_id, d.documents FROM fl_txn_detail d JOIN "
+        f"(SELECT DISTINCT {d.explode('path')} AS t FROM fl_out) p ON p.t = d.t"
+    ):
+        txns[int(t)] = (
+            tid,
+            supplier,
+            buyer,
+            material,
+            quantity,
+            unit,
+            date,
+            tuple(json.loads(docs)) if docs else (),
+            names.get(supplier, supplier),
+            names.get(buyer, buyer),
+            facility,
+        )
     decoder = _Decoder(txns, names, _mass_findings(engine, config), flags, unknown)
+    closures: dict[str, frozenset[str]] = {}
     bought: dict[int, set[str]] = defaultdict(set)
     for s, material in engine.fetch(
         "SELECT DISTINCT sd.s, m.name FROM fl_seed sd "
@@ -194,6 +208,7 @@ def assemble(
             bought.get(int(s), set()),
             sectors,
             config,
+            closures,
         )
 
 
@@ -210,6 +225,7 @@ def _result(
     bought: set[str],
     sectors: Mapping[str, str | None],
     config: TraceConfig,
+    closures: dict[str, frozenset[str]],
 ) -> TraceResult:
     paths: list[TaintedPath] = []
     for party in dict.fromkeys((manufacturer, exporter)):
@@ -247,7 +263,12 @@ def _result(
     key = " ".join(product.strip().lower().split())
     for material in bom.get(key) or (key,):
         sector = config.sector(material)
-        if sector is None or config.is_raw(material) or bought & closure_of(bom, material):
+        if sector is None or config.is_raw(material):
+            continue
+        closure = closures.get(material)
+        if closure is None:
+            closure = closures[material] = closure_of(bom, material)
+        if bought & closure:
             continue
         gap_list.append(
             Gap(

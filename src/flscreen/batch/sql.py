@@ -204,12 +204,12 @@ def origins_sql(d: Dialect) -> Table:
                CAST(NULL AS INTEGER) AS stop_party
         FROM fl_txn t
         JOIN fl_mat m ON m.material = t.material AND m.priority
-        LEFT JOIN fl_unknown un ON un.party = t.supplier
-        LEFT JOIN fl_raw_party rp ON rp.party = t.supplier AND t.facility IS NULL
-        LEFT JOIN fl_raw_facility rf ON rf.facility = t.facility
-        LEFT JOIN (SELECT DISTINCT down FROM fl_edge) fe ON fe.down = t.t
-        WHERE un.party IS NOT NULL
-           OR (NOT m.raw AND rp.party IS NULL AND rf.facility IS NULL AND fe.down IS NULL)
+        WHERE t.supplier IN (SELECT party FROM fl_unknown)
+           OR (NOT m.raw
+               AND NOT (t.facility IS NULL AND t.supplier IN (SELECT party FROM fl_raw_party))
+               AND NOT (t.facility IS NOT NULL
+                        AND t.facility IN (SELECT facility FROM fl_raw_facility))
+               AND t.t NOT IN (SELECT down FROM fl_edge))
         UNION ALL
         SELECT t.t, {KIND_MASS} AS kind, CAST(mb.key AS BIGINT) AS flag,
                CAST(NULL AS INTEGER) AS stop_party
@@ -278,15 +278,37 @@ def reach_sql(d: Dialect, depths: int) -> Table:
 
 
 def results_sql(d: Dialect) -> Table:
-    """fl_out: per shipment, each flag reaching each first-hop purchase."""
+    """fl_out: per shipment, each taint flag reaching each first-hop purchase (one route,
+    summed share); each gap once (its largest-share route); each shortfall once."""
     return Table(
         "fl_out",
-        """
-        SELECT sd.s, r.kind, r.flag, sd.t AS seed, sd.w * r.share AS share,
-               r.known AND sd.w IS NOT NULL AS known, sd.w AS seed_w, r.path, r.ws
-        FROM fl_seed sd JOIN fl_reach r ON r.t = sd.t
+        f"""
+        WITH x AS (
+            SELECT sd.s, r.kind, r.flag, sd.t AS seed, sd.w * r.share AS share,
+                   r.known AND sd.w IS NOT NULL AS known, sd.w AS seed_w, r.path, r.ws
+            FROM fl_seed sd JOIN fl_reach r ON r.t = sd.t
+        )
+        SELECT s, kind, flag, seed, share, known, seed_w, path, ws FROM x WHERE kind = {KIND_TAINT}
+        UNION ALL
+        SELECT s, kind, flag, g.best.seed, NULL, NULL, g.best.seed_w, g.best.path, g.best.ws
+        FROM (
+            SELECT x.s, x.kind, x.flag,
+                   {d.arg_max(_struct4(d, "x.seed", "x.seed_w", "x.path", "x.ws"), "x.share")}
+                       AS best
+            FROM x WHERE x.kind = {KIND_GAP} GROUP BY x.s, x.kind, x.flag
+        ) g
+        UNION ALL
+        SELECT DISTINCT s, kind, flag, CAST(NULL AS INTEGER), CAST(NULL AS DOUBLE),
+               CAST(NULL AS BOOLEAN), CAST(NULL AS DOUBLE), NULL, NULL
+        FROM x WHERE kind = {KIND_MASS}
         """,
     )
+
+
+def _struct4(d: Dialect, seed: str, seed_w: str, path: str, ws: str) -> str:
+    if d.name == "spark":
+        return f"named_struct('seed', {seed}, 'seed_w', {seed_w}, 'path', {path}, 'ws', {ws})"
+    return f"struct_pack(seed := {seed}, seed_w := {seed_w}, path := {path}, ws := {ws})"
 
 
 def count_sql(table: str) -> str:

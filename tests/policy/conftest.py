@@ -77,3 +77,18 @@ def uflpa_hit(section: str = "2(d)(2)(B)(iv)", **more: Any) -> dict[str, Any]:
         "programs": [section],
         **more,
     }
+
+
+def add_transactions(conn: Any, *transaction_ids: str) -> None:
+    """Supply records for documents to attach to (attach checks the transaction exists)."""
+    from flscreen.model.supply import Party, SupplyPackage, Transaction
+    from flscreen.supply import store as supply_store
+
+    pkg = SupplyPackage(
+        parties=[Party("P-A", "Supplier A"), Party("P-B", "Buyer B")],
+        transactions=[
+            Transaction(t, "P-A", "P-B", "cotton lint", 1000.0, "kg", "2026-01-05")
+            for t in transaction_ids
+        ],
+    )
+    supply_store.save_package(conn, pkg, "test")

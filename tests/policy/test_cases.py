@@ -15,7 +15,15 @@ from flscreen.errors import InvalidInput, NotFound
 from flscreen.policy import cases, decide, load_policy
 from flscreen.policy.records import latest_screening, record_screening
 from flscreen.store import Store
-from tests.policy.conftest import SHIPMENT, VERSIONS, path, source, trace, uflpa_hit
+from tests.policy.conftest import (
+    SHIPMENT,
+    VERSIONS,
+    add_transactions,
+    path,
+    source,
+    trace,
+    uflpa_hit,
+)
 
 UFLPA = load_policy("uflpa")
 
@@ -174,6 +182,7 @@ def test_documents_stored_once_by_sha256(
     assert case is not None
     docs_dir = tmp_path / "documents"
     with store.begin() as conn:
+        add_transactions(conn, "T-3")
         first = cases.attach(
             conn, docs_dir, evidence_files, "mill_certificate", "Acme", case_ref=case.case_id
         )
@@ -229,9 +238,16 @@ def test_bad_attachment_lists_every_problem_and_stores_nothing(
             "",
             case_ref=case.case_id,
             statement=" ",
+            transaction_id="T-404",
         )
     text = info.value.render()
-    for bit in ("file not found", "unknown kind 'selfie'", "who supplied", "statement is empty"):
+    for bit in (
+        "file not found",
+        "unknown kind 'selfie'",
+        "who supplied",
+        "statement is empty",
+        "no transaction 'T-404'",
+    ):
         assert bit in text
     assert not (tmp_path / "d").exists()
     with store.connect() as conn, pytest.raises(NotFound):

@@ -13,7 +13,17 @@ from flscreen.policy import cases, decide, load_policy
 from flscreen.policy.records import latest_screening, record_screening
 from flscreen.reports.dossier import DossierData, PartyView, build_chart, render_html, render_pdf
 from flscreen.store import Store
-from tests.policy.conftest import CHAIN, NAMES, SHIPMENT, VERSIONS, path, source, trace, uflpa_hit
+from tests.policy.conftest import (
+    CHAIN,
+    NAMES,
+    SHIPMENT,
+    VERSIONS,
+    add_transactions,
+    path,
+    source,
+    trace,
+    uflpa_hit,
+)
 
 PARTIES = {
     "P-IMP": PartyView("P-IMP", "Acme Apparel Imports LLC", country="US"),
@@ -66,6 +76,7 @@ def data(store: Store, tmp_path: Path) -> DossierData:
     doc = tmp_path / "isotope.pdf"
     doc.write_bytes(b"isotope report")
     with store.begin() as conn:
+        add_transactions(conn, "T-1")
         _, case = record_screening(conn, verdict, t, policy, actor="screener", run_id="r1")
         assert case is not None
         cases.transition(conn, case.case_id, "awaiting_importer", "officer.lee", "CF-28 sent")

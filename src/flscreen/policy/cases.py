@@ -372,6 +372,17 @@ def _check_files(files: Sequence[Path], kind: str, supplied_by: str) -> list[Pro
     return problems
 
 
+def _transaction_known(conn: Connection, transaction_id: str) -> bool:
+    from flscreen.supply.store import transactions
+
+    found = conn.execute(
+        sa.select(transactions.c.transaction_id).where(
+            transactions.c.transaction_id == transaction_id
+        )
+    ).first()
+    return found is not None
+
+
 def _store_file(path: Path, documents_dir: Path) -> tuple[str, int]:
     """Copy ``path`` into the content-addressed folder; return (sha256, size)."""
     sha = file_sha256(path)
@@ -404,6 +415,12 @@ def attach(
     case = get_case(conn, case_ref) if case_ref else None
     if case is None and transaction_id is None:
         problems.append(Problem("", "attach to a case or a transaction"))
+    if transaction_id is not None and not _transaction_known(conn, transaction_id):
+        problems.append(
+            Problem(
+                "", f"no transaction {transaction_id!r} in the supply store", field="transaction"
+            )
+        )
     if statement is not None and case is None:
         problems.append(Problem("", "a rebuttal statement belongs to a case", field="statement"))
     if statement is not None and not statement.strip():

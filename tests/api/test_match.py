@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from flscreen.api.state import MatcherCache
 from flscreen.lists.store import iter_entries
 from flscreen.matching import Matcher, Query
 from flscreen.matching.judgements import load_judgements
@@ -127,3 +128,16 @@ def test_judgement_of_unknown_entry_is_404(listed: TestClient) -> None:
         json={"name": "x", "list": "uflpa", "entry_id": "nope", "verdict": "match", "by": "me"},
     )
     assert r.status_code == 404
+
+
+def test_matcher_cache_keeps_a_few_selections(listed: TestClient, store: Store) -> None:
+    """Varying ``lists`` cannot pile up indexes: the least recently used one is dropped."""
+    cache = MatcherCache(keep=2)
+    a = cache.get(store, ["uflpa"])
+    assert cache.get(store, ["uflpa"]) is a
+    cache.get(store, ["ofac-sdn"])
+    cache.get(store, ["uflpa"])  # still kept
+    assert cache.builds == 2
+    cache.get(store, ["my-watchlist"])  # evicts ofac-sdn, the least recently used
+    cache.get(store, ["ofac-sdn"])
+    assert cache.builds == 4

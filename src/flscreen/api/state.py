@@ -49,6 +49,9 @@ class MatcherCache:
     _built: dict[tuple[str, ...], tuple[MatcherKey, Matcher]] = field(default_factory=dict)
     builds: int = 0
     """How many matchers were built (the tests check reuse with it)."""
+    keep: int = 3
+    """Matchers kept at once (one per distinct ``lists`` selection, least recent dropped):
+    each holds a whole index, so clients cannot fill memory by varying ``lists``."""
 
     def get(self, store: Store, lists: Sequence[str] | None) -> Matcher:
         """The matcher over the latest version of ``lists`` (all when empty) and every judgement."""
@@ -68,9 +71,11 @@ class MatcherCache:
                 int(newest),
             )
         with self._lock:
-            cached = self._built.get(wanted)
+            cached = self._built.pop(wanted, None)
             if cached is not None and cached[0] == key:
+                self._built[wanted] = cached  # most recently used last
                 return cached[1]
+            cached = None  # let a stale index go before building its successor
             with store.connect() as conn:
                 matcher = Matcher.build(
                     lists_store.iter_entries(conn, list_names=list(names)),
@@ -78,6 +83,8 @@ class MatcherCache:
                 )
             self.builds += 1
             self._built[wanted] = (key, matcher)
+            while len(self._built) > self.keep:
+                del self._built[next(iter(self._built))]
         if not len(matcher):
             raise InvalidInput(
                 "no list entries to match against: import a list first "

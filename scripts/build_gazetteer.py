@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import re
 import sys
 from pathlib import Path
@@ -250,27 +251,34 @@ def check_variants(rows: list[dict[str, str]]) -> list[str]:
     return problems
 
 
+def render(data: Path) -> dict[str, str]:
+    """File name -> the CSV text the build produces (so a test can compare without writing)."""
+    rows = build(data)
+    out: dict[str, str] = {}
+    for name, fields, records in (
+        ("divisions.csv", FIELDS, rows),
+        ("historic_codes.csv", ["code", "name", "current"], historic_codes(data, rows)),
+    ):
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+        out[name] = buffer.getvalue()
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     args = parser.parse_args()
-    rows = build(args.data)
+    files = render(args.data)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    with (OUT_DIR / "divisions.csv").open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=FIELDS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    historic = historic_codes(args.data, rows)
-    with (OUT_DIR / "historic_codes.csv").open("w", encoding="utf-8", newline="") as fh:
-        hist_writer = csv.DictWriter(
-            fh, fieldnames=["code", "name", "current"], lineterminator="\n"
-        )
-        hist_writer.writeheader()
-        hist_writer.writerows(historic)
-    problems = check_variants(rows)
+    for name, text in files.items():
+        (OUT_DIR / name).write_text(text, encoding="utf-8")
+    problems = check_variants(build(args.data))
     for p in problems:
         print(p, file=sys.stderr)
-    print(f"wrote {len(rows)} divisions to {OUT_DIR / 'divisions.csv'}")
+    print(f"wrote {', '.join(files)} to {OUT_DIR}")
     return 1 if problems else 0
 
 

@@ -126,7 +126,7 @@ class Division:
     chain: tuple[str, ...] = ()
     """Names from the province down, for display."""
     latin: str = ""
-    """The best-known Latin name (reviewed variant, else pinyin)."""
+    """The first strong reviewed Latin name (Kashgar for 喀什地区); empty if none."""
 
     @property
     def display(self) -> str:

@@ -260,3 +260,20 @@ def test_uscc_check_character(code: str, valid: bool | None) -> None:
     else:
         assert problem is not None and "Y43"[-1] in problem
     assert uscc_check_char("91350100M000100Y4") == "3"
+
+
+def test_bundled_json_schema_is_current_and_fits_the_sample(
+    sample_dir: Path, tmp_path: Path
+) -> None:
+    from flscreen.supply.tables import package_schema
+
+    bundled = sample_dir.parents[1] / "supply" / "package.schema.json"
+    schema = json.loads(bundled.read_text(encoding="utf-8"))
+    assert schema == package_schema()
+    _as_json(sample_dir, tmp_path / "package.json")
+    data = json.loads((tmp_path / "package.json").read_text(encoding="utf-8"))
+    for table, records in data.items():
+        spec = schema["properties"][table]["items"]
+        for record in records:
+            assert set(spec["required"]) <= set(record), (table, record)
+            assert set(record) <= set(spec["properties"]), (table, record)

@@ -47,8 +47,18 @@ def render(result: TraceResult, graph: SupplyGraph) -> None:
         out_console.print(
             f"[bold yellow]REVIEW[/]: {len(possible)} path(s) to possible sources", highlight=False
         )
+    elif result.gaps or result.mass_balance:
+        out_console.print(
+            f"[bold yellow]no tainted path found, but the chain is not fully documented[/]: "
+            f"{len(result.gaps)} gap(s), {len(result.mass_balance)} mass-balance shortfall(s)",
+            highlight=False,
+        )
     else:
-        out_console.print("[bold green]no tainted path found[/]", highlight=False)
+        out_console.print(
+            "[bold green]no tainted path found[/]; every priority-sector input is documented "
+            "to raw material",
+            highlight=False,
+        )
     for i, path in enumerate(result.paths, start=1):
         src = path.source
         share = "share unknown" if path.share is None else f"{path.share:.0%} of the input"

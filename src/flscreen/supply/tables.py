@@ -136,3 +136,45 @@ TABLES: dict[str, TableSpec] = {
         ),
     )
 }
+
+
+def _column_schema(col: Column) -> dict[str, Any]:
+    if col.kind == "float":
+        return {"type": ["number", "string"], "description": "a number (CSV cells are text)"}
+    if col.kind == "date":
+        return {"type": "string", "format": "date", "description": "ISO date YYYY-MM-DD"}
+    if col.kind == "bool":
+        return {"type": ["boolean", "string"], "description": "yes/no, true/false, 1/0"}
+    if col.kind == "list":
+        return {
+            "type": ["array", "string"],
+            "items": {"type": "string"},
+            "description": "an array, or one string with values separated by | or ;",
+        }
+    return {"type": "string"}
+
+
+def package_schema() -> dict[str, Any]:
+    """JSON Schema (2020-12) of a package in its JSON form: one array per table."""
+    tables: dict[str, Any] = {}
+    for spec in TABLES.values():
+        tables[spec.name] = {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": [c.name for c in spec.columns if c.required],
+                "properties": {c.name: _column_schema(c) for c in spec.columns},
+            },
+        }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://flscreen.example/schemas/supply-package.schema.json",
+        "title": "flscreen supply-chain package",
+        "description": "Parties, facilities, ownership, transactions, bills of materials, "
+        "shipments and documents, as an importer keeps them. The same tables may be CSV "
+        "files in a folder or sheets of an XLSX workbook. See docs/formats.md.",
+        "type": "object",
+        "required": ["parties"],
+        "properties": tables,
+        "additionalProperties": False,
+    }

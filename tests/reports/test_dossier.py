@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from pathlib import Path
 
@@ -165,3 +166,23 @@ def test_pdf_text_carries_the_key_facts(data: DossierData) -> None:
     ):
         assert needle in squashed, needle
     assert len(reader.pages) >= 2
+
+
+def test_ownership_is_drawn_owner_above_owned(data: DossierData) -> None:
+    """A party possibly owned by a listed holding: a dotted amber link from the owner."""
+    owned = path(
+        source(
+            "ownership",
+            "P-MILL",
+            "possible",
+            chain=[{"owner": "P-HOLD", "owned": "P-MILL", "share": 50.0, "control": False,
+                    "owner_name": "Huafu Holdings (HK)"}],
+        ),
+        steps=CHAIN[:1],
+    )  # fmt: skip
+    trace_ = {**data.screening.trace, "paths": [dataclasses.asdict(owned)]}
+    data.screening = dataclasses.replace(data.screening, trace=trace_)
+    svg = build_chart(data)
+    assert "owns 50%" in svg and "Huafu Holdings (HK)" in svg
+    assert 'stroke-dasharray="2,3"' in svg
+    assert "P-HOLD" in render_html(data)  # the owner is listed among the parties

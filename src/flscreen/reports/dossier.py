@@ -74,46 +74,71 @@ def name_of(data: DossierData, party_id: str) -> str:
 
 
 def build_chart(data: DossierData) -> str:
-    """The flow chart SVG: the whole documented chain, tainted hops in red."""
+    """The flow chart SVG: the whole documented chain; hops on a path to a confirmed
+    source red, to a possible source amber, undocumented inputs dashed."""
     ship = data.shipment
     trace = data.screening.trace
-    tainted_tx: set[tuple[str, str, str]] = set()
+    confirmed_tx: set[tuple[str, str, str]] = set()
+    possible_tx: set[tuple[str, str, str]] = set()
     sources: set[str] = set()
+    possible_sources: set[str] = set()
     for p in trace.get("paths", ()):
-        sources.add(p["source"]["party_id"])
+        confirmed = p["source"].get("confidence") != "possible"
+        (sources if confirmed else possible_sources).add(p["source"]["party_id"])
         for s in p.get("steps", ()):
-            tainted_tx.add((s["supplier_id"], s["buyer_id"], s["material"]))
+            key = (s["supplier_id"], s["buyer_id"], s["material"])
+            (confirmed_tx if confirmed else possible_tx).add(key)
     edges: dict[tuple[str, str, str], Edge] = {}
+    owner_names: dict[str, str] = {}
 
     def add(s: Mapping[str, Any], gap: bool = False) -> None:
         key = (s["supplier_id"], s["buyer_id"], s["material"])
         old = edges.get(key)
-        edge = Edge(key[0], key[1], key[2], key in tainted_tx, gap or bool(old and old.gap))
-        edges[key] = edge
+        edges[key] = Edge(
+            key[0],
+            key[1],
+            key[2],
+            key in confirmed_tx,
+            gap or bool(old and old.gap),
+            key in possible_tx and key not in confirmed_tx,
+        )
 
     for s in data.chain:
         add(s)
     for kind, s in _steps_of(trace):
         add(s, gap=kind == "gap")
+    for p in trace.get("paths", ()):
+        src = p["source"]
+        if src["kind"] not in ("ownership", "xpcc") or not isinstance(src.get("evidence"), dict):
+            continue
+        confirmed = src.get("confidence") != "possible"
+        for hop in src["evidence"].get("chain") or src["evidence"].get("owners") or ():
+            if not isinstance(hop, dict) or not hop.get("owner") or not hop.get("owned"):
+                continue
+            share = hop.get("share")
+            label = "controls" if hop.get("control") else f"owns {share:g}%" if share else "owns"
+            key = (str(hop["owner"]), str(hop["owned"]), label)
+            edges[key] = Edge(*key, confirmed, False, not confirmed, True)
+            if hop.get("owner_name"):
+                owner_names[str(hop["owner"])] = str(hop["owner_name"])
     gap_parties = {g["party_id"] for g in trace.get("gaps", ())}
     for g in trace.get("gaps", ()):
         add(
             {"supplier_id": f"? {g['material']}", "buyer_id": g["party_id"], "material": "?"},
             gap=True,
         )
-    product = f"{ship.product}"
+    product = ship.product
     if ship.manufacturer_id != ship.exporter_id:
         add(
             {"supplier_id": ship.manufacturer_id, "buyer_id": ship.exporter_id, "material": product}
         )
     add({"supplier_id": ship.exporter_id, "buyer_id": ship.importer_id, "material": product})
-    shipment_taint = bool(trace.get("paths"))
-    if shipment_taint:
-        # The shipped goods carry the taint from the manufacturer onwards.
+    # The shipped goods carry the taint from the manufacturer onwards.
+    if sources or possible_sources:
         for key in list(edges):
             if key[2] == product:
-                edges[key] = Edge(key[0], key[1], key[2], True, False)
-    names = {pid: p.name for pid, p in data.parties.items()}
+                edges[key] = Edge(key[0], key[1], key[2], bool(sources), False, not sources)
+    names = {**owner_names, **{pid: p.name for pid, p in data.parties.items()}}
     for g in trace.get("gaps", ()):
         names[f"? {g['material']}"] = f"undocumented {g['material']}"
     roles = {
@@ -123,7 +148,14 @@ def build_chart(data: DossierData) -> str:
     }
     if ship.exporter_id == ship.manufacturer_id:
         roles[ship.exporter_id] = "manufacturer, exporter"
-    chart = Chart(names, list(edges.values()), sources, gap_parties, roles)
+    chart = Chart(
+        names,
+        list(edges.values()),
+        sources=sources,
+        possible_sources=possible_sources,
+        gap_parties=gap_parties,
+        roles=roles,
+    )
     return render_svg(chart, ship.importer_id)
 
 
@@ -136,6 +168,11 @@ def _involved(data: DossierData) -> list[str]:
         ids.extend((s["buyer_id"], s["supplier_id"]))
     for p in data.screening.trace.get("paths", ()):
         ids.append(p["source"]["party_id"])
+        evidence = p["source"].get("evidence")
+        if isinstance(evidence, dict):
+            for hop in evidence.get("chain") or evidence.get("owners") or ():
+                if isinstance(hop, dict) and hop.get("owner"):
+                    ids.append(str(hop["owner"]))
     return list(dict.fromkeys(ids))
 
 

@@ -2,7 +2,8 @@
 
 Drawn in Python (no layout engine): each party sits in the tier of its
 longest distance upstream from the importer; edges that lie on a tainted path are red,
-the party a taint comes from has a red border, gaps are dashed.
+the party a taint comes from has a red border; paths only to possible sources
+(review) are amber, gaps amber and dashed.
 """
 
 from __future__ import annotations
@@ -25,7 +26,12 @@ class Edge:
     buyer: str
     label: str
     tainted: bool = False
+    """On a path to a confirmed source: red."""
     gap: bool = False
+    possible: bool = False
+    """On a path only to possible sources (review): amber, solid."""
+    ownership: bool = False
+    """An ownership link (owner above owned), not a sale: dotted."""
 
 
 @dataclass
@@ -33,14 +39,15 @@ class Chart:
     names: Mapping[str, str]
     edges: list[Edge] = field(default_factory=list)
     sources: set[str] = field(default_factory=set)
-    """Parties a taint comes from."""
+    """Parties a confirmed taint comes from."""
+    possible_sources: set[str] = field(default_factory=set)
     gap_parties: set[str] = field(default_factory=set)
     roles: dict[str, str] = field(default_factory=dict)
     """party id -> 'importer', 'exporter', 'manufacturer'."""
 
 
 def _depths(sink: str, edges: Iterable[Edge]) -> dict[str, int]:
-    """Longest distance upstream of ``sink`` (so a chain reads left to right), cycle-safe."""
+    """Longest distance upstream of ``sink`` (so a chain reads top to bottom), cycle-safe."""
     upstream: dict[str, set[str]] = defaultdict(set)
     nodes: set[str] = {sink}
     for e in edges:
@@ -114,12 +121,14 @@ def render_svg(chart: Chart, sink: str) -> str:
             tx, ty = x2 + NODE_W, y2 + NODE_H / 2
         if e.tainted:
             colour, name = RED, "red"
-        elif e.gap:
+        elif e.gap or e.possible:
             colour, name = AMBER, "amber"
         else:
             colour, name = GREY, "grey"
         dash = ' stroke-dasharray="5,3"' if e.gap and not e.tainted else ""
-        w = 2.2 if e.tainted else 1.2
+        if e.ownership:
+            dash = ' stroke-dasharray="2,3"'
+        w = 2.2 if e.tainted else (1.8 if e.possible else 1.2)
         my = (sy + ty) / 2
         out.append(
             f'<path class="edge{" tainted" if e.tainted else ""}" d="M{sx:.1f},{sy:.1f}'
@@ -132,7 +141,8 @@ def render_svg(chart: Chart, sink: str) -> str:
         )
     for node, (x, y) in sorted(pos.items()):
         tainted = node in chart.sources
-        stroke = RED if tainted else (AMBER if node in chart.gap_parties else GREY)
+        amber = node in chart.gap_parties or node in chart.possible_sources
+        stroke = RED if tainted else (AMBER if amber else GREY)
         fill = "#fdecea" if tainted else "#ffffff"
         name = chart.names.get(node, node)
         role = chart.roles.get(node)

@@ -4,7 +4,6 @@ after a list update (hooked into ``flscreen lists import/update``)."""
 from __future__ import annotations
 
 import getpass
-import json
 from typing import Annotated
 
 import typer
@@ -13,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from flscreen.cli.common import err_console, get_store, handle_errors, out_console
+from flscreen.errors import FlscreenError
 from flscreen.records import open_output, write_jsonl
 from flscreen.store import Store
 
@@ -113,7 +113,12 @@ def _after_list_import(store: Store, outcome: object) -> None:
 
     name = getattr(outcome, "list_name", "?")
     version = getattr(outcome, "version", None)
-    report = rescreen(store, actor=_actor(None), trigger={"list": name, "version": version})
+    try:
+        report = rescreen(store, actor=_actor(None), trigger={"list": name, "version": version})
+    except FlscreenError as exc:
+        # The list version is stored either way; say why re-screening did not happen.
+        err_console.print(f"[yellow]re-screening skipped:[/] {escape(str(exc))}", highlight=False)
+        return
     if not report.changed:
         err_console.print(
             f"re-screened {report.screened} shipment(s) after {name} v{version}: nothing changed",
@@ -134,7 +139,7 @@ def _after_list_import(store: Store, outcome: object) -> None:
             + (f" (case {s['case']})" if s["case"] else ""),
             highlight=False,
         )
-    err_console.print(json.dumps(report.to_dict(), ensure_ascii=False), markup=False)
+    err_console.print("details: flscreen audit log --kind rescreen", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -35,6 +35,11 @@ ADDRESS_CASES: list[tuple[str, str | None, str]] = [
         "xinjiang",
     ),  # pairing-assistance park named after Shenzhen
     ("Wulumuqi Shi, Xinjiang Weiwuer Zizhiqu", None, "xinjiang"),  # toneless pinyin
+    # pairing-assistance parks named after the provinces that fund them
+    ("Shanghai Industrial Park, Kashgar", None, "xinjiang"),
+    ("Guangdong Industrial Park, Shufu County, Kashgar, Xinjiang", None, "xinjiang"),
+    ("喀什地区疏附县广东工业园", None, "xinjiang"),
+    ("Shanghai Industrial Park, Songjiang, Shanghai", None, "elsewhere"),  # no Xinjiang place
     ("Ürümqi", None, "xinjiang"),  # with diacritics
     ("Urumqі", None, "xinjiang"),  # Cyrillic і homoglyph
     ("Uru\u200bmqi", None, "xinjiang"),  # zero-width space inside the word

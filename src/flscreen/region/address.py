@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import rigour.territories as territories
 
@@ -29,6 +29,7 @@ _ZH_STREET_AFTER = re.compile(
 )
 # Products named after a place (和田玉 jade, 若羌红枣 dates) follow a bare name,
 # never a full one: 新和县玉奇喀特乡 is a township, not jade.
+_ZH_PARK_AFTER = re.compile(r"^(?:工业园|产业园|园区|科技园|援疆|经济开发区|开发区)")
 _ZH_PRODUCT_AFTER = re.compile(r"^(?:玉|大枣|红枣|枣|棉花)")
 # Endings of full division names; not 州 alone, which ends 杭州 and 广州 too.
 _ZH_ADMIN_END = (*"省市县区旗镇乡盟团场", "自治州")
@@ -112,6 +113,7 @@ _LATIN_ADMIN = {
     "sheng": {"province"},
     "autonomous": {"prefecture", "county", "province"},
 }
+_LATIN_PARK = frozenset(("industrial", "park", "zone", "aid", "economic", "science", "hi"))
 _LATIN_LOWER = frozenset(("town", "township", "village", "zhen", "xiang", "cun", "community"))
 _TOKEN = re.compile(r"[a-z]+|\d+")
 _HAS_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -231,6 +233,9 @@ class Mention:
     foreign: str | None = None
     """A non-Chinese country named in the text."""
     rule: str = "name"
+    park: bool = False
+    """Followed by "Industrial Park"/工业园: inside Xinjiang such parks are named
+    after the province or city that funds them (Shenzhen Industrial Park, Kashgar)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,9 +288,10 @@ def _scan_zh(text: str, gaz: Gazetteer) -> list[Mention]:
                 # product word. A full name (奎屯市东路街道) is never a street's.
                 after = text[i + length : i + length + 4]
                 named_after = bool(_ZH_STREET_AFTER.match(after) or _ZH_PRODUCT_AFTER.match(after))
+                park = bool(_ZH_PARK_AFTER.match(after))
             else:
-                named_after = False
-            out.append(Mention(key, cands, named_after))
+                named_after = park = False
+            out.append(Mention(key, cands, named_after, park=park))
             spans.append((i, i + length))
             end = end or i + length
             if cands[0][1] > 0.3:
@@ -394,7 +400,8 @@ def _scan_latin(text: str, gaz: Gazetteer) -> list[Mention]:
                     (d, max(s, min(0.8, s + 0.3)) if d.level in levels and s > 0.2 else s)
                     for d, s in cands
                 )
-            out.append(Mention(surface, cands, named_after))
+            park = bool(nxt) and nxt[0] in _LATIN_PARK
+            out.append(Mention(surface, cands, named_after, park=park))
         i = j
     has_regiment = "regiment" in folded or "tuan" in folded
     for m in _LATIN_REGIMENT.finditer(folded) if has_regiment else ():
@@ -424,8 +431,27 @@ def _related(a: Division, b: Division) -> bool:
     return a.code in b.lineage or b.code in a.lineage or (a.xpcc and b.xpcc)
 
 
+def _drop_donor_parks(mentions: list[Mention]) -> list[Mention]:
+    """With a Xinjiang place named, a park named after another province is a
+    pairing-assistance park (上海工业园, Guangdong Industrial Park), not that province."""
+    xj_named = any(
+        not m.park and not m.named_after and any(d.xinjiang and s >= 0.6 for d, s in m.candidates)
+        for m in mentions
+    )
+    if not xj_named:
+        return mentions
+    return [
+        replace(m, named_after=True)
+        if m.park and not any(d.xinjiang for d, _ in m.candidates)
+        else m
+        for m in mentions
+    ]
+
+
 def resolve(mentions: list[Mention]) -> AddressReading:
     """Score every candidate by the mentions that agree with it; best per side."""
+    if any(m.park for m in mentions):
+        mentions = _drop_donor_parks(mentions)
     counted = [m for m in mentions if not m.named_after and m.candidates]
     foreign = next((m.foreign for m in mentions if m.foreign), None)
     best: dict[bool, tuple[float, int, Division, tuple[str, ...], bool]] = {}

@@ -157,8 +157,8 @@ def _address_signals(
                 Signal(
                     kind,
                     m.surface,
-                    f"street, building or product named after {m.candidates[0][0].name}: "
-                    "not evidence of location",
+                    f"{'park' if m.park else 'street, building or product'} named after "
+                    f"{m.candidates[0][0].name}: not evidence of location",
                 )
             )
     return out

@@ -431,6 +431,9 @@ def _related(a: Division, b: Division) -> bool:
     return a.code in b.lineage or b.code in a.lineage or (a.xpcc and b.xpcc)
 
 
+MAX_MENTIONS = 40
+
+
 def _drop_donor_parks(mentions: list[Mention]) -> list[Mention]:
     """With a Xinjiang place named, a park named after another province is a
     pairing-assistance park (上海工业园, Guangdong Industrial Park), not that province."""
@@ -452,7 +455,9 @@ def resolve(mentions: list[Mention]) -> AddressReading:
     """Score every candidate by the mentions that agree with it; best per side."""
     if any(m.park for m in mentions):
         mentions = _drop_donor_parks(mentions)
-    counted = [m for m in mentions if not m.named_after and m.candidates]
+    # Scoring compares every pair of mentions; an address has a handful, so a
+    # pasted document is cut to its first MAX_MENTIONS rather than slow a batch.
+    counted = [m for m in mentions if not m.named_after and m.candidates][:MAX_MENTIONS]
     foreign = next((m.foreign for m in mentions if m.foreign), None)
     best: dict[bool, tuple[float, int, Division, tuple[str, ...], bool]] = {}
     for idx, m in enumerate(counted):

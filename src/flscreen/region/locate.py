@@ -57,6 +57,8 @@ def _read_country(raw: str | None) -> _Country:
     if raw is None or not raw.strip():
         return _Country(None, "")
     text = clean(raw).strip()
+    if len(text) > 80:  # not a country name; do not feed a page of text to the lookup
+        return _Country(None, text[:80])
     territory = territories.lookup_territory(text)
     if territory is None and _CHINA_WORDS.search(text.lower()):
         territory = territories.get_territory("cn")

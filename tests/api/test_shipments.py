@@ -10,6 +10,8 @@ from fastapi.testclient import TestClient
 
 from flscreen.store import Store
 
+from .seed import SAMPLE_SUPPLY
+
 # What the bundled package is built to show (see its README): which shipment gets what.
 EXPECTED = {
     "S-1001": "detain",  # a UFLPA-listed spinner and XPCC cotton upstream
@@ -179,3 +181,33 @@ def test_dossier_pdf(supplied: TestClient) -> None:
     r = supplied.get("/shipments/S-2001/dossier", params={"format": "pdf"})
     assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
     assert r.content.startswith(b"%PDF")
+
+
+def test_package_upload_validates_imports_and_screens(listed: TestClient) -> None:
+    files = [("file", (p.name, p.read_bytes())) for p in sorted(SAMPLE_SUPPLY.glob("*.csv"))]
+    r = listed.post("/shipments/import", params={"screen": "uflpa"}, files=files)
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert out["shipments"] == 7 and out["source"].startswith("upload:")
+    assert {s["shipment"]: s["verdict"] for s in out["screened"]["results"]} == EXPECTED
+    # Parties were matched and located on the way in: the trace finds the listed spinner.
+    assert listed.get("/shipments/S-1001/trace").json()["tainted"] is True
+
+
+def test_bad_package_is_refused_with_every_problem_and_writes_nothing(
+    listed: TestClient,
+) -> None:
+    good = {p.name: p.read_text(encoding="utf-8") for p in SAMPLE_SUPPLY.glob("*.csv")}
+    lines = good["transactions.csv"].splitlines()
+    # A supplier nobody declared and a negative quantity, on one new row.
+    lines.append("T-BAD,NOBODY,VN-SGE,cotton fabric,-5,t,2026-01-10,,,")
+    good["transactions.csv"] = "\n".join(lines) + "\n"
+    files = [("file", (name, text.encode())) for name, text in sorted(good.items())]
+    r = listed.post("/shipments/import", files=files)
+    assert r.status_code == 422
+    problems = r.json()["problems"]
+    assert {p["field"] for p in problems} >= {"supplier_id", "quantity"}
+    assert all(p["source"].endswith("transactions.csv") for p in problems)
+    assert listed.get("/shipments").json()["shipments"] == []
+    r = listed.post("/shipments/import", params={"screen": "nope"}, files=files)
+    assert r.status_code == 422 and "unknown policy" in r.json()["message"]

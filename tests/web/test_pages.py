@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from flscreen.store import Store
-from tests.api.seed import make_client, seed_lists, seed_supply
+from tests.api.seed import SAMPLE_SUPPLY, make_client, seed_lists, seed_supply
 
 
 @pytest.fixture
@@ -221,3 +221,17 @@ def test_api_page_documents_every_endpoint_offline(web: TestClient) -> None:
     match = next(e for e in data["endpoints"] if e["path"] == "/match")
     assert "1,000 records" in match["description"]  # the docstring is the documentation
     assert "/ui/" not in {e["path"][:4] for e in data["endpoints"]}  # pages are not the API
+
+
+def test_package_upload_form(store: Store, db_url: str, tmp_path: Path) -> None:
+    seed_lists(store)
+    with make_client(db_url, tmp_path) as c:
+        assert 'action="/ui/shipments/import' in c.get("/ui/shipments").text
+        files = [("file", (p.name, p.read_bytes())) for p in sorted(SAMPLE_SUPPLY.glob("*.csv"))]
+        r = c.post("/ui/shipments/import?screen=uflpa", files=files, follow_redirects=False)
+        assert r.status_code == 303
+        data = c.get("/ui/shipments.json").json()
+        assert data["by_verdict"] == {"clear": 1, "detain": 3, "review": 3}
+        bad = [("file", ("shipments.csv", b"shipment_id,importer_id\nS-9,NOBODY\n"))]
+        r = c.post("/ui/shipments/import", files=bad)
+        assert r.status_code == 422 and "shipments.csv" in r.text

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -276,3 +277,28 @@ def dossier(conn: Connection, shipment_id: str, policy: str | None, fmt: str) ->
         raise InvalidInput([Problem("format", f"unknown format {fmt!r}: use html or pdf")])
     html = render_html(load_dossier(conn, shipment_id, policy))
     return render_pdf(html) if fmt == "pdf" else html
+
+
+def import_supply(store: Store, path: Path, label: str) -> dict[str, Any]:
+    """Validate a supply package (CSV folder, XLSX workbook or JSON file) and store it with
+    its parties matched and located, in one transaction, as ``flscreen supply import``
+    does; ``label`` (the uploaded file names) is recorded as the import's source."""
+    from flscreen.supply import load_package
+    from flscreen.supply.annotate import annotate_package, real_annotator
+
+    pkg = load_package(path)
+    with store.begin() as conn:
+        import_id = supply_store.save_package(conn, pkg, label)
+        supply_store.save_annotations(conn, annotate_package(pkg, real_annotator(conn)))
+    return {
+        "import": import_id,
+        "source": label,
+        "parties": len(pkg.parties),
+        "facilities": len(pkg.facilities),
+        "ownership": len(pkg.ownership),
+        "transactions": len(pkg.transactions),
+        "bom": len(pkg.bom),
+        "shipments": len(pkg.shipments),
+        "documents": len(pkg.documents),
+        "shipment_ids": [x.shipment_id for x in pkg.shipments],
+    }

@@ -402,6 +402,22 @@ async def list_import_form(request: Request) -> Response:
     return RedirectResponse(f"/ui/lists/{quote(name)}", status_code=303)
 
 
+@router.post("/ui/shipments/import", include_in_schema=False)
+async def package_import_form(request: Request) -> Response:
+    """The shipments page's upload form: import a supply package, screen it if asked."""
+    from flscreen.api.routers.shipments import import_package
+
+    if not same_origin(request):
+        exc = InvalidInput([Problem("form", "refused: the form was posted from another site")])
+        return error_page(request, exc)
+    policy = _blank(request.query_params.get("screen"))
+    try:
+        await import_package(request, get_state(request), policy, "web")
+    except FlscreenError as exc:
+        return error_page(request, exc)
+    return RedirectResponse("/ui/shipments", status_code=303)
+
+
 @router.post("/ui/judge", include_in_schema=False)
 async def judge_form(request: Request) -> Response:
     """The screen page's buttons: record that the screened name is (not) a list entry,

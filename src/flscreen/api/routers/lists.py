@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from starlette.datastructures import UploadFile
 
 from flscreen.errors import InvalidInput, Problem
 from flscreen.lists.detect import FORMATS
@@ -16,11 +14,11 @@ from flscreen.lists.service import check_list_name
 
 from .. import services
 from ..state import AppState, get_state
+from ..uploads import save_uploads
 
 router = APIRouter(prefix="/lists", tags=["lists"])
 
 State = Annotated[AppState, Depends(get_state)]
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 @router.get("")
@@ -73,23 +71,6 @@ def get_entries(
         return services.list_entries(conn, name, version, limit, offset, raw)
 
 
-def _upload_name(filename: str | None, fallback: str) -> str:
-    base = Path(filename or "").name
-    return _SAFE_NAME.sub("_", base).strip("._") or fallback
-
-
-async def _spool(request: Request, target: Path, limit: int) -> int:
-    """Copy a raw request body to ``target``; refuse beyond ``limit`` bytes."""
-    size = 0
-    with target.open("wb") as out:
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise InvalidInput(f"upload larger than {limit} bytes", source="body")
-            out.write(chunk)
-    return size
-
-
 @router.post("/{name}/import")
 async def import_version(
     name: str,
@@ -126,39 +107,14 @@ async def import_version(
         raise InvalidInput(
             [Problem("format", f"unknown format {fmt!r}: one of {', '.join(FORMATS)}")]
         )
-    limit = state.limits.max_upload_bytes
-    content_type = request.headers.get("content-type", "")
     with tempfile.TemporaryDirectory(prefix="flscreen-upload-") as tmp:
-        folder = Path(tmp)
-        if content_type.startswith("application/x-www-form-urlencoded"):
-            raise InvalidInput(
-                "no file in the form: send it as multipart/form-data (a 'file' part) "
-                "or as the raw request body",
-                source="body",
-            )
-        if content_type.startswith("multipart/form-data"):
-            form = await request.form(max_files=10)
-            uploads = [v for _, v in form.multi_items() if isinstance(v, UploadFile)]
-            if not uploads:
-                raise InvalidInput("no file in the form: send it as a 'file' part", source="body")
-            names = []
-            for i, upload in enumerate(uploads, start=1):
-                base = _upload_name(upload.filename, f"upload-{i}")
-                target = folder / "files" / base
-                target.parent.mkdir(exist_ok=True)
-                with target.open("wb") as out:
-                    while chunk := await upload.read(1 << 20):
-                        out.write(chunk)
-                names.append(base)
-            await form.close()
-            if len(uploads) == 1:
-                path, label = folder / "files" / names[0], names[0]
-            else:
-                path, label = folder / "files", "+".join(sorted(names))
-        else:
-            base = _upload_name(filename, "upload")
-            path, label = folder / base, base
-            await _spool(request, path, limit)
+        folder = Path(tmp) / "files"
+        folder.mkdir()
+        names = await save_uploads(request, folder, max_files=10, raw_name=filename)
+        if len(names) == 1:
+            path, label = folder / names[0], names[0]
+        else:  # the OFAC CSV trio: a folder holding sdn.csv, alt.csv, add.csv
+            path, label = folder, "+".join(sorted(names))
         return await _run(state, name, path, label, fmt, strict, actor)
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from .. import shipments as service
 from ..schemas import ScreenRequest
 from ..state import AppState, get_state
+from ..uploads import save_uploads
 
 router = APIRouter(tags=["shipments"])
 
@@ -35,6 +39,38 @@ def get_shipments(
     return service.list_shipments(
         state.store, state.graphs, policy=policy, verdict=verdict, limit=limit, offset=offset
     )
+
+
+@router.post("/shipments/import")
+async def import_package(
+    request: Request,
+    state: State,
+    screen: Annotated[
+        str | None,
+        Query(description="Screen the package's shipments under this policy right after."),
+    ] = None,
+    actor: Annotated[str, Query(max_length=200, description="Who imports and screens.")] = "api",
+) -> dict[str, Any]:
+    """Import a supply package: one `.json` or `.xlsx` file, or the package's CSV files
+    (`parties.csv`, `facilities.csv`, `transactions.csv`, `shipments.csv`, ...) as
+    `file` parts of a multipart form. Everything is validated before anything is written;
+    a rejected package answers 422 listing every problem with file, row and field.
+    Parties are matched against the lists and located. With `screen=uflpa` the package's
+    shipments are screened at once (`flscreen screen PACKAGE`)."""
+    if screen is not None:
+        service.check_policy(screen)
+    with tempfile.TemporaryDirectory(prefix="flscreen-package-") as tmp:
+        folder = Path(tmp) / "package"
+        folder.mkdir()
+        names = await save_uploads(request, folder, max_files=20)
+        path = folder / names[0] if len(names) == 1 and not names[0].endswith(".csv") else folder
+        label = "upload:" + "+".join(sorted(names))
+        out = await run_in_threadpool(service.import_supply, state.store, path, label)
+    if screen is not None:
+        out["screened"] = await run_in_threadpool(
+            service.screen, state.store, state.graphs, screen, out["shipment_ids"], actor
+        )
+    return out
 
 
 @router.get("/shipments/{shipment_id}/trace")

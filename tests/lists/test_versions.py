@@ -39,8 +39,8 @@ def test_diff_of_last_two_versions(store: Store) -> None:
         "from": ["Zhongtai Chemical"],
         "to": ["Zhongtai Chemical", "新疆中泰化学"],
     }
-    # The raw record changed too, and says exactly which column.
-    assert set(fields) == {"aliases", "raw.aliases"}
+    # The parsed field explains the change; the raw record is not repeated.
+    assert set(fields) == {"aliases"}
     assert "raw" not in data["added"][0]
 
 
@@ -55,6 +55,16 @@ def test_diff_any_two_versions_and_from_empty(store: Store) -> None:
     assert (same.added, same.removed, same.changed) == ([], [], [])
     assert first.from_ref is None and len(first.added) == 3
     assert [e.entry_id for e in backwards.added] == ["a2"]
+
+
+def test_change_only_in_the_raw_record_is_reported_per_column(store: Store) -> None:
+    v1 = "id,name,source_note\na1,Camel Group Co. Ltd.,DHS 2023-08-01\n"
+    v2 = "id,name,source_note\na1,Camel Group Co. Ltd.,FR 2023-16361\n"
+    import_list(store, v1.encode(), "mine", fmt="csv")
+    import_list(store, v2.encode(), "mine", fmt="csv")
+    with store.connect() as conn:
+        [change] = diff_versions(conn, "mine").changed
+    assert change.fields == {"raw.source_note": {"from": "DHS 2023-08-01", "to": "FR 2023-16361"}}
 
 
 def test_diff_errors(store: Store) -> None:

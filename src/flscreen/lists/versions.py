@@ -1,9 +1,9 @@
 """What changed between two versions of a list: added, removed, changed entries.
 
 Entries are compared by content hash first (cheap, no bodies read); only
-entries whose hash differs are loaded and compared field by field. A change
-only in the raw source record is reported per raw key (``raw.<key>``), so a
-re-worded remark shows up even when no parsed field moved.
+entries whose hash differs are loaded and compared field by field. When no
+parsed field moved, the change is in the raw source record and is reported per
+raw key (``raw.<key>``), so a re-worded remark still shows up.
 """
 
 from __future__ import annotations
@@ -80,6 +80,8 @@ def field_changes(old: ListEntry, new: ListEntry) -> dict[str, dict[str, Any]]:
         before, after = _jsonable(old, name), _jsonable(new, name)
         if before != after:
             out[name] = {"from": before, "to": after}
+    if out:
+        return out  # the parsed fields explain the change; the raw record follows them
     for key in sorted(set(old.raw) | set(new.raw)):
         before, after = old.raw.get(key), new.raw.get(key)
         if before != after:

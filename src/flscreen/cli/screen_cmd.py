@@ -88,15 +88,21 @@ def screen_cmd(
     if output == "-":
         return
     table = Table(title=f"{len(results)} shipment(s) under {chosen.name} {chosen.version}")
-    for col in ("shipment", "verdict", "case", "main reason"):
+    for col in ("shipment", "verdict", "case", "reasons", "first reason"):
         table.add_column(col, overflow="fold")
     for r in results:
-        first = r.verdict.reasons[0]
+        raised = [x for x in r.verdict.reasons if x.outcome != "clear"] or list(r.verdict.reasons)
+        by_code: dict[str, int] = {}
+        for x in raised:
+            by_code[x.code] = by_code.get(x.code, 0) + 1
+        codes = ", ".join(f"{c} x{n}" if n > 1 else c for c, n in by_code.items())
+        text = raised[0].text
         table.add_row(
             escape(r.shipment_id),
             f"[{STYLE[r.verdict.outcome]}]{r.verdict.outcome}[/]",
             r.case_id or "",
-            escape(f"{first.code}: {first.text}"),
+            escape(codes),
+            escape(text if len(text) <= 160 else text[:159] + "…"),
         )
     out_console.print(table)
     tally: dict[str, int] = {}

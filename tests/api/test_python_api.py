@@ -16,7 +16,8 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 def readme_example() -> str:
     text = README.read_text(encoding="utf-8")
-    section = text.split("### Python API", 1)[1]
+    # The facade example under this work's own section (other sections have snippets too).
+    section = text.split("## REST API and web page", 1)[1].split("### Python API", 1)[1]
     match = re.search(r"```python\n(.*?)```", section, re.S)
     assert match is not None, "the README's Python API section has no python block"
     return match.group(1)

@@ -217,13 +217,15 @@ def test_no_de_minimis_under_uflpa() -> None:
         (0.001, "confirmed", "review"),  # tiny share ranks low but a known taint is not cleared
         (None, "confirmed", "detain"),  # unknown share counts as the whole product
         (0.05, "possible", "review"),  # possible: routed to review whatever the risk
+        (1.0, "possible", "review"),  # ... even when it would score high if confirmed
     ],
 )
 def test_eu_risk_based_weighs_share(share: float | None, confidence: str, expected: str) -> None:
     v = decide(trace(path(source("region", "P-GIN", confidence), share=share)), SHIPMENT, EU)
     assert v.outcome == expected
-    assert v.risk_score is not None
     assert "risk" in v.reasons[0].evidence
+    # only confirmed findings count towards the shipment's risk score
+    assert (v.risk_score is not None) == (confidence == "confirmed")
 
 
 def test_eu_outside_priority_sector_weighs_less() -> None:

@@ -26,6 +26,12 @@ KIND_LABEL = {
 }
 
 
+# Codes whose outcome comes from the policy's routing of an unproven finding.
+ROUTED = frozenset(
+    {"list_other", "list_other_section", "list_section_unknown", "ownership_below_threshold"}
+)
+
+
 def worst(outcomes: list[Outcome]) -> Outcome:
     """The most severe outcome, 'clear' for none."""
     best: Outcome = "clear"
@@ -352,18 +358,21 @@ def _path_reason(
         outcome = "review" if SEVERITY[outcome] > SEVERITY["review"] else outcome
         code += "_below_min_share"
     if policy.approach == "risk_based" and outcome != "clear":
-        risk_score, detail = _risk(path, policy, sector)
+        score, detail = _risk(path, policy, sector)
         evidence["risk"] = detail
-        risk_outcome = _risk_outcome(risk_score, policy)
-        # A confirmed taint is never cleared by a small share: the share ranks the
-        # risk, it does not excuse it. Unconfirmed findings keep their routing.
-        floor: Outcome = (
-            outcome if src.confidence == "possible" or code.startswith("list_other") else "review"
-        )
-        outcome = worst([risk_outcome, floor])
-        text += f" Risk {risk_score:.2f} (severity x confidence x share" + (
-            " x priority sector)." if sector else ")."
-        )
+        if src.confidence == "possible" or code in ROUTED:
+            # Unproven: the policy's routing decides, not the score (which stays as
+            # evidence but does not count towards the shipment's risk).
+            detail["counted"] = False
+            text += f" Risk {score:.2f} if confirmed; routed to {outcome} until it is."
+        else:
+            # A confirmed taint is never cleared by a small share: the share ranks
+            # the risk, it does not excuse it.
+            risk_score = score
+            outcome = worst([_risk_outcome(score, policy), "review"])
+            text += f" Risk {score:.2f} (severity x confidence x share" + (
+                " x priority sector)." if sector else ")."
+            )
     return Reason(code, outcome, text, evidence), risk_score
 
 

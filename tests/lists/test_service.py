@@ -106,3 +106,10 @@ def test_version_rows_record_provenance(store: Store) -> None:
             sa.text("SELECT source, sha256, entry_count, skipped FROM list_versions")
         ).one()
     assert tuple(row) == ("https://example.org/mine.csv", outcome.sha256, 2, 1)
+
+
+def test_blank_file_is_refused_as_such(store: Store) -> None:
+    with pytest.raises(InvalidInput, match="nothing but blank space"):
+        import_list(store, b"\n  \n\t\n", "mine")
+    with pytest.raises(InvalidInput, match="nothing but blank space"):
+        import_list(store, b"\n\n", "mine", fmt="ftm")

@@ -6,6 +6,8 @@ import csv
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from flscreen.lists.base import ParseContext
 from flscreen.lists.samples import SAMPLE_DIR
@@ -250,3 +252,55 @@ def test_row_headers_and_extra_columns(tmp_path: Path) -> None:
     assert entry.name == "Hefei Bitland Information Technology Co., Ltd."
     assert entry.programs == ("2(d)(2)(B)(iv)",) and entry.listed_on == "2022-06-21"
     assert entry.raw["federal register notice"] == "2022-13341"
+
+
+# Round trip: cells written the way DHS writes them are read back exactly.
+_WORDS = st.sampled_from(
+    [
+        "Xinjiang",
+        "Hetian",
+        "Aksu",
+        "Silicon",
+        "Cotton",
+        "Trade",
+        "and",
+        "Industry",
+        "Textile",
+        "(Shanshan)",
+        "Co.,",
+        "Ltd.",
+        "Group",
+        "Hair",
+        "Products",
+        "No.",
+        "4",
+    ]
+)
+_NAME = (
+    st.lists(_WORDS, min_size=2, max_size=7)
+    .map(" ".join)
+    # Real names neither start with a bracket or "and" nor end with "and" or a comma.
+    .filter(lambda n: not n.startswith(("and", "(")) and not n.endswith(("and", ",")))
+)
+_COUNTS = ["one", "two", "three", "four"]
+
+
+@given(
+    name=_NAME, aliases=st.lists(_NAME, min_size=1, max_size=4, unique=True), scope=st.booleans()
+)
+def test_parse_cell_round_trip(name: str, aliases: list[str], scope: bool) -> None:
+    listed = "; ".join(aliases[:-1]) + "; and " + aliases[-1] if aliases[1:] else aliases[0]
+    noun = "alias" if len(aliases) == 1 else "aliases"
+    cell = f"{name} (including {_COUNTS[len(aliases) - 1]} {noun}: {listed})"
+    if scope:
+        cell += " and subsidiaries"
+    parsed = parse_cell(cell)
+    assert parsed.name == name
+    assert list(parsed.aliases) == aliases
+    assert parsed.scope_note == ("and subsidiaries" if scope else None)
+
+
+@given(st.text(max_size=200))
+def test_parse_cell_never_raises(text: str) -> None:
+    parsed = parse_cell(text)
+    assert parsed.name == parsed.name.strip()

@@ -39,6 +39,7 @@ LOOKALIKES: dict[str, str] = {
     "json": "a JSON document that flscreen has no reader for",
     "xml": "an XML document that flscreen has no reader for",
     "csv-unknown": "a CSV file without a 'name' column",
+    "blank": "a file with nothing but blank space",
 }
 
 _HEAD_BYTES = 65536
@@ -78,7 +79,7 @@ def sniff(path: Path) -> str | None:
         return head[1:]
     text = head.lstrip()
     if not text:
-        return None
+        return "blank" if path.stat().st_size <= _HEAD_BYTES else None
     lower = text[:4000].lower()
     if text.startswith("{"):
         first = text.splitlines()[0]

@@ -76,3 +76,34 @@ def test_diff_errors(store: Store) -> None:
             diff_versions(conn, "mine", from_version=9)
         with pytest.raises(InvalidInput, match="both version 1"):
             diff_versions(conn, "mine", from_version=1, to_version=1)
+
+
+def test_renamed_uflpa_entity_is_a_change_not_a_removal_and_addition(store: Store) -> None:
+    head = "raw_cell_text,section,effective_date\n"
+    v1 = head + (
+        '"Xinjiang GCL New Energy Material Technology Co., Ltd.",2(d)(2)(B)(i),2022-06-21\n'
+        '"Camel Group Co., Ltd.",2(d)(2)(B)(ii),2023-08-02\n'
+    )
+    v2 = head + (
+        '"Xinjiang Goens Energy Technology Co., Ltd. (formerly known as Xinjiang GCL New Energy '
+        "Material Technology Co., Ltd.; and Xinjiang GCL New Energy Materials Technology Co., "
+        'Ltd.)",2(d)(2)(B)(i),2026-08-03\n'
+        '"Camel Group Co., Ltd.",2(d)(2)(B)(ii),2023-08-02\n'
+        # A new entity sharing no name with a removed one stays an addition.
+        '"Shihezi Xinren Battery Aluminum Foil Technology Co., Ltd.",2(d)(2)(B)(v),2026-08-03\n'
+    )
+    import_list(store, v1.encode(), "uflpa", fmt="uflpa-csv")
+    import_list(store, v2.encode(), "uflpa", fmt="uflpa-csv")
+    with store.connect() as conn:
+        diff = diff_versions(conn, "uflpa")
+    assert diff.removed == []
+    assert [e.name for e in diff.added] == [
+        "Shihezi Xinren Battery Aluminum Foil Technology Co., Ltd."
+    ]
+    [change] = diff.changed
+    assert change.fields["entry_id"] == {
+        "from": "uflpa-xinjiang-gcl-new-energy-material-technology-co-ltd",
+        "to": "uflpa-xinjiang-goens-energy-technology-co-ltd",
+    }
+    assert change.fields["name"]["to"] == "Xinjiang Goens Energy Technology Co., Ltd."
+    assert change.fields["listed_on"] == {"from": "2022-06-21", "to": "2026-08-03"}

@@ -3,7 +3,9 @@
 Entries are compared by content hash first (cheap, no bodies read); only
 entries whose hash differs are loaded and compared field by field. When no
 parsed field moved, the change is in the raw source record and is reported per
-raw key (``raw.<key>``), so a re-worded remark still shows up.
+raw key (``raw.<key>``), so a re-worded remark still shows up. An entry that
+reappears under a new id with a name of the old one is a rename, reported as a
+change of ``entry_id`` (see ``renames``).
 """
 
 from __future__ import annotations
@@ -132,11 +134,46 @@ def diff_versions(
         changed.append(
             FieldChange(new_entry.entry_id, new_entry.name, field_changes(old_entry, new_entry))
         )
+    added = [bodies[h] for h in added_hashes]
+    removed = [bodies[h] for h in removed_hashes]
+    for old_entry, new_entry in renames(removed, added):
+        removed.remove(old_entry)
+        added.remove(new_entry)
+        fields = {"entry_id": {"from": old_entry.entry_id, "to": new_entry.entry_id}}
+        fields.update(field_changes(old_entry, new_entry))
+        changed.append(FieldChange(new_entry.entry_id, new_entry.name, fields))
     return ListDiff(
         list_name=list_name,
         from_ref=from_ref,
         to_ref=to_ref,
-        added=sorted((bodies[h] for h in added_hashes), key=lambda e: e.entry_id),
-        removed=sorted((bodies[h] for h in removed_hashes), key=lambda e: e.entry_id),
+        added=sorted(added, key=lambda e: e.entry_id),
+        removed=sorted(removed, key=lambda e: e.entry_id),
         changed=sorted(changed, key=lambda c: c.entry_id),
     )
+
+
+def _name_keys(entry: ListEntry) -> set[str]:
+    return {" ".join(n.casefold().split()) for n in entry.all_names}
+
+
+def renames(removed: list[ListEntry], added: list[ListEntry]) -> list[tuple[ListEntry, ListEntry]]:
+    """(old, new) pairs where an entry came back under a new id but shares a name
+    with exactly one removed entry, and that one with no other added entry.
+
+    Lists without ids of their own (the UFLPA page) derive ids from names, so a
+    renamed entity ("Xinjiang GCL ..." now "Xinjiang Goens ... (formerly known as
+    Xinjiang GCL ...)") would otherwise read as one removal and one addition.
+    """
+    by_name: dict[str, list[int]] = {}
+    for i, entry in enumerate(removed):
+        for key in _name_keys(entry):
+            by_name.setdefault(key, []).append(i)
+    candidates: dict[int, set[int]] = {}
+    for j, entry in enumerate(added):
+        hits = {i for key in _name_keys(entry) for i in by_name.get(key, ())}
+        if len(hits) == 1:
+            candidates[j] = hits
+    claimed: dict[int, list[int]] = {}
+    for j, hits in candidates.items():
+        claimed.setdefault(next(iter(hits)), []).append(j)
+    return [(removed[i], added[js[0]]) for i, js in claimed.items() if len(js) == 1]

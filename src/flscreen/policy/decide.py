@@ -9,7 +9,7 @@ officer sees everything the screen saw.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flscreen.model.lists import ListVersionRef
@@ -458,18 +458,18 @@ def sort_reasons(reasons: list[Reason]) -> list[Reason]:
 
 
 def versions_used(
-    trace: TraceResult, versions: Mapping[str, ListVersionRef]
+    reasons: Iterable[Reason], versions: Mapping[str, ListVersionRef]
 ) -> dict[str, dict[str, Any]]:
-    """Every list the screen consulted, plus any a taint cites that was not passed in."""
+    """Every list the screen consulted, plus any a reason cites that was not passed in."""
     used: dict[str, dict[str, Any]] = {
         name: {"version": ref.version, "imported_at": ref.imported_at, "sha256": ref.sha256}
         for name, ref in versions.items()
     }
-    for path in trace.paths:
-        if path.source.kind != "list":
+    for reason in reasons:
+        ref = reason.evidence.get("list")
+        if not isinstance(ref, dict):
             continue
-        ref = list_ref(path.source.evidence, versions)
-        name = ref["list"]
+        name = ref.get("list")
         if name and name not in used:
             used[str(name)] = {
                 "version": ref["list_version"],
@@ -552,7 +552,7 @@ def decide(
         reasons=tuple(reasons),
         policy=policy.name,
         policy_version=policy.version,
-        list_versions=versions_used(trace, versions),
+        list_versions=versions_used(reasons, versions),
         sector=sector.name if sector else None,
         risk_score=round(max(risks), 6) if risks else None,
     )

@@ -157,7 +157,7 @@ def test_verbatim_csv_shape_imports_with_sections_and_dates() -> None:
     path = shared_data("uflpa", "uflpa_entity_rows_verbatim.csv")
     ctx = ParseContext(str(path))
     entries = {e.name: e for _row, e in parse_csv(path, ctx)}
-    assert not ctx.problems
+    assert not ctx.problems and not ctx.warnings
     goens = entries["Xinjiang Goens Energy Technology Co., Ltd."]
     assert goens.programs == ("2(d)(2)(B)(i)",)
     assert goens.listed_on == "2026-08-03"
@@ -175,7 +175,7 @@ def test_sample_page_sections_dates_and_subsidiaries() -> None:
     page = SAMPLE_DIR / "uflpa_entity_list.html"
     ctx = ParseContext(str(page))
     entries = {e.entry_id: e for _row, e in parse(page, ctx)}
-    assert not ctx.problems
+    assert not ctx.problems and not ctx.warnings
     hoshine = entries["uflpa-hoshine-silicon-industry-shanshan-co-ltd"]
     assert hoshine.programs == ("2(d)(2)(B)(i)",)
     assert hoshine.listed_on == "2022-06-21"
@@ -209,8 +209,9 @@ def test_entity_listed_in_two_sections_is_one_entry(tmp_path: Path) -> None:
     zijin = entries[0]
     assert zijin.programs == ("2(d)(2)(B)(ii)", "2(d)(2)(B)(v)")
     assert len(zijin.raw["rows"]) == 2
-    # An unreadable date is reported; the entry is kept without a date.
-    assert [p.field for p in ctx.problems] == ["effective_date"]
+    # An unreadable date is a caveat, not a skipped record: the entry is kept undated.
+    assert ctx.problems == []
+    assert [w.field for w in ctx.warnings] == ["effective_date"]
     assert entries[1].listed_on is None
 
 
@@ -234,7 +235,7 @@ def test_page_saved_in_a_legacy_encoding_is_read_and_flagged(tmp_path: Path) -> 
     ctx = ParseContext(str(page))
     [entry] = [e for _row, e in parse(page, ctx)]
     assert entry.aliases == ("Tianshan’s Wool",)
-    assert "Windows-1252" in ctx.problems[0].message
+    assert "Windows-1252" in ctx.warnings[0].message
 
 
 def test_row_headers_and_extra_columns(tmp_path: Path) -> None:
@@ -304,3 +305,28 @@ def test_parse_cell_round_trip(name: str, aliases: list[str], scope: bool) -> No
 def test_parse_cell_never_raises(text: str) -> None:
     parsed = parse_cell(text)
     assert parsed.name == parsed.name.strip()
+
+
+def test_trimmed_page_without_headings_takes_sections_from_table_order(tmp_path: Path) -> None:
+    rows = [
+        ("Baoding LYSZD Trade and Business Co., Ltd.", "June 21, 2022"),
+        ("Camel Group Co., Ltd.", "August 2, 2023"),
+        ("Hefei Bitland Information Technology Co., Ltd.", "June 21, 2022"),
+        ("Shihezi Xinren Battery Aluminum Foil Technology Co., Ltd.", "August 3, 2026"),
+    ]
+    tables = "".join(
+        "<table><thead><tr><th>Name of Entity</th><th>Effective Date</th></tr></thead>"
+        f"<tbody><tr><td>{name}</td><td>{date}</td></tr></tbody></table>"
+        for name, date in rows
+    )
+    page = tmp_path / "trimmed.html"
+    page.write_text(f"<html><body>{tables}</body></html>", encoding="utf-8")
+    ctx = ParseContext(str(page))
+    entries = [e for _row, e in parse(page, ctx)]
+    assert [e.programs for e in entries] == [
+        ("2(d)(2)(B)(i)",),
+        ("2(d)(2)(B)(ii)",),
+        ("2(d)(2)(B)(iv)",),
+        ("2(d)(2)(B)(v)",),
+    ]
+    assert "table order" in ctx.warnings[0].message and not ctx.problems

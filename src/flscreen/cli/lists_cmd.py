@@ -46,6 +46,8 @@ def _progress(label: str) -> Iterator[Callable[[int], None]]:
 
 
 def _report(outcome: ImportOutcome, as_json: bool) -> None:
+    for warning in outcome.warnings[:20]:
+        err_console.print(f"[yellow]note:[/] {warning}", highlight=False)
     for problem in outcome.problems[:20]:
         err_console.print(f"[yellow]skipped:[/] {problem}", highlight=False)
     if outcome.skipped > 20:
@@ -64,6 +66,7 @@ def _report(outcome: ImportOutcome, as_json: bool) -> None:
                     "format": outcome.format,
                     "sha256": outcome.sha256,
                     "problems": [str(p) for p in outcome.problems],
+                    "warnings": [str(w) for w in outcome.warnings],
                 }
             )
         )

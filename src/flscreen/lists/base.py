@@ -31,8 +31,16 @@ class ParseContext:
 
     source: str
     problems: list[Problem] = field(default_factory=list)
+    """Records skipped (bad row, duplicate id...): ``--strict`` refuses the file for these."""
     max_problems: int = 10_000
     problem_count: int = 0
+    warnings: list[Problem] = field(default_factory=list)
+    """Records kept with a caveat (a date that is not a date, a guessed section)."""
+
+    def warn(self, message: str, row: int | None = None, field: str | None = None) -> None:
+        """Record a caveat about a record that was kept."""
+        if len(self.warnings) < self.max_problems:
+            self.warnings.append(Problem(self.source, message, row=row, field=field))
 
     def problem(
         self,

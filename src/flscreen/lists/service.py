@@ -67,6 +67,8 @@ class ImportOutcome:
     sha256: str
     previous: int | None = None
     """The latest version before this import (None for a new list)."""
+    warnings: tuple[Problem, ...] = ()
+    """Caveats about records that were kept (e.g. a date that could not be read)."""
 
     @property
     def unchanged(self) -> bool:
@@ -288,5 +290,14 @@ def _write_version(
             retrieved_at=retrieved_at or now,
         )
     return ImportOutcome(
-        list_name, version, writer.count, ctx.problem_count, problems, ref, fmt, sha, previous
+        list_name,
+        version,
+        writer.count,
+        ctx.problem_count,
+        problems,
+        ref,
+        fmt,
+        sha,
+        previous,
+        tuple(ctx.warnings),
     )

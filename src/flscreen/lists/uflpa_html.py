@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from flscreen.errors import InvalidInput, Problem
 from flscreen.lists.base import (
@@ -39,6 +40,8 @@ ID_PREFIX = "uflpa"
 SECTION_RE = re.compile(
     r"2\s*\(\s*d\s*\)\s*\(\s*2\s*\)\s*\(\s*B\s*\)\s*\(\s*(i{1,3}|iv|v)\s*\)", re.I
 )
+LIST_SECTIONS = ("2(d)(2)(B)(i)", "2(d)(2)(B)(ii)", "2(d)(2)(B)(iv)", "2(d)(2)(B)(v)")
+"""The four entity lists of UFLPA section 2(d)(2)(B), in the order the page shows them."""
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 _NUMBERS |= {"eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 _ALIAS_OPEN = re.compile(
@@ -271,13 +274,17 @@ def _row_entries(
 ) -> None:
     effective = iso_date(date_text)
     if date_text and effective is None:
-        ctx.problem(f"effective date {date_text!r} is not a date", row=row, field="effective_date")
+        ctx.warn(
+            f"effective date {date_text!r} is not a date; the entry was kept without one",
+            row=row,
+            field="effective_date",
+        )
     entries, warnings = cell_entries(cell_text, section, effective, raw)
     if not entries:
         ctx.problem("no entity name in the cell", row=row)
         return
     for warning in warnings:
-        ctx.problem(f"{warning} (the entry was kept)", row=row)
+        ctx.warn(f"{warning} (the entry was kept)", row=row)
     for entry in entries:
         collector.add(row, entry)
 
@@ -293,7 +300,7 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Parsed]:
     except UnicodeDecodeError as exc:
         # Saved from a browser in a legacy encoding: read it, but say so.
         line = raw_bytes[: exc.start].count(b"\n") + 1
-        ctx.problem("not UTF-8; read as Windows-1252 (check non-ASCII names)", row=line)
+        ctx.warn("not UTF-8; read as Windows-1252 (check non-ASCII names)", row=line)
         text = raw_bytes.decode("cp1252", errors="replace")
     try:
         doc = lxml.html.document_fromstring(text)
@@ -301,8 +308,15 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Parsed]:
         raise InvalidInput([Problem(ctx.source, f"not readable as HTML ({exc})")]) from None
     collector = _Collector()
     record = 0
-    for table in doc.iter("table"):
-        section = _table_section(table)
+    tables = [t for t in doc.iter("table") if _is_entity_table(t)]
+    sections = [_table_section(t) for t in tables]
+    by_order = not any(sections) and len(tables) == len(LIST_SECTIONS)
+    if by_order:
+        # The page's four tables are the four lists, in the statute's order; with
+        # no heading text to read (a trimmed copy), the order says which is which.
+        sections = list(LIST_SECTIONS)
+        ctx.warn("no section headings found; sections assigned by table order (i, ii, iv, v)")
+    for table, section in zip(tables, sections, strict=True):
         header: list[str] | None = None
         for tr in table.iter("tr"):
             # Cells in document order; a row may head itself with <th scope="row">.
@@ -334,6 +348,14 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Parsed]:
     if not collector.entries:
         ctx.problem("no UFLPA entity table found (expected a table with an entity name column)")
     yield from collector.entries.values()
+
+
+def _is_entity_table(table: Any) -> bool:
+    """A table whose first row names an entity column."""
+    for tr in table.iter("tr"):
+        heads = [" ".join(c.text_content().split()).lower() for c in tr if c.tag in ("th", "td")]
+        return any("entity" in h or "name" in h for h in heads)
+    return False
 
 
 def _table_section(table: object) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from flscreen.batch import DuckDBEngine, run_batch_on_graph
-from flscreen.batch.sql import DUCKDB, SPARK, edges_sql, step_sql
+from flscreen.batch.sql import DUCKDB, SPARK, edges_sql, feeds_sql, step_sql
 from flscreen.trace import SupplyGraph, TraceConfig, load_config, trace_shipment
 from tests.batch.randomnet import collapse, networkx_shares, normalize, random_network
 
@@ -59,7 +59,9 @@ def test_sql_is_generated_per_dialect() -> None:
     spark = edges_sql(SPARK, 30)
     assert duck.name == spark.name == "fl_edge"
     assert "dn.day - 30 AND dn.day" in duck.select and "dn.day - 30 AND dn.day" in spark.select
-    step_duck, step_spark = step_sql(DUCKDB, 3), step_sql(SPARK, 3)
+    step_duck, step_spark = step_sql(DUCKDB, 3, 30), step_sql(SPARK, 3, 30)
+    assert "ASOF JOIN" in feeds_sql(DUCKDB, 30).select
+    assert "ASOF" not in feeds_sql(SPARK, 30).select
     assert "FROM fl_front_3" in step_duck.select and step_duck.name == "fl_front_4"
     assert "arg_max(struct_pack(" in step_duck.select and "list_prepend(" in step_duck.select
     assert "max_by(named_struct(" in step_spark.select and "concat(array(" in step_spark.select

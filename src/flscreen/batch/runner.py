@@ -31,7 +31,7 @@ def statements(engine: Engine, config: TraceConfig) -> list[tuple[str, sql.Table
     """The (stage, table) steps before the hop-by-hop propagation, in order."""
     d = engine.dialect
     stages: list[tuple[str, sql.Table]] = [
-        ("edges", sql.edges_sql(d, config.lookback_days)),
+        ("feeds", sql.feeds_sql(d, config.lookback_days)),
         ("seeds", sql.seeds_sql(d, config.lookback_days)),
         ("mass balance", sql.mass_balance_sql(d, config.mass_balance_tolerance)),
         ("origins", sql.origins_sql(d)),
@@ -93,7 +93,7 @@ def run_batch(
         report(stage, done, total_stages)
     depth = 1
     for depth in range(1, config.max_depth):
-        engine.create(sql.step_sql(engine.dialect, depth))
+        engine.create(sql.step_sql(engine.dialect, depth, config.lookback_days))
         done += 1
         report(f"hop {depth + 1}", done, total_stages)
         if next(engine.fetch(sql.count_sql(f"fl_front_{depth + 1}")))[0] == 0:

@@ -21,7 +21,10 @@ Input tables (built by :mod:`flscreen.batch.inputs` or a generator):
 - ``fl_conv(output, input, to_primary, primary_yield, primary_input)``: mass-balance
   conversions.
 
-The trace propagates flags (taint sources, gap origins, mass-balance
+Shares need, for each sale, the total the seller bought in the window
+(``fl_feed``); the propagation then joins each hop's frontier to the sales it
+can feed, so the full (purchase, sale) relation is never stored. The trace
+propagates flags (taint sources, gap origins, mass-balance
 shortfalls) downstream from the transactions where they arise, through the
 "feeds" relation, summing each flag's share per transaction; shipments then
 pick up the flags of their first-hop purchases. A taint flag stops where its
@@ -93,7 +96,10 @@ def dialect(name: str) -> Dialect:
 
 def edges_sql(d: Dialect, lookback_days: int) -> Table:
     """fl_edge(down, up, w): purchase ``up`` can be inside sale ``down``, with its share
-    (by quantity) of the seller's purchases in the window that can be (same dimension)."""
+    (by quantity) of the seller's purchases in the window that can be (same dimension).
+
+    Every (purchase, sale) pair of a party within the window: large. The trace itself
+    does not need it (see :func:`feeds_sql`); baselines and checks do."""
     return Table(
         "fl_edge",
         f"""
@@ -108,6 +114,58 @@ def edges_sql(d: Dialect, lookback_days: int) -> Table:
         JOIN fl_um um ON um.material = dn.material AND um.input = up.material
         """,
     )
+
+
+def feeds_sql(d: Dialect, lookback_days: int) -> Table:
+    """fl_feed(t, dim, total, n): for each sale, the quantity and number of the seller's
+    purchases (per unit dimension) that can be inside it: the denominators of the shares.
+
+    DuckDB reads them off running sums per (buyer, material) with two ASOF joins, which
+    stays linear in the transactions; Spark sums the (purchase, sale) pairs.
+    """
+    lb = int(lookback_days)
+    if d.name == "spark":
+        select = f"""
+        SELECT dn.t, up.dim, SUM(up.qty) AS total, COUNT(*) AS n
+        FROM fl_txn dn
+        JOIN fl_txn up ON up.buyer = dn.supplier AND up.day BETWEEN dn.day - {lb} AND dn.day
+        JOIN fl_um um ON um.material = dn.material AND um.input = up.material
+        GROUP BY dn.t, up.dim
+        """
+        return Table("fl_feed", select)
+    select = f"""
+        WITH daily AS (
+            SELECT buyer, material, dim, day, SUM(qty) AS q, COUNT(*) AS k
+            FROM fl_txn GROUP BY buyer, material, dim, day
+        ),
+        cum AS (
+            SELECT buyer, material, dim, day,
+                   SUM(q) OVER w AS cq, SUM(k) OVER w AS ck
+            FROM daily
+            WINDOW w AS (PARTITION BY buyer, material ORDER BY day
+                         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+        ),
+        probe AS (
+            SELECT dn.t, dn.supplier AS buyer, um.input AS material, dn.day
+            FROM fl_txn dn JOIN fl_um um ON um.material = dn.material
+        ),
+        hi AS (
+            SELECT p.t, p.material, c.dim, c.cq, c.ck
+            FROM probe p ASOF JOIN cum c
+                 ON c.buyer = p.buyer AND c.material = p.material AND c.day <= p.day
+        ),
+        lo AS (
+            SELECT p.t, p.material, c.cq, c.ck
+            FROM probe p ASOF JOIN cum c
+                 ON c.buyer = p.buyer AND c.material = p.material AND c.day <= p.day - {lb} - 1
+        )
+        SELECT hi.t, hi.dim, SUM(hi.cq - COALESCE(lo.cq, 0)) AS total,
+               SUM(hi.ck - COALESCE(lo.ck, 0)) AS n
+        FROM hi LEFT JOIN lo ON lo.t = hi.t AND lo.material = hi.material
+        GROUP BY hi.t, hi.dim
+        HAVING SUM(hi.ck - COALESCE(lo.ck, 0)) > 0
+        """
+    return Table("fl_feed", select)
 
 
 def seeds_sql(d: Dialect, lookback_days: int) -> Table:
@@ -209,7 +267,7 @@ def origins_sql(d: Dialect) -> Table:
                AND NOT (t.facility IS NULL AND t.supplier IN (SELECT party FROM fl_raw_party))
                AND NOT (t.facility IS NOT NULL
                         AND t.facility IN (SELECT facility FROM fl_raw_facility))
-               AND t.t NOT IN (SELECT down FROM fl_edge))
+               AND t.t NOT IN (SELECT t FROM fl_feed))
         UNION ALL
         SELECT t.t, {KIND_MASS} AS kind, CAST(mb.key AS BIGINT) AS flag,
                CAST(NULL AS INTEGER) AS stop_party
@@ -230,9 +288,10 @@ def frontier0_sql(d: Dialect) -> Table:
     )
 
 
-def step_sql(d: Dialect, depth: int) -> Table:
+def step_sql(d: Dialect, depth: int, lookback_days: int) -> Table:
     """fl_front_{depth+1}: the flags of fl_front_{depth} moved one sale downstream."""
     prev = f"fl_front_{depth}"
+    lb = int(lookback_days)
     return Table(
         f"fl_front_{depth + 1}",
         f"""
@@ -248,9 +307,17 @@ def step_sql(d: Dialect, depth: int) -> Table:
                    {d.prepend("e.down", "f.path")} AS path,
                    {d.prepend("e.w", "f.ws")} AS ws
             FROM {prev} f
-            JOIN fl_edge e ON e.up = f.t
-            JOIN fl_txn dn ON dn.t = e.down
-            WHERE f.stop_party IS NULL OR dn.supplier <> f.stop_party
+            JOIN (
+                SELECT up.t AS up, dn.t AS down, dn.supplier AS seller,
+                       CASE WHEN fd.total > 0 THEN up.qty / fd.total END AS w
+                FROM (SELECT DISTINCT t FROM {prev}) fr
+                JOIN fl_txn up ON up.t = fr.t
+                JOIN fl_txn dn ON dn.supplier = up.buyer
+                     AND up.day BETWEEN dn.day - {lb} AND dn.day
+                JOIN fl_um um ON um.material = dn.material AND um.input = up.material
+                JOIN fl_feed fd ON fd.t = dn.t AND fd.dim = up.dim
+            ) e ON e.up = f.t
+            WHERE f.stop_party IS NULL OR e.seller <> f.stop_party
         ) x
         GROUP BY x.t, x.kind, x.flag, x.stop_party
         ) g

@@ -268,3 +268,18 @@ def test_stored_trace_is_the_trace_as_json() -> None:
         mass_balance=(MassBalanceFinding("P-SPIN", None, "yarn", "2026", 1, 2, 0.85, 1.4, "kg"),),
     )
     assert json.dumps(trace_to_dict(t), sort_keys=True) == json.dumps(t.to_dict(), sort_keys=True)
+
+
+def test_a_changed_verdict_is_noted_on_the_open_case(store: Store) -> None:
+    _, case = _screen(store)  # detain: case opened
+    assert case is not None
+    _, same = _screen(store, tainted=False)  # the listing was withdrawn: now clear
+    assert same is not None and same.case_id == case.case_id
+    with store.connect() as conn:
+        events = cases.history(conn, same)
+        now = cases.get_case(conn, case.case_id)
+    assert now.state == "open" and now.verdict == "clear"
+    assert (
+        events[-1].reason.startswith("re-screened") and "now clear, was detain" in events[-1].reason
+    )
+    assert (events[-1].from_state, events[-1].to_state) == ("open", "open")

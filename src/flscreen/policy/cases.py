@@ -246,6 +246,48 @@ def open_case(
     return get_case(conn, case_id)
 
 
+def note_verdict(
+    conn: Connection,
+    case: Case,
+    outcome: str,
+    screening_id: int,
+    actor: str,
+    at: str | None = None,
+) -> Case:
+    """Record on an open case that a new screening changed the verdict (the state
+    stays: a person decides what the new verdict means for the case)."""
+    if outcome == case.verdict:
+        return case
+    when = at or audit.now_utc()
+    reason = f"re-screened (screening {screening_id}): verdict now {outcome}, was {case.verdict}"
+    rec = audit.append(
+        conn,
+        "case.verdict",
+        {"case": case.case_id, "screening": screening_id, "from": case.verdict, "to": outcome},
+        actor,
+        subject=case.case_id,
+        at=when,
+    )
+    conn.execute(
+        case_events.insert(),
+        {
+            "case_pk": case.pk,
+            "from_state": case.state,
+            "to_state": case.state,
+            "actor": actor,
+            "at": when,
+            "reason": reason,
+            "clear_and_convincing": False,
+            "audit_seq": rec.seq,
+            "audit_hash": rec.hash,
+        },
+    )
+    conn.execute(
+        cases.update().where(cases.c.id == case.pk).values(verdict=outcome, updated_at=when)
+    )
+    return get_case(conn, case.case_id)
+
+
 def history(conn: Connection, case: Case) -> list[CaseEvent]:
     rows = conn.execute(
         sa.select(case_events).where(case_events.c.case_pk == case.pk).order_by(case_events.c.id)

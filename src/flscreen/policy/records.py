@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from flscreen import audit
 from flscreen.errors import NotFound
 from flscreen.model.trace import Step, TraceResult
-from flscreen.policy.cases import Case, open_case, open_case_for
+from flscreen.policy.cases import Case, note_verdict, open_case, open_case_for
 from flscreen.policy.schema import Policy
 from flscreen.policy.tables import inserted_id, screenings
 from flscreen.policy.verdict import Verdict
@@ -128,11 +128,12 @@ def record_screening(
             },
         )
     )
-    if not verdict.opens_case:
-        return int(sid), None
     existing = open_case_for(conn, verdict.shipment)
     if existing is not None:
-        return int(sid), existing
+        # A case being worked on keeps going; its history notes a changed verdict.
+        return int(sid), note_verdict(conn, existing, verdict.outcome, sid, actor, at=when)
+    if not verdict.opens_case:
+        return int(sid), None
     case = open_case(conn, int(sid), actor, policy.exception.model_dump(), at=when)
     return int(sid), case
 

@@ -288,9 +288,14 @@ def load() -> Gazetteer:
         for code in slot:
             if code in codes:
                 continue
-            # Same province: no stronger than the review says the word is
-            # ("Hetian" stays weak for 和田县 too); other provinces: a weak reading.
-            slot[code] = min(slot[code], cap if divisions[code].province in provinces else 0.2)
+            if divisions[code].province in provinces:
+                # No stronger than the review says the word is ("Hetian" stays
+                # weak for 和田县 too).
+                slot[code] = min(slot[code], cap)
+            elif cap >= 0.85:
+                # A strong reviewed name ("Xinjiang") makes a namesake elsewhere
+                # (新绛县) a weak reading; weaker names stay plainly ambiguous.
+                slot[code] = min(slot[code], 0.2)
 
     def finish(index: dict[str, dict[str, float]]) -> dict[str, tuple[Candidate, ...]]:
         out: dict[str, tuple[Candidate, ...]] = {}

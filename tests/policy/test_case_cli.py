@@ -166,3 +166,24 @@ def test_bad_input_exits_2_with_a_message(cli_env: dict[str, str]) -> None:
         result = runner.invoke(app, args)
         assert result.exit_code == 2, (args, result.output)
         assert says in result.output and "Traceback" not in result.output
+
+
+def test_audit_verify_rehashes_stored_documents(cli_env: dict[str, str], tmp_path: Path) -> None:
+    case_id = _detained_case(cli_env["FLSCREEN_DB_URL"])
+    report = tmp_path / "audit.pdf"
+    report.write_bytes(b"%PDF-1.4 social audit")
+    attached = runner.invoke(
+        app, ["case", "attach", case_id, str(report), "--kind", "audit", "--supplied-by", "x"]
+    )
+    assert attached.exit_code == 0, attached.output
+    assert runner.invoke(app, ["audit", "verify"]).exit_code == 0
+    (stored,) = (Path(cli_env["FLSCREEN_HOME"]) / "documents").iterdir()
+    stored.write_bytes(b"%PDF-1.4 a different audit")
+    altered = runner.invoke(app, ["audit", "verify", "--json"])
+    assert altered.exit_code == 1
+    data = json.loads(altered.stdout)
+    assert data["broken"] is None and "audit.pdf" in data["documents"][0]
+    assert "altered" in data["documents"][0]
+    stored.unlink()
+    missing = runner.invoke(app, ["audit", "verify"])
+    assert missing.exit_code == 1 and "missing" in missing.output

@@ -9,7 +9,8 @@ import typer
 
 from flscreen import audit
 from flscreen.cli.common import err_console, get_store, handle_errors
-from flscreen.policy.cases import audit_anchors
+from flscreen.policy.cases import audit_anchors, verify_documents
+from flscreen.settings import load_settings
 
 EXIT_BROKEN = 1
 
@@ -24,17 +25,20 @@ audit_app = typer.Typer(
 def verify_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
-    """Recompute the chain; name the first broken record (exit 1) or confirm it (exit 0)."""
+    """Recompute the chain and rehash the stored documents; name the first broken record
+    and every missing or altered document (exit 1), or confirm all is intact (exit 0)."""
     store = get_store()
     with store.connect() as conn:
         report = audit.verify(conn, audit_anchors(conn))
+        files = verify_documents(conn, load_settings().documents_dir)
     broken = report.broken
     if as_json:
         print(
             json.dumps(
                 {
-                    "ok": report.ok,
+                    "ok": report.ok and not files,
                     "records": report.records,
+                    "documents": files,
                     "head": report.head,
                     "broken": None
                     if broken is None
@@ -55,7 +59,10 @@ def verify_cmd(
             f"[bold red]audit log broken[/] at record {broken.seq}{what}: {broken.problem}",
             highlight=False,
         )
-    if broken is not None:
+    if not as_json:
+        for problem in files:
+            err_console.print(f"[bold red]document store:[/] {problem}", highlight=False)
+    if broken is not None or files:
         raise typer.Exit(EXIT_BROKEN)
 
 

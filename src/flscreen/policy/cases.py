@@ -606,6 +606,27 @@ def rebuttals_of_case(conn: Connection, case: Case) -> list[Rebuttal]:
     ]
 
 
+def verify_documents(conn: Connection, documents_dir: Path) -> list[str]:
+    """Rehash every stored document file; say which are missing or altered."""
+    problems = []
+    seen: set[str] = set()
+    rows = conn.execute(
+        sa.select(evidence_documents.c.sha256, evidence_documents.c.filename).order_by(
+            evidence_documents.c.id
+        )
+    )
+    for sha, filename in rows:
+        if sha in seen:
+            continue
+        seen.add(sha)
+        path = documents_dir / sha
+        if not path.is_file():
+            problems.append(f"document {filename} ({sha[:16]}...) is missing from {documents_dir}")
+        elif file_sha256(path) != sha:
+            problems.append(f"document {filename} ({sha[:16]}...) was altered: its hash differs")
+    return problems
+
+
 def audit_anchors(conn: Connection) -> list[tuple[int, str, str]]:
     """(seq, hash, where) of every audit record these tables cite, for audit.verify."""
     found: list[tuple[int, str, str]] = []

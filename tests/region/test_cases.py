@@ -60,6 +60,9 @@ ADDRESS_CASES: list[tuple[str, str | None, str]] = [
     ("Wu Lu Mu Qi Shi Tian Shan Qu", None, "xinjiang"),  # pinyin syllables apart
     ("KASHGAR,XINJIANG", None, "xinjiang"),
     ("URUMQISHI", None, "xinjiang"),  # suffix glued onto the name
+    ("قەشقەر شەھىرى", None, "xinjiang"),  # Uyghur in Arabic script: Kashgar city
+    ("ئۈرۈمچى، شىنجاڭ", None, "xinjiang"),  # Ürümchi, Xinjiang
+    ("ئاقسۇ", None, "unknown"),  # Aqsu alone: weak in any script
     ("新 疆 乌 鲁 木 齐 市", None, "xinjiang"),  # spaces between characters
     ("No. 8 XINJIANGLU, QINGDAO", None, "elsewhere"),  # glued street suffix
     # --- Streets and buildings named after Xinjiang places, elsewhere ---

@@ -118,6 +118,7 @@ _LATIN_LOWER = frozenset(("town", "township", "village", "zhen", "xiang", "cun",
 _TOKEN = re.compile(r"[a-z]+|\d+")
 _HAS_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _HAS_LATIN = re.compile(r"[A-Za-z]")
+_HAS_ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 # Country names that may appear inside an address; two-letter codes and names
 # that are also ordinary words or US states are left out on purpose.
@@ -260,7 +261,7 @@ def scan(text: str, gaz: Gazetteer | None = None) -> list[Mention]:
     """Every mention in a cleaned text (see text.clean), Chinese and Latin."""
     gaz = gaz or load()
     out: list[Mention] = []
-    if _HAS_CJK.search(text):
+    if _HAS_CJK.search(text) or _HAS_ARABIC.search(text):
         out.extend(_scan_zh(text, gaz))
     if _HAS_LATIN.search(text):
         out.extend(_scan_latin(text, gaz))
@@ -283,6 +284,11 @@ def _scan_zh(text: str, gaz: Gazetteer) -> list[Mention]:
             cands = zh.get(key)
             if cands is None or (end and not key.endswith(_ZH_ADMIN_END)):
                 continue
+            if _is_arabic_letter(key[0]) and (
+                (i > 0 and _is_arabic_letter(text[i - 1]))
+                or (i + length < n and _is_arabic_letter(text[i + length]))
+            ):
+                continue  # Uyghur names match whole words only
             if not key.endswith(_ZH_ADMIN_END):
                 # 乌鲁木齐中路, 新疆路, 和田玉: a bare name followed by a street or
                 # product word. A full name (奎屯市东路街道) is never a street's.
@@ -314,6 +320,10 @@ def _scan_zh(text: str, gaz: Gazetteer) -> list[Mention]:
         if regs:
             out.append(Mention(m.group(0), tuple((r, 0.8) for r in regs), rule="regiment"))
     return out
+
+
+def _is_arabic_letter(ch: str) -> bool:
+    return "\u0620" <= ch <= "\u06ff"
 
 
 def _inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:

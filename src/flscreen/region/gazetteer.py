@@ -195,7 +195,7 @@ def load() -> Gazetteer:
     variants = _read_csv("variants.csv")
     best_latin: dict[str, str] = {}
     for v in variants:
-        if v["strength"] == "strong" and v["code"] not in best_latin and not _has_cjk(v["variant"]):
+        if v["strength"] == "strong" and v["code"] not in best_latin and v["variant"].isascii():
             best_latin[v["code"]] = v["variant"]
 
     def lineage(code: str) -> list[str]:
@@ -273,6 +273,9 @@ def load() -> Gazetteer:
         strength = STRENGTH[v["strength"]]
         if _has_cjk(text):
             _add(zh, clean(text), v["code"], 1.0 if strength >= 0.9 else strength)
+        elif _has_arabic(text):
+            # Uyghur in Arabic script is matched like Chinese, as whole words.
+            _add(zh, clean(text), v["code"], strength)
         else:
             key = latin_key(text)
             slot = latin.setdefault(key, {})
@@ -334,6 +337,10 @@ def load() -> Gazetteer:
         xpcc_divisions=xpcc_divisions,
         historic={r["code"]: (r["name"], r["current"]) for r in _read_csv("historic_codes.csv")},
     )
+
+
+def _has_arabic(text: str) -> bool:
+    return any("\u0600" <= ch <= "\u06ff" for ch in text)
 
 
 def _has_cjk(text: str) -> bool:

@@ -99,3 +99,33 @@ def test_entries_table_is_capped_but_counts_all(app: typer.Typer) -> None:
     code, out, _ = run(app, "lists", "entries", "uflpa", "--limit", "3")
     assert code == 0
     assert out.rstrip().endswith("21 entries (3 shown; --json or --limit for all)")
+
+
+def test_update_with_a_config_of_local_urls(
+    app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+    import threading
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    root = tmp_path / "www"
+    root.mkdir()
+    shutil.copy(SAMPLE_DIR / "my_watchlist.csv", root / "watch.csv")
+    handler = partial(SimpleHTTPRequestHandler, directory=str(root))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        config = tmp_path / "lists.yml"
+        url = f"http://127.0.0.1:{server.server_address[1]}/watch.csv"
+        config.write_text(f"defaults: false\nlists:\n  watch: {{url: '{url}', format: csv}}\n")
+        monkeypatch.setenv("FLSCREEN_LISTS_CONFIG", str(config))
+        code, out, err = run(app, "lists", "update")
+        assert code == 0 and "watch: version 1 created (4 entries" in out
+        assert f"fetching watch from {url}" in err
+        code, out, _ = run(app, "lists", "update", "--list", "watch")
+        assert out.strip() == "watch: unchanged (same content as version 1)"
+    finally:
+        server.shutdown()
+        server.server_close()

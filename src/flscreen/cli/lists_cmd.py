@@ -260,12 +260,16 @@ def update_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print outcomes as JSON.")] = False,
 ) -> None:
     """Fetch each configured list from its official URL and import it if it changed."""
-    from flscreen.lists.fetch import load_sources, update_lists
+    from flscreen.lists.fetch import ListSource, load_sources, update_lists
 
     env_config = os.environ.get("FLSCREEN_LISTS_CONFIG")
     sources = load_sources(config or (Path(env_config) if env_config else None), os.environ)
     store = get_store()
-    for outcome in update_lists(store, sources, only=list_name):
+
+    def announce(source: ListSource) -> None:
+        err_console.print(f"fetching {source.name} from {source.label}", highlight=False)
+
+    for outcome in update_lists(store, sources, only=list_name, announce=announce):
         _report(outcome, as_json)
         after_import(store, outcome)
 

@@ -9,7 +9,7 @@ transaction: one failed download does not stop the others, and is reported.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -168,9 +168,11 @@ def update_lists(
     sources: Mapping[str, ListSource],
     only: str | None = None,
     timeout: float = 60.0,
+    announce: Callable[[ListSource], None] | None = None,
 ) -> Iterator[ImportOutcome]:
     """Fetch and import each source (or just ``only``), yielding each outcome.
 
+    ``announce`` is called before each download (the CLI says what it fetches).
     Failures are collected and raised together after the other lists ran.
     """
     if only is not None and only not in sources:
@@ -183,6 +185,8 @@ def update_lists(
         for name, source in sources.items():
             if only is not None and name != only:
                 continue
+            if announce is not None:
+                announce(source)
             try:
                 yield fetch_and_import(store, source, client)
             except (FetchError, InvalidInput) as exc:

@@ -211,3 +211,24 @@ def test_bad_package_is_refused_with_every_problem_and_writes_nothing(
     assert listed.get("/shipments").json()["shipments"] == []
     r = listed.post("/shipments/import", params={"screen": "nope"}, files=files)
     assert r.status_code == 422 and "unknown policy" in r.json()["message"]
+
+
+def test_concurrent_writers_all_succeed_and_the_chain_holds(supplied: TestClient) -> None:
+    """Analysts screen and move cases at once: no 'database is locked', no broken chain."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def work(i: int) -> list[int]:
+        codes = []
+        for _ in range(3):
+            r = supplied.post(
+                "/screen", json={"policy": "uflpa", "shipments": ["S-1002"], "actor": f"a{i}"}
+            )
+            codes.append(r.status_code)
+            codes.append(supplied.post("/match", json={"name": "Hoshine Silicon"}).status_code)
+        return codes
+
+    with ThreadPoolExecutor(6) as pool:
+        codes = [c for batch in pool.map(work, range(6)) for c in batch]
+    assert set(codes) == {200}
+    check = supplied.get("/audit/verify").json()
+    assert check["ok"] is True and check["records"] == 18

@@ -29,6 +29,7 @@ from flscreen.region import ALGORITHM as REGION_ALGORITHM
 from flscreen.region import LocateQuery, locate
 from flscreen.store import Store
 
+from .locks import writing
 from .state import AppState
 
 # --- lists ---------------------------------------------------------------------
@@ -133,11 +134,14 @@ def import_file(
     which parties' hits and which shipments' verdicts changed (``rescreen``)."""
     from flscreen.policy.screening import rescreen
 
-    outcome = import_list(store, str(path), list_name, fmt=fmt, strict=strict, source_label=label)
-    out = outcome_json(outcome)
-    if not outcome.unchanged:
-        trigger = {"list": list_name, "version": outcome.version}
-        out["rescreen"] = rescreen(store, actor=actor, trigger=trigger).to_dict()
+    with writing(store):
+        outcome = import_list(
+            store, str(path), list_name, fmt=fmt, strict=strict, source_label=label
+        )
+        out = outcome_json(outcome)
+        if not outcome.unchanged:
+            trigger = {"list": list_name, "version": outcome.version}
+            out["rescreen"] = rescreen(store, actor=actor, trigger=trigger).to_dict()
     return out
 
 
@@ -203,7 +207,7 @@ def judge(
         problems.append(Problem("", "say who decides", field="by"))
     if problems:
         raise InvalidInput(problems)
-    with store.begin() as conn:
+    with writing(store), store.begin() as conn:
         ref, entry = lists_store.get_entry(conn, list_name.strip(), entry_id.strip())
         j = record_judgement(
             conn,
@@ -323,7 +327,7 @@ def transition_case(
     store: Store, ref: str, to: str, actor: str, reason: str, clear_and_convincing: bool
 ) -> dict[str, Any]:
     """Move a case (the rules are the core's; a refusal lists every problem)."""
-    with store.begin() as conn:
+    with writing(store), store.begin() as conn:
         case = cases.transition(
             conn, ref, to, actor, reason, clear_and_convincing=clear_and_convincing
         )
@@ -342,7 +346,7 @@ def attach_documents(
     transaction: str | None,
 ) -> dict[str, Any]:
     """Store uploaded files by sha256 on a case (a rebuttal when a statement is given)."""
-    with store.begin() as conn:
+    with writing(store), store.begin() as conn:
         stored = cases.attach(
             conn,
             documents_dir,

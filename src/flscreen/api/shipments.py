@@ -27,6 +27,8 @@ from flscreen.store import Store
 from flscreen.supply import store as supply_store
 from flscreen.trace import SupplyGraph, load_config, load_graph, trace_shipment
 
+from .locks import writing
+
 GraphKey = tuple[int, int, int]
 
 
@@ -253,7 +255,8 @@ def screen(
 
     check_policy(policy_name)
     policy = load_policy(policy_name)
-    results = screen_store(store, policy, actor=actor, shipment_ids=shipment_ids)
+    with writing(store):
+        results = screen_store(store, policy, actor=actor, shipment_ids=shipment_ids)
     tally: dict[str, int] = {}
     for r in results:
         tally[r.verdict.outcome] = tally.get(r.verdict.outcome, 0) + 1
@@ -287,7 +290,7 @@ def import_supply(store: Store, path: Path, label: str) -> dict[str, Any]:
     from flscreen.supply.annotate import annotate_package, real_annotator
 
     pkg = load_package(path)
-    with store.begin() as conn:
+    with writing(store), store.begin() as conn:
         import_id = supply_store.save_package(conn, pkg, label)
         supply_store.save_annotations(conn, annotate_package(pkg, real_annotator(conn)))
     return {

@@ -19,8 +19,8 @@ import jinja2
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from flscreen.api.errors import error_body
-from flscreen.errors import FlscreenError
+from flscreen.api.errors import UNREACHABLE, error_body
+from flscreen.errors import FlscreenError, StoreError
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -117,6 +117,9 @@ def page(router: APIRouter, path: str, template: str, **route: Any) -> Callable[
                 context = view(*args, **kwargs)
             except FlscreenError as exc:
                 return error_page(request, exc)
+            except UNREACHABLE as exc:
+                problem = StoreError(f"the store did not answer ({type(exc).__name__})")
+                return error_page(request, problem)
             return render(request, template, context)
 
         as_json.__signature__ = signature  # type: ignore[attr-defined]

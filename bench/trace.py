@@ -13,7 +13,6 @@ result counts.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import resource
 import sys
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -57,7 +57,7 @@ def trace_all(engine: Engine, inputs: Any, out: Path | None) -> dict[str, float]
         counts["with_gaps"] += bool(result.gaps)
         counts["with_shortfalls"] += bool(result.mass_balance)
         if handle:
-            handle.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+            handle.write(orjson.dumps(result).decode() + "\n")
     if handle:
         handle.close()
     total = time.perf_counter() - began

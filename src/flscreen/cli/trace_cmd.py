@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
+import orjson
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -14,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from flscreen.cli.common import err_console, get_store, handle_errors, out_console
 from flscreen.errors import InvalidInput
 from flscreen.model.trace import TraceResult
-from flscreen.records import open_output, write_jsonl
+from flscreen.records import open_output
 from flscreen.trace import SupplyGraph, TraceConfig, load_config, load_graph, trace_shipment
 
 ENGINES = ("duckdb", "spark", "memory")
@@ -164,7 +165,8 @@ def trace_command(
         task = progress.add_task("trace", total=total)
         for result in _batch(graph, cfg, engine):
             tainted += result.tainted
-            write_jsonl(handle, result.to_dict())
+            # orjson writes the dataclasses directly: the same JSON as to_dict(), much faster
+            handle.write(orjson.dumps(result).decode() + "\n")
             progress.advance(task)
     err_console.print(f"{total} shipment(s) traced, {tainted} tainted", highlight=False)
 

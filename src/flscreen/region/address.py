@@ -357,7 +357,7 @@ def _split_glued(
     """URUMQISHI -> urumqi shi, XINJIANGLU -> xinjiang lu: a suffix written onto the name."""
     out: list[str] = []
     for token in tokens:
-        if len(token) > 5 and token not in prefixes:
+        if len(token) > 5 and token not in prefixes and token[:4] in prefixes:
             m = _GLUED.match(token)
             if m and m.group(1) in index:
                 out.extend(m.groups())
@@ -373,6 +373,9 @@ def _scan_latin(text: str, gaz: Gazetteer) -> list[Mention]:
     out: list[Mention] = []
     i, n = 0, len(tokens)
     while i < n:
+        if tokens[i] not in prefixes:  # most words start no name (digits never do)
+            i += 1
+            continue
         joined = ""
         hit: tuple[int, tuple[tuple[Candidate, ...], str | None]] | None = None
         for j in range(i, min(n, i + gaz.latin_max_tokens)):

@@ -175,3 +175,20 @@ def test_bad_package_writes_nothing(cli_env: dict[str, str], tmp_path: Path) -> 
     # nothing was imported, so there is nothing to screen: say how to fix it
     empty = _invoke("screen")
     assert empty.exit_code == 2 and "no shipments in the store" in empty.output
+
+
+def test_policy_commands_let_a_user_start_their_own(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    listed = _invoke("policy", "list")
+    assert listed.exit_code == 0
+    assert all(n in listed.stdout for n in ("uflpa", "eu-flr", "uk-proposed"))
+    shown = _invoke("policy", "show", "uflpa")
+    mine = tmp_path / "acme.yml"
+    mine.write_text(shown.stdout.replace("name: uflpa", "name: acme"), encoding="utf-8")
+    checked = _invoke("policy", "check", str(mine))
+    assert checked.exit_code == 0 and "valid policy acme" in checked.stdout
+    mine.write_text(shown.stdout.replace("outcome: detain", "outcome: hold"), encoding="utf-8")
+    refused = _invoke("policy", "check", str(mine))
+    assert refused.exit_code == 2 and "sources.region.outcome" in refused.output
+    assert _invoke("policy", "show", "cbp").exit_code == 2

@@ -148,9 +148,61 @@ def _after_list_import(store: Store, outcome: object) -> None:
     err_console.print("details: flscreen audit log --kind rescreen", highlight=False)
 
 
+policy_app = typer.Typer(
+    help="Presumption policies: list the bundled ones, print one to copy, check your own.",
+    no_args_is_help=True,
+)
+
+
+@policy_app.command("list")
+@handle_errors
+def policy_list_cmd() -> None:
+    """The bundled policies with their versions and status."""
+    from flscreen.policy import bundled_policies, load_policy
+
+    table = Table()
+    for col in ("name", "version", "status", "approach", "title"):
+        table.add_column(col)
+    for name in bundled_policies():
+        p = load_policy(name)
+        table.add_row(p.name, p.version, p.status, p.approach, escape(p.title))
+    out_console.print(table)
+
+
+@policy_app.command("show")
+@handle_errors
+def policy_show_cmd(
+    name: Annotated[str, typer.Argument(help="A bundled policy name.")],
+) -> None:
+    """Print a bundled policy's YAML (redirect it to a file to start your own)."""
+    from importlib import resources
+
+    from flscreen.policy import load_policy
+
+    load_policy(name)  # unknown names are refused with the list of known ones
+    text = resources.files("flscreen.policy").joinpath("policies", f"{name}.yml")
+    print(text.read_text(encoding="utf-8"), end="")
+
+
+@policy_app.command("check")
+@handle_errors
+def policy_check_cmd(
+    path: Annotated[str, typer.Argument(help="A policy YAML file.")],
+) -> None:
+    """Validate a policy file; every problem is listed (exit 2) or it is confirmed."""
+    from flscreen.policy import load_policy
+
+    p = load_policy(path)
+    print(
+        f"{path}: valid policy {p.name} version {p.version} ({p.approach}, "
+        f"{len(p.sources.lists)} list rule(s), {len(p.priority_sectors)} priority sector(s))"
+    )
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``flscreen screen`` and hook re-screening into list imports."""
+    """Add ``flscreen screen`` and ``flscreen policy``; hook re-screening into list imports."""
     from flscreen.lists.service import register_after_import
 
     app.command("screen")(screen_cmd)
+    app.add_typer(policy_app, name="policy")
     register_after_import(_after_list_import)

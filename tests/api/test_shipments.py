@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -84,7 +85,9 @@ def test_screen_refuses_unknown_policies_and_shipments(supplied: TestClient) -> 
     assert supplied.get("/cases").json()["cases"] == []  # nothing recorded
 
 
-def test_case_flow_documents_exception_and_audit(supplied: TestClient, store: Store) -> None:
+def test_case_flow_documents_exception_and_audit(
+    supplied: TestClient, store: Store, tmp_path: Path
+) -> None:
     ran = _screen(supplied, policy="uflpa", shipments=["S-1001"])
     case_id = ran["results"][0]["case"]
     case = supplied.get(f"/cases/{case_id}").json()
@@ -137,6 +140,13 @@ def test_case_flow_documents_exception_and_audit(supplied: TestClient, store: St
     assert done["history"][-1]["clear_and_convincing"] is True
     assert done["rebuttals"][0]["documents"] == [doc["sha256"]]
     assert supplied.get("/cases", params={"state": "exception_granted"}).json()["cases"]
+
+    stored = tmp_path / "documents" / doc["sha256"]  # evidence files are checked too
+    original = stored.read_bytes()
+    stored.write_bytes(b"forged")
+    files = supplied.get("/audit/verify").json()
+    assert files["ok"] is False and "isotope.txt" in files["documents"][0]
+    stored.write_bytes(original)
 
     log = supplied.get("/audit/log", params={"subject": case_id}).json()["records"]
     assert [r["kind"] for r in log][:2] == ["case.transition", "case.transition"]  # newest first

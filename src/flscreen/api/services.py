@@ -360,13 +360,16 @@ def attach_documents(
     return {"attached": [document_json(d) for d in stored]}
 
 
-def verify_audit(conn: Connection) -> dict[str, Any]:
-    """``flscreen audit verify --json``: recompute the chain, name the first broken record."""
+def verify_audit(conn: Connection, documents_dir: Path) -> dict[str, Any]:
+    """``flscreen audit verify --json``: recompute the chain, name the first broken record,
+    and rehash the stored documents (every missing or altered file is listed)."""
     report = audit.verify(conn, cases.audit_anchors(conn))
+    files = cases.verify_documents(conn, documents_dir)
     broken = report.broken
     return {
-        "ok": report.ok,
+        "ok": report.ok and not files,
         "records": report.records,
+        "documents": files,
         "head": report.head,
         "broken": None
         if broken is None

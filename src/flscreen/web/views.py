@@ -287,7 +287,7 @@ def audit_page(
 ) -> dict[str, Any]:
     """The audit trail: is the chain intact, and the newest records (by subject or kind)."""
     with state.store.connect() as conn:
-        verified = services.verify_audit(conn)
+        verified = services.verify_audit(conn, state.documents_dir)
         records = services.audit_records(conn, _blank(subject), _blank(kind), 200)
     return {
         "verify": verified,

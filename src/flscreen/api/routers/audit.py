@@ -18,9 +18,10 @@ State = Annotated[AppState, Depends(get_state)]
 def verify(state: State) -> dict[str, Any]:
     """Recompute the chain of every screening, verdict, case move, judgement and document;
     `{"ok", "records", "head", "broken": {"seq", "problem", "kind", "at"} | null}` names
-    the first record that was altered, deleted, reordered or truncated."""
+    the first record that was altered, deleted, reordered or truncated; `documents` lists
+    every stored evidence file that is missing or whose bytes no longer match its sha256."""
     with state.store.connect() as conn:
-        return services.verify_audit(conn)
+        return services.verify_audit(conn, state.documents_dir)
 
 
 @router.get("/log")

@@ -101,3 +101,11 @@ def test_long_input_streams_every_record(tmp_path: Path) -> None:
     lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert [x["id"] for x in lines] == [f"r{i}" for i in range(1200)]
     assert [x["status"] for x in lines[:2]] == ["elsewhere", "xinjiang"]
+
+
+def test_headers_in_other_case_and_common_aliases() -> None:
+    data = "id,Address,USCC,Tel,Country\nA,上海市,,,CN\nB,,,+86 998 1234567,\n"
+    result = runner.invoke(app, ["locate", "-"], input=data)
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(x) for x in result.stdout.splitlines() if x.startswith("{")]
+    assert [x["status"] for x in lines] == ["elsewhere", "xinjiang"]

@@ -18,12 +18,26 @@ FIELDS = ("address", "postal_code", "phone", "registration_id", "name", "country
 PROGRESS_FROM = 1000
 
 
+# Other headers supplier files use for the same fields (matched case-insensitively).
+ALIASES = {
+    "uscc": "registration_id",
+    "postcode": "postal_code",
+    "zip": "postal_code",
+    "tel": "phone",
+    "telephone": "phone",
+}
+
+
 def _query(source: str, row: int, record: Record, problems: list[Problem]) -> LocateQuery | None:
     """A LocateQuery from one record; numbers are accepted as text, lists and objects are not."""
+    fields: Record = {}
+    for key, value in record.items():
+        name = str(key).strip().lower().replace(" ", "_")
+        fields.setdefault(ALIASES.get(name, name), value)
     values: dict[str, str | None] = {}
     ok = True
     for field in FIELDS:
-        value = record.get(field)
+        value = fields.get(field)
         if value is None or value == "":
             values[field] = None
         elif isinstance(value, bool) or not isinstance(value, str | int | float):

@@ -63,11 +63,25 @@ def test_empty_file_and_missing_file(store: Store, tmp_path: Path) -> None:
         import_list(store, tmp_path, "mine")
 
 
-def test_invalid_utf8_row_is_skipped_with_its_line(store: Store) -> None:
-    data = b"id,name\nx1,Good Co\nx2,Caf\xe9 Co\nx3,Other Co\n"
+def test_non_utf8_rows_are_kept_read_in_their_likely_encoding(store: Store) -> None:
+    data = (
+        b"id,name\n"
+        b"x1,Good Co\n"
+        b"x2,Caf\xe9 Lyon Textiles\n"  # Windows-1252, from a Western spreadsheet
+        + "x3,新疆天山毛纺织股份有限公司\n".encode("gb18030")  # Chinese Windows
+    )
     outcome = import_list(store, data, "mine", fmt="csv")
-    assert outcome.entry_count == 2
-    assert outcome.problems[0].row == 3 and "invalid UTF-8" in outcome.problems[0].message
+    assert outcome.entry_count == 3 and outcome.skipped == 0
+    assert [(w.row, "Windows-1252" in w.message) for w in outcome.warnings] == [
+        (3, True),
+        (4, False),
+    ]
+    with store.connect() as conn:
+        names = {e.entry_id: e.name for _, e in iter_entries(conn, ["mine"])}
+    assert names["x2"] == "Café Lyon Textiles"
+    assert names["x3"] == "新疆天山毛纺织股份有限公司"
+    with pytest.raises(InvalidInput, match="GB18030"):
+        import_list(store, data, "strict-mine", fmt="csv", strict=True)
 
 
 def test_wrong_format_keeps_what_is_stored(store: Store) -> None:

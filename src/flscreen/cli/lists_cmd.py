@@ -96,7 +96,10 @@ def import_cmd(
     list_name: Annotated[str, typer.Option("--list", "-l", help="List name, e.g. uflpa.")],
     fmt: Annotated[str | None, typer.Option("--format", "-f", help=FORMAT_HELP)] = None,
     strict: Annotated[
-        bool, typer.Option("--strict", help="Refuse the whole file if any record is bad.")
+        bool,
+        typer.Option(
+            "--strict", help="Refuse the whole file if any record is bad or needs a caveat."
+        ),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the outcome as JSON.")] = False,
 ) -> None:

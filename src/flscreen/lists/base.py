@@ -37,10 +37,16 @@ class ParseContext:
     warnings: list[Problem] = field(default_factory=list)
     """Records kept with a caveat (a date that is not a date, a guessed section)."""
 
-    def warn(self, message: str, row: int | None = None, field: str | None = None) -> None:
+    def warn(
+        self,
+        message: str,
+        row: int | None = None,
+        field: str | None = None,
+        source: str | None = None,
+    ) -> None:
         """Record a caveat about a record that was kept."""
         if len(self.warnings) < self.max_problems:
-            self.warnings.append(Problem(self.source, message, row=row, field=field))
+            self.warnings.append(Problem(source or self.source, message, row=row, field=field))
 
     def problem(
         self,
@@ -181,9 +187,27 @@ def iso_date(value: str | None) -> str | None:
     return None
 
 
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def decode_legacy(raw: bytes) -> tuple[str, str]:
+    """Text of bytes that are not UTF-8, and the encoding used: GB18030 when that
+    reads cleanly as Chinese (spreadsheets saved on Chinese Windows), else
+    Windows-1252 (saved on Western Windows)."""
+    try:
+        text = raw.decode("gb18030")
+        if _CJK.search(text):
+            return text, "GB18030"
+    except UnicodeDecodeError:
+        pass
+    return raw.decode("cp1252", errors="replace"), "Windows-1252"
+
+
 def decoded_lines(handle: IO[bytes], ctx: ParseContext, source: str | None = None) -> Iterator[str]:
-    """Lines of a binary stream as text; a line that is not UTF-8 is reported and
-    replaced by an empty line, so line numbers downstream stay true."""
+    """Lines of a binary stream as text. A line that is not UTF-8 is read as
+    GB18030 or Windows-1252 (see ``decode_legacy``) and noted, so a record of a
+    sanctioned party is not lost to a spreadsheet's encoding; ``--strict``
+    refuses such a file."""
     first = True
     for number, raw in enumerate(handle, start=1):
         if first:
@@ -193,13 +217,14 @@ def decoded_lines(handle: IO[bytes], ctx: ParseContext, source: str | None = Non
         try:
             yield raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            ctx.problem(
-                f"invalid UTF-8 at byte {exc.start} of the line; the line was skipped "
-                "(save the file as UTF-8)",
+            text, encoding = decode_legacy(raw)
+            ctx.warn(
+                f"invalid UTF-8 at byte {exc.start} of the line; read as {encoding} "
+                "(check the names; save the file as UTF-8)",
                 row=number,
                 source=source,
             )
-            yield "\n"
+            yield text
 
 
 def file_size(path: Path) -> int:

@@ -256,9 +256,13 @@ def _write_version(
         if progress is not None:
             progress(writer.count)
         problems = tuple(ctx.problems)
-        if strict and ctx.problem_count:
+        if strict and (ctx.problem_count or ctx.warnings):
             raise InvalidInput(
-                [*problems, Problem(name, "import refused (--strict): nothing was stored")]
+                [
+                    *problems,
+                    *ctx.warnings,
+                    Problem(name, "import refused (--strict): nothing was stored"),
+                ]
             )
         if writer.count == 0:
             raise InvalidInput([*problems, Problem(name, f"no entries found reading it as {fmt}")])

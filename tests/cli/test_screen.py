@@ -153,6 +153,7 @@ def test_list_update_rescreens_and_reports_changes(
         (["dossier", "S-9999"], "not been screened"),
         (["dossier", "S-1003", "--format", "docx"], "unknown format"),
         (["screen", "--engine", "excel"], "unknown engine"),
+        (["dossier", "S-1003", "-f", "html", "-o", "/proc/nope/x.html"], "cannot write"),
     ],
 )
 def test_bad_input_exits_2(screened: dict[str, Any], args: list[str], says: str) -> None:

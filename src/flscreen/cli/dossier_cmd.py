@@ -48,13 +48,16 @@ def dossier_cmd(
         else:
             sys.stdout.write(html)
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".part")
-    if fmt == "pdf":
-        tmp.write_bytes(render_pdf(html))
-    else:
-        tmp.write_text(html, encoding="utf-8")
-    tmp.replace(target)
+    body = render_pdf(html) if fmt == "pdf" else html.encode("utf-8")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".part")
+        tmp.write_bytes(body)
+        tmp.replace(target)
+    except OSError as exc:
+        raise InvalidInput(
+            f"cannot write {target}: {exc.strerror or exc}", source="--output"
+        ) from None
     err_console.print(
         f"wrote {target} ({data.screening.verdict.outcome}, {shipment})", highlight=False
     )

@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from flscreen.cli.common import err_console, get_store, handle_errors, out_console
-from flscreen.errors import FlscreenError
+from flscreen.errors import FlscreenError, InvalidInput
 from flscreen.records import open_output, write_jsonl
 from flscreen.store import Store
 
@@ -82,9 +82,17 @@ def screen_cmd(
             engine=engine,
         )
     if output is not None:
-        with open_output(output) as handle:
-            for r in results:
-                write_jsonl(handle, r.verdict.to_dict())
+        try:
+            with open_output(output) as handle:
+                for r in results:
+                    write_jsonl(handle, r.verdict.to_dict())
+        except OSError as exc:
+            # The verdicts are stored; only the file could not be written.
+            raise InvalidInput(
+                f"cannot write {output}: {exc.strerror or exc} (the verdicts are stored: "
+                "run `flscreen screen --output ...` again to export them)",
+                source="--output",
+            ) from None
     if output == "-":
         return
     table = Table(title=f"{len(results)} shipment(s) under {chosen.name} {chosen.version}")

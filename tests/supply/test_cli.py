@@ -57,5 +57,13 @@ def test_import_then_trace(cli_env: dict[str, str], sample_dir: Path, tmp_path: 
     assert [r["shipment"] for r in lines] == sorted(r["shipment"] for r in lines)
     assert {r["shipment"] for r in lines if r["tainted"]} >= {"S-1001", "S-1003", "S-2001"}
 
+    duck = tmp_path / "duck.jsonl"
+    batch = runner.invoke(app, ["trace", "--all", "--output", str(duck)])  # DuckDB by default
+    assert batch.exit_code == 0, batch.output
+    duck_lines = [json.loads(line) for line in duck.read_text(encoding="utf-8").splitlines()]
+    assert [(r["shipment"], r["tainted"], r["gaps"]) for r in duck_lines] == [
+        (r["shipment"], r["tainted"], r["gaps"]) for r in lines
+    ]
+
     missing = runner.invoke(app, ["trace", "S-9999"])
     assert missing.exit_code == 2 and "S-9999" in missing.output

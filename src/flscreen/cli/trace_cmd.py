@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -101,14 +101,20 @@ def _config(config: Path | None, lookback: int | None, threshold: float | None) 
     return load_config(config, lookback_days=lookback, ownership_threshold=threshold)
 
 
-def _batch(graph: SupplyGraph, cfg: TraceConfig, engine: str) -> Iterator[TraceResult]:
+def _batch(
+    graph: SupplyGraph, cfg: TraceConfig, engine: str, stage: Callable[[str], None]
+) -> Iterator[TraceResult]:
     if engine == "memory":
         for sid in sorted(graph.shipments):
             yield trace_shipment(graph, sid, cfg)
         return
     from flscreen.batch import run_batch_on_graph
 
-    yield from run_batch_on_graph(graph, cfg, engine=engine)
+    def progress(name: str, done: int, total: int) -> None:
+        stage(name)
+
+    yield from run_batch_on_graph(graph, cfg, engine=engine, progress=progress)
+    stage("done")
 
 
 def trace_command(
@@ -154,7 +160,7 @@ def trace_command(
     with (
         open_output(output) as handle,
         Progress(
-            TextColumn(f"tracing ({engine})"),
+            TextColumn(f"tracing ({engine}): {{task.fields[stage]}}"),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
@@ -162,8 +168,12 @@ def trace_command(
             transient=output in (None, "-"),
         ) as progress,
     ):
-        task = progress.add_task("trace", total=total)
-        for result in _batch(graph, cfg, engine):
+        task = progress.add_task("trace", total=total, stage="starting")
+
+        def stage(name: str) -> None:
+            progress.update(task, stage=name)
+
+        for result in _batch(graph, cfg, engine, stage):
             tainted += result.tainted
             # orjson writes the dataclasses directly: the same JSON as to_dict(), much faster
             handle.write(orjson.dumps(result).decode() + "\n")

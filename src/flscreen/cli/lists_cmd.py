@@ -48,6 +48,8 @@ def _progress(label: str) -> Iterator[Callable[[int], None]]:
 def _report(outcome: ImportOutcome, as_json: bool) -> None:
     for warning in outcome.warnings[:20]:
         err_console.print(f"[yellow]note:[/] {warning}", highlight=False)
+    if len(outcome.warnings) > 20:
+        err_console.print(f"[yellow]... and {len(outcome.warnings) - 20} more notes[/]")
     for problem in outcome.problems[:20]:
         err_console.print(f"[yellow]skipped:[/] {problem}", highlight=False)
     if outcome.skipped > 20:

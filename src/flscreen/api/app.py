@@ -134,9 +134,9 @@ def create_app(
     app.state.flscreen = state
     install_error_handlers(app)
 
-    from .routers import audit, cases, health, lists, locate, match, shipments
+    from .routers import audit, cases, health, lists, locate, match, policies, shipments
 
-    for module in (health, lists, match, locate, shipments, cases, audit):
+    for module in (health, lists, match, locate, shipments, policies, cases, audit):
         app.include_router(module.router)
     if with_web:
         from flscreen.web import install

@@ -77,7 +77,7 @@ def test_bad_input_exits_2_with_row(tmp_path: Path) -> None:
 
 def test_wrong_field_type_is_named(tmp_path: Path) -> None:
     src = tmp_path / "bad.jsonl"
-    src.write_text('{"id": "1", "address": ["a", "b"]}\n')
+    src.write_text('{"id": "1", "address": {"street": "a"}}\n')
     result = runner.invoke(app, ["locate", str(src)])
     assert result.exit_code == 2
     assert "address" in result.output and "row 1" in result.output
@@ -109,3 +109,23 @@ def test_headers_in_other_case_and_common_aliases() -> None:
     assert result.exit_code == 0, result.output
     lines = [json.loads(x) for x in result.stdout.splitlines() if x.startswith("{")]
     assert [x["status"] for x in lines] == ["elsewhere", "xinjiang"]
+
+
+def test_address_parts_in_their_own_columns_count() -> None:
+    data = (
+        "id,street,city,province\n"
+        "A,Urumqi Road 5,Qingdao,Shandong\n"  # the street is named after Ürümqi; the city is not
+        "B,Renmin Road 5,Kashgar,Xinjiang\n"
+    )
+    result = runner.invoke(app, ["locate", "-"], input=data)
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(x) for x in result.stdout.splitlines() if x.startswith("{")]
+    assert [x["status"] for x in lines] == ["elsewhere", "xinjiang"]
+
+
+def test_list_of_strings_is_joined(tmp_path: Path) -> None:
+    src = tmp_path / "ftm.jsonl"
+    src.write_text('{"id": "1", "address": ["Room 5, Tuanjie Road", "Hotan, Xinjiang"]}\n')
+    result = runner.invoke(app, ["locate", str(src)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout.splitlines()[0])["status"] == "xinjiang"

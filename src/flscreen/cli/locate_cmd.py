@@ -28,26 +28,45 @@ ALIASES = {
 }
 
 
+# Address parts that supplier files keep in their own columns; joined after
+# ``address`` in this order, so "city" and "province" columns count too.
+ADDRESS_PARTS = ("address2", "street", "district", "county", "city", "province", "state", "region")
+
+
+def _text(value: object) -> str | None:
+    """Text of a cell: numbers as written, lists of strings joined; None for anything else."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return "; ".join(value)
+    return None
+
+
 def _query(source: str, row: int, record: Record, problems: list[Problem]) -> LocateQuery | None:
-    """A LocateQuery from one record; numbers are accepted as text, lists and objects are not."""
+    """A LocateQuery from one record; numbers and lists of strings are accepted as text."""
     fields: Record = {}
     for key, value in record.items():
         name = str(key).strip().lower().replace(" ", "_")
         fields.setdefault(ALIASES.get(name, name), value)
     values: dict[str, str | None] = {}
     ok = True
-    for field in FIELDS:
+    for field in (*FIELDS, *ADDRESS_PARTS):
         value = fields.get(field)
-        if value is None or value == "":
+        if value is None or value == "" or value == []:
             values[field] = None
-        elif isinstance(value, bool) or not isinstance(value, str | int | float):
+            continue
+        text = _text(value)
+        if text is None:
             problems.append(Problem(source, "expected text", row=row, field=field))
             ok = False
-        else:
-            values[field] = str(value)
+        values[field] = text
     if not ok:
         return None
-    return LocateQuery(id=str(record["id"]), **values)
+    parts = [values.pop(p) for p in ("address", *ADDRESS_PARTS)]
+    address = ", ".join(p for p in parts if p and p.strip()) or None
+    return LocateQuery(id=str(record["id"]), address=address, **values)
 
 
 def _print_answer(loc: Location) -> None:

@@ -144,20 +144,25 @@ def show_cmd(
     if not refs:
         print("no lists imported yet (try: flscreen lists import FILE --list NAME)")
         return
-    table = Table(title="Lists")
-    for column in ("list", "version", "entries", "format", "imported", "source", "sha256"):
-        table.add_column(column, overflow="fold")
+    table = Table(title="Lists (full sources and sha256: --json)")
+    for column in ("list", "v", "entries", "format", "imported (UTC)", "source"):
+        table.add_column(column, overflow="fold", no_wrap=column != "source")
     for ref in refs:
         table.add_row(
             ref.list_name,
             str(ref.version),
             str(ref.entry_count),
             ref.format or "",
-            ref.imported_at,
-            ref.source,
-            ref.sha256[:12],
+            ref.imported_at[:16].replace("T", " "),
+            _short_source(ref.source),
         )
     out_console.print(table)
+
+
+def _short_source(source: str) -> str:
+    """The file name of a path or URL (the full source is in ``--json``)."""
+    tail = source.rstrip("/").rsplit("/", 1)[-1]
+    return tail or source
 
 
 def _fmt_value(value: Any) -> str:

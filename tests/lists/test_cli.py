@@ -35,6 +35,8 @@ def test_import_show_entries_unchanged(app: typer.Typer) -> None:
     assert code == 0 and "uflpa: version 1 created (21 entries" in out
     code, out, _ = run(app, "lists", "import", page, "--list", "uflpa")
     assert code == 0 and out.strip() == "uflpa: unchanged (same content as version 1)"
+    code, out, _ = run(app, "lists", "show")
+    assert code == 0 and "uflpa_entity_list.html" in out and "uflpa-html" in out
     code, out, _ = run(app, "lists", "show", "--json")
     shown = json.loads(out)["lists"]
     assert shown[0]["list"] == "uflpa" and shown[0]["versions"][0]["entries"] == 21

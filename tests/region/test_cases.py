@@ -91,6 +91,9 @@ ADDRESS_CASES: list[tuple[str, str | None, str]] = [
     ("河北省辛集市", None, "elsewhere"),
     ("Xinjiang County, Yuncheng, Shanxi", None, "elsewhere"),  # 新绛县 reads Xinjiang
     ("Bole, Addis Ababa, Ethiopia", None, "elsewhere"),
+    ("兵庫県朝来市和田山町", None, "elsewhere"),  # Japanese: 和田 is Wada, 県 is Japanese
+    ("東京都千代田区和田ビル", None, "elsewhere"),  # katakana ビル (building)
+    ("東京都中野区和田", None, "elsewhere"),  # Wada, Nakano: 東京都 is Japanese
     ("Khorgos Gateway, Almaty Region", "KZ", "elsewhere"),  # the dry port across the border
     ("Khorgos, Kazakhstan", None, "elsewhere"),
     ("Kashi, Varanasi, Uttar Pradesh, India", None, "elsewhere"),  # Kashi is also Varanasi

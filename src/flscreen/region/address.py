@@ -170,6 +170,7 @@ _ZH_FOREIGN = {
 }
 
 _ZH_FOREIGN_RE = re.compile("|".join(_ZH_FOREIGN))
+_JAPANESE = re.compile(r"[\u3041-\u3096\u30a1-\u30fa]+|県|東京都|大阪府|京都府|北海道")
 
 _ORDINALS = {
     w: i
@@ -307,6 +308,10 @@ def _scan_zh(text: str, gaz: Gazetteer) -> list[Mention]:
         i = end or i + 1
     for found in _ZH_FOREIGN_RE.findall(text):
         out.append(Mention(found, (), foreign=_ZH_FOREIGN[found]))
+    japanese = _JAPANESE.search(text)
+    if japanese:
+        # Kana or 県 (Chinese writes 县/縣): a Japanese address, where 和田 is Wada.
+        out.append(Mention(japanese.group(0), (), foreign="Japan"))
     for m in _ZH_DIVISION.finditer(text) if "师" in text else ():
         number = cn_number(m.group(1))
         div = gaz.xpcc_divisions.get(number) if number else None

@@ -225,9 +225,3 @@ def decoded_lines(handle: IO[bytes], ctx: ParseContext, source: str | None = Non
                 source=source,
             )
             yield text
-
-
-def file_size(path: Path) -> int:
-    if path.is_dir():
-        return sum(p.stat().st_size for p in path.iterdir() if p.is_file())
-    return path.stat().st_size

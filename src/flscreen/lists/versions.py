@@ -71,15 +71,12 @@ def entry_summary(entry: ListEntry) -> dict[str, Any]:
     return data
 
 
-def _jsonable(entry: ListEntry, name: str) -> Any:
-    return lists_store.entry_to_dict(entry)[name]
-
-
 def field_changes(old: ListEntry, new: ListEntry) -> dict[str, dict[str, Any]]:
     """{field: {"from": old value, "to": new value}} for every field that differs."""
     out: dict[str, dict[str, Any]] = {}
+    old_data, new_data = lists_store.entry_to_dict(old), lists_store.entry_to_dict(new)
     for name in COMPARED_FIELDS:
-        before, after = _jsonable(old, name), _jsonable(new, name)
+        before, after = old_data[name], new_data[name]
         if before != after:
             out[name] = {"from": before, "to": after}
     if out:

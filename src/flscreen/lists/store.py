@@ -324,7 +324,7 @@ def list_versions_of(conn: Connection, list_name: str | None = None) -> list[Lis
 
 
 def version_details(conn: Connection, list_name: str, version: int) -> dict[str, Any]:
-    """The version row with its digest and skip count (for ``lists show --json``)."""
+    """The whole version row (digest of its entries, count of skipped records...)."""
     row = conn.execute(
         sa.select(list_versions, lists_table.c.name)
         .join(lists_table, lists_table.c.id == list_versions.c.list_id)

@@ -37,7 +37,8 @@ def test_trio_from_folder_or_sdn_path(path: Path) -> None:
     assert entries["31493"].name == "CHEN, Mingguo" and entries["31493"].schema == "person"
     # Legacy multi-programme cells: "GLOMAG] [UHRPA".
     assert entries["39417"].programs == ("GLOMAG", "UHRPA")
-    assert entries["29299"].links == (EntryLink("linked_to", None, "CHEN, Quanguo"),)
+    # "Linked To: CHEN, Quanguo." resolves to his entry in the same list.
+    assert entries["29299"].links == (EntryLink("linked_to", "29220", "CHEN, Quanguo"),)
 
 
 def test_trio_without_companions_still_reads_sdn(tmp_path: Path) -> None:
@@ -91,6 +92,9 @@ def test_real_xinjiang_records_csv_and_json_agree() -> None:
             b.programs,
             b.listed_on,
         )
+    # Links resolve within the file: Zakir is linked to the Xinjiang PSB (29159).
+    assert [link.target_id for link in from_csv["34079"].links] == ["29159"]
+    assert from_json["34079"].links == from_csv["34079"].links
     zakir = from_json["34079"]
     assert "ZHAKER, Xuekelaiti" in zakir.aliases
     assert from_json["29299"].listed_on == "2020-07-31"

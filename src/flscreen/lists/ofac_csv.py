@@ -19,7 +19,8 @@ from __future__ import annotations
 import csv
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -153,8 +154,13 @@ def build_entry(
     record: dict[str, Any],
     aliases: Iterable[tuple[str, str]],
     addresses: Iterable[tuple[str | None, str | None, str | None]],
+    ids_by_name: Mapping[str, str] | None = None,
 ) -> ListEntry | str:
-    """One SDN entry from its main record, (alias type, name) pairs and address parts."""
+    """One SDN entry from its main record, (alias type, name) pairs and address parts.
+
+    ``ids_by_name`` (case-folded SDN name -> ent_num) resolves "Linked To: NAME"
+    remarks to the other entry's id, so the links form a graph.
+    """
     ent_num = clean_text(record.get("ent_num"))
     name = clean_text(record.get("sdn_name"))
     if ent_num is None:
@@ -194,7 +200,14 @@ def build_entry(
         identifiers=tuple(dict.fromkeys(identifiers)),
         programs=unique(program_list),
         listed_on=iso_date(record.get("designation_date")),
-        links=tuple(dict.fromkeys(remarks["links"])),
+        links=tuple(
+            dict.fromkeys(
+                replace(
+                    link, target_id=(ids_by_name or {}).get((link.target_name or "").casefold())
+                )
+                for link in remarks["links"]
+            )
+        ),
         notes=unique(notes),
         raw={k: v for k, v in record.items() if v not in (None, "", "-0-", [])},
     )
@@ -241,6 +254,11 @@ def parse_trio(sdn: Path, ctx: ParseContext) -> Iterator[Parsed]:
             addresses[rec["ent_num"]].append(
                 (rec.get("address"), rec.get("city_province_postal"), rec.get("country"))
             )
+    ids_by_name = {
+        rec["sdn_name"].casefold(): rec["ent_num"]
+        for _row, rec in _rows(sdn, ParseContext(ctx.source), SDN_COLUMNS)
+        if rec.get("sdn_name")
+    }
     if com := _find(folder, "sdn_comments.csv"):
         for _row, rec in _rows(com, ctx, ("ent_num", "remarks_extended"), str(com)):
             comments[rec["ent_num"]] = rec.get("remarks_extended", "")
@@ -251,7 +269,7 @@ def parse_trio(sdn: Path, ctx: ParseContext) -> Iterator[Parsed]:
         if rec["ent_num"] in comments:
             rec["remarks"] = (rec.get("remarks") or "") + " " + comments[rec["ent_num"]]
         result = build_entry(
-            rec, aliases.get(rec["ent_num"], ()), addresses.get(rec["ent_num"], ())
+            rec, aliases.get(rec["ent_num"], ()), addresses.get(rec["ent_num"], ()), ids_by_name
         )
         if isinstance(result, str):
             ctx.problem(result, row=row)
@@ -272,6 +290,11 @@ def parse_flat(path: Path, ctx: ParseContext) -> Iterator[Parsed]:
                 extra[rec.get("ent_num", "")].append(
                     (rec.get("alias_type", "aka"), rec.get("alias_name", ""))
                 )
+    with path.open("rb") as handle:
+        ids_by_name = {
+            (rec.get("sdn_name") or "").casefold(): (rec.get("ent_num") or "").strip()
+            for rec in csv.DictReader(decoded_lines(handle, ParseContext(ctx.source)))
+        }
     with path.open("rb") as handle:
         reader = csv.DictReader(decoded_lines(handle, ctx))
         for rec in reader:
@@ -298,7 +321,7 @@ def parse_flat(path: Path, ctx: ParseContext) -> Iterator[Parsed]:
                 else (a.rsplit(",", 1)[0] if "," in a else None, None, a.rsplit(",", 1)[-1])
                 for a in _split_flat(rec.get("addresses"))
             ]
-            result = build_entry(dict(rec), pairs, addresses)
+            result = build_entry(dict(rec), pairs, addresses, ids_by_name)
             if isinstance(result, str):
                 ctx.problem(result, row=row)
                 continue
@@ -332,6 +355,11 @@ def parse_json(path: Path, ctx: ParseContext) -> Iterator[Parsed]:
     if not isinstance(records, list):
         ctx.problem("expected a JSON array of SDN records")
         return
+    ids_by_name = {
+        str(r.get("sdn_name") or "").casefold(): str(r.get("ent_num") or "")
+        for r in records
+        if isinstance(r, dict)
+    }
     for number, rec in enumerate(records, start=1):
         if not isinstance(rec, dict):
             ctx.problem("expected an object", row=number)
@@ -346,7 +374,7 @@ def parse_json(path: Path, ctx: ParseContext) -> Iterator[Parsed]:
             for a in rec.get("addresses") or ()
             if isinstance(a, dict)
         ]
-        result = build_entry(rec, pairs, addresses)
+        result = build_entry(rec, pairs, addresses, ids_by_name)
         if isinstance(result, str):
             ctx.problem(result, row=number)
             continue

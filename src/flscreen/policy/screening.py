@@ -99,6 +99,8 @@ def evaluate_batch(
 
 
 ENGINES = ("memory", "duckdb", "spark")
+BATCH_FROM = 2000
+"""From this many shipments a re-screen traces as SQL on DuckDB rather than one by one."""
 
 
 def screen_store(
@@ -212,13 +214,15 @@ def rescreen(
     trigger: Mapping[str, Any] | None = None,
     reannotate: Callable[[Store], Annotations] | None = None,
     config: TraceConfig | None = None,
+    engine: str = "auto",
 ) -> RescreenReport:
     """Re-annotate, re-screen every screened shipment under the policy it was last
     screened with, and record what changed.
 
     Shipments screened under a custom policy file are re-screened only when that
     policy is passed in ``policies``. A new screening is recorded (and a case
-    opened if needed) only for shipments whose verdict changed.
+    opened if needed) only for shipments whose verdict changed. ``engine`` 'auto'
+    traces in memory up to ``BATCH_FROM`` shipments and on DuckDB beyond.
     """
     from flscreen.supply import store as supply_store
     from flscreen.supply.annotate import reannotate as supply_reannotate
@@ -255,7 +259,14 @@ def rescreen(
         policy = _policy_for(name, given)
         if policy is None:
             continue
-        for r in evaluate(graph, policy, versions, sorted(ids), config):
+        chosen = engine
+        if chosen == "auto":
+            chosen = "duckdb" if len(ids) >= BATCH_FROM else "memory"
+        if chosen == "memory":
+            results = evaluate(graph, policy, versions, sorted(ids), config)
+        else:
+            results = evaluate_batch(graph, policy, versions, ids, config, chosen)
+        for r in results:
             report.screened += 1
             old_v = previous[r.shipment_id].verdict
             if signature(old_v) != signature(r.verdict):

@@ -82,3 +82,22 @@ def test_truncated_eu_xml_is_refused_not_half_imported(tmp_path: Path) -> None:
     ctx = ParseContext(str(path))
     with pytest.raises(InvalidInput, match="not well-formed"):
         list(eu_xml.parse(path, ctx))
+
+
+def test_parent_company_resolves_to_its_designation(tmp_path: Path) -> None:
+    path = tmp_path / "uk.csv"
+    path.write_text(
+        "Report Date: 02-Oct-2026\n"
+        "Unique ID,Name 6,Name type,Designation Type,Regime Name,Parent company\n"
+        "GHR0904,Xinjiang Production and Construction Corps Public Security Bureau,"
+        "Primary Name,Entity,Global Human Rights,XINJIANG PRODUCTION AND CONSTRUCTION CORPS\n"
+        "GHR0999,Xinjiang Production and Construction Corps,Primary Name,Entity,"
+        "Global Human Rights,\n",
+        encoding="utf-8",
+    )
+    ctx = ParseContext(str(path))
+    entries = {e.entry_id: e for _row, e in uk_csv.parse(path, ctx)}
+    # Case differs between the parent column and the designation's name.
+    assert entries["GHR0904"].links == (
+        EntryLink("subsidiary_of", "GHR0999", "XINJIANG PRODUCTION AND CONSTRUCTION CORPS"),
+    )

@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from flscreen.lists.base import (
@@ -131,7 +131,7 @@ def _fold(group: _Group, rec: dict[str, str]) -> None:
     group.rows.append({k: v for k, v in rec.items() if v})
 
 
-def _entry(entry_id: str, group: _Group) -> ListEntry | str:
+def _entry(entry_id: str, group: _Group, ids_by_name: dict[str, str]) -> ListEntry | str:
     strong = [(n, t) for n, t, s in group.names if s]
     if not group.names:
         return f"designation {entry_id} has no name"
@@ -154,7 +154,12 @@ def _entry(entry_id: str, group: _Group) -> ListEntry | str:
         identifiers=tuple(dict.fromkeys(group.identifiers)),
         programs=unique(group.programs),
         listed_on=min(group.dates) if group.dates else None,
-        links=tuple(dict.fromkeys(group.links)),
+        links=tuple(
+            dict.fromkeys(
+                replace(link, target_id=ids_by_name.get((link.target_name or "").casefold()))
+                for link in group.links
+            )
+        ),
         notes=unique([*group.notes, *(f"weak alias: {w}" for w in weak)]),
         raw={"rows": group.rows},
     )
@@ -194,8 +199,10 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Parsed]:
         if header is None:
             ctx.problem("no header row with 'Name 6' found: not a UK sanctions list CSV")
             return
+    # "Parent company"/"Subsidiaries" name other designations: resolve them to ids.
+    ids_by_name = {n.casefold(): key for key, g in groups.items() for n, _t, _s in g.names}
     for key, group in groups.items():
-        result = _entry(key, group)
+        result = _entry(key, group, ids_by_name)
         if isinstance(result, str):
             ctx.problem(result, row=group.first_row)
             continue

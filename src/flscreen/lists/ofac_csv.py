@@ -242,6 +242,8 @@ def _rows(
 
 
 def parse_trio(sdn: Path, ctx: ParseContext) -> Iterator[Parsed]:
+    """The official files: sdn.csv with alt.csv, add.csv and sdn_comments.csv beside it
+    (each optional), joined on ent_num."""
     folder = sdn.parent
     aliases: dict[str, list[tuple[str, str]]] = defaultdict(list)
     addresses: dict[str, list[tuple[str | None, str | None, str | None]]] = defaultdict(list)
@@ -282,6 +284,7 @@ def _split_flat(text: str | None) -> list[str]:
 
 
 def parse_flat(path: Path, ctx: ParseContext) -> Iterator[Parsed]:
+    """A flattened SDN CSV with a header, plus ``<stem>_aliases.csv`` when present."""
     companion = path.with_name(path.stem + "_aliases.csv")
     extra: dict[str, list[tuple[str, str]]] = defaultdict(list)
     if companion.exists() and companion != path:

@@ -127,3 +127,12 @@ def test_blank_file_is_refused_as_such(store: Store) -> None:
         import_list(store, b"\n  \n\t\n", "mine")
     with pytest.raises(InvalidInput, match="nothing but blank space"):
         import_list(store, b"\n\n", "mine", fmt="ftm")
+
+
+def test_progress_reports_growing_counts_and_the_total(store: Store) -> None:
+    rows = "".join(f"id{i},Supplier {i} Textile Co. Ltd.\n" for i in range(25))
+    seen: list[int] = []
+    outcome = import_list(
+        store, ("id,name\n" + rows).encode(), "mine", fmt="csv", progress=seen.append, batch_size=10
+    )
+    assert seen == [10, 20, 25] and outcome.entry_count == 25

@@ -57,3 +57,14 @@ def test_bad_field_type_names_record_and_field(sqlite_client: TestClient) -> Non
     r = sqlite_client.post("/locate", json=[{"address": "x"}, {"address": ["a", "list"]}])
     assert r.status_code == 422
     assert (r.json()["problems"][0]["row"], r.json()["problems"][0]["field"]) == (2, "address")
+
+
+def test_csv_body(sqlite_client: TestClient) -> None:
+    body = (
+        "id,address,postal_code\n"
+        "f1,新疆阿克苏地区阿瓦提县乌鲁却勒镇,843200\n"
+        'f2,"88 Urumqi Rd, Shanghai",\n'
+    )
+    r = sqlite_client.post("/locate", content=body.encode(), headers={"content-type": "text/csv"})
+    assert r.status_code == 200, r.text
+    assert [x["status"] for x in r.json()["results"]] == ["xinjiang", "elsewhere"]

@@ -141,3 +141,53 @@ def test_matcher_cache_keeps_a_few_selections(listed: TestClient, store: Store) 
     cache.get(store, ["my-watchlist"])  # evicts ofac-sdn, the least recently used
     cache.get(store, ["ofac-sdn"])
     assert cache.builds == 4
+
+
+SUPPLIERS_CSV = """id,name,aliases,country
+s1,新疆中泰化学股份有限公司,,CN
+s2,Saigon Garment Export JSC,Công ty CP Xuất khẩu May Sài Gòn,VN
+s3,HOSHINE SILICON IND (SHANSHAN) CO,合盛硅业|Hesheng Silicon,CN
+"""
+
+
+def test_supplier_csv_body_and_json_lines_answer(listed: TestClient) -> None:
+    """The analyst's supplier file, posted as is; the answer as the CLI would write it."""
+    r = listed.post(
+        "/match",
+        content=SUPPLIERS_CSV.encode(),
+        params={"limit": 3},
+        headers={"content-type": "text/csv", "accept": "application/x-ndjson"},
+    )
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("application/x-ndjson")
+    lines = [json.loads(line) for line in r.text.splitlines()]
+    assert [x["id"] for x in lines] == ["s1", "s2", "s3"]
+    assert [x["match"] for x in lines] == [True, False, True]
+    assert all(len(x["hits"]) <= 3 for x in lines)
+    # The same file as JSON lines gives the same answers.
+    jl = "\n".join(
+        json.dumps({"id": x["id"], "name": n}, ensure_ascii=False)
+        for x, n in zip(
+            lines,
+            [
+                "新疆中泰化学股份有限公司",
+                "Saigon Garment Export JSC",
+                "HOSHINE SILICON IND (SHANSHAN) CO",
+            ],
+            strict=True,
+        )
+    )
+    r2 = listed.post(
+        "/match", content=jl.encode(), headers={"content-type": "application/x-ndjson"}
+    )
+    assert [x["match"] for x in r2.json()["results"]] == [True, False, True]
+
+
+def test_bad_csv_rows_are_reported_by_line(listed: TestClient) -> None:
+    bad = "id,name\na,Acme\nb,\na,Acme again\n"
+    r = listed.post("/match", content=bad.encode(), headers={"content-type": "text/csv"})
+    assert r.status_code == 422
+    problems = r.json()["problems"]
+    assert {(p["row"], p["field"]) for p in problems} >= {(3, "name")}
+    assert any("duplicate id 'a'" in p["message"] for p in problems)
+    assert all(p["source"] == "body" for p in problems)

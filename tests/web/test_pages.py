@@ -235,3 +235,21 @@ def test_package_upload_form(store: Store, db_url: str, tmp_path: Path) -> None:
         bad = [("file", ("shipments.csv", b"shipment_id,importer_id\nS-9,NOBODY\n"))]
         r = c.post("/ui/shipments/import", files=bad)
         assert r.status_code == 422 and "shipments.csv" in r.text
+
+
+def test_supplier_file_page(web: TestClient) -> None:
+    assert 'action="/ui/batch"' in web.get("/ui/batch").text
+    csv = (
+        "id,name,country\n"
+        "s1,新疆中泰化学股份有限公司,CN\n"
+        "s2,Saigon Garment Export JSC,VN\n"
+        "s3,Zhongtai Securities Co. Ltd,CN\n"
+    )
+    r = web.post("/ui/batch", files={"file": ("suppliers.csv", csv.encode())})
+    assert r.status_code == 200
+    text = _text(r.text)
+    assert "suppliers.csv: 1 of 3 matched" in text
+    assert "Xinjiang Zhongtai Chemical" in text
+    # A file with a row missing its name: refused with the file and line.
+    r = web.post("/ui/batch", files={"file": ("bad.csv", b"id,name\nx,\n")})
+    assert r.status_code == 422 and "bad.csv, row 2" in _text(r.text)

@@ -1,19 +1,24 @@
-"""Read a JSON request body of records in any of the three shapes the API accepts.
+"""Read a request body of records in any of the shapes the API accepts.
 
-``{"records": [...], ...options}``, a bare JSON array of records, or one record:
-the shape is chosen from the JSON itself, so a validation error names the record
-(row, from 1) and the field, instead of three guesses at a union.
+JSON: ``{"records": [...], ...options}``, a bare JSON array of records, or one
+record; the shape is chosen from the JSON itself, so a validation error names the
+record (row, from 1) and the field, instead of three guesses at a union. Or the
+CLI's own input: CSV (``text/csv``) or JSON lines (``application/x-ndjson``), read
+by the same reader as ``flscreen match FILE``, with the same row-numbered errors.
 """
 
 from __future__ import annotations
 
 import json
+import tempfile
+from pathlib import Path
 from typing import Any, TypeVar
 
-from fastapi import Request
+from fastapi import Request, Response
 from pydantic import BaseModel, ValidationError
 
 from flscreen.errors import InvalidInput, Problem
+from flscreen.records import read_records
 
 from .errors import validation_problems
 
@@ -33,6 +38,46 @@ async def read_json(request: Request) -> Any:
         raise InvalidInput(
             [Problem("body", f"not valid JSON ({exc.msg}, line {exc.lineno} column {exc.colno})")]
         ) from None
+
+
+RECORD_TYPES = {
+    "text/csv": ".csv",
+    "application/csv": ".csv",
+    "application/x-ndjson": ".jsonl",
+    "application/jsonl": ".jsonl",
+    "application/jsonlines": ".jsonl",
+}
+
+
+def record_type(request: Request) -> str | None:
+    """The file suffix for a CSV or JSON-lines body, None for JSON."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return RECORD_TYPES.get(kind)
+
+
+async def read_records_body(
+    request: Request, suffix: str, list_fields: tuple[str, ...], required: tuple[str, ...] = ()
+) -> Any:
+    """Records from a CSV or JSON-lines body, through the CLI's reader (so a bad row is
+    reported with its line number); problems name the body, not a temporary file."""
+    raw = await request.body()
+    with tempfile.TemporaryDirectory(prefix="flscreen-records-") as tmp:
+        path = Path(tmp) / f"body{suffix}"
+        path.write_bytes(raw)
+        try:
+            return [record for _, record in read_records(str(path), required, list_fields)]
+        except InvalidInput as exc:
+            raise InvalidInput(
+                [
+                    Problem("body", p.message.replace(str(path), "body"), p.row, p.field)
+                    for p in exc.problems
+                ]
+            ) from None
+
+
+def wants_lines(request: Request) -> bool:
+    """Whether the client asked for JSON lines (one result per line, as the CLI writes)."""
+    return "application/x-ndjson" in request.headers.get("accept", "")
 
 
 def parse_batch(data: Any, request_model: type[M], max_records: int) -> M:
@@ -92,3 +137,9 @@ def openapi_body(request_model: type[BaseModel], record_model: type[BaseModel]) 
             "content": {"application/json": {"schema": {"oneOf": shapes}}},
         }
     }
+
+
+def json_lines(results: list[dict[str, Any]]) -> Response:
+    """One JSON object per line, UTF-8 kept, as ``flscreen match``/``locate`` write them."""
+    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results)
+    return Response(text, media_type="application/x-ndjson")

@@ -73,13 +73,17 @@ def environment() -> jinja2.Environment:
 
 
 def render(
-    request: Request, template: str, context: dict[str, Any], status: int = 200
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    status: int = 200,
+    with_json: bool = True,
 ) -> HTMLResponse:
     """Render ``template`` with the view's dict as ``data`` plus the page's own links."""
     path = request.url.path
     query = urlencode(list(request.query_params.multi_items()))
     base = path + "index" if path.endswith("/") else path
-    json_url = base + ".json" + (f"?{query}" if query else "")
+    json_url = base + ".json" + (f"?{query}" if query else "") if with_json else None
     html = (
         environment()
         .get_template(template)

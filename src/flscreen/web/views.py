@@ -22,7 +22,7 @@ from flscreen.policy import bundled_policies
 from flscreen.policy import cases as case_rules
 from flscreen.region import LocateQuery
 
-from .pages import error_page, page
+from .pages import error_page, page, render
 
 router = APIRouter()
 
@@ -110,6 +110,83 @@ def screen(
     out["entries"] = matched["entries"]
     out["algorithm"] = matched["algorithm"]
     return out
+
+
+@router.get("/ui/batch", include_in_schema=False)
+def batch_form(request: Request) -> Response:
+    """Screen a whole supplier file: the upload form."""
+    state = get_state(request)
+    return render(
+        request, "batch.html.j2", {"result": None, "max": state.limits.max_records}, with_json=False
+    )
+
+
+@router.post("/ui/batch", include_in_schema=False)
+async def batch_screen(request: Request) -> Response:
+    """Screen an uploaded supplier CSV or JSON-lines file (the columns of ``flscreen match``)
+    and show one row per supplier with its best hit; ``POST /match`` gives the same as JSON."""
+    import tempfile
+    from pathlib import Path
+
+    from starlette.concurrency import run_in_threadpool
+    from starlette.datastructures import UploadFile
+
+    from flscreen.api.routers.match import to_query
+    from flscreen.api.schemas import MatchRequest
+    from flscreen.records import read_records
+
+    state = get_state(request)
+    try:
+        if not same_origin(request):
+            raise InvalidInput([Problem("form", "refused: the form was posted from another site")])
+        form = await request.form(max_files=1)
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise InvalidInput([Problem("form", "choose a supplier file", field="file")])
+        label = Path(upload.filename).name
+        suffix = ".jsonl" if label.lower().endswith((".jsonl", ".ndjson", ".json")) else ".csv"
+        with tempfile.TemporaryDirectory(prefix="flscreen-batch-") as tmp:
+            path = Path(tmp) / f"suppliers{suffix}"
+            path.write_bytes(await upload.read())
+            await form.close()
+            try:
+                rows = [r for _, r in read_records(str(path), ("id", "name"), ("aliases",))]
+            except InvalidInput as exc:
+                raise InvalidInput(
+                    [
+                        Problem(label, p.message.replace(str(path), label), p.row, p.field)
+                        for p in exc.problems
+                    ]
+                ) from None
+        if len(rows) > state.limits.max_records:
+            raise InvalidInput(
+                [
+                    Problem(
+                        label,
+                        f"{len(rows)} suppliers; at most {state.limits.max_records} per file here "
+                        "(the CLI takes any number: flscreen match FILE)",
+                    )
+                ]
+            )
+        body = MatchRequest.model_validate({"records": rows})
+        queries = [to_query(i, r) for i, r in enumerate(body.records, start=1)]
+        matched = await run_in_threadpool(services.match_queries, state, queries, None, None, 3)
+    except FlscreenError as exc:
+        return error_page(request, exc)
+    names = {q.id: q.name for q in queries}
+    result = {
+        "file": label,
+        "rows": [{**r, "name": names[r["id"]]} for r in matched["results"]],
+        "matched": matched["matched"],
+        "lists": matched["lists"],
+        "entries": matched["entries"],
+    }
+    return render(
+        request,
+        "batch.html.j2",
+        {"result": result, "max": state.limits.max_records},
+        with_json=False,
+    )
 
 
 @page(router, "/ui/locate", "locate.html.j2")

@@ -10,7 +10,15 @@ from starlette.concurrency import run_in_threadpool
 from flscreen.region import LocateQuery
 
 from .. import services
-from ..bodies import openapi_body, parse_batch, read_json
+from ..bodies import (
+    json_lines,
+    openapi_body,
+    parse_batch,
+    read_json,
+    read_records_body,
+    record_type,
+    wants_lines,
+)
 from ..schemas import LocateRecord, LocateRequest
 from ..state import AppState, get_state
 
@@ -32,15 +40,23 @@ def to_query(position: int, record: LocateRecord) -> LocateQuery:
 
 
 @router.post("/locate", openapi_extra=openapi_body(LocateRequest, LocateRecord))
-async def locate(request: Request, state: State) -> dict[str, Any]:
+async def locate(request: Request, state: State) -> Any:
     """Locate one or many records (`{"records": [...]}`, a JSON array, or one record).
 
     Each result is a `flscreen locate` JSON line: `{"id", "in_xinjiang": true|false|null,
     "status": "xinjiang"|"elsewhere"|"unknown"|"conflict", "confidence", "division_code",
     "division_name", "xpcc", "signals": [{"kind", "value", "detail"}]}`. Conflicting
     signals (a Shanghai address with a Xinjiang USCC) come out as "conflict" for review.
+    A supplier file works too (`text/csv` or `application/x-ndjson`, the columns of
+    `flscreen locate`); `Accept: application/x-ndjson` answers with JSON lines.
     At most 1,000 records per request.
     """
-    body = parse_batch(await read_json(request), LocateRequest, state.limits.max_records)
+    suffix = record_type(request)
+    if suffix is not None:
+        data: Any = {"records": await read_records_body(request, suffix, ())}
+    else:
+        data = await read_json(request)
+    body = parse_batch(data, LocateRequest, state.limits.max_records)
     queries = [to_query(i, r) for i, r in enumerate(body.records, start=1)]
-    return await run_in_threadpool(services.locate_queries, queries)
+    out = await run_in_threadpool(services.locate_queries, queries)
+    return json_lines(out["results"]) if wants_lines(request) else out

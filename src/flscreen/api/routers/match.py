@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from flscreen.matching import Query
+from flscreen.matching import Query as MatchQuery
 
 from .. import services
-from ..bodies import openapi_body, parse_batch, read_json
+from ..bodies import (
+    json_lines,
+    openapi_body,
+    parse_batch,
+    read_json,
+    read_records_body,
+    record_type,
+    wants_lines,
+)
 from ..schemas import JudgementRequest, MatchRecord, MatchRequest
 from ..state import AppState, get_state
 
@@ -19,8 +27,8 @@ router = APIRouter(tags=["matching"])
 State = Annotated[AppState, Depends(get_state)]
 
 
-def to_query(position: int, record: MatchRecord) -> Query:
-    return Query(
+def to_query(position: int, record: MatchRecord) -> MatchQuery:
+    return MatchQuery(
         id=record.id if record.id is not None else str(position),
         name=record.name,
         aliases=tuple(record.aliases),
@@ -32,22 +40,42 @@ def to_query(position: int, record: MatchRecord) -> Query:
 
 
 @router.post("/match", openapi_extra=openapi_body(MatchRequest, MatchRecord))
-async def match(request: Request, state: State) -> dict[str, Any]:
+async def match(
+    request: Request,
+    state: State,
+    lists: Annotated[
+        list[str] | None, Query(alias="list", description="For CSV/JSON-lines bodies.")
+    ] = None,
+    threshold: Annotated[float | None, Query(ge=0.0, le=1.0)] = None,
+    limit: Annotated[int | None, Query(ge=1, le=100)] = None,
+) -> Any:
     """Screen one or many parties (`{"records": [...]}`, a JSON array of records, or one
-    record) against the latest version of every list (or `lists`), in any script.
+    record) against the latest version of every list (or `lists`), in any script. A
+    supplier file works too: send it as `text/csv` or `application/x-ndjson` (the
+    columns of `flscreen match`, options as query parameters).
 
     Each result is a `flscreen match` JSON line: `{"id", "match", "hits": [{"entry_id",
     "list", "list_version", "name", "matched_name", "score", "features": [{"name",
     "score", "detail"}], "judgement", "match"}]}`, hits from the review band up, best
     first; `match` is true when a hit reaches the threshold or an analyst confirmed it.
+    With `Accept: application/x-ndjson` the answer is those lines, as the CLI writes them.
     At most 1,000 records per request (`{"records": [...], "lists": ["uflpa"],
     "threshold": 0.8, "limit": 5}`).
     """
-    body = parse_batch(await read_json(request), MatchRequest, state.limits.max_records)
+    suffix = record_type(request)
+    if suffix is not None:
+        rows = await read_records_body(request, suffix, ("aliases",), ("name",))
+        data: Any = {"records": rows, "lists": lists, "threshold": threshold}
+        if limit is not None:
+            data["limit"] = limit
+    else:
+        data = await read_json(request)
+    body = parse_batch(data, MatchRequest, state.limits.max_records)
     queries = [to_query(i, r) for i, r in enumerate(body.records, start=1)]
-    return await run_in_threadpool(
+    out = await run_in_threadpool(
         services.match_queries, state, queries, body.lists, body.threshold, body.limit
     )
+    return json_lines(out["results"]) if wants_lines(request) else out
 
 
 @router.post("/judgements", status_code=201)

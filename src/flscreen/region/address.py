@@ -115,7 +115,8 @@ _LATIN_ADMIN = {
 }
 _LATIN_PARK = frozenset(("industrial", "park", "zone", "aid", "economic", "science", "hi"))
 _LATIN_LOWER = frozenset(("town", "township", "village", "zhen", "xiang", "cun", "community"))
-_TOKEN = re.compile(r"[a-z]+|\d+")
+_LATIN_LETTERS = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
+_WORD = re.compile(f"[{_LATIN_LETTERS}]+(?:['’][{_LATIN_LETTERS}]+)*|\\d+")
 _HAS_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _HAS_LATIN = re.compile(r"[A-Za-z]")
 _HAS_ARABIC = re.compile(r"[\u0600-\u06ff]")
@@ -235,6 +236,10 @@ class Mention:
     foreign: str | None = None
     """A non-Chinese country named in the text."""
     rule: str = "name"
+    start: int = 0
+    """Offset of the surface in the scanned text."""
+    norm: str = ""
+    """The surface as looked up (folded Latin letters, or the Chinese key)."""
     park: bool = False
     """Followed by "Industrial Park"/工业园: inside Xinjiang such parks are named
     after the province or city that funds them (Shenzhen Industrial Park, Kashgar)."""
@@ -298,7 +303,7 @@ def _scan_zh(text: str, gaz: Gazetteer) -> list[Mention]:
                 park = bool(_ZH_PARK_AFTER.match(after))
             else:
                 named_after = park = False
-            out.append(Mention(key, cands, named_after, park=park))
+            out.append(Mention(key, cands, named_after, start=i, norm=key, park=park))
             spans.append((i, i + length))
             end = end or i + length
             if cands[0][1] > 0.3:
@@ -306,24 +311,26 @@ def _scan_zh(text: str, gaz: Gazetteer) -> list[Mention]:
             # A township's full name may begin with its county's (达坂城区盐湖街道):
             # keep looking for a shorter full name (达坂城区, not 杭州 in 杭州路街道).
         i = end or i + 1
-    for found in _ZH_FOREIGN_RE.findall(text):
-        out.append(Mention(found, (), foreign=_ZH_FOREIGN[found]))
+    for found in _ZH_FOREIGN_RE.finditer(text):
+        name = found.group(0)
+        out.append(Mention(name, (), foreign=_ZH_FOREIGN[name], start=found.start(), norm=name))
     japanese = _JAPANESE.search(text)
     if japanese:
         # Kana or 県 (Chinese writes 县/縣): a Japanese address, where 和田 is Wada.
-        out.append(Mention(japanese.group(0), (), foreign="Japan"))
+        out.append(Mention(japanese.group(0), (), foreign="Japan", start=japanese.start()))
     for m in _ZH_DIVISION.finditer(text) if "师" in text else ():
         number = cn_number(m.group(1))
         div = gaz.xpcc_divisions.get(number) if number else None
         if div is not None and not _inside(m.span(), spans):
-            out.append(Mention(m.group(0), ((div, 0.8),), rule="xpcc_division"))
+            out.append(Mention(m.group(0), ((div, 0.8),), rule="xpcc_division", start=m.start()))
     for m in _ZH_REGIMENT.finditer(text) if "团" in text else ():
         number = cn_number(m.group(1))
         if number is None or _inside(m.span(), spans):
             continue
         regs = gaz.regiments.get(number, ())
         if regs:
-            out.append(Mention(m.group(0), tuple((r, 0.8) for r in regs), rule="regiment"))
+            cands = tuple((r, 0.8) for r in regs)
+            out.append(Mention(m.group(0), cands, rule="regiment", start=m.start()))
     return out
 
 
@@ -351,30 +358,61 @@ def _latin_index() -> tuple[dict[str, tuple[tuple[Candidate, ...], str | None]],
     return index, frozenset(prefixes)
 
 
+_SUFFIX_AT_END = re.compile(
+    r"(?:shi|xian|qu|city|county|diqu|zhou|sheng|province|zhen|lu|road|jie|street)\b"
+)
+
+
+def _has_glued(low: str) -> bool:
+    """Whether some word ends in a suffix after four letters (cheap test before splitting)."""
+    for m in _SUFFIX_AT_END.finditer(low):
+        start = m.start()
+        if start >= 4 and low[start - 4 : start].isalpha():
+            return True
+    return False
+
+
 _GLUED = re.compile(
     r"^([a-z]{4,}?)(shi|xian|qu|city|county|diqu|zhou|sheng|province|zhen|lu|road|jie|street)$"
 )
 
 
-def _split_glued(
-    tokens: list[str], index: Mapping[str, object], prefixes: frozenset[str]
-) -> list[str]:
-    """URUMQISHI -> urumqi shi, XINJIANGLU -> xinjiang lu: a suffix written onto the name."""
-    out: list[str] = []
-    for token in tokens:
+def _tokens(
+    text: str, index: Mapping[str, object], prefixes: frozenset[str]
+) -> tuple[list[str], list[tuple[int, int]]]:
+    """Folded words of ``text`` and their spans in it, so evidence quotes the original.
+
+    A suffix written onto a name is split off (URUMQISHI -> urumqi shi,
+    XINJIANGLU -> xinjiang lu); both parts keep the word's span.
+    """
+    low = text.lower()
+    if text.isascii() and not _has_glued(low):
+        # The common case, kept to few calls: lower-casing keeps offsets.
+        found = list(_WORD.finditer(low))
+        words = [m.group() for m in found]
+        tokens = [w.replace("'", "") for w in words] if "'" in low else words
+        return tokens, [m.span() for m in found]
+    if text.isascii():
+        pairs = [(m.group(0).replace("'", ""), m.span()) for m in _WORD.finditer(low)]
+    else:
+        pairs = [(fold_latin(m.group(0)), m.span()) for m in _WORD.finditer(text)]
+    out_tokens: list[str] = []
+    out_spans: list[tuple[int, int]] = []
+    for token, span in pairs:
         if len(token) > 5 and token not in prefixes and token[:4] in prefixes:
-            m = _GLUED.match(token)
-            if m and m.group(1) in index:
-                out.extend(m.groups())
+            glued = _GLUED.match(token)
+            if glued and glued.group(1) in index:
+                out_tokens.extend(glued.groups())
+                out_spans.extend((span, span))
                 continue
-        out.append(token)
-    return out
+        out_tokens.append(token)
+        out_spans.append(span)
+    return out_tokens, out_spans
 
 
 def _scan_latin(text: str, gaz: Gazetteer) -> list[Mention]:
-    folded = fold_latin(text)
     index, prefixes = _latin_index()
-    tokens = _split_glued(_TOKEN.findall(folded), index, prefixes)
+    tokens, spans = _tokens(text, index, prefixes)
     out: list[Mention] = []
     i, n = 0, len(tokens)
     while i < n:
@@ -397,9 +435,10 @@ def _scan_latin(text: str, gaz: Gazetteer) -> list[Mention]:
             i += 1
             continue
         j, (cands, country) = hit
-        surface = " ".join(tokens[i:j])
+        begin, finish = spans[i][0], spans[j - 1][1]
+        surface, norm = text[begin:finish], "".join(tokens[i:j])
         if country is not None:
-            out.append(Mention(surface, (), foreign=country))
+            out.append(Mention(surface, (), foreign=country, start=begin, norm=norm))
         else:
             nxt = tokens[j : j + 2]
             named_after = bool(nxt) and (
@@ -419,15 +458,19 @@ def _scan_latin(text: str, gaz: Gazetteer) -> list[Mention]:
                     for d, s in cands
                 )
             park = bool(nxt) and nxt[0] in _LATIN_PARK
-            out.append(Mention(surface, cands, named_after, park=park))
+            out.append(Mention(surface, cands, named_after, start=begin, norm=norm, park=park))
         i = j
+    # The number rules read lower-cased text; offsets stay those of ``text`` when
+    # it is ASCII, else the folded form is quoted.
+    folded = text.lower() if text.isascii() else fold_latin(text)
     has_regiment = "regiment" in folded or "tuan" in folded
     for m in _LATIN_REGIMENT.finditer(folded) if has_regiment else ():
         reg_number = int(m.group(1) or m.group(4))
         regs = gaz.regiments.get(reg_number, ())
         strength = 0.7 if (m.group(2) or m.group(3)) == "tuan" else 0.6
         if regs and reg_number >= 10:
-            out.append(Mention(m.group(0), tuple((r, strength) for r in regs), rule="regiment"))
+            cands = tuple((r, strength) for r in regs)
+            out.append(Mention(_quote(text, folded, m), cands, rule="regiment", start=m.start()))
     has_division = "division" in folded or "nong" in folded
     for m in _LATIN_DIVISION.finditer(folded) if has_division else ():
         if m.group(5):
@@ -440,8 +483,20 @@ def _scan_latin(text: str, gaz: Gazetteer) -> list[Mention]:
             strength = 0.8 if agricultural else 0.35
         div = gaz.xpcc_divisions.get(number) if number else None
         if div is not None:
-            out.append(Mention(m.group(0), ((div, strength),), rule="xpcc_division"))
+            out.append(
+                Mention(
+                    _quote(text, folded, m),
+                    ((div, strength),),
+                    rule="xpcc_division",
+                    start=m.start(),
+                )
+            )
     return out
+
+
+def _quote(text: str, folded: str, m: re.Match[str]) -> str:
+    """The matched stretch as written, when offsets allow; else as folded."""
+    return text[m.start() : m.end()] if len(text) == len(folded) else m.group(0)
 
 
 def _related(a: Division, b: Division) -> bool:
@@ -484,12 +539,13 @@ def resolve(mentions: list[Mention]) -> AddressReading:
             support = [m.surface]
             anchored = strength >= 0.6
             code, lineage, xpcc = div.code, div.lineage, div.xpcc
+            seen = {m.norm}
             for jdx, other in enumerate(counted):
                 if jdx == idx:
                     continue
                 # The same word again ("Aksu, Aksu": city, then prefecture) is the
                 # Chinese address form, but not independent evidence: half weight.
-                repeat = 0.5 if other.surface in support else 1.0
+                repeat = 0.5 if other.norm in seen else 1.0
                 agree = 0.0
                 for d, s in other.candidates:
                     if s > agree and (d.code in lineage or code in d.lineage or (xpcc and d.xpcc)):
@@ -497,6 +553,7 @@ def resolve(mentions: list[Mention]) -> AddressReading:
                 if agree > 0:
                     score += agree * repeat
                     support.append(other.surface)
+                    seen.add(other.norm)
                     anchored = anchored or agree >= 0.6
             if strength <= 0.3 and not anchored and div.depth >= 4:
                 continue  # a township or small regiment alone does not place anything

@@ -127,11 +127,13 @@ class Division:
     """Names from the province down, for display."""
     latin: str = ""
     """The first strong reviewed Latin name (Kashgar for 喀什地区); empty if none."""
+    display: str = ""
+    """For people: "莎车县, 喀什地区, 新疆维吾尔自治区 (Yarkant)"."""
 
-    @property
-    def display(self) -> str:
-        names = ", ".join(dict.fromkeys(reversed(self.chain)))  # 上海市 is city and province
-        return f"{names} ({self.latin})" if self.latin else names
+
+def _display(chain: tuple[str, ...], latin: str) -> str:
+    names = ", ".join(dict.fromkeys(reversed(chain)))  # 上海市 is city and province
+    return f"{names} ({latin})" if latin else names
 
 
 # A candidate reading of a matched string: (division, strength).
@@ -209,6 +211,7 @@ def load() -> Gazetteer:
     for r in rows:
         line = lineage(r["code"])
         top = line[-1]
+        chain = tuple(by_code[c]["name"] for c in reversed(line))
         divisions[r["code"]] = Division(
             code=r["code"],
             level=r["level"],
@@ -221,8 +224,9 @@ def load() -> Gazetteer:
             depth=LEVEL_DEPTH.get(r["level"], 3),
             province=top,
             lineage=frozenset(line),
-            chain=tuple(by_code[c]["name"] for c in reversed(line)),
+            chain=chain,
             latin=best_latin.get(r["code"], ""),
+            display=_display(chain, best_latin.get(r["code"], "")),
         )
 
     zh: dict[str, dict[str, float]] = {}

@@ -20,7 +20,7 @@ from flscreen.model.region import Location, Signal, Status
 from flscreen.region.address import AddressReading, Mention, read_address, scan
 from flscreen.region.gazetteer import Division, Gazetteer, load
 from flscreen.region.identifiers import XJ_AREA_CODES, parse_phone, parse_postal, parse_uscc
-from flscreen.region.text import clean, fold_latin, has_cjk
+from flscreen.region.text import clean, has_cjk
 
 ALGORITHM = "region-v1"
 DECIDE = 0.5
@@ -331,19 +331,18 @@ def _name_signals(raw: str, gaz: Gazetteer) -> list[Signal]:
         return out
     head = re.sub(r"^(?:中国|中國|china\s+)", "", text, flags=re.IGNORECASE)
     mentions = scan(head[:24], gaz)
-    folded = fold_latin(head)
     first: Mention | None = None
     where = "begins with"
     for m in mentions:
         # Street rules do not apply to names: 新疆路桥 (Xinjiang Road & Bridge) is
         # a Xinjiang company, not a road.
-        if m.candidates and folded.startswith(m.surface.split()[0]):
+        if m.candidates and m.start == 0:
             first = m
             break
     if first is None:
         for paren in _NAME_PAREN.findall(text):
             inner = scan(paren, gaz)
-            if inner and inner[0].candidates and paren.startswith(inner[0].surface):
+            if inner and inner[0].candidates and inner[0].start == 0:
                 first, where = inner[0], "names in brackets"
                 break
     if first is None:

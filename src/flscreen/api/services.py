@@ -7,6 +7,7 @@ the REST endpoint can never disagree. Nothing here parses HTTP.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Sequence
 from itertools import islice
 from pathlib import Path
@@ -382,8 +383,6 @@ def audit_records(
 ) -> list[dict[str, Any]]:
     """The newest ``last`` audit records (about ``subject``, of ``kind``), newest first,
     as ``flscreen audit log`` prints them."""
-    from collections import deque
-
     kept: deque[dict[str, Any]] = deque(maxlen=last)
     for rec in audit.iter_records(conn, subject=subject):
         if kind is not None and rec.kind != kind:

@@ -6,20 +6,30 @@ Every view builds its dict from the same services as the REST API
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from flscreen.api import services
 from flscreen.api import shipments as shipment_service
+from flscreen.api.routers.cases import attach
+from flscreen.api.routers.match import to_query
+from flscreen.api.routers.shipments import import_package
+from flscreen.api.schemas import MatchRequest
 from flscreen.api.state import AppState, get_state
 from flscreen.errors import FlscreenError, InvalidInput, Problem
+from flscreen.lists.detect import FORMATS
 from flscreen.matching import DEFAULT_THRESHOLD
 from flscreen.matching import Query as MatchQuery
 from flscreen.policy import bundled_policies
 from flscreen.policy import cases as case_rules
+from flscreen.records import read_records
 from flscreen.region import LocateQuery
 
 from .pages import error_page, page, render
@@ -125,16 +135,6 @@ def batch_form(request: Request) -> Response:
 async def batch_screen(request: Request) -> Response:
     """Screen an uploaded supplier CSV or JSON-lines file (the columns of ``flscreen match``)
     and show one row per supplier with its best hit; ``POST /match`` gives the same as JSON."""
-    import tempfile
-    from pathlib import Path
-
-    from starlette.concurrency import run_in_threadpool
-    from starlette.datastructures import UploadFile
-
-    from flscreen.api.routers.match import to_query
-    from flscreen.api.schemas import MatchRequest
-    from flscreen.records import read_records
-
     state = get_state(request)
     try:
         if not same_origin(request):
@@ -233,8 +233,6 @@ def locate(
 @page(router, "/ui/lists", "lists.html.j2")
 def lists_page(request: Request, state: State) -> dict[str, Any]:
     """Every list and its versions."""
-    from flscreen.lists.detect import FORMATS
-
     with state.store.connect() as conn:
         out = services.lists_overview(conn)
     out["formats"] = list(FORMATS)
@@ -308,8 +306,6 @@ def shipment_page(
 @router.post("/ui/screen-shipments", include_in_schema=False)
 async def screen_form(request: Request) -> Response:
     """The shipments pages' form: screen one shipment (or all) under a policy."""
-    from starlette.concurrency import run_in_threadpool
-
     state = get_state(request)
     form = await request.form()
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
@@ -423,8 +419,6 @@ def same_origin(request: Request) -> bool:
 @router.post("/ui/cases/{case_id}/transition", include_in_schema=False)
 async def case_transition_form(request: Request, case_id: str) -> Response:
     """The case page's form: move the case, then show it again (or the refusal)."""
-    from starlette.concurrency import run_in_threadpool
-
     state = get_state(request)
     form = await request.form()
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
@@ -448,12 +442,6 @@ async def case_transition_form(request: Request, case_id: str) -> Response:
 @router.post("/ui/lists/import", include_in_schema=False)
 async def list_import_form(request: Request) -> Response:
     """The lists page's upload form: import a file as the next version of a list."""
-    import tempfile
-    from pathlib import Path
-
-    from starlette.concurrency import run_in_threadpool
-    from starlette.datastructures import UploadFile
-
     state = get_state(request)
     try:
         if not same_origin(request):
@@ -482,8 +470,6 @@ async def list_import_form(request: Request) -> Response:
 @router.post("/ui/shipments/import", include_in_schema=False)
 async def package_import_form(request: Request) -> Response:
     """The shipments page's upload form: import a supply package, screen it if asked."""
-    from flscreen.api.routers.shipments import import_package
-
     if not same_origin(request):
         exc = InvalidInput([Problem("form", "refused: the form was posted from another site")])
         return error_page(request, exc)
@@ -499,8 +485,6 @@ async def package_import_form(request: Request) -> Response:
 async def judge_form(request: Request) -> Response:
     """The screen page's buttons: record that the screened name is (not) a list entry,
     then show the screen again, where the judgement now applies."""
-    from starlette.concurrency import run_in_threadpool
-
     state = get_state(request)
     form = await request.form()
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
@@ -529,8 +513,6 @@ async def judge_form(request: Request) -> Response:
 @router.post("/ui/cases/{case_id}/documents", include_in_schema=False)
 async def case_documents_form(request: Request, case_id: str) -> Response:
     """The case page's upload form: attach documents (and a rebuttal statement)."""
-    from flscreen.api.routers.cases import attach
-
     if not same_origin(request):
         exc = InvalidInput([Problem("form", "refused: the form was posted from another site")])
         return error_page(request, exc)

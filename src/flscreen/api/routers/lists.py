@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from flscreen.errors import InvalidInput, Problem
 from flscreen.lists.detect import FORMATS
@@ -127,8 +128,6 @@ async def _run(
     strict: bool,
     actor: str,
 ) -> dict[str, Any]:
-    from starlette.concurrency import run_in_threadpool
-
     return await run_in_threadpool(
         services.import_file, state.store, name, path, label, fmt, strict, actor
     )

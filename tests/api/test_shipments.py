@@ -59,6 +59,11 @@ def test_verdict_reasons_cite_list_versions_and_paths(supplied: TestClient) -> N
     assert listed["evidence"]["list"]["list_version"] == v["list_versions"]["uflpa"]["version"]
     assert [s["transaction_id"] for s in listed["evidence"]["path"]] == ["T-A08", "T-A05"]
     assert supplied.get("/shipments/S-1001/verdict", params={"policy": "eu-flr"}).status_code == 404
+    detail = supplied.get("/shipments/S-1001").json()
+    assert detail["verdict"]["verdict"] == "detain" and detail["trace"]["tainted"] is True
+    assert detail["importer"] == {"id": "IMP-NW", "name": "Northwind Apparel Inc."}
+    assert supplied.get("/shipments/S-1002").json()["verdict"] is None  # never screened
+    assert supplied.get("/shipments/NOPE").status_code == 404
 
 
 def test_trace_paths_steps_and_documents(supplied: TestClient) -> None:

@@ -73,6 +73,13 @@ async def import_package(
     return out
 
 
+@router.get("/shipments/{shipment_id}")
+def get_shipment(shipment_id: str, state: State, policy: PolicyName = None) -> dict[str, Any]:
+    """One shipment: its facts (parties by name), its trace now, its latest recorded
+    verdict (or null when never screened) and its earlier screenings. 404 when unknown."""
+    return service.shipment_detail(state.store, state.graphs, shipment_id, policy)
+
+
 @router.get("/shipments/{shipment_id}/trace")
 def get_trace(
     shipment_id: str,

@@ -122,3 +122,19 @@ def test_unreachable_database_is_503(tmp_path: Path) -> None:
             r = c.get(path)
             assert r.status_code == 503, path
             assert r.json()["error"] == "store_unavailable"
+
+
+def test_uploads_have_their_own_cap(db_url: str, tmp_path: Path) -> None:
+    limits = Limits(max_body_bytes=500, max_upload_bytes=5000)
+    csv = "id,name\n" + "".join(f"e{i},Example Trading Company {i}\n" for i in range(100))
+    assert 500 < len(csv) < 5000
+    with make_client(db_url, tmp_path, limits) as c:
+        # A list file over the JSON cap but under the upload cap is imported...
+        r = c.post("/lists/own/import", files={"file": ("own.csv", csv.encode())})
+        assert r.status_code == 200, r.text
+        # ...a bigger one is refused before it is read, and so is a large JSON body.
+        big = csv * 3
+        r = c.post("/lists/own/import", files={"file": ("own.csv", big.encode())})
+        assert r.status_code == 413
+        r = c.post("/match", json=[{"name": "x" * 400}, {"name": "y" * 400}])
+        assert r.status_code == 413

@@ -17,8 +17,9 @@ from flscreen.store import open_store
 from .errors import install_error_handlers
 from .state import AppState, Limits
 
-UPLOAD_PATHS = ("/import", "/documents", "/ui/lists/")
-"""Paths whose POST bodies may be as large as a list file (``max_upload_bytes``)."""
+UPLOAD_PATHS = ("/import", "/documents")
+"""Paths whose POST bodies may be as large as a list file (``max_upload_bytes``): list and
+package imports and case documents, from the API and from the pages' forms."""
 
 DESCRIPTION = """\
 Forced-labour import screening over HTTP: the same services as the `flscreen` CLI.
@@ -45,7 +46,7 @@ class BodyLimit:
         self.limits = limits
 
     def limit_for(self, path: str) -> int:
-        if any(part in path for part in UPLOAD_PATHS):
+        if path.endswith(UPLOAD_PATHS):
             return self.limits.max_upload_bytes
         return self.limits.max_body_bytes
 

@@ -225,7 +225,7 @@ _LATIN_DIVISION = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built several times per record, and never shared
 class Mention:
     """A stretch of the address that may name a division (or a foreign country)."""
 

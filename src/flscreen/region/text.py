@@ -69,6 +69,8 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 def clean(text: str) -> str:
     """NFKC (full-width to ASCII), invisible characters out, homoglyphs to Latin."""
+    if text.isascii():
+        return text  # nothing to fold; the common case in English-order files
     text = _INVISIBLE.sub("", text)
     text = unicodedata.normalize("NFKC", text)
     return text.translate(_HOMOGLYPHS)

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from flscreen.store import Store
+from flscreen.web.pages import markdown_lite
 from tests.api.seed import SAMPLE_SUPPLY, make_client, seed_lists, seed_supply
 
 
@@ -253,3 +254,20 @@ def test_supplier_file_page(web: TestClient) -> None:
     # A file with a row missing its name: refused with the file and line.
     r = web.post("/ui/batch", files={"file": ("bad.csv", b"id,name\nx,\n")})
     assert r.status_code == 422 and "bad.csv, row 2" in _text(r.text)
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("Send `text/csv`.", "<p>Send <code>text/csv</code>.</p>"),
+        # Markup in a docstring is shown, never run.
+        ("a <script> b", "<p>a &lt;script&gt; b</p>"),
+        (
+            "* **lists**: one\n  two\n* cases",
+            "<ul><li><strong>lists</strong>: one two</li><li>cases</li></ul>",
+        ),
+        ("first\nline\n\nsecond", "<p>first line</p><p>second</p>"),
+    ],
+)
+def test_markdown_lite(text: str, html: str) -> None:
+    assert str(markdown_lite(text)) == html

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import functools
 import inspect
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import jinja2
+import markupsafe
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
@@ -51,6 +53,36 @@ def _qty(value: Any) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
+_CODE = re.compile(r"`([^`]+)`")
+_BOLD = re.compile(r"\*\*([^*]+)\*\*")
+
+
+def _inline(text: str) -> str:
+    text = str(markupsafe.escape(text))
+    return _BOLD.sub(r"<strong>\1</strong>", _CODE.sub(r"<code>\1</code>", text))
+
+
+def markdown_lite(text: str | None) -> markupsafe.Markup:
+    """The little Markdown docstrings use (paragraphs, `code`, **bold**, * bullets) as
+    HTML, everything else escaped: enough to read the API's own descriptions."""
+    blocks = []
+    for block in re.split(r"\n\s*\n", (text or "").strip()):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if not lines:
+            continue
+        if lines[0].startswith(("* ", "- ")):
+            items: list[str] = []
+            for line in lines:
+                if line.startswith(("* ", "- ")):
+                    items.append(line[2:])
+                elif items:
+                    items[-1] += " " + line
+            blocks.append("<ul>" + "".join(f"<li>{_inline(i)}</li>" for i in items) + "</ul>")
+        else:
+            blocks.append(f"<p>{_inline(' '.join(lines))}</p>")
+    return markupsafe.Markup("".join(blocks))
+
+
 def _short(value: Any, size: int = 12) -> str:
     text = "" if value is None else str(value)
     return text[:size]
@@ -68,6 +100,7 @@ def environment() -> jinja2.Environment:
     env.filters["score"] = _fmt_score
     env.filters["short"] = _short
     env.filters["qty"] = _qty
+    env.filters["md"] = markdown_lite
     env.globals["outcome_class"] = lambda v: OUTCOME_CLASS.get(str(v), "")
     return env
 

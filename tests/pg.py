@@ -33,18 +33,17 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _run_as(user: str | None, args: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+def _run_as(user: str | None, args: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run a server binary, as ``user`` when given (initdb and postgres refuse root)."""
     if user is None:
-        return subprocess.run(args, check=True, capture_output=True, text=True, **kwargs)  # type: ignore[call-overload, no-any-return]
+        return subprocess.run(args, check=True, capture_output=True, text=True)
     pw = pwd.getpwnam(user)
 
     def demote() -> None:
         os.setgid(pw.pw_gid)
         os.setuid(pw.pw_uid)
 
-    return subprocess.run(  # type: ignore[call-overload, no-any-return]
-        args, check=True, capture_output=True, text=True, preexec_fn=demote, **kwargs
-    )
+    return subprocess.run(args, check=True, capture_output=True, text=True, preexec_fn=demote)
 
 
 @contextlib.contextmanager
@@ -64,11 +63,36 @@ def throwaway_postgres() -> Iterator[str]:
             os.chown(path, pw.pw_uid, pw.pw_gid)
     port = _free_port()
     db_user = user or pwd.getpwuid(os.geteuid()).pw_name
-    _run_as(user, [str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", db_user,
-                   "-E", "UTF8", "--locale=C.UTF-8"])
-    _run_as(user, [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(tmp / "log"), "-w",
-                   "-o", f"-p {port} -k {sockdir} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off", "start"])
+    _run_as(
+        user,
+        [
+            str(bindir / "initdb"),
+            "-D",
+            str(data),
+            "-A",
+            "trust",
+            "-U",
+            db_user,
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        ],
+    )
+    _run_as(
+        user,
+        [
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(tmp / "log"),
+            "-w",
+            "-o",
+            f"-p {port} -k {sockdir} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off",
+            "start",
+        ],
+    )
     try:
         yield f"postgresql+psycopg://{db_user}@127.0.0.1:{port}/postgres"
     finally:

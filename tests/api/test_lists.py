@@ -75,6 +75,12 @@ def test_entries_pages_in_id_order_and_pins_versions(client: TestClient) -> None
     assert old["entries"][0]["aliases"] == ["新疆中泰化学股份有限公司"]
     assert old["entries"][0]["raw"]["id"] == "sup-1"
     assert client.get("/lists/own/entries", params={"version": 9}).status_code == 404
+    # Find by any name in any script, or by id; the total counts what was found.
+    found = client.get("/lists/own/entries", params={"q": "合盛"}).json()
+    assert [e["entry_id"] for e in found["entries"]] == ["sup-2"] and found["total"] == 1
+    found = client.get("/lists/own/entries", params={"q": "HESHENG"}).json()
+    assert [e["entry_id"] for e in found["entries"]] == ["sup-2"]
+    assert client.get("/lists/own/entries", params={"q": "SUP-4"}).json()["total"] == 1
 
 
 def test_official_formats_upload_and_ofac_trio(client: TestClient) -> None:

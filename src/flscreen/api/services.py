@@ -7,6 +7,7 @@ the REST endpoint can never disagree. Nothing here parses HTTP.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import deque
 from collections.abc import Iterable, Sequence
 from itertools import islice
@@ -23,7 +24,7 @@ from flscreen.lists.versions import diff_versions, entry_summary
 from flscreen.matching import ALGORITHM as MATCH_ALGORITHM
 from flscreen.matching import Query
 from flscreen.matching.judgements import normalize_verdict, record_judgement
-from flscreen.model.lists import ListVersionRef
+from flscreen.model.lists import ListEntry, ListVersionRef
 from flscreen.policy import cases
 from flscreen.policy.records import get_screening
 from flscreen.region import ALGORITHM as REGION_ALGORITHM
@@ -87,23 +88,44 @@ def list_entries(
     limit: int,
     offset: int,
     raw: bool = False,
+    q: str | None = None,
 ) -> dict[str, Any]:
-    """One page of a list version's entries, in entry-id order (the store's order)."""
+    """One page of a list version's entries, in entry-id order (the store's order).
+
+    ``q`` keeps the entries whose id or any name (primary, alias, former, in any
+    script) contains it, ignoring case and width; it reads the whole version.
+    """
     _, ref = lists_store.resolve_version(conn, list_name, version)
     pins = {list_name: ref.version}
-    rows = islice(lists_store.iter_entries(conn, [list_name], pins), offset, offset + limit)
+    rows: Iterable[tuple[ListVersionRef, ListEntry]] = lists_store.iter_entries(
+        conn, [list_name], pins
+    )
+    total = ref.entry_count
+    if q:
+        needle = _fold(q)
+        found = [
+            (r, e)
+            for r, e in rows
+            if needle in _fold(e.entry_id) or any(needle in _fold(n) for n in e.all_names)
+        ]
+        total, rows = len(found), found
     entries = []
-    for _ref, entry in rows:
+    for _ref, entry in islice(rows, offset, offset + limit):
         data = lists_store.entry_to_dict(entry) if raw else entry_summary(entry)
         entries.append(data)
     return {
         "list": list_name,
         "version": ref.version,
-        "total": ref.entry_count,
+        "total": total,
         "offset": offset,
         "limit": limit,
+        "q": q or None,
         "entries": entries,
     }
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
 
 
 def outcome_json(outcome: ImportOutcome) -> dict[str, Any]:

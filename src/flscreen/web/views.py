@@ -247,11 +247,13 @@ def list_page(
     version: Annotated[int | None, Query(ge=1)] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> dict[str, Any]:
-    """One list: its versions (with links to each diff) and a page of a version's entries."""
+    """One list: its versions (with links to each diff) and a page of a version's entries,
+    optionally only those whose id or a name contains ``q``."""
     with state.store.connect() as conn:
         versions = services.list_versions(conn, name)
-        entries = services.list_entries(conn, name, version, limit, offset)
+        entries = services.list_entries(conn, name, version, limit, offset, q=_blank(q))
     return {**versions, "page": entries}
 
 

@@ -64,12 +64,16 @@ def get_entries(
     limit: Annotated[int, Query(ge=1, description="Entries per page (capped).")] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
     raw: Annotated[bool, Query(description="Include each entry's raw source record.")] = False,
+    q: Annotated[
+        str | None,
+        Query(max_length=200, description="Only entries whose id or a name contains this."),
+    ] = None,
 ) -> dict[str, Any]:
     """One page of a list version's entries in entry-id order, with names and aliases in
     every script as the list gives them, identifiers, programmes and links."""
     limit = min(limit, state.limits.max_page)
     with state.store.connect() as conn:
-        return services.list_entries(conn, name, version, limit, offset, raw)
+        return services.list_entries(conn, name, version, limit, offset, raw, q)
 
 
 @router.post("/{name}/import")

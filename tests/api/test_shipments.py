@@ -41,6 +41,10 @@ def test_screen_verdicts_and_cases(supplied: TestClient) -> None:
     cases = {r["shipment"]: r["case"] for r in ran["results"]}
     assert cases["S-1002"] is None and cases["S-1001"].startswith("CASE-")
 
+    # Newest first, paged; the tally still covers every shipment.
+    page = supplied.get("/shipments", params={"limit": 2, "offset": 1}).json()
+    assert [s["shipment"] for s in page["shipments"]] == ["S-1005", "S-1001"]
+    assert page["total"] == 7 and sum(page["by_verdict"].values()) == 7
     listing = supplied.get("/shipments", params={"verdict": "detain"}).json()
     assert sorted(s["shipment"] for s in listing["shipments"]) == ["S-1001", "S-1003", "S-2001"]
     row = next(s for s in listing["shipments"] if s["shipment"] == "S-1001")

@@ -81,31 +81,33 @@ def shipment_json(s: Shipment, graph: SupplyGraph) -> dict[str, Any]:
     }
 
 
-def _latest_verdicts(
-    conn: Connection, shipment_ids: list[str], policy: str | None
-) -> dict[str, dict[str, Any]]:
-    """The newest stored verdict of each shipment (under ``policy`` when given)."""
-    found: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(shipment_ids), 500):
-        chunk = shipment_ids[start : start + 500]
-        newest = (
-            sa.select(sa.func.max(screenings.c.id))
-            .where(screenings.c.shipment_id.in_(chunk))
-            .group_by(screenings.c.shipment_id)
+def _latest_outcomes(conn: Connection, policy: str | None) -> dict[str, tuple[int, str]]:
+    """shipment id -> (screening id, outcome) of its newest screening (under ``policy``):
+    one grouped query over small columns, no verdict JSON read."""
+    newest = sa.select(sa.func.max(screenings.c.id)).group_by(screenings.c.shipment_id)
+    if policy is not None:
+        newest = newest.where(screenings.c.policy == policy)
+    rows = conn.execute(
+        sa.select(screenings.c.id, screenings.c.shipment_id, screenings.c.outcome).where(
+            screenings.c.id.in_(newest.scalar_subquery())
         )
-        if policy is not None:
-            newest = newest.where(screenings.c.policy == policy)
+    )
+    return {r.shipment_id: (int(r.id), r.outcome) for r in rows}
+
+
+def _summaries(conn: Connection, screening_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Verdict summaries of the given screenings (one page's worth)."""
+    found: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(screening_ids), 500):
+        chunk = screening_ids[start : start + 500]
         rows = conn.execute(
-            sa.select(
-                screenings.c.id,
-                screenings.c.shipment_id,
-                screenings.c.verdict,
-                screenings.c.screened_at,
-            ).where(screenings.c.id.in_(newest.scalar_subquery()))
+            sa.select(screenings.c.id, screenings.c.verdict, screenings.c.screened_at).where(
+                screenings.c.id.in_(chunk)
+            )
         )
         for row in rows:
             verdict = Verdict.from_dict(json.loads(row.verdict))
-            found[row.shipment_id] = verdict_summary(verdict, row.id, row.screened_at)
+            found[int(row.id)] = verdict_summary(verdict, int(row.id), row.screened_at)
     return found
 
 
@@ -132,32 +134,42 @@ def list_shipments(
     limit: int = 100,
     offset: int = 0,
 ) -> dict[str, Any]:
-    """Stored shipments (by date, newest first) with their latest verdict and open case."""
+    """Stored shipments (by date, newest first) with their latest verdict and open case.
+
+    The tally by verdict covers every shipment; verdict JSON is read for the page only.
+    """
     graph = graphs.get(store)
     ordered = sorted(graph.shipments.values(), key=lambda s: (s.date, s.shipment_id), reverse=True)
-    ids = [s.shipment_id for s in ordered]
     with store.connect() as conn:
-        verdicts = _latest_verdicts(conn, ids, policy)
+        outcomes = _latest_outcomes(conn, policy)
+        tally: dict[str, int] = {}
+        kept = []
+        for s in ordered:
+            outcome = outcomes.get(s.shipment_id, (0, "unscreened"))[1]
+            tally[outcome] = tally.get(outcome, 0) + 1
+            if verdict is None or outcome == verdict:
+                kept.append(s)
+        page = kept[offset : offset + limit]
+        ids = [outcomes[s.shipment_id][0] for s in page if s.shipment_id in outcomes]
+        summaries = _summaries(conn, ids)
         open_cases = {
             c.shipment_id: c.case_id
             for c in case_rules.list_cases(conn)
             if c.state not in case_rules.CLOSED
         }
     rows = []
-    tally: dict[str, int] = {}
-    for s in ordered:
-        v = verdicts.get(s.shipment_id)
-        outcome = v["verdict"] if v else "unscreened"
-        tally[outcome] = tally.get(outcome, 0) + 1
-        if verdict is not None and outcome != verdict:
-            continue
-        rows.append({**shipment_json(s, graph), "latest": v, "case": open_cases.get(s.shipment_id)})
+    for s in page:
+        found = outcomes.get(s.shipment_id)
+        latest = summaries.get(found[0]) if found else None
+        rows.append(
+            {**shipment_json(s, graph), "latest": latest, "case": open_cases.get(s.shipment_id)}
+        )
     return {
-        "total": len(rows),
+        "total": len(kept),
         "offset": offset,
         "limit": limit,
         "by_verdict": tally,
-        "shipments": rows[offset : offset + limit],
+        "shipments": rows,
     }
 
 

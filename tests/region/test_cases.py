@@ -105,6 +105,8 @@ ADDRESS_CASES: list[tuple[str, str | None, str]] = [
     ("集团总部", None, "unknown"),  # 集团 (group) is not a regiment
     # --- Too little to decide ---
     ("Bole", None, "unknown"),  # short, ambiguous token alone
+    ("Aksu District", None, "unknown"),  # also a district of Almaty Region, Kazakhstan
+    ("Kashi City", None, "xinjiang"),  # a medium name with a fitting suffix decides
     ("Aksu", None, "unknown"),
     ("Altay", None, "unknown"),
     ("Xinjiang Road No. 5", None, "unknown"),  # a street with no city

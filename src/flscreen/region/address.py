@@ -453,8 +453,12 @@ def _scan_latin(text: str, gaz: Gazetteer) -> list[Mention]:
                 levels = _LATIN_ADMIN[nxt[0]]
                 # "Aksu Prefecture": the suffix fits the division, so it is
                 # more than a bare word; it still cannot beat a province named.
+                # A weak word ("Aksu": also Aksu District in Kazakhstan) gains a
+                # little, never enough to decide alone.
                 cands = tuple(
-                    (d, max(s, min(0.8, s + 0.3)) if d.level in levels and s > 0.2 else s)
+                    (d, max(s, min(0.4 if s <= 0.3 else 0.8, s + 0.3)))
+                    if d.level in levels and s > 0.2
+                    else (d, s)
                     for d, s in cands
                 )
             park = bool(nxt) and nxt[0] in _LATIN_PARK

@@ -106,6 +106,9 @@ ADDRESS_CASES: list[tuple[str, str | None, str]] = [
     # --- Too little to decide ---
     ("Bole", None, "unknown"),  # short, ambiguous token alone
     ("Aksu District", None, "unknown"),  # also a district of Almaty Region, Kazakhstan
+    # a weak word used twice far apart is not a place named twice
+    ("Greater Bay Biomedical Innocenter, Shenzhen Bay Laboratory", None, "elsewhere"),
+    ("Altay Mining, Altay Road", None, "unknown"),
     ("Kashi City", None, "xinjiang"),  # a medium name with a fitting suffix decides
     ("Aksu", None, "unknown"),
     ("Altay", None, "unknown"),

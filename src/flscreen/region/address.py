@@ -547,9 +547,16 @@ def resolve(mentions: list[Mention]) -> AddressReading:
             for jdx, other in enumerate(counted):
                 if jdx == idx:
                     continue
-                # The same word again ("Aksu, Aksu": city, then prefecture) is the
-                # Chinese address form, but not independent evidence: half weight.
-                repeat = 0.5 if other.norm in seen else 1.0
+                # The same word again right after ("Aksu, Aksu": city, then
+                # prefecture) is the Chinese address form, but not independent
+                # evidence: half weight; further away ("Greater Bay ... Shenzhen
+                # Bay") it is just a word used twice.
+                if other.norm in seen:
+                    if abs(jdx - idx) != 1:
+                        continue
+                    repeat = 0.5
+                else:
+                    repeat = 1.0
                 agree = 0.0
                 for d, s in other.candidates:
                     if s > agree and (d.code in lineage or code in d.lineage or (xpcc and d.xpcc)):

@@ -807,6 +807,14 @@ def speed_queries(n_entries: int, count: int) -> list[str]:
 
 
 def peak_rss_mb() -> float:
+    """Peak RSS of this process's address space (VmHWM; ru_maxrss would include the
+    parent's peak, which a forked child inherits)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

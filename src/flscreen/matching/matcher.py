@@ -49,7 +49,7 @@ CANDIDATE_ROWS = 24
 """Name rows taken from the index per query key before full scoring."""
 SCORED_ROWS = 8
 """Name rows scored per query key (best by a quick spelling check)."""
-QUICK_MARGIN = 0.12
+QUICK_MARGIN = 0.09
 """How far under the review threshold a quick estimate may be and the row still scored."""
 MIN_MAX_DF = 500
 """Index keys with longer posting lists than max(this, names/100) are skipped when a

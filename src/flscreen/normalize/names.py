@@ -465,6 +465,11 @@ def _build(original: str, cleaned: str, person: bool, use_brands: bool) -> NameK
     )
 
 
+@functools.cache
+def _brand_words() -> tuple[str, ...]:
+    return tuple(w for w, (kind, _) in vocabulary().zh.items() if kind == "brand")
+
+
 def name_keys(text: object, person: bool = False) -> list[NameKey]:
     """Every key a name reads as: one, or two when a Chinese brand has a Latin brand name.
 
@@ -479,7 +484,11 @@ def name_keys(text: object, person: bool = False) -> list[NameKey]:
         return []
     first = _build(text, cleaned, person, use_brands=False)
     keys = [first] if first.tokens else []
-    if not person and not cleaned.isascii() and any(is_han(ch) for ch in cleaned):
+    if (
+        not person
+        and not cleaned.isascii()
+        and any(b in to_simplified(cleaned) for b in _brand_words())
+    ):
         second = _build(text, cleaned, person, use_brands=True)
         if second.brand_variant is not None and second.tokens and second.tokens != first.tokens:
             keys.append(second)

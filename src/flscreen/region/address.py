@@ -576,10 +576,12 @@ def resolve(mentions: list[Mention]) -> AddressReading:
                 continue
             side = div.xinjiang
             have = best.get(side)
+            # On a tie, a deeper division refines the one held (莎车县 under 喀什地区);
+            # an unrelated namesake does not displace it (南京 stays, not 南靖县).
             if (
                 have is None
                 or score > have[0] + 1e-9
-                or (score > have[0] - 1e-9 and div.depth > have[1])
+                or (score > have[0] - 1e-9 and div.depth > have[1] and have[2].code in div.lineage)
             ):
                 best[side] = (score, div.depth, div, tuple(support), anchored)
     xj = best.get(True)

@@ -322,7 +322,9 @@ def load() -> Gazetteer:
                 else:
                     # A key naming places in several provinces proves none of them alone.
                     items.append((divisions[c], min(s, 0.4)))
-            items.sort(key=lambda cand: (-cand[1], -cand[0].depth))
+            # Strongest first; among readings capped alike, the better-known one
+            # (a prefecture before a same-sounding county), then the deeper.
+            items.sort(key=lambda cand: (-cand[1], -cands[cand[0].code], -cand[0].depth))
             out[key] = tuple(items)
         return out
 

@@ -105,6 +105,7 @@ def test_judgement_is_honoured_next_run(imported: dict[str, str]) -> None:
         (["match", "-"], "{not json\n", "not valid JSON"),
         (["match", "--name", "x", "--threshold", "2"], None, "--threshold"),
         (["match", "nowhere.csv"], None, "file not found"),
+        (["match", "--name", "x", "--list", "nope"], None, "nope"),  # unknown list
         (
             ["judge", "--name", "x", "--entry", "own", "--verdict", "yes", "--by", "me"],
             None,

@@ -188,9 +188,16 @@ def open_case(
     actor: str,
     exception_rule: dict[str, Any],
     at: str | None = None,
+    screening: Any = None,
 ) -> Case:
-    """Open a case on a stored screening (a review, detain or exclude verdict)."""
-    row = conn.execute(sa.select(screenings).where(screenings.c.id == screening_id)).first()
+    """Open a case on a stored screening (a review, detain or exclude verdict).
+
+    ``screening`` (anything with shipment_id, policy, policy_version, outcome)
+    saves reading the screening back when the caller has just written it.
+    """
+    row = screening
+    if row is None:
+        row = conn.execute(sa.select(screenings).where(screenings.c.id == screening_id)).first()
     if row is None:
         raise NotFound(f"no screening {screening_id}")
     when = at or audit.now_utc()
@@ -243,7 +250,19 @@ def open_case(
             "audit_hash": rec.hash,
         },
     )
-    return get_case(conn, case_id)
+    return Case(
+        pk=pk,
+        case_id=case_id,
+        shipment_id=row.shipment_id,
+        screening_id=screening_id,
+        policy=row.policy,
+        policy_version=row.policy_version,
+        verdict=row.outcome,
+        state="open",
+        opened_at=when,
+        updated_at=when,
+        exception_rule=dict(exception_rule),
+    )
 
 
 def note_verdict(

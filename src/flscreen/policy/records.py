@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, fields
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -134,7 +135,15 @@ def record_screening(
         return int(sid), note_verdict(conn, existing, verdict.outcome, sid, actor, at=when)
     if not verdict.opens_case:
         return int(sid), None
-    case = open_case(conn, int(sid), actor, policy.exception.model_dump(), at=when)
+    opened = SimpleNamespace(
+        shipment_id=verdict.shipment,
+        policy=verdict.policy,
+        policy_version=verdict.policy_version,
+        outcome=verdict.outcome,
+    )
+    case = open_case(
+        conn, int(sid), actor, policy.exception.model_dump(), at=when, screening=opened
+    )
     return int(sid), case
 
 

@@ -11,6 +11,10 @@ Baselines from the same run: the core called in process (``Matcher.match`` and
 ``locate`` on the same records), so the gap is the API's own cost (HTTP, JSON,
 validation). Figures: records/s in batches of 1,000 and of 1, the first request
 (which builds the matcher) against later ones, and the analyst page's latency.
+
+Then a store of ``--shipments`` screened shipments (a synthetic cotton network):
+the listing, trace and page latencies, beside loading the supply graph and reading
+every latest verdict in process.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +42,21 @@ sys.path.insert(0, str(ROOT / "bench"))
 from flscreen.lists.service import import_list  # noqa: E402
 from flscreen.lists.store import iter_entries  # noqa: E402
 from flscreen.matching import Matcher, Query  # noqa: E402
+from flscreen.model.supply import (  # noqa: E402
+    Annotations,
+    BomLine,
+    Party,
+    Shipment,
+    SupplyPackage,
+    Transaction,
+)
+from flscreen.policy import load_policy  # noqa: E402
+from flscreen.policy.records import latest_screenings  # noqa: E402
+from flscreen.policy.screening import screen_store  # noqa: E402
 from flscreen.region import LocateQuery, locate  # noqa: E402
 from flscreen.store import open_store  # noqa: E402
+from flscreen.supply import store as supply_store  # noqa: E402
+from flscreen.trace import load_graph  # noqa: E402
 from matching import SEED, generated_entries, speed_queries  # noqa: E402
 
 ADDRESSES = [
@@ -80,11 +99,140 @@ def post_batches(
     return time.perf_counter() - start
 
 
+def synthetic_package(shipments: int) -> SupplyPackage:
+    """A plain cotton network: ginners -> spinners -> mills -> garment makers, one
+    fabric purchase per shipment; enough records for listing and tracing costs."""
+    pkg = SupplyPackage()
+    tiers = [("GIN", 50, "ginner"), ("SPN", 100, "spinner"), ("MIL", 200, "mill")]
+    tiers.append(("GAR", 500, "cut-and-sew"))
+    for prefix, n, _kind in tiers:
+        for i in range(n):
+            pkg.parties.append(Party(f"{prefix}{i}", f"{prefix.title()} Company {i}", country="VN"))
+    pkg.parties.append(Party("IMP", "Importer Inc.", country="US"))
+    t = 0
+    for i in range(200):  # each mill buys yarn, each spinner lint, early in the year
+        t += 1
+        pkg.transactions.append(
+            Transaction(f"T{t}", f"SPN{i % 100}", f"MIL{i}", "cotton yarn", 50, "t", "2026-01-10")
+        )
+    for i in range(100):
+        t += 1
+        pkg.transactions.append(
+            Transaction(f"T{t}", f"GIN{i % 50}", f"SPN{i}", "cotton lint", 80, "t", "2025-12-01")
+        )
+    for k in range(shipments):
+        maker, mill = f"GAR{k % 500}", f"MIL{k % 200}"
+        day = 1 + k % 28
+        t += 1
+        pkg.transactions.append(
+            Transaction(f"T{t}", mill, maker, "cotton fabric", 2, "t", f"2026-03-{day:02d}")
+        )
+        pkg.shipments.append(
+            Shipment(
+                f"S{k}",
+                "IMP",
+                maker,
+                maker,
+                "cotton t-shirts",
+                "6109.10",
+                1000,
+                "pcs",
+                3000.0,
+                "VN",
+                f"2026-05-{day:02d}",
+            )
+        )
+    pkg.bom.extend(
+        [
+            BomLine("cotton t-shirts", "cotton fabric"),
+            BomLine("cotton fabric", "cotton yarn"),
+            BomLine("cotton yarn", "cotton lint"),
+        ]
+    )
+    return pkg
+
+
+def bench_shipments(n: int) -> None:
+    """Listing, tracing and page costs over a store of ``n`` screened shipments."""
+    tmp = Path(tempfile.mkdtemp(prefix="flscreen-bench-ship-"))
+    db = f"sqlite:///{tmp / 'ship.db'}"
+    store = open_store(db)
+    with store.begin() as conn:
+        supply_store.save_package(conn, synthetic_package(n), "bench")
+        supply_store.save_annotations(conn, Annotations())
+    start = time.perf_counter()
+    screen_store(store, load_policy("uflpa"), actor="bench")
+    screen_s = time.perf_counter() - start
+    start = time.perf_counter()
+    with store.connect() as conn:
+        load_graph(conn)
+    graph_s = time.perf_counter() - start
+    start = time.perf_counter()
+    with store.connect() as conn:
+        latest_screenings(conn)
+    verdicts_s = time.perf_counter() - start
+    store.dispose()
+    with serve(db, tmp) as client:
+        start = time.perf_counter()
+        client.get("/shipments").raise_for_status()
+        first_s = time.perf_counter() - start
+        timings = {
+            "GET /shipments (page of 100)": "/shipments",
+            "GET /shipments?verdict=review": "/shipments?verdict=review",
+            "GET /ui/shipments (page)": "/ui/shipments",
+            "GET /shipments/{id}/trace": "/shipments/S7/trace",
+            "GET /ui/shipments/{id} (page)": "/ui/shipments/S7",
+        }
+        figures = {}
+        for label, url in timings.items():
+            ms = []
+            for _ in range(20):
+                start = time.perf_counter()
+                client.get(url).raise_for_status()
+                ms.append((time.perf_counter() - start) * 1000)
+            figures[label] = statistics.median(ms)
+    print(f"store: {n:,} shipments screened under uflpa ({screen_s:.1f} s to screen)")
+    print(
+        f"core (baseline)  load_graph {graph_s * 1000:.0f} ms; all latest verdicts (JSON) "
+        f"{verdicts_s * 1000:.0f} ms"
+    )
+    print(f"API  first GET /shipments (loads the graph): {first_s * 1000:.0f} ms")
+    for label, value in figures.items():
+        print(f"API  {label}: median {value:.1f} ms")
+
+
+@contextmanager
+def serve(db: str, home: Path) -> Iterator[httpx.Client]:
+    """`flscreen serve` on a free port, and a client of it."""
+    port = free_port()
+    env = {**os.environ, "FLSCREEN_DB_URL": db, "FLSCREEN_HOME": str(home)}
+    exe = Path(sys.executable).with_name("flscreen")
+    server = subprocess.Popen(
+        [str(exe), "serve", "--port", str(port), "--log-level", "warning"],
+        env=env,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=600) as client:
+            for _ in range(300):
+                try:
+                    client.get("/healthz")
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            yield client
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=3_000)
+    parser.add_argument("--shipments", type=int, default=10_000)
     args = parser.parse_args()
+    bench_shipments(args.shipments)
     tmp = Path(tempfile.mkdtemp(prefix="flscreen-bench-api-"))
     db = f"sqlite:///{tmp / 'bench.db'}"
     list_file = tmp / "generated.csv"
@@ -109,39 +257,20 @@ def main() -> None:
     core_locate_s = time.perf_counter() - start
     store.dispose()
 
-    port = free_port()
-    env = {**os.environ, "FLSCREEN_DB_URL": db, "FLSCREEN_HOME": str(tmp)}
-    exe = Path(sys.executable).with_name("flscreen")
-    server = subprocess.Popen(
-        [str(exe), "serve", "--port", str(port), "--log-level", "warning"],
-        env=env,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        with httpx.Client(base_url=base, timeout=600) as client:
-            for _ in range(300):
-                try:
-                    client.get("/healthz")
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.1)
+    with serve(db, tmp) as client:
+        start = time.perf_counter()
+        client.post("/match", json={"records": records[:1]}).raise_for_status()
+        first_s = time.perf_counter() - start
+        api_batch_s = post_batches(client, "/match", records, 1000)
+        got = client.post("/match", json={"records": records[:1000]}).json()
+        one = records[: min(500, len(records))]
+        api_single_s = post_batches(client, "/match", one, 1)
+        loc_batch_s = post_batches(client, "/locate", places, 1000)
+        page_ms = []
+        for r in records[:200]:
             start = time.perf_counter()
-            client.post("/match", json={"records": records[:1]}).raise_for_status()
-            first_s = time.perf_counter() - start
-            api_batch_s = post_batches(client, "/match", records, 1000)
-            got = client.post("/match", json={"records": records[:1000]}).json()
-            one = records[: min(500, len(records))]
-            api_single_s = post_batches(client, "/match", one, 1)
-            loc_batch_s = post_batches(client, "/locate", places, 1000)
-            page_ms = []
-            for r in records[:200]:
-                start = time.perf_counter()
-                client.get("/ui/screen", params={"name": r["name"]}).raise_for_status()
-                page_ms.append((time.perf_counter() - start) * 1000)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+            client.get("/ui/screen", params={"name": r["name"]}).raise_for_status()
+            page_ms.append((time.perf_counter() - start) * 1000)
 
     api_hits = sum(r["match"] for r in got["results"])
     core_first = sum(matcher.match(Query(id=r["id"], name=r["name"])).match for r in records[:1000])

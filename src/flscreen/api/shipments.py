@@ -21,6 +21,7 @@ from flscreen.model.supply import Shipment
 from flscreen.policy import bundled_policies, load_policy
 from flscreen.policy import cases as case_rules
 from flscreen.policy.records import latest_screening
+from flscreen.policy.tables import cases as cases_table
 from flscreen.policy.tables import screenings
 from flscreen.policy.verdict import Verdict
 from flscreen.store import Store
@@ -34,22 +35,51 @@ GraphKey = tuple[int, int, int]
 
 @dataclass
 class GraphCache:
-    """The supply graph, rebuilt when a package or annotation is written."""
+    """The supply graph (and its shipments newest first), rebuilt when a package or an
+    annotation is written; and each policy's latest outcomes, re-read only after a new
+    screening (screening ids only grow)."""
 
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _built: tuple[GraphKey, SupplyGraph] | None = None
+    _built: tuple[GraphKey, SupplyGraph, list[Shipment]] | None = None
+    _outcomes: dict[str | None, tuple[tuple[int, int], dict[str, tuple[int, str]]]] = field(
+        default_factory=dict
+    )
     builds: int = 0
 
     def get(self, store: Store) -> SupplyGraph:
+        return self.ordered(store)[0]
+
+    def ordered(self, store: Store) -> tuple[SupplyGraph, list[Shipment]]:
+        """The graph and its shipments by date, newest first."""
         with store.connect() as conn:
             key = _graph_key(conn)
             with self._lock:
                 if self._built is not None and self._built[0] == key:
-                    return self._built[1]
+                    return self._built[1], self._built[2]
                 graph = load_graph(conn)
+                ordered = sorted(
+                    graph.shipments.values(), key=lambda s: (s.date, s.shipment_id), reverse=True
+                )
                 self.builds += 1
-                self._built = (key, graph)
-                return graph
+                self._built = (key, graph, ordered)
+                return graph, ordered
+
+    def outcomes(self, conn: Connection, policy: str | None) -> dict[str, tuple[int, str]]:
+        """shipment id -> (screening id, outcome) of its newest screening under ``policy``."""
+        newest, count = conn.execute(
+            sa.select(sa.func.coalesce(sa.func.max(screenings.c.id), 0), sa.func.count())
+        ).one()
+        key = (int(newest), int(count))
+        with self._lock:
+            cached = self._outcomes.get(policy)
+            if cached is not None and cached[0] == key:
+                return cached[1]
+        found = _latest_outcomes(conn, policy)
+        with self._lock:
+            if len(self._outcomes) > 8:  # policies are few; a client cannot grow this
+                self._outcomes.clear()
+            self._outcomes[policy] = (key, found)
+        return found
 
 
 def _graph_key(conn: Connection) -> GraphKey:
@@ -92,7 +122,7 @@ def _latest_outcomes(conn: Connection, policy: str | None) -> dict[str, tuple[in
             screenings.c.id.in_(newest.scalar_subquery())
         )
     )
-    return {r.shipment_id: (int(r.id), r.outcome) for r in rows}
+    return {shipment: (int(sid), outcome) for sid, shipment, outcome in rows}
 
 
 def _summaries(conn: Connection, screening_ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -138,10 +168,9 @@ def list_shipments(
 
     The tally by verdict covers every shipment; verdict JSON is read for the page only.
     """
-    graph = graphs.get(store)
-    ordered = sorted(graph.shipments.values(), key=lambda s: (s.date, s.shipment_id), reverse=True)
+    graph, ordered = graphs.ordered(store)
     with store.connect() as conn:
-        outcomes = _latest_outcomes(conn, policy)
+        outcomes = graphs.outcomes(conn, policy)
         tally: dict[str, int] = {}
         kept = []
         for s in ordered:
@@ -152,11 +181,7 @@ def list_shipments(
         page = kept[offset : offset + limit]
         ids = [outcomes[s.shipment_id][0] for s in page if s.shipment_id in outcomes]
         summaries = _summaries(conn, ids)
-        open_cases = {
-            c.shipment_id: c.case_id
-            for c in case_rules.list_cases(conn)
-            if c.state not in case_rules.CLOSED
-        }
+        open_cases = _open_cases(conn, [s.shipment_id for s in page])
     rows = []
     for s in page:
         found = outcomes.get(s.shipment_id)
@@ -171,6 +196,21 @@ def list_shipments(
         "by_verdict": tally,
         "shipments": rows,
     }
+
+
+def _open_cases(conn: Connection, shipment_ids: list[str]) -> dict[str, str]:
+    """shipment id -> the id of its case still being worked on, for one page of shipments."""
+    if not shipment_ids:
+        return {}
+    rows = conn.execute(
+        sa.select(cases_table.c.shipment_id, cases_table.c.case_id)
+        .where(
+            cases_table.c.shipment_id.in_(shipment_ids),
+            cases_table.c.state.not_in(case_rules.CLOSED),
+        )
+        .order_by(cases_table.c.id)
+    )
+    return {r.shipment_id: r.case_id for r in rows}
 
 
 def trace_config(lookback_days: int | None, ownership_threshold: float | None) -> Any:

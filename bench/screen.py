@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from flscreen.batch import DuckDBEngine, run_batch
 from flscreen.model.supply import Shipment
 from flscreen.policy import decide, load_policy
+from flscreen.policy.cases import open_cases_by_shipment
 from flscreen.policy.records import record_screening
 from flscreen.store import open_store
 from flscreen.trace import load_config
@@ -145,11 +146,17 @@ def main() -> None:
             def trace_decide_record() -> int:
                 stored = 0
                 with store.begin() as conn:
+                    # as flscreen screen does: open cases read once per run
+                    open_cases = open_cases_by_shipment(conn)
                     for t in run_batch(engine, net.inputs, config):
                         if stored >= args.record:
                             continue  # drain the batch: the tracing cost stays comparable
                         v = decide(t, ships[t.shipment], policy)
-                        record_screening(conn, v, t, policy, actor="bench", run_id="bench")
+                        _, case = record_screening(
+                            conn, v, t, policy, actor="bench", run_id="bench", open_cases=open_cases
+                        )
+                        if case is not None:
+                            open_cases[t.shipment] = case
                         stored += 1
                 return stored
 

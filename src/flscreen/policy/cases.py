@@ -182,6 +182,12 @@ def open_case_for(conn: Connection, shipment_id: str) -> Case | None:
     return _case(row) if row else None
 
 
+def open_cases_by_shipment(conn: Connection) -> dict[str, Case]:
+    """Every shipment's case still being worked on (the newest, if several)."""
+    rows = conn.execute(sa.select(cases).where(cases.c.state.not_in(CLOSED)).order_by(cases.c.id))
+    return {r.shipment_id: _case(r) for r in rows}
+
+
 def open_case(
     conn: Connection,
     screening_id: int,

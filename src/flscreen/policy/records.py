@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from types import SimpleNamespace
 from typing import Any
@@ -13,7 +14,12 @@ from sqlalchemy.engine import Connection
 from flscreen import audit
 from flscreen.errors import NotFound
 from flscreen.model.trace import Step, TraceResult
-from flscreen.policy.cases import Case, note_verdict, open_case, open_case_for
+from flscreen.policy.cases import (
+    Case,
+    note_verdict,
+    open_case,
+    open_case_for,
+)
 from flscreen.policy.schema import Policy
 from flscreen.policy.tables import inserted_id, screenings
 from flscreen.policy.verdict import Verdict
@@ -95,10 +101,13 @@ def record_screening(
     actor: str,
     run_id: str,
     at: str | None = None,
+    open_cases: Mapping[str, Case] | None = None,
 ) -> tuple[int, Case | None]:
     """Store and log a verdict; open a case when it needs a person and none is open.
 
     Returns the screening id and the case (new or already open) it belongs to.
+    ``open_cases`` (shipment -> open case, from :func:`open_cases_by_shipment`)
+    saves a query per shipment when a run records many.
     """
     when = at or audit.now_utc()
     data = verdict.to_dict()
@@ -129,7 +138,10 @@ def record_screening(
             },
         )
     )
-    existing = open_case_for(conn, verdict.shipment)
+    if open_cases is None:
+        existing = open_case_for(conn, verdict.shipment)
+    else:
+        existing = open_cases.get(verdict.shipment)
     if existing is not None:
         # A case being worked on keeps going; its history notes a changed verdict.
         return int(sid), note_verdict(conn, existing, verdict.outcome, sid, actor, at=when)

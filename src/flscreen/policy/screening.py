@@ -19,6 +19,7 @@ from flscreen.errors import InvalidInput, NotFound
 from flscreen.model.lists import ListVersionRef
 from flscreen.model.supply import Annotations
 from flscreen.model.trace import TraceResult
+from flscreen.policy.cases import open_cases_by_shipment
 from flscreen.policy.decide import decide
 from flscreen.policy.loader import bundled_policies, load_policy
 from flscreen.policy.records import latest_screenings, record_screening
@@ -143,10 +144,13 @@ def screen_store(
     run_id = uuid.uuid4().hex[:12]
     recorded = []
     with store.begin() as conn:
+        open_cases = open_cases_by_shipment(conn)
         for r in results:
             sid, case = record_screening(
-                conn, r.verdict, r.trace, policy, actor=actor, run_id=run_id
+                conn, r.verdict, r.trace, policy, actor=actor, run_id=run_id, open_cases=open_cases
             )
+            if case is not None:
+                open_cases[r.shipment_id] = case
             recorded.append(
                 Screened(r.shipment_id, r.verdict, r.trace, sid, case.case_id if case else None)
             )

@@ -7,6 +7,7 @@ annotation ids), so tracing one shipment from a page costs milliseconds.
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from flscreen.policy.tables import screenings
 from flscreen.policy.verdict import Verdict
 from flscreen.store import Store
 from flscreen.supply import store as supply_store
-from flscreen.trace import SupplyGraph, load_config, load_graph, trace_shipment
+from flscreen.trace import SupplyGraph, TraceConfig, load_config, load_graph, trace_shipment
 
 from .locks import writing
 
@@ -213,7 +214,12 @@ def _open_cases(conn: Connection, shipment_ids: list[str]) -> dict[str, str]:
     return {r.shipment_id: r.case_id for r in rows}
 
 
-def trace_config(lookback_days: int | None, ownership_threshold: float | None) -> Any:
+@functools.lru_cache(maxsize=16)
+def trace_config(
+    lookback_days: int | None = None, ownership_threshold: float | None = None
+) -> TraceConfig:
+    """One config object per set of options: the tracer caches its taint index and mass
+    balance per (graph, config) object, so a fresh config per request would redo both."""
     return load_config(lookback_days=lookback_days, ownership_threshold=ownership_threshold)
 
 
@@ -255,7 +261,7 @@ def shipment_detail(
     """One shipment: its facts, its trace now, and its latest verdict (if screened)."""
     graph = graphs.get(store)
     s = graph.shipment(shipment_id)
-    trace = trace_shipment(graph, shipment_id, load_config()).to_dict()
+    trace = trace_shipment(graph, shipment_id, trace_config()).to_dict()
     with store.connect() as conn:
         try:
             verdict: dict[str, Any] | None = stored_verdict(conn, shipment_id, policy)

@@ -130,6 +130,8 @@ def test_html_carries_every_section(data: DossierData) -> None:
     html = render_html(data)
     for needle in (
         "Executive summary",
+        "The trace found 1 path(s) to 1 confirmed source(s) (listed); 1 undocumented input(s); "
+        "1 mass-balance shortfall(s).",
         "DETAIN".lower(),
         "list_entity_upstream",
         "新疆阿克苏棉业有限公司",

@@ -234,6 +234,33 @@ def _environment() -> jinja2.Environment:
     return env
 
 
+def summary_sentence(trace: Mapping[str, Any]) -> str:
+    """One sentence a reader can take away: what the trace found, counted."""
+    paths = trace.get("paths", ())
+    confirmed = [p for p in paths if p["source"].get("confidence") != "possible"]
+    possible = [p for p in paths if p["source"].get("confidence") == "possible"]
+    kinds = sorted({p["source"]["kind"] for p in confirmed})
+    label = {"region": "Xinjiang", "list": "listed", "ownership": "owned", "xpcc": "XPCC"}
+    bits = []
+    if confirmed:
+        sources = len({p["source"]["party_id"] for p in confirmed})
+        bits.append(
+            f"{len(confirmed)} path(s) to {sources} confirmed source(s) "
+            f"({', '.join(label[k] for k in kinds)})"
+        )
+    if possible:
+        bits.append(f"{len(possible)} path(s) to possible sources needing review")
+    gaps = trace.get("gaps", ())
+    if gaps:
+        bits.append(f"{len(gaps)} undocumented input(s)")
+    short = [m for m in trace.get("mass_balance", ()) if m.get("shortfall", 0) > 0]
+    if short:
+        bits.append(f"{len(short)} mass-balance shortfall(s)")
+    if not bits:
+        return "The documented chain reaches no Xinjiang, XPCC or listed source and has no gap."
+    return "The trace found " + "; ".join(bits) + "."
+
+
 def context(data: DossierData) -> dict[str, Any]:
     verdict = data.screening.verdict
     trace = data.screening.trace
@@ -257,6 +284,7 @@ def context(data: DossierData) -> dict[str, Any]:
         "parties": parties,
         "steps": _steps_table(data),
         "chart": build_chart(data),
+        "finding": summary_sentence(trace),
         "name_of": lambda pid: name_of(data, pid),
     }
 

@@ -105,3 +105,17 @@ def test_unknown_list_or_version_is_not_found(store: Store) -> None:
 def test_list_names_are_checked(store: Store, bad: str) -> None:
     with pytest.raises(InvalidInput, match="invalid list name"):
         import_list(store, FTM, bad)
+
+
+def test_iter_entries_orders_lists_and_ids_and_pins_one_list(store: Store) -> None:
+    import_list(store, b"id,name\nb2,Beta Two\na1,Alpha One\n", "zeta", fmt="csv")
+    import_list(store, b"id,name\nz9,Zulu\n", "alpha", fmt="csv")
+    import_list(store, b"id,name\nz9,Zulu Renamed\n", "alpha", fmt="csv")
+    with store.connect() as conn:
+        pairs = [(ref.list_name, ref.version, e.entry_id) for ref, e in iter_entries(conn)]
+        pinned = [(ref.list_name, e.name) for ref, e in iter_entries(conn, versions={"alpha": 1})]
+        only = [e.entry_id for _ref, e in iter_entries(conn, ["zeta"])]
+    # Lists by name, entries by id (code-point order on both backends).
+    assert pairs == [("alpha", 2, "z9"), ("zeta", 1, "a1"), ("zeta", 1, "b2")]
+    assert pinned == [("alpha", "Zulu"), ("zeta", "Alpha One"), ("zeta", "Beta Two")]
+    assert only == ["a1", "b2"]

@@ -127,11 +127,11 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def child_import(path: Path, db: Path) -> dict[str, float]:
+def child_import(path: Path, db_url: str) -> dict[str, float]:
     from flscreen.lists.service import import_list
     from flscreen.store import open_store
 
-    store = open_store(f"sqlite:///{db}")
+    store = open_store(db_url)
     start, cpu = time.perf_counter(), _cpu_seconds()
     outcome = import_list(store, path, "bench", fmt="ftm")
     return {
@@ -196,12 +196,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--entities", type=int, default=1_000_000)
     parser.add_argument("--naive-limit", type=int, default=5_000)
+    parser.add_argument(
+        "--db-url",
+        help="import into this (empty) database instead of a fresh SQLite file, "
+        "e.g. postgresql://user@host/db",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         kind, *rest = args.child
         if kind == "import":
-            result = child_import(Path(rest[0]), Path(rest[1]))
+            result = child_import(Path(rest[0]), rest[1])
         elif kind == "json":
             result = child_json_only(Path(rest[0]))
         else:
@@ -219,12 +224,18 @@ def main() -> None:
             f"{time.perf_counter() - start:.1f}s: "
             + ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items()))
         )
-        flscreen = _run_child("import", str(data), str(folder / "flscreen.db"))
+        db_url = args.db_url or f"sqlite:///{folder / 'flscreen.db'}"
+        flscreen = _run_child("import", str(data), db_url)
         json_only = _run_child("json", str(data))
         naive = _run_child("naive", str(data), str(folder / "naive.db"), str(args.naive_limit))
-        db_mb = (folder / "flscreen.db").stat().st_size / 1e6
+        db_file = folder / "flscreen.db"
+        db_mb = db_file.stat().st_size / 1e6 if db_file.exists() else 0.0
     rows = [
-        ("flscreen import_list (SQLite)", args.entities, flscreen),
+        (
+            f"flscreen import_list ({'SQLite' if not args.db_url else 'db-url'})",
+            args.entities,
+            flscreen,
+        ),
         ("baseline: json.loads only", args.entities, json_only),
         ("baseline: naive per-row insert", naive["entries"], naive),
     ]
@@ -239,7 +250,8 @@ def main() -> None:
             f"{label:34} {n:>10,} {r['seconds']:>7.1f} {rate:>11,.0f} {r['cpu']:>7.1f} "
             f"{cpu_rate:>10,.0f} {r['rss_mb']:>12,.0f}"
         )
-    print(f"entries stored: {flscreen['entries']:,.0f}; SQLite file {db_mb:,.0f} MB")
+    size = f"; SQLite file {db_mb:,.0f} MB" if db_mb else ""
+    print(f"entries stored: {flscreen['entries']:,.0f}{size}")
 
 
 if __name__ == "__main__":

@@ -80,6 +80,7 @@ class Matcher:
         self.row_original: list[str] = []
         self.row_entry: array[int] = array("i")
         self.row_flags = bytearray()
+        self.row_weight: array[float] = array("f")
         self.by_entry: dict[tuple[str, str], int] = {}
         self.index: NameIndex | None = None
         self.judgements = JudgementBook()
@@ -135,11 +136,28 @@ class Matcher:
                 self.entry_usccs[entry_i] = usccs
             self.by_entry[(ref.list_name, entry.entry_id)] = entry_i
         self.index = builder.freeze()
+        self._weigh_rows()
         if judgements is not None:
             self.judgements = (
                 judgements if isinstance(judgements, JudgementBook) else JudgementBook(judgements)
             )
         return self
+
+    def _weigh_rows(self) -> None:
+        """Each name row's total token weight (for the quick estimate in match())."""
+        assert self.index is not None
+        weights: dict[str, float] = {}
+        index = self.index
+        row_weight: array[float] = array("f")
+        for text in self.row_text:
+            total = 0.0
+            for tok in text.split():
+                w = weights.get(tok)
+                if w is None:
+                    w = weights[tok] = index.token_weights([tok])[0]
+                total += w
+            row_weight.append(total)
+        self.row_weight = row_weight
 
     def __len__(self) -> int:
         return len(self.entry_ids)
@@ -240,11 +258,24 @@ class Matcher:
             # keys carry and the compact spelling similarity bound the name score.
             qc = compact_of(key.tokens)
             own = sum(q_weights) or 1.0
+            single_word = len(key.tokens) == 1
             quick: list[tuple[float, int]] = []
             for r, s in rows:
-                sim = Indel.normalized_similarity(qc, self.row_text[r].replace(" ", ""))
+                text = self.row_text[r]
+                sim = Indel.normalized_similarity(qc, text.replace(" ", ""))
                 est = W_TOKENS * min(1.0, s / own) + W_COMPACT * sim
-                if est >= review - QUICK_MARGIN or reg:
+                if est < review - QUICK_MARGIN and not reg:
+                    continue
+                if single_word or reg:
+                    quick.append((est, r))  # acronyms and ids are scored on other grounds
+                    continue
+                # The row's own weight bounds the share of weight in common, as
+                # the word-overlap feature counts it (matched / all weight).
+                theirs = self.row_weight[r]
+                shared = min(s, own, theirs)
+                union = own + theirs - shared
+                est = W_TOKENS * (shared / union if union > 0 else 0.0) + W_COMPACT * sim
+                if est >= review - QUICK_MARGIN:
                     quick.append((est, r))
             quick.sort(reverse=True)
             row_ids = [r for _, r in quick[:SCORED_ROWS]]

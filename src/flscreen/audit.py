@@ -2,8 +2,8 @@
 and document, each record carrying the hash of the one before it.
 
 A record's hash is the sha256 of the canonical JSON of its sequence number,
-time, kind, actor, subject, payload and the previous hash. Altering a row
-changes its hash; deleting or reordering rows breaks the sequence or the link;
+time, kind, actor, subject and the previous hash, followed by its payload.
+Altering a row changes its hash; deleting or reordering rows breaks the sequence or the link;
 :func:`verify` recomputes the chain and names the first broken record.
 Deleting the newest rows leaves a shorter valid chain, so other tables keep
 *anchors* (sequence number and hash of the record that logged them) and
@@ -64,19 +64,20 @@ def now_utc() -> str:
 def record_hash(
     seq: int, at: str, kind: str, actor: str, subject: str | None, payload: str, prev_hash: str
 ) -> str:
-    """sha256 over the canonical JSON of the record's fields and the previous hash."""
-    body = canonical(
+    """sha256 over the canonical JSON of the record's fields and the previous hash, a
+    newline, then the payload text as stored (JSON escapes newlines, so the split is
+    unambiguous and a large payload is not encoded a second time)."""
+    head = canonical(
         {
             "seq": seq,
             "at": at,
             "kind": kind,
             "actor": actor,
             "subject": subject,
-            "payload": payload,
             "prev_hash": prev_hash,
         }
     )
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{head}\n{payload}".encode()).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

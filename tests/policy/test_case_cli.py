@@ -182,8 +182,31 @@ def test_audit_verify_rehashes_stored_documents(cli_env: dict[str, str], tmp_pat
     altered = runner.invoke(app, ["audit", "verify", "--json"])
     assert altered.exit_code == 1
     data = json.loads(altered.stdout)
-    assert data["broken"] is None and "audit.pdf" in data["documents"][0]
+    assert data["broken"] is None and data["screenings"] == []
+    assert "audit.pdf" in data["documents"][0]
     assert "altered" in data["documents"][0]
     stored.unlink()
     missing = runner.invoke(app, ["audit", "verify"])
     assert missing.exit_code == 1 and "missing" in missing.output
+
+
+def test_audit_verify_catches_an_altered_stored_verdict(cli_env: dict[str, str]) -> None:
+    """Rewriting a verdict in the screenings table (say detain -> clear) is caught:
+    the audit record holds the digest of the verdict as decided."""
+    _detained_case(cli_env["FLSCREEN_DB_URL"])
+    assert runner.invoke(app, ["audit", "verify"]).exit_code == 0
+    engine = sa.create_engine(open_store(cli_env["FLSCREEN_DB_URL"]).engine.url)
+    with engine.begin() as conn:
+        text = conn.execute(sa.text("SELECT verdict FROM screenings WHERE id = 1")).scalar_one()
+        forged = text.replace('"verdict":"detain"', '"verdict":"clear"')
+        assert forged != text
+        conn.execute(
+            sa.text("UPDATE screenings SET verdict = :v, outcome = 'clear' WHERE id = 1"),
+            {"v": forged},
+        )
+    engine.dispose()
+    result = runner.invoke(app, ["audit", "verify", "--json"])
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["broken"] is None  # the chain itself is intact ...
+    assert "screening 1" in data["screenings"][0] and "verdict" in data["screenings"][0]

@@ -10,6 +10,7 @@ import typer
 from flscreen import audit
 from flscreen.cli.common import err_console, get_store, handle_errors
 from flscreen.policy.cases import audit_anchors, verify_documents
+from flscreen.policy.records import verify_screenings
 from flscreen.settings import load_settings
 
 EXIT_BROKEN = 1
@@ -25,19 +26,22 @@ audit_app = typer.Typer(
 def verify_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
-    """Recompute the chain and rehash the stored documents; name the first broken record
-    and every missing or altered document (exit 1), or confirm all is intact (exit 0)."""
+    """Recompute the chain, check stored verdicts and traces against their logged digests
+    and rehash the stored documents; name the first broken record and every altered
+    verdict or document (exit 1), or confirm all is intact (exit 0)."""
     store = get_store()
     with store.connect() as conn:
         report = audit.verify(conn, audit_anchors(conn))
+        stored = verify_screenings(conn)
         files = verify_documents(conn, load_settings().documents_dir)
     broken = report.broken
     if as_json:
         print(
             json.dumps(
                 {
-                    "ok": report.ok and not files,
+                    "ok": report.ok and not files and not stored,
                     "records": report.records,
+                    "screenings": stored,
                     "documents": files,
                     "head": report.head,
                     "broken": None
@@ -60,9 +64,9 @@ def verify_cmd(
             highlight=False,
         )
     if not as_json:
-        for problem in files:
-            err_console.print(f"[bold red]document store:[/] {problem}", highlight=False)
-    if broken is not None or files:
+        for problem in stored + files:
+            err_console.print(f"[bold red]stored evidence:[/] {problem}", highlight=False)
+    if broken is not None or files or stored:
         raise typer.Exit(EXIT_BROKEN)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -111,10 +112,24 @@ def record_screening(
     """
     when = at or audit.now_utc()
     data = verdict.to_dict()
+    verdict_text = audit.canonical(data)
+    trace_text = audit.canonical(trace_to_dict(trace))
+    # The log holds what was decided and the digests of the full verdict and trace
+    # stored beside it, so altering either row is caught by `flscreen audit verify`.
     rec = audit.append(
         conn,
         "screening",
-        {"run": run_id, **data},
+        {
+            "run": run_id,
+            "shipment": verdict.shipment,
+            "verdict": verdict.outcome,
+            "policy": verdict.policy,
+            "policy_version": verdict.policy_version,
+            "list_versions": verdict.list_versions,
+            "reasons": sorted({r.code for r in verdict.reasons if r.outcome != "clear"}),
+            "verdict_sha256": _sha256(verdict_text),
+            "trace_sha256": _sha256(trace_text),
+        },
         actor,
         subject=verdict.shipment,
         at=when,
@@ -128,8 +143,8 @@ def record_screening(
                 "policy": verdict.policy,
                 "policy_version": verdict.policy_version,
                 "outcome": verdict.outcome,
-                "verdict": audit.canonical(data),
-                "trace": audit.canonical(trace_to_dict(trace)),
+                "verdict": verdict_text,
+                "trace": trace_text,
                 "list_versions": audit.canonical(verdict.list_versions),
                 "screened_at": when,
                 "actor": actor,
@@ -157,6 +172,41 @@ def record_screening(
         conn, int(sid), actor, policy.exception.model_dump(), at=when, screening=opened
     )
     return int(sid), case
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def verify_screenings(conn: Connection) -> list[str]:
+    """Stored verdicts and traces whose digest differs from the audit record that
+    logged them (the audit chain itself is checked by ``audit.verify``)."""
+    problems = []
+    rows = conn.execute(
+        sa.select(
+            screenings.c.id,
+            screenings.c.shipment_id,
+            screenings.c.verdict,
+            screenings.c.trace,
+            audit.audit_log.c.payload,
+        )
+        .select_from(
+            screenings.outerjoin(audit.audit_log, audit.audit_log.c.seq == screenings.c.audit_seq)
+        )
+        .order_by(screenings.c.id)
+    )
+    for sid, shipment, verdict_text, trace_text, payload in rows:
+        if payload is None:
+            continue  # a missing record is reported by the anchor check
+        logged = json.loads(payload)
+        for what, text in (("verdict", verdict_text), ("trace", trace_text)):
+            digest = logged.get(f"{what}_sha256")
+            if digest is not None and digest != _sha256(text):
+                problems.append(
+                    f"screening {sid} of {shipment}: the stored {what} differs from the one "
+                    "the audit log recorded (altered)"
+                )
+    return problems
 
 
 def _stored(row: Any) -> StoredScreening:

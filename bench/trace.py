@@ -61,6 +61,8 @@ def trace_all(engine: Engine, inputs: Any, out: Path | None) -> dict[str, float]
     if handle:
         handle.close()
     total = time.perf_counter() - began
+    stages = ", ".join(f"{k} {v:.0f}s" for k, v in marks.items())
+    print(f"  stages (cumulative): {stages}", flush=True)
     return {"seconds": total, "sql_seconds": marks.get("results", total), **counts}
 
 

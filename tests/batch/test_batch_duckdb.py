@@ -65,3 +65,15 @@ def test_sql_is_generated_per_dialect() -> None:
     assert "FROM fl_front_3" in step_duck.select and step_duck.name == "fl_front_4"
     assert "arg_max(struct_pack(" in step_duck.select and "list_prepend(" in step_duck.select
     assert "max_by(named_struct(" in step_spark.select and "concat(array(" in step_spark.select
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_depth_limit_is_the_same_on_both_engines(seed: int) -> None:
+    # three hops reach spinners but not ginners or farms: both engines must stop alike
+    config = CONFIG.replace(max_depth=3)
+    graph = random_network(seed)
+    batch = {r.shipment: r for r in run_batch_on_graph(graph, config)}
+    for sid in graph.shipments:
+        memory = trace_shipment(graph, sid, config)
+        assert normalize(batch[sid]) == normalize(memory), sid
+        assert all(len(p.steps) <= 3 for p in memory.paths)

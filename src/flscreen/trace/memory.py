@@ -145,7 +145,7 @@ class _Walk:
         self.gaps: dict[str, Gap] = {}
         self.truncated = False
         self._feeders: dict[str, list[tuple[Flow, float | None]]] = {}
-        self._interesting: dict[str, bool] = {}
+        self._interesting: dict[str, tuple[bool, int]] = {}
 
     def feeders(self, flow: Flow) -> list[tuple[Flow, float | None]]:
         key = flow.txn.transaction_id
@@ -159,16 +159,17 @@ class _Walk:
         """Whether a taint source or gap lies at or upstream of ``flow`` (prunes clean cones)."""
         key = flow.txn.transaction_id
         known = self._interesting.get(key)
-        if known is not None:
-            return known
-        self._interesting[key] = False  # a same-day cycle ends here
+        # a 'no' found deeper down may have been cut by max_depth: trust it only from as deep
+        if known is not None and (known[0] or known[1] <= depth):
+            return known[0]
+        self._interesting[key] = (False, 0)  # a same-day cycle ends here
         ups = self.feeders(flow)
         result = bool(self.prepared.taint.for_flow(flow)) or (
             gap_at(self.graph, flow, self.prepared, bool(ups)) is not None
         )
         if not result and depth < self.config.max_depth:
             result = any(self.interesting(u, depth + 1) for u, _ in ups)
-        self._interesting[key] = result
+        self._interesting[key] = (result, depth)
         return result
 
     def walk(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flscreen.reports.flowchart import Chart, Edge, render_svg
 
 
@@ -32,3 +34,15 @@ def test_names_are_escaped() -> None:
 def test_a_lone_importer_still_renders() -> None:
     svg = render_svg(Chart({}, []), "IMP")
     assert svg.startswith("<svg") and ">IMP<" in svg
+
+
+def test_hundreds_of_clean_farms_fold_into_one_box_but_tainted_ones_stay() -> None:
+    farms = [f"FARM{i:03d}" for i in range(300)]
+    edges = [Edge(f, "GIN", "seed cotton", tainted=(f == "FARM123")) for f in farms]
+    edges += [Edge("GIN", "MILL", "lint", tainted=True), Edge("MILL", "IMP", "fabric")]
+    svg = render_svg(Chart({}, edges, sources={"FARM123"}), "IMP")
+    assert ">FARM123<" in svg  # the Xinjiang farm is drawn
+    assert "… and 293 more" in svg  # 300 - 1 tainted - 6 shown
+    assert svg.count('<g class="node') == 8 + 3  # a tier of 8, then gin, mill, importer
+    width = int(re.search(r'width="(\d+)"', svg).group(1))  # type: ignore[union-attr]
+    assert width < 2000  # eight boxes wide, not three hundred

@@ -78,6 +78,61 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+MAX_PER_TIER = 8
+"""Beyond this many parties in one tier, the untainted ones are drawn as one box."""
+
+
+def _collapse(
+    chart: Chart, tiers: dict[int, list[str]], edges: list[Edge]
+) -> tuple[dict[int, list[str]], list[Edge], dict[str, str]]:
+    """Keep every party that matters (sources, gaps, roles, ends of tainted or possible
+    hops) and up to ``MAX_PER_TIER`` in all per tier; fold the rest of a tier into one
+    '... and N more' box so a chain with hundreds of farms still fits a page."""
+    marked = set(chart.sources) | set(chart.possible_sources) | set(chart.gap_parties)
+    marked |= set(chart.roles)
+    for e in edges:
+        if e.tainted or e.possible or e.gap:
+            marked.update((e.supplier, e.buyer))
+    folded: dict[str, str] = {}
+    names = dict(chart.names)
+    out: dict[int, list[str]] = {}
+    for tier, nodes in tiers.items():
+        if len(nodes) <= MAX_PER_TIER:
+            out[tier] = nodes
+            continue
+        keep = [n for n in nodes if n in marked]
+        rest = [n for n in nodes if n not in marked]
+        room = max(MAX_PER_TIER - len(keep) - 1, 0)
+        keep += rest[:room]
+        dropped = rest[room:]
+        if len(dropped) == 1:
+            keep.append(dropped[0])
+        elif dropped:
+            box = f"+{len(dropped)} more (tier {tier + 1})"
+            names[box] = f"… and {len(dropped)} more"
+            for n in dropped:
+                folded[n] = box
+            keep.append(box)
+        out[tier] = keep
+    if not folded:
+        return tiers, edges, names
+    merged: dict[tuple[str, str, str], Edge] = {}
+    for e in edges:
+        sup, buy = folded.get(e.supplier, e.supplier), folded.get(e.buyer, e.buyer)
+        key = (sup, buy, e.label)
+        old = merged.get(key)
+        merged[key] = Edge(
+            sup,
+            buy,
+            e.label,
+            e.tainted or bool(old and old.tainted),
+            e.gap or bool(old and old.gap),
+            e.possible or bool(old and old.possible),
+            e.ownership or bool(old and old.ownership),
+        )
+    return out, sorted(merged.values(), key=lambda e: (e.supplier, e.buyer, e.label)), names
+
+
 def render_svg(chart: Chart, sink: str) -> str:
     """An SVG string for ``chart``; ``sink`` is the last party (the importer), at the bottom.
 
@@ -89,6 +144,15 @@ def render_svg(chart: Chart, sink: str) -> str:
     tiers: dict[int, list[str]] = defaultdict(list)
     for node in sorted(depth, key=lambda n: (chart.names.get(n, n), n)):
         tiers[max_d - depth[node]].append(node)
+    tiers, edges, names = _collapse(chart, tiers, edges)
+    chart = Chart(
+        names,
+        edges,
+        chart.sources,
+        chart.possible_sources,
+        chart.gap_parties,
+        chart.roles,
+    )
     widest = max(len(v) for v in tiers.values())
     width = MARGIN * 2 + widest * NODE_W + (widest - 1) * ROW_GAP
     pos: dict[str, tuple[float, float]] = {}

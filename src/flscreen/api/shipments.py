@@ -45,6 +45,7 @@ class GraphCache:
     _outcomes: dict[str | None, tuple[tuple[int, int], dict[str, tuple[int, str]]]] = field(
         default_factory=dict
     )
+    _grouped: tuple[tuple[int, int], dict[str, list[Shipment]], object, object] | None = None
     builds: int = 0
 
     def get(self, store: Store) -> SupplyGraph:
@@ -81,6 +82,23 @@ class GraphCache:
                 self._outcomes.clear()
             self._outcomes[policy] = (key, found)
         return found
+
+    def grouped(
+        self, ordered: list[Shipment], outcomes: dict[str, tuple[int, str]]
+    ) -> dict[str, list[Shipment]]:
+        """The shipments (newest first) under each latest outcome, and under "" all of them;
+        kept while the graph and the outcomes are the same objects."""
+        key = (id(ordered), id(outcomes))
+        with self._lock:
+            if self._grouped is not None and self._grouped[0] == key:
+                return self._grouped[1]
+        groups: dict[str, list[Shipment]] = {"": ordered}
+        for s in ordered:
+            outcome = outcomes.get(s.shipment_id, (0, "unscreened"))[1]
+            groups.setdefault(outcome, []).append(s)
+        with self._lock:
+            self._grouped = (key, groups, ordered, outcomes)  # the objects stay alive with it
+        return groups
 
 
 def _graph_key(conn: Connection) -> GraphKey:
@@ -126,8 +144,27 @@ def _latest_outcomes(conn: Connection, policy: str | None) -> dict[str, tuple[in
     return {shipment: (int(sid), outcome) for sid, shipment, outcome in rows}
 
 
+_SUMMARIES: dict[tuple[str, int], dict[str, Any]] = {}
+_SUMMARIES_LOCK = threading.Lock()
+SUMMARIES_KEPT = 20_000
+"""Screenings are never rewritten, so their summaries can be kept (bounded) across requests."""
+
+
 def _summaries(conn: Connection, screening_ids: list[int]) -> dict[int, dict[str, Any]]:
     """Verdict summaries of the given screenings (one page's worth)."""
+    db = conn.engine.url.render_as_string(hide_password=True)  # ids repeat across stores
+    with _SUMMARIES_LOCK:
+        found = {i: _SUMMARIES[db, i] for i in screening_ids if (db, i) in _SUMMARIES}
+    missing = [i for i in screening_ids if i not in found]
+    fresh = _read_summaries(conn, missing)
+    with _SUMMARIES_LOCK:
+        if len(_SUMMARIES) + len(fresh) > SUMMARIES_KEPT:
+            _SUMMARIES.clear()
+        _SUMMARIES.update({(db, i): v for i, v in fresh.items()})
+    return {**found, **fresh}
+
+
+def _read_summaries(conn: Connection, screening_ids: list[int]) -> dict[int, dict[str, Any]]:
     found: dict[int, dict[str, Any]] = {}
     for start in range(0, len(screening_ids), 500):
         chunk = screening_ids[start : start + 500]
@@ -152,7 +189,10 @@ def verdict_summary(verdict: Verdict, screening_id: int, screened_at: str) -> di
         "screening": screening_id,
         "screened_at": screened_at,
         "reasons": len(verdict.reasons),
-        "main_reason": main.to_dict() if main else None,
+        # Code and text only: the evidence is in GET /shipments/{id}/verdict.
+        "main_reason": {"code": main.code, "outcome": main.outcome, "text": main.text}
+        if main
+        else None,
     }
 
 
@@ -172,13 +212,9 @@ def list_shipments(
     graph, ordered = graphs.ordered(store)
     with store.connect() as conn:
         outcomes = graphs.outcomes(conn, policy)
-        tally: dict[str, int] = {}
-        kept = []
-        for s in ordered:
-            outcome = outcomes.get(s.shipment_id, (0, "unscreened"))[1]
-            tally[outcome] = tally.get(outcome, 0) + 1
-            if verdict is None or outcome == verdict:
-                kept.append(s)
+        groups = graphs.grouped(ordered, outcomes)
+        tally = {k: len(v) for k, v in sorted(groups.items()) if k}
+        kept = groups.get(verdict or "", [])
         page = kept[offset : offset + limit]
         ids = [outcomes[s.shipment_id][0] for s in page if s.shipment_id in outcomes]
         summaries = _summaries(conn, ids)

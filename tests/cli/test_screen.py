@@ -114,6 +114,10 @@ def test_dossier_of_a_detained_shipment(
     assert made.exit_code == 0, made.output
     html = html_path.read_text(encoding="utf-8")
     assert 'class="edge tainted"' in html and "list_entity_upstream" in html
+    by_case = tmp_path / "by-case.html"
+    case_id = json.loads(_invoke("case", "list", "--shipment", "S-1003", "--json").stdout)["case"]
+    assert _invoke("dossier", case_id, "-f", "html", "-o", str(by_case)).exit_code == 0
+    assert "Evidence dossier: shipment S-1003" in by_case.read_text(encoding="utf-8")
     pdf_path = tmp_path / "s1003.pdf"
     assert _invoke("dossier", "S-1003", "--format", "pdf", "-o", str(pdf_path)).exit_code == 0
     reader = PdfReader(io.BytesIO(pdf_path.read_bytes()))

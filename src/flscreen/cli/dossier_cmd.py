@@ -16,7 +16,7 @@ FORMATS = ("html", "pdf")
 
 @handle_errors
 def dossier_cmd(
-    shipment: Annotated[str, typer.Argument(help="Shipment (entry) id.")],
+    shipment: Annotated[str, typer.Argument(help="Shipment (entry) id, or a case id.")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="html or pdf.")] = "pdf",
     output: Annotated[
         Path | None,
@@ -38,6 +38,10 @@ def dossier_cmd(
         raise InvalidInput(f"unknown format {fmt!r}: use html or pdf", source="--format")
     store = get_store()
     with store.connect() as conn:
+        if shipment.upper().startswith("CASE-"):
+            from flscreen.policy.cases import get_case
+
+            shipment = get_case(conn, shipment).shipment_id
         data = load_dossier(conn, shipment, policy)
     html = render_html(data)
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in shipment)

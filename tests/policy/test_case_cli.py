@@ -210,3 +210,28 @@ def test_audit_verify_catches_an_altered_stored_verdict(cli_env: dict[str, str])
     data = json.loads(result.stdout)
     assert data["broken"] is None  # the chain itself is intact ...
     assert "screening 1" in data["screenings"][0] and "verdict" in data["screenings"][0]
+
+
+def test_attach_to_a_transaction_outside_any_case(cli_env: dict[str, str], tmp_path: Path) -> None:
+    from tests.policy.conftest import add_transactions
+
+    store = open_store(cli_env["FLSCREEN_DB_URL"])
+    with store.begin() as conn:
+        add_transactions(conn, "T-77")
+    store.dispose()
+    bl = tmp_path / "bl.pdf"
+    bl.write_bytes(b"%PDF-1.4 bill of lading HLCU 1234")
+    done = runner.invoke(
+        app,
+        ["case", "attach-transaction", "T-77", str(bl), "--kind", "bill_of_lading",
+         "--supplied-by", "Hanoi Fabric Mill"],
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert "T-77: attached bl.pdf (bill_of_lading)" in done.stdout
+    unknown = runner.invoke(
+        app,
+        ["case", "attach-transaction", "T-78", str(bl), "--kind", "invoice", "--supplied-by", "x"],
+    )
+    assert unknown.exit_code == 2 and "no transaction 'T-78'" in unknown.output
+    log = runner.invoke(app, ["audit", "log", "--subject", "T-77"])
+    assert json.loads(log.stdout)["payload"]["kind"] == "bill_of_lading"

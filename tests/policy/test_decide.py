@@ -270,3 +270,14 @@ def test_names_from_the_trace_steps_when_none_are_given() -> None:
     v = decide(trace(path(source("region", "P-GIN"), steps=named)), SHIPMENT, UFLPA)
     assert v.reasons[0].text.startswith("新疆阿克苏棉业有限公司 (P-GIN)")
     assert v.reasons[0].evidence["path"][0]["supplier_name"] == "Hanoi Fabric Mill"
+
+
+def test_eu_large_shipments_weigh_more() -> None:
+    car_parts = dataclasses.replace(SHIPMENT, hs_code="8708.99", value=50_000.0)
+    big = dataclasses.replace(car_parts, value=2_500_000.0)
+    t = trace(path(source("list", "P-GIN", **uflpa_hit()), share=0.3))
+    small_v, big_v = decide(t, car_parts, EU), decide(t, big, EU)
+    assert small_v.risk_score == pytest.approx(0.9 * 0.3)
+    assert big_v.risk_score == pytest.approx(0.9 * 0.3 * 1.2)
+    assert (small_v.outcome, big_v.outcome) == ("review", "detain")
+    assert big_v.reasons[0].evidence["risk"]["volume_factor"] == 1.2

@@ -283,20 +283,32 @@ def _list_phrase(ref: Mapping[str, Any]) -> str:
     return bits + "]"
 
 
-def _risk(path: TaintedPath, policy: Policy, sector: Sector | None) -> tuple[float, dict[str, Any]]:
-    """Severity x confidence x share (x sector factor): the EU FLR's Article 14 weighing."""
+def _risk(
+    path: TaintedPath, shipment: Shipment, policy: Policy, sector: Sector | None
+) -> tuple[float, dict[str, Any]]:
+    """Severity x confidence x share (x sector and volume factors): the EU FLR's
+    Article 14(2) weighing of scale and severity, volume and the suspect part's share."""
     risk = policy.risk
     assert risk is not None
     share = path.share if path.share is not None else risk.unknown_share
     factor = risk.priority_sector_factor if sector is not None else 1.0
+    large = (
+        risk.volume_value_at is not None
+        and shipment.value is not None
+        and shipment.value >= risk.volume_value_at
+    )
+    volume = risk.volume_factor if large else 1.0
     score = (
-        risk.severity[path.source.kind] * risk.confidence_weight[path.source.confidence] * share
-    ) * factor
+        (risk.severity[path.source.kind] * risk.confidence_weight[path.source.confidence] * share)
+        * factor
+        * volume
+    )
     return min(score, 1.0), {
         "severity": risk.severity[path.source.kind],
         "confidence_weight": risk.confidence_weight[path.source.confidence],
         "share_used": share,
         "sector_factor": factor,
+        "volume_factor": volume,
         "risk": round(min(score, 1.0), 6),
     }
 
@@ -358,7 +370,7 @@ def _path_reason(
         outcome = "review" if SEVERITY[outcome] > SEVERITY["review"] else outcome
         code += "_below_min_share"
     if policy.approach == "risk_based" and outcome != "clear":
-        score, detail = _risk(path, policy, sector)
+        score, detail = _risk(path, shipment, policy, sector)
         evidence["risk"] = detail
         if src.confidence == "possible" or code in ROUTED:
             # Unproven: the policy's routing decides, not the score (which stays as

@@ -124,6 +124,9 @@ class RiskModel(_Strict):
     confidence_weight: dict[Literal["confirmed", "possible"], float]
     unknown_share: float = Field(default=1.0, ge=0, le=1)
     priority_sector_factor: float = Field(default=1.0, ge=1)
+    volume_value_at: float | None = Field(default=None, gt=0)
+    """Shipments declared at or above this value weigh more (Art. 14(2)(b): volume)."""
+    volume_factor: float = Field(default=1.0, ge=1)
     review_at: float = Field(gt=0)
     detain_at: float = Field(gt=0)
     exclude_at: float | None = None

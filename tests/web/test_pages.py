@@ -271,3 +271,14 @@ def test_supplier_file_page(web: TestClient) -> None:
 )
 def test_markdown_lite(text: str, html: str) -> None:
     assert str(markdown_lite(text)) == html
+
+
+def test_home_tallies(web: TestClient) -> None:
+    home = web.get("/ui/index.json").json()
+    # The sample package: three detained and three for review open a case each.
+    assert home["cases"] == {"total": 6, "by_state": {"open": 6}}
+    assert home["shipments"] == {
+        "total": 7,
+        "by_verdict": {"clear": 1, "detain": 3, "review": 3},
+    }
+    assert {x["list"] for x in home["lists"]} == {"uflpa", "ofac-sdn", "my-watchlist"}

@@ -14,6 +14,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from flscreen import audit
@@ -26,6 +27,7 @@ from flscreen.matching import Query
 from flscreen.matching.judgements import normalize_verdict, record_judgement
 from flscreen.model.lists import ListEntry, ListVersionRef
 from flscreen.policy import cases
+from flscreen.policy import tables as case_tables
 from flscreen.policy.records import get_screening
 from flscreen.region import ALGORITHM as REGION_ALGORITHM
 from flscreen.region import LocateQuery, locate
@@ -292,6 +294,13 @@ def list_cases(
 ) -> dict[str, Any]:
     found = cases.list_cases(conn, state=state, shipment_id=shipment)
     return {"cases": [case_json(c) for c in found], "states": list(cases.STATES)}
+
+
+def cases_by_state(conn: Connection) -> dict[str, int]:
+    """How many cases are in each state (one grouped query)."""
+    table = case_tables.cases
+    rows = conn.execute(sa.select(table.c.state, sa.func.count()).group_by(table.c.state))
+    return {state: int(n) for state, n in rows}
 
 
 def document_json(d: cases.StoredDocument) -> dict[str, Any]:

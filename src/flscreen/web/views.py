@@ -49,10 +49,7 @@ def home(request: Request, state: State) -> dict[str, Any]:
     """Overview: the lists in the store, shipments by verdict and cases by state."""
     with state.store.connect() as conn:
         lists = services.lists_overview(conn)["lists"]
-        found = services.list_cases(conn)["cases"]
-    by_state: dict[str, int] = {}
-    for c in found:
-        by_state[c["state"]] = by_state.get(c["state"], 0) + 1
+        by_state = services.cases_by_state(conn)
     shipped = shipment_service.list_shipments(state.store, state.graphs, limit=1)
     return {
         "shipments": {
@@ -63,7 +60,7 @@ def home(request: Request, state: State) -> dict[str, Any]:
             {"list": x["list"], "latest": x["latest"], "entries": x["versions"][-1]["entries"]}
             for x in lists
         ],
-        "cases": {"total": len(found), "by_state": by_state},
+        "cases": {"total": sum(by_state.values()), "by_state": by_state},
     }
 
 

@@ -185,3 +185,38 @@ def test_chinese_and_latin_share_a_key(zh: str, en: str) -> None:
 )
 def test_typos_in_vocabulary_words_are_corrected(typo: str, key: str) -> None:
     assert normalize_name(typo) == key
+
+
+BRAND_CHARS = (
+    "华泰中天兴盛达宏鑫源恒金信嘉德利丰安隆瑞美通力昌星光明"
+    "阳春荣富祥永益众正康健博创远航凯辉腾飞龙凤鹏程锦绣豪峰汇聚盈佳晨曦"
+)
+PLACES_ZH_EN = [("新疆", "Xinjiang"), ("和田", "Hetian"), ("喀什", "Kashi"), ("上海", "Shanghai")]
+TRADES_ZH_EN = [
+    ("纺织", "Textile"),
+    ("化工", "Chemical"),
+    ("硅业", "Silicon Industry"),
+    ("服饰", "Apparel"),
+]
+
+
+@settings(deadline=None, max_examples=200)
+@given(
+    st.text(alphabet=BRAND_CHARS, min_size=2, max_size=3),
+    st.sampled_from(PLACES_ZH_EN),
+    st.sampled_from(TRADES_ZH_EN),
+    st.sampled_from([("有限公司", "Co., Ltd."), ("股份有限公司", "Company Limited")]),
+)
+def test_chinese_company_names_key_like_their_english_names(
+    brand: str,
+    place: tuple[str, str],
+    trade: tuple[str, str],
+    legal: tuple[str, str],
+) -> None:
+    """新疆华泰纺织有限公司 and 'Xinjiang Huatai Textile Co., Ltd.' share one key, for any brand."""
+    from pypinyin import lazy_pinyin
+
+    latin_brand = "".join(lazy_pinyin(brand)).capitalize()
+    zh = f"{place[0]}{brand}{trade[0]}{legal[0]}"
+    en = f"{place[1]} {latin_brand} {trade[1]} {legal[1]}"
+    assert normalize_name(zh) == normalize_name(en)

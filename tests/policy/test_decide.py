@@ -281,3 +281,18 @@ def test_eu_large_shipments_weigh_more() -> None:
     assert big_v.risk_score == pytest.approx(0.9 * 0.3 * 1.2)
     assert (small_v.outcome, big_v.outcome) == ("review", "detain")
     assert big_v.reasons[0].evidence["risk"]["volume_factor"] == 1.2
+
+
+def test_evidence_citing_an_older_list_version_gets_that_versions_date() -> None:
+    hit = uflpa_hit(list="us_dhs_uflpa", list_version=2)  # latest passed in is v3
+    t = trace(path(source("list", "P-GIN", **hit)))
+    undated = decide(t, SHIPMENT, UFLPA, list_versions=VERSIONS)
+    assert undated.reasons[0].evidence["list"]["list_date"] is None  # not v3's date
+    dated = decide(
+        t,
+        SHIPMENT,
+        UFLPA,
+        list_versions=VERSIONS,
+        version_dates={("us_dhs_uflpa", 2): "2026-05-14T08:00:00Z"},
+    )
+    assert dated.reasons[0].evidence["list"]["list_date"] == "2026-05-14T08:00:00Z"

@@ -59,7 +59,11 @@ def section_matches(program: str, section: str) -> bool:
     return prog == sec or fnmatch.fnmatchcase(prog, "*" + sec) or prog.startswith(sec + " ")
 
 
-def list_ref(evidence: Mapping[str, Any], versions: Mapping[str, ListVersionRef]) -> dict[str, Any]:
+def list_ref(
+    evidence: Mapping[str, Any],
+    versions: Mapping[str, ListVersionRef],
+    dates: Mapping[tuple[str, int], str] | None = None,
+) -> dict[str, Any]:
     """The list entry a 'list' taint rests on, with list name, version and date.
 
     Tracing engines name these facts a little differently; read the usual keys
@@ -73,11 +77,16 @@ def list_ref(evidence: Mapping[str, Any], versions: Mapping[str, ListVersionRef]
     programs = _first(data, "programs", "sections", "section", "program") or []
     if isinstance(programs, str):
         programs = [programs]
+    date = _first(data, "list_date", "imported_at")
+    if date is None and ref is not None and version in (None, ref.version):
+        date = ref.imported_at
+    if date is None and dates and name is not None and version is not None:
+        # an older version than the latest: its own import date
+        date = dates.get((str(name), int(version)))
     return {
         "list": name,
         "list_version": version if version is not None else (ref.version if ref else None),
-        "list_date": _first(data, "list_date", "imported_at")
-        or (ref.imported_at if ref is not None and (version in (None, ref.version)) else None),
+        "list_date": date,
         "entry_id": _first(data, "entry_id", "id"),
         "entry_name": _first(data, "entry_name", "name"),
         "matched_name": _first(data, "matched_name"),
@@ -185,7 +194,11 @@ def _ownership_share(evidence: Mapping[str, Any]) -> tuple[float | None, bool]:
 
 
 def _classify_path(
-    path: TaintedPath, shipment: Shipment, policy: Policy, versions: Mapping[str, ListVersionRef]
+    path: TaintedPath,
+    shipment: Shipment,
+    policy: Policy,
+    versions: Mapping[str, ListVersionRef],
+    dates: Mapping[tuple[str, int], str] | None = None,
 ) -> tuple[str, Outcome, str, dict[str, Any]]:
     """(code, outcome, short finding, extra evidence) for one path under the policy's rules.
 
@@ -234,7 +247,7 @@ def _classify_path(
             )
         return ("ownership_listed", _rule_outcome(orule, direct), "owned or controlled", extra)
     # list
-    ref = list_ref(src.evidence, versions)
+    ref = list_ref(src.evidence, versions, dates)
     extra = {"list": ref}
     rules = _list_rules_for(policy, ref["list"])
     if not rules:
@@ -332,8 +345,9 @@ def _path_reason(
     versions: Mapping[str, ListVersionRef],
     names: Mapping[str, str],
     sector: Sector | None,
+    dates: Mapping[tuple[str, int], str] | None = None,
 ) -> tuple[Reason, float | None]:
-    code, outcome, finding, extra = _classify_path(path, shipment, policy, versions)
+    code, outcome, finding, extra = _classify_path(path, shipment, policy, versions, dates)
     src = path.source
     evidence: dict[str, Any] = {
         "source": {
@@ -498,12 +512,14 @@ def decide(
     *,
     list_versions: Mapping[str, ListVersionRef] | None = None,
     party_names: Mapping[str, str] | None = None,
+    version_dates: Mapping[tuple[str, int], str] | None = None,
 ) -> Verdict:
     """The verdict on ``shipment`` under ``policy``, from its ``trace``.
 
     ``list_versions`` are the lists the screen consulted (recorded in the
-    verdict, and used to date list evidence); ``party_names`` only make the
-    reason texts readable. Same inputs give the same verdict, reasons in the
+    verdict, and used to date list evidence); ``version_dates`` ((list, version)
+    -> import date) dates evidence that cites an older version; ``party_names``
+    only make the reason texts readable. Same inputs give the same verdict, reasons in the
     same order.
     """
     versions = dict(list_versions or {})
@@ -520,7 +536,7 @@ def decide(
     reasons: list[Reason] = []
     risks: list[float] = []
     for path in trace.paths:
-        reason, risk = _path_reason(path, shipment, policy, versions, names, sector)
+        reason, risk = _path_reason(path, shipment, policy, versions, names, sector, version_dates)
         reasons.append(reason)
         if risk is not None:
             risks.append(risk)

@@ -48,6 +48,13 @@ def list_versions_now(conn: Connection) -> dict[str, ListVersionRef]:
     return latest_versions(conn)
 
 
+def version_dates(conn: Connection) -> dict[tuple[str, int], str]:
+    """(list, version) -> import date of every stored list version."""
+    from flscreen.lists.store import list_versions_of
+
+    return {(r.list_name, r.version): r.imported_at for r in list_versions_of(conn)}
+
+
 def load_graph(conn: Connection) -> SupplyGraph:
     from flscreen.trace import load_graph as load
 
@@ -61,13 +68,21 @@ def evaluate(
     shipment_ids: Iterable[str],
     config: TraceConfig,
     progress: Progress | None = None,
+    dates: Mapping[tuple[str, int], str] | None = None,
 ) -> list[Screened]:
     """Trace and decide each shipment in memory (no store writes)."""
     names = {pid: p.name for pid, p in graph.parties.items()}
     out = []
     for i, sid in enumerate(shipment_ids, start=1):
         t = trace_shipment(graph, sid, config)
-        v = decide(t, graph.shipment(sid), policy, list_versions=versions, party_names=names)
+        v = decide(
+            t,
+            graph.shipment(sid),
+            policy,
+            list_versions=versions,
+            party_names=names,
+            version_dates=dates,
+        )
         out.append(Screened(sid, v, t))
         if progress is not None:
             progress(i)
@@ -82,6 +97,7 @@ def evaluate_batch(
     config: TraceConfig,
     engine: str,
     progress: Progress | None = None,
+    dates: Mapping[tuple[str, int], str] | None = None,
 ) -> list[Screened]:
     """Trace every shipment as SQL on ``engine`` (duckdb, spark), then decide the wanted ones."""
     from flscreen.batch import run_batch_on_graph
@@ -92,7 +108,14 @@ def evaluate_batch(
     for t in run_batch_on_graph(graph, config, engine):
         if t.shipment not in wanted:
             continue
-        v = decide(t, graph.shipment(t.shipment), policy, list_versions=versions, party_names=names)
+        v = decide(
+            t,
+            graph.shipment(t.shipment),
+            policy,
+            list_versions=versions,
+            party_names=names,
+            version_dates=dates,
+        )
         out.append(Screened(t.shipment, v, t))
         if progress is not None:
             progress(len(out))
@@ -125,6 +148,7 @@ def screen_store(
     with store.connect() as conn:
         graph = load_graph(conn)
         versions = list_versions_now(conn)
+        dates = version_dates(conn)
     if not graph.shipments:
         raise InvalidInput(
             "no shipments in the store: give a supply package (flscreen screen PACKAGE) "
@@ -138,9 +162,9 @@ def screen_store(
         if unknown:
             raise NotFound(f"no shipment {', '.join(map(repr, unknown[:5]))} in the store")
     if engine == "memory":
-        results = evaluate(graph, policy, versions, ids, config, progress)
+        results = evaluate(graph, policy, versions, ids, config, progress, dates)
     else:
-        results = evaluate_batch(graph, policy, versions, ids, config, engine, progress)
+        results = evaluate_batch(graph, policy, versions, ids, config, engine, progress, dates)
     run_id = uuid.uuid4().hex[:12]
     recorded = []
     with store.begin() as conn:
@@ -241,6 +265,7 @@ def rescreen(
     with store.connect() as conn:
         graph = load_graph(conn)
         versions = list_versions_now(conn)
+        dates = version_dates(conn)
     for subject in sorted(set(before) | set(after)):
         old, new = before.get(subject, set()), after.get(subject, set())
         if old != new:
@@ -267,9 +292,9 @@ def rescreen(
         if chosen == "auto":
             chosen = "duckdb" if len(ids) >= BATCH_FROM else "memory"
         if chosen == "memory":
-            results = evaluate(graph, policy, versions, sorted(ids), config)
+            results = evaluate(graph, policy, versions, sorted(ids), config, dates=dates)
         else:
-            results = evaluate_batch(graph, policy, versions, ids, config, chosen)
+            results = evaluate_batch(graph, policy, versions, ids, config, chosen, dates=dates)
         for r in results:
             report.screened += 1
             old_v = previous[r.shipment_id].verdict

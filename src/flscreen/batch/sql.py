@@ -260,6 +260,37 @@ def origins_sql(d: Dialect) -> Table:
         UNION ALL
         SELECT t.t, {KIND_GAP} AS kind, CAST(t.t AS BIGINT) AS flag,
                CAST(NULL AS INTEGER) AS stop_party
+        {_gap_origins(d)}
+        UNION ALL
+        SELECT t.t, {KIND_MASS} AS kind, CAST(mb.key AS BIGINT) AS flag,
+               CAST(NULL AS INTEGER) AS stop_party
+        FROM fl_txn t JOIN fl_mb mb
+             ON mb.party = t.supplier AND mb.output = t.material AND mb.period = t.period
+        """,
+    )
+
+
+def _gap_origins(d: Dialect) -> str:
+    """FROM/WHERE of the sales where a priority-sector chain stops: an unknown seller,
+    or no purchase that could feed the sale and no raw material or producer.
+
+    DuckDB plans IN / NOT IN subqueries as fast mark joins; Spark would plan this
+    NOT IN as a nested loop, so it gets anti-joins written as LEFT JOINs."""
+    if d.name == "spark":
+        return """
+        FROM fl_txn t
+        JOIN fl_mat m ON m.material = t.material AND m.priority
+        LEFT JOIN fl_unknown un ON un.party = t.supplier
+        LEFT JOIN fl_raw_party rp ON rp.party = t.supplier
+        LEFT JOIN fl_raw_facility rf ON rf.facility = t.facility
+        LEFT JOIN (SELECT DISTINCT t AS fed FROM fl_feed) fe ON fe.fed = t.t
+        WHERE un.party IS NOT NULL
+           OR (NOT m.raw
+               AND NOT (t.facility IS NULL AND rp.party IS NOT NULL)
+               AND rf.facility IS NULL
+               AND fe.fed IS NULL)
+        """
+    return """
         FROM fl_txn t
         JOIN fl_mat m ON m.material = t.material AND m.priority
         WHERE t.supplier IN (SELECT party FROM fl_unknown)
@@ -268,13 +299,7 @@ def origins_sql(d: Dialect) -> Table:
                AND NOT (t.facility IS NOT NULL
                         AND t.facility IN (SELECT facility FROM fl_raw_facility))
                AND t.t NOT IN (SELECT t FROM fl_feed))
-        UNION ALL
-        SELECT t.t, {KIND_MASS} AS kind, CAST(mb.key AS BIGINT) AS flag,
-               CAST(NULL AS INTEGER) AS stop_party
-        FROM fl_txn t JOIN fl_mb mb
-             ON mb.party = t.supplier AND mb.output = t.material AND mb.period = t.period
-        """,
-    )
+        """
 
 
 def frontier0_sql(d: Dialect) -> Table:

@@ -137,6 +137,10 @@ def test_clean_trace_is_clear_and_says_what_was_checked() -> None:
         ),
         ("uflpa", path(source("xpcc", "P-GIN")), "detain", "xpcc"),
         ("uflpa", path(source("xpcc", "P-GAR"), steps=()), "exclude", "xpcc"),
+        # the manufacturer itself is in Xinjiang
+        ("uflpa", path(source("region", "P-GAR"), steps=()), "exclude", "region_xinjiang"),
+        # the UK proposal detains for proof instead
+        ("uk-proposed", path(source("region", "P-GAR"), steps=()), "detain", "region_xinjiang"),
     ],
 )
 def test_taint_sources_under_presumption(

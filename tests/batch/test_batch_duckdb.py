@@ -6,6 +6,7 @@ import pytest
 
 from flscreen.batch import DuckDBEngine, run_batch_on_graph
 from flscreen.batch.sql import DUCKDB, SPARK, edges_sql, feeds_sql, step_sql
+from flscreen.model.trace import TraceResult
 from flscreen.trace import SupplyGraph, TraceConfig, load_config, trace_shipment
 from tests.batch.randomnet import collapse, networkx_shares, normalize, random_network
 
@@ -77,3 +78,15 @@ def test_depth_limit_is_the_same_on_both_engines(seed: int) -> None:
         memory = trace_shipment(graph, sid, config)
         assert normalize(batch[sid]) == normalize(memory), sid
         assert all(len(p.steps) <= 3 for p in memory.paths)
+
+
+def test_witness_steps_carry_the_hop_shares(sample_graph: SupplyGraph, config: TraceConfig) -> None:
+    batch = {r.shipment: r for r in run_batch_on_graph(sample_graph, config)}
+    for sid, result in batch.items():
+        memory = trace_shipment(sample_graph, sid, config)
+
+        # the sample has one route per source and first hop: the witness is that route
+        def routes(r: TraceResult) -> list[str]:
+            return sorted(repr((p.source.kind, p.source.party_id, p.steps)) for p in r.paths)
+
+        assert routes(result) == routes(memory), sid

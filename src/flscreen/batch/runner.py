@@ -50,28 +50,33 @@ class _Decoder:
     flags: Sequence[Any]
     unknown: frozenset[str]
 
-    def step(self, t: int, share: float | None) -> Step:
-        tid, supplier, buyer, material, quantity, unit, date, docs, sname, bname, fac = self.txns[t]
-        return Step(
-            tid,
-            supplier,
-            buyer,
-            material,
-            quantity,
-            unit,
-            date,
-            docs,
-            sname,
-            bname,
-            fac,
-            None if share is None else round(share, 6),
-        )
-
     def steps(
         self, path: Sequence[int], ws: Sequence[float | None], seed_w: float | None
     ) -> tuple[Step, ...]:
-        weights = [seed_w, *list(ws)[: len(path) - 1]]
-        return tuple(self.step(t, w) for t, w in zip(path, weights, strict=True))
+        """Steps of a route; step k's share is the hop weight into step k-1 (the seed's for 0)."""
+        txns = self.txns
+        out = []
+        share = seed_w
+        for k, t in enumerate(path):
+            tid, supplier, buyer, material, qty, unit, date, docs, sname, bname, fac = txns[t]
+            out.append(
+                Step(
+                    tid,
+                    supplier,
+                    buyer,
+                    material,
+                    qty,
+                    unit,
+                    date,
+                    docs,
+                    sname,
+                    bname,
+                    fac,
+                    None if share is None else round(share, 6),
+                )
+            )
+            share = ws[k] if k < len(ws) else None
+        return tuple(out)
 
 
 def run_batch(

@@ -91,3 +91,13 @@ def test_custom_policy_shipments_need_the_policy_passed(store: Store, tmp_path: 
 def _same(store: Store) -> Annotations:
     with store.connect() as conn:
         return supply_store.load_annotations(conn)
+
+
+def test_empty_supply_store_skips_reannotation(store: Store) -> None:
+    """A list import into a store with no supply data must not pay for re-annotation."""
+
+    def must_not_run(_: Store) -> Annotations:
+        raise AssertionError("re-annotated an empty supply store")
+
+    report = rescreen(store, reannotate=must_not_run)
+    assert not report.changed and report.screened == 0

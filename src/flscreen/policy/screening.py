@@ -204,6 +204,17 @@ def signature(verdict: Verdict) -> tuple[str, tuple[tuple[str, str, str, str], .
     return verdict.outcome, tuple(sorted(keys))
 
 
+def _has_supply_data(conn: Connection) -> bool:
+    import sqlalchemy as sa
+
+    from flscreen.supply.store import facilities, parties
+
+    for table in (parties, facilities):
+        if conn.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first():
+            return True
+    return False
+
+
 @dataclass
 class RescreenReport:
     parties: list[dict[str, Any]] = field(default_factory=list)
@@ -255,8 +266,12 @@ def rescreen(
     from flscreen.supply import store as supply_store
     from flscreen.supply.annotate import reannotate as supply_reannotate
 
-    config = config or load_config()
     report = RescreenReport(trigger=dict(trigger or {}))
+    with store.connect() as conn:
+        if not _has_supply_data(conn):
+            # Nothing to re-annotate or re-screen: a list import stays cheap.
+            return report
+    config = config or load_config()
     with store.connect() as conn:
         before = hit_keys(supply_store.load_annotations(conn))
         previous = latest_screenings(conn)

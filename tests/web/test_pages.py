@@ -282,3 +282,12 @@ def test_home_tallies(web: TestClient) -> None:
         "by_verdict": {"clear": 1, "detain": 3, "review": 3},
     }
     assert {x["list"] for x in home["lists"]} == {"uflpa", "ofac-sdn", "my-watchlist"}
+
+
+def test_unknown_page_is_html_and_unknown_api_route_is_json(web: TestClient) -> None:
+    page = web.get("/ui/no-such-page")
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "Not found" in page.text
+    api = web.get("/no-such-endpoint")
+    assert api.status_code == 404 and api.json()["error"] == "not_found"
+    assert web.get("/ui/static/none.css").status_code == 404

@@ -96,6 +96,20 @@ def _is_type_tag(part: str) -> bool:
     return part[:1].isupper() or part.startswith(("list[", "dict[", "function-"))
 
 
+def http_error_body(exc: StarletteHTTPException) -> dict[str, Any]:
+    """An HTTP error (unknown route, wrong method, ...) in the one error shape."""
+    kind = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(
+        exc.status_code, "http_error"
+    )
+    return {"error": kind, "message": str(exc.detail), "problems": []}
+
+
+def http_error_response(exc: StarletteHTTPException) -> JSONResponse:
+    return JSONResponse(
+        http_error_body(exc), status_code=exc.status_code, headers=getattr(exc, "headers", None)
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Route every flscreen error and request-validation error through the table."""
 
@@ -114,14 +128,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def http_error(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
-        kind = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(
-            exc.status_code, "http_error"
-        )
-        return JSONResponse(
-            {"error": kind, "message": str(exc.detail), "problems": []},
-            status_code=exc.status_code,
-            headers=getattr(exc, "headers", None),
-        )
+        return http_error_response(exc)
 
     async def store_unreachable(_request: Request, exc: Exception) -> JSONResponse:
         # The driver's text may carry the URL; the class name says enough to the client.

@@ -8,18 +8,31 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 STATIC = Path(__file__).parent / "static"
 
 
 def install(app: FastAPI) -> None:
-    """Add the pages and their static files to ``app``."""
+    """Add the pages and their static files to ``app``; an unknown page under ``/ui/``
+    answers with an HTML error page, everything else keeps the API's JSON errors."""
+    from flscreen.api.errors import http_error_body, http_error_response
     from flscreen.web import views
+    from flscreen.web.pages import render
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        path = request.url.path
+        if path.startswith("/ui/") and not path.endswith(".json"):
+            body = {"status": exc.status_code, **http_error_body(exc)}
+            return render(request, "error.html.j2", body, exc.status_code, with_json=False)
+        return http_error_response(exc)
 
     app.include_router(views.router)
     app.mount("/ui/static", StaticFiles(directory=STATIC), name="static")
+    app.add_exception_handler(StarletteHTTPException, http_error)
 
 
 __all__ = ["install"]

@@ -219,13 +219,21 @@ class VerifyReport:
         return self.broken is None
 
 
-def verify(conn: Connection, anchors: Iterable[tuple[int, str, str]] = ()) -> VerifyReport:
+def verify(
+    conn: Connection,
+    anchors: Iterable[tuple[int, str, str]] = (),
+    known_heads: Iterable[str] = (),
+) -> VerifyReport:
     """Recompute the chain; report the first record that breaks it.
 
     ``anchors`` are (seq, hash, where) triples other tables hold for the records
     that logged them; a missing or different record means rows were removed from
-    the end or rewritten wholesale.
+    the end or rewritten wholesale. ``known_heads`` are head hashes noted
+    earlier (printed by ``flscreen audit verify``, kept outside the database):
+    each must still be in the chain, which catches a truncation that also
+    removed the rows citing the lost records.
     """
+    heads = {h.strip().lower() for h in known_heads if h.strip()}
     wanted: dict[int, tuple[str, str]] = {}
     for seq, digest, where in anchors:
         wanted.setdefault(seq, (digest, where))
@@ -254,7 +262,19 @@ def verify(conn: Connection, anchors: Iterable[tuple[int, str, str]] = ()) -> Ve
         if problem is not None:
             return VerifyReport(count, prev, Broken(rec.seq, problem, rec.kind, rec.at))
         prev = rec.hash
+        heads.discard(rec.hash)
         expected_seq = rec.seq + 1
+    if heads:
+        lost = sorted(heads)[0]
+        return VerifyReport(
+            count,
+            prev,
+            Broken(
+                expected_seq,
+                f"the record with hash {lost[:16]}..., a head noted earlier, is no longer in "
+                "the chain (log truncated or rewritten)",
+            ),
+        )
     beyond = sorted(seq for seq in wanted if seq >= expected_seq)
     if beyond:
         seq = beyond[0]

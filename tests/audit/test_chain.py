@@ -210,3 +210,16 @@ def test_concurrent_appends_never_fork_the_chain(db_url: str) -> None:
     store.dispose()
     assert not errors
     assert report.ok and report.records == 45
+
+
+def test_a_head_noted_earlier_catches_truncation_without_anchors(store: Store) -> None:
+    records = _fill(store)
+    noted = records[3].hash  # printed by `audit verify` after record 4 and kept elsewhere
+    with store.connect() as conn:
+        assert audit.verify(conn, known_heads=[noted]).ok
+    with store.begin() as conn:
+        conn.execute(sa.text("DELETE FROM audit_log WHERE seq >= 4"))
+    with store.connect() as conn:
+        assert audit.verify(conn).ok  # the shorter chain alone still links up
+        report = audit.verify(conn, known_heads=[noted.upper()])
+    assert report.broken is not None and "noted earlier" in report.broken.problem

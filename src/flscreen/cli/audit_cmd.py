@@ -25,13 +25,20 @@ audit_app = typer.Typer(
 @handle_errors
 def verify_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    head: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A head hash printed by an earlier verify and kept elsewhere; it must still "
+            "be in the chain (repeatable)."
+        ),
+    ] = None,
 ) -> None:
     """Recompute the chain, check stored verdicts and traces against their logged digests
     and rehash the stored documents; name the first broken record and every altered
     verdict or document (exit 1), or confirm all is intact (exit 0)."""
     store = get_store()
     with store.connect() as conn:
-        report = audit.verify(conn, audit_anchors(conn))
+        report = audit.verify(conn, audit_anchors(conn), head or ())
         stored = verify_screenings(conn)
         files = verify_documents(conn, load_settings().documents_dir)
     broken = report.broken

@@ -291,3 +291,11 @@ def test_unknown_page_is_html_and_unknown_api_route_is_json(web: TestClient) -> 
     api = web.get("/no-such-endpoint")
     assert api.status_code == 404 and api.json()["error"] == "not_found"
     assert web.get("/ui/static/none.css").status_code == 404
+
+
+def test_pages_carry_security_headers(web: TestClient) -> None:
+    page = web.get("/ui/shipments")
+    csp = page.headers["content-security-policy"]
+    assert "default-src 'self'" in csp and "script-src 'none'" in csp
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert "content-security-policy" not in web.get("/shipments").headers  # the API's JSON

@@ -240,8 +240,10 @@ class NameIndex:
         if not usable:
             return []
         selective = [u for u in usable if u[1] - u[0] <= max_df]
+        common = [u for u in usable if u[1] - u[0] > max_df]
         if not selective:
             rarest = min(usable, key=lambda u: u[1] - u[0])
+            common.remove(rarest)
             selective = [(rarest[0], min(rarest[1], rarest[0] + max_df), rarest[2])]
         acc = self._buffer()
         rows = self.postings.rows
@@ -253,6 +255,21 @@ class NameIndex:
         all_rows = np.concatenate(touched) if len(touched) > 1 else touched[0]
         scores = acc[all_rows]
         acc[all_rows] = 0.0
+        if common:
+            # Common keys (a province, an industry word) select nothing on their own
+            # but still rank the best rows found: each posting list is sorted, so
+            # the rows are looked up in it rather than the list read.
+            pool = limit * 8
+            if len(all_rows) > pool:
+                top = np.argpartition(-scores, pool - 1)[:pool]
+                all_rows = all_rows[top]
+                scores = scores[top]
+            all_rows, first = np.unique(all_rows, return_index=True)
+            scores = scores[first].copy()
+            for s, e, w in common:
+                posting = rows[s:e]
+                pos = np.minimum(np.searchsorted(posting, all_rows), len(posting) - 1)
+                scores[posting[pos] == all_rows] += w
         # all_rows may repeat a row (one entry per key it shares): take a few more
         # than asked, then keep each row once.
         want = limit * 3

@@ -47,10 +47,12 @@ from flscreen.normalize.text import is_han
 
 CANDIDATE_ROWS = 24
 """Name rows taken from the index per query key before full scoring."""
-SCORED_ROWS = 8
+SCORED_ROWS = 5
 """Name rows scored per query key (best by a quick spelling check)."""
 QUICK_MARGIN = 0.09
 """How far under the review threshold a quick estimate may be and the row still scored."""
+STOP_MARGIN = 0.3
+"""Rows whose quick estimate is this far under the best score found are not scored."""
 MIN_MAX_DF = 500
 """Index keys with longer posting lists than max(this, names/100) are skipped when a
 query has rarer keys (a place or industry word alone selects nothing)."""
@@ -284,10 +286,14 @@ class Matcher:
                 if entry_i is not None:
                     row_ids.append(self.entry_first_row[entry_i])
             maybe_acronym = len(key.tokens) == 1 and 3 <= len(key.tokens[0]) <= 8
+            top_base = 0.0
+            ests = {r: e for e, r in quick}
             for row in dict.fromkeys(row_ids):
+                if ests.get(row, 1.0) < top_base - STOP_MARGIN:
+                    continue  # far below a row already scored: cannot be the best hit
                 entry_i = self.row_entry[row]
                 pair = self._pair(key, q_weights, row, maybe_acronym)
-                estimate_name_pair(pair)
+                top_base = max(top_base, estimate_name_pair(pair))
                 old = best.get(entry_i)
                 if old is None or pair.base > old.base:
                     best[entry_i] = pair

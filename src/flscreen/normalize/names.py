@@ -449,6 +449,9 @@ def _build(original: str, cleaned: str, person: bool, use_brands: bool) -> NameK
                     glossary.append((zh, value))
                 translations.append((zh, value))
                 add_latin(latin_words(value))
+    # Once more over the canonical words: a corrected typo can complete a phrase
+    # ("Import & Eport" -> import and export -> impex).
+    tokens = _apply_phrases(tokens)
     if not tokens and legal:
         # A name that is nothing but legal words ("Group Co., Ltd.") keeps them,
         # so it can still be compared with itself.

@@ -780,27 +780,28 @@ def generated_entries(n: int, seed: int) -> Iterator[tuple[str, ListEntry]]:
         yield zh + "\t" + en, entry
 
 
-def speed_queries(n_entries: int, count: int) -> list[str]:
-    """A third of the queries are (varied) listed names, two thirds unlisted companies."""
+def speed_queries(n_entries: int, count: int) -> list[tuple[str, str | None]]:
+    """(query, listed entry id or None): a third are listed names (their Chinese name, a
+    typo or another legal form of the English one), two thirds unlisted companies."""
     rnd = random.Random(SEED + 1)
     listed_idx = sorted(rnd.sample(range(n_entries), min(n_entries, count // 3)))
-    listed: list[str] = []
+    listed: list[tuple[str, str | None]] = []
     wanted = set(listed_idx)
-    for i, (both, _entry) in enumerate(generated_entries(n_entries, SEED)):
+    for i, (both, entry) in enumerate(generated_entries(n_entries, SEED)):
         if i in wanted:
             zh, en = both.split("\t")
             choice = rnd.random()
             if choice < 0.4:
-                listed.append(zh)
+                listed.append((zh, entry.entry_id))
             elif choice < 0.7:
-                listed.append(v_spelling(en, rnd) or en)
+                listed.append((v_spelling(en, rnd) or en, entry.entry_id))
             else:
-                listed.append(v_legal_form(en, rnd) or en)
+                listed.append((v_legal_form(en, rnd) or en, entry.entry_id))
     other = random.Random(SEED + 2)
-    unlisted = []
+    unlisted: list[tuple[str, str | None]] = []
     while len(unlisted) < count - len(listed):
         zh, en = generate_company(other)
-        unlisted.append(zh if other.random() < 0.5 else en)
+        unlisted.append((zh if other.random() < 0.5 else en, None))
     queries = listed + unlisted
     rnd.shuffle(queries)
     return queries
@@ -827,14 +828,18 @@ def speed_one(n: int, n_queries: int, brute: int) -> dict[str, float]:
     matcher = Matcher.build((ref, e) for _, e in generated_entries(n, SEED))
     build_s = time.perf_counter() - t0
     rss_build = peak_rss_mb()
-    qs = [Query(id=str(i), name=q) for i, q in enumerate(queries)]
+    qs = [Query(id=str(i), name=q) for i, (q, _) in enumerate(queries)]
     for q in qs[:50]:  # warm the caches the way a long run would
         matcher.match(q)
     t0 = time.perf_counter()
     c0 = time.process_time()
     matched = 0
-    for q in qs:
-        matched += matcher.match(q).match
+    found = 0
+    for q, (_, expected) in zip(qs, queries, strict=True):
+        result = matcher.match(q)
+        matched += result.match
+        if expected is not None and any(h.entry_id == expected and h.match for h in result.hits):
+            found += 1
     q_s = len(qs) / (time.perf_counter() - t0)
     q_s_cpu = len(qs) / (time.process_time() - c0)
     rss_after = peak_rss_mb()
@@ -842,7 +847,7 @@ def speed_one(n: int, n_queries: int, brute: int) -> dict[str, float]:
     from rapidfuzz import fuzz, process, utils
 
     names = [n for _, e in generated_entries(n, SEED) for n in e.all_names]
-    sample = queries[:brute]
+    sample = [q for q, _ in queries[:brute]]
     c0 = time.process_time()
     for q in sample:
         process.extractOne(q, names, scorer=fuzz.WRatio, processor=utils.default_process)
@@ -853,6 +858,8 @@ def speed_one(n: int, n_queries: int, brute: int) -> dict[str, float]:
         "build_s": round(build_s, 1),
         "queries": len(qs),
         "matched": matched,
+        "listed_queries": sum(1 for _, e in queries if e is not None),
+        "listed_found": found,
         "q_per_s_wall": round(q_s, 1),
         "q_per_s": round(q_s_cpu, 1),
         "peak_rss_mb_before_build": round(rss_before, 1),
@@ -890,15 +897,16 @@ def run_speed(sizes: list[int], n_queries: int) -> None:
     print(
         "\n| entries | names | build s | flscreen q/s per CPU-second (wall) "
         "| brute-force WRatio q/s per CPU-second | speed-up "
-        "| peak RSS MB (after build / after queries) | index arrays MB |"
+        "| peak RSS MB (after build / after queries) | index arrays MB | listed variants found |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         print(
             f"| {r['entries']:,} | {r['names']:,} | {r['build_s']} | {r['q_per_s']:,} "
             f"({r['q_per_s_wall']:,}) | "
             f"{r['brute_force_q_per_s']} | {r['speedup']}x | {r['peak_rss_mb_after_build']:,} / "
-            f"{r['peak_rss_mb_after_queries']:,} | {r['index_arrays_mb']} |"
+            f"{r['peak_rss_mb_after_queries']:,} | {r['index_arrays_mb']} | "
+            f"{r['listed_found']}/{r['listed_queries']} |"
         )
 
 

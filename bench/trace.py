@@ -185,7 +185,7 @@ def main() -> None:
             ],
         )
         began = time.perf_counter()
-        spark = SparkEngine(spark_session(memory="8g"))
+        spark = SparkEngine(spark_session(memory="6g"))
         spark.load_parquet(paths)
         load = time.perf_counter() - began
         result = trace_all(spark, net.inputs, None)

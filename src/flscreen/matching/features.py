@@ -182,8 +182,14 @@ def compact_similarity(q: tuple[str, ...], c: tuple[str, ...]) -> tuple[float, s
     if best >= 0.5:
         best = max(best, 1.0 - OSA.distance(qa, ca) / max(len(qa), len(ca)))
     how = "as written"
-    if len(q) > 1 and sorted(q) == sorted(c):
-        return 0.97, "same words in another order"
+    if len(q) > 1 or len(c) > 1:
+        qs, cs = compact_of(sorted(q)), compact_of(sorted(c))
+        if qs == cs:
+            return 0.97, "same words in another order"
+        if best < 0.9 and (qs != qa or cs != ca):
+            sorted_sim = float(Indel.normalized_similarity(qs, cs, score_cutoff=best))
+            if sorted_sim > best:
+                best, how = sorted_sim, "words sorted"
     q_places = {t for t in q if token_class(t) == PLACE}
     c_places = {t for t in c if token_class(t) == PLACE}
     if q_places != c_places:

@@ -101,3 +101,50 @@ def test_loose_type_column_is_a_note_not_a_schema(tmp_path: Path) -> None:
     assert not ctx.problems
     assert entries[0].schema == "company" and "type: WRO" in entries[0].notes
     assert entries[1].schema == "person"  # a recognised value is still a schema
+
+
+def test_excel_workbook_with_the_same_columns(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    from flscreen.lists.csv_user import parse_xlsx
+    from flscreen.lists.detect import sniff
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["ID", "Name", "Aliases", "Country", "Identifiers", "Listed On"])
+    # Excel gives numbers and dates as such: ids without ".0", dates as ISO.
+    sheet.append(
+        [
+            1001.0,
+            "Xinjiang Zhongtai Chemical Co., Ltd.",
+            "新疆中泰化学",
+            "China",
+            "91650000710886448R",
+            datetime(2023, 6, 12),
+        ]
+    )
+    sheet.append([None, None, None, None, None, None])
+    sheet.append([1002, "", "alias without a name", None, None, None])
+    path = tmp_path / "suppliers.xlsx"
+    workbook.save(path)
+    assert sniff(path) == "xlsx"
+    ctx = ParseContext(str(path))
+    entries = [e for _row, e in parse_xlsx(path, ctx)]
+    assert [e.entry_id for e in entries] == ["1001"]
+    assert entries[0].listed_on == "2023-06-12" and entries[0].countries == ("cn",)
+    assert [(p.row, p.field) for p in ctx.problems] == [(4, "Name")]
+
+
+def test_broken_workbook_is_refused(tmp_path: Path) -> None:
+    import pytest
+
+    from flscreen.errors import InvalidInput
+    from flscreen.lists.csv_user import parse_xlsx
+
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a workbook")
+    with pytest.raises(InvalidInput, match=r"not a readable \.xlsx"):
+        list(parse_xlsx(path, ParseContext(str(path))))

@@ -36,7 +36,8 @@ def test_sniff(path: Path, expected: str) -> None:
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b"PK\x03\x04rest-of-zip", "xlsx"),
+        (b"PK\x03\x04rest-of-zip", "zip"),
+        (b"PK\x03\x04....[Content_Types].xml....xl/workbook.xml", "xlsx"),
         (b"%PDF-1.7", "pdf"),
         (b'<?xml version="1.0"?><sdnList xmlns="x"></sdnList>', "ofac-xml"),
         (b'{"name": "x"}\n', "json-lines"),
@@ -71,5 +72,5 @@ def test_unreadable_format_is_refused_with_advice(tmp_path: Path) -> None:
 
 
 def test_unknown_format_name() -> None:
-    with pytest.raises(InvalidInput, match="unknown format 'xlsx'"):
-        detect_format(SAMPLE_DIR / "my_watchlist.csv", "x", "xlsx")
+    with pytest.raises(InvalidInput, match="unknown format 'ods'"):
+        detect_format(SAMPLE_DIR / "my_watchlist.csv", "x", "ods")

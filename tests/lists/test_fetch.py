@@ -109,8 +109,8 @@ def test_sources_config_and_env_overrides(tmp_path: Path) -> None:
     sources = load_sources(config)
     # Overriding the URL keeps the default format and the other defaults.
     assert sources["uflpa"].format == "uflpa-html" and "eu-fsf" in sources
-    config.write_text("lists:\n  mine: {url: 'http://127.0.0.1:1/x', format: xlsx}\n")
-    with pytest.raises(InvalidInput, match="format 'xlsx'"):
+    config.write_text("lists:\n  mine: {url: 'http://127.0.0.1:1/x', format: ods}\n")
+    with pytest.raises(InvalidInput, match="format 'ods'"):
         load_sources(config)
     with pytest.raises(InvalidInput, match="no configured source for list 'nope'"):
         list(update_lists(None, load_sources(), only="nope"))  # type: ignore[arg-type]

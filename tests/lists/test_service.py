@@ -136,3 +136,17 @@ def test_progress_reports_growing_counts_and_the_total(store: Store) -> None:
         store, ("id,name\n" + rows).encode(), "mine", fmt="csv", progress=seen.append, batch_size=10
     )
     assert seen == [10, 20, 25] and outcome.entry_count == 25
+
+
+def test_xlsx_is_guessed_and_imported(store: Store, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["name", "aliases", "country"])
+    sheet.append(["Hoshine Silicon Industry Co., Ltd.", "合盛硅业股份有限公司", "CN"])
+    path = tmp_path / "watch.xlsx"
+    workbook.save(path)
+    outcome = import_list(store, path, "watch")
+    assert (outcome.format, outcome.version, outcome.entry_count) == ("xlsx", 1, 1)

@@ -1,4 +1,4 @@
-"""A user's own list as plain CSV: one row per party.
+"""A user's own list as plain CSV (or the first sheet of an .xlsx): one row per party.
 
 Columns (header names are case-insensitive; only ``name`` is required):
 
@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from flscreen.errors import InvalidInput, Problem
 from flscreen.lists.base import (
     ParseContext,
     Parsed,
@@ -137,65 +138,119 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Parsed]:
         if not reader.fieldnames:
             ctx.problem("no CSV header row")
             return
-        columns = _columns(list(reader.fieldnames))
-        if "name" not in columns:
-            ctx.problem(f"no 'name' column (columns are: {', '.join(reader.fieldnames)})", row=1)
+
+        def rows() -> Iterator[tuple[int, dict[str, str]]]:
+            for record in reader:
+                if None in record:
+                    ctx.problem("more cells than header columns; row skipped", row=reader.line_num)
+                    continue
+                yield reader.line_num, record
+
+        yield from _entries(list(reader.fieldnames), rows(), ctx)
+
+
+def parse_xlsx(path: Path, ctx: ParseContext) -> Iterator[Parsed]:
+    """The same columns from the first sheet of an Excel workbook (header in row 1)."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise InvalidInput(
+            [Problem(ctx.source, f"not a readable .xlsx workbook ({exc})")]
+        ) from None
+    try:
+        sheet = workbook.worksheets[0]
+        values = sheet.iter_rows(values_only=True)
+        first = next(values, None)
+        if first is None:
+            ctx.problem("the first sheet is empty")
             return
-        for record in reader:
-            row = reader.line_num
-            if None in record:
-                ctx.problem("more cells than header columns; row skipped", row=row)
-                continue
+        header = [_cell_text(c) for c in first]
 
-            def get(field: str, rec: dict[str, str] = record) -> str | None:
-                column = columns.get(field)
-                return clean_text(rec.get(column)) if column else None
+        def rows() -> Iterator[tuple[int, dict[str, str]]]:
+            for number, cells in enumerate(values, start=2):
+                yield number, {h: _cell_text(c) for h, c in zip(header, cells, strict=False) if h}
 
-            name = get("name")
-            if name is None:
-                if any(v and v.strip() for v in record.values()):
-                    ctx.problem("name is empty; row skipped", row=row, field=columns["name"])
-                continue
-            schema_text = (get("schema") or "company").lower()
-            schema = _SCHEMA_WORDS.get(schema_text, schema_text)
-            extra_notes: list[str] = []
-            if schema not in SCHEMAS and columns.get("schema", "").strip().lower() == "type":
-                # A loose "type" column (e.g. CBP's "WRO"/"Finding") is not a schema.
-                extra_notes.append(f"type: {get('schema')}")
-                schema = "company"
-            if schema not in SCHEMAS:
-                ctx.problem(
-                    f"unknown schema {schema_text!r} (use one of {', '.join(SCHEMAS)}); "
-                    "row skipped",
-                    row=row,
-                    field=columns.get("schema"),
-                )
-                continue
-            listed_text = get("listed_on")
-            listed_on = iso_date(listed_text)
-            if listed_text and listed_on is None:
-                ctx.problem(
-                    f"{listed_text!r} is not a date (use YYYY-MM-DD); row skipped",
-                    row=row,
-                    field=columns.get("listed_on"),
-                )
-                continue
-            alias_list, former = _names(get("aliases"))
-            aliases = tuple(a for a in unique(alias_list) if a != name)
-            yield (
-                row,
-                ListEntry(
-                    entry_id=get("id") or slug_id("", name),
-                    schema=schema,
-                    name=name,
-                    aliases=aliases,
-                    former_names=unique([*former, *_split(get("former_names"))]),
-                    addresses=unique(_split(get("address"))),
-                    countries=unique([country_code(c) for c in _split(get("country"))]),
-                    identifiers=tuple(dict.fromkeys(_identifiers(get("identifiers")))),
-                    programs=unique(_programs(get("programs"))),
-                    listed_on=listed_on,
-                    notes=unique([get("notes"), *extra_notes]),
-                    raw={k: v for k, v in record.items() if k and v},
-                ),
+        yield from _entries(header, rows(), ctx)
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: object) -> str:
+    """A spreadsheet cell as text: dates as ISO, whole numbers without '.0'."""
+    from datetime import date, datetime
+
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _entries(
+    fieldnames: list[str], rows: Iterator[tuple[int, dict[str, str]]], ctx: ParseContext
+) -> Iterator[Parsed]:
+    columns = _columns(fieldnames)
+    if "name" not in columns:
+        ctx.problem(f"no 'name' column (columns are: {', '.join(fieldnames)})", row=1)
+        return
+    for row, record in rows:
+
+        def get(field: str, rec: dict[str, str] = record) -> str | None:
+            column = columns.get(field)
+            return clean_text(rec.get(column)) if column else None
+
+        name = get("name")
+        if name is None:
+            if any(v and v.strip() for v in record.values()):
+                ctx.problem("name is empty; row skipped", row=row, field=columns["name"])
+            continue
+        schema_text = (get("schema") or "company").lower()
+        schema = _SCHEMA_WORDS.get(schema_text, schema_text)
+        extra_notes: list[str] = []
+        if schema not in SCHEMAS and columns.get("schema", "").strip().lower() == "type":
+            # A loose "type" column (e.g. CBP's "WRO"/"Finding") is not a schema.
+            extra_notes.append(f"type: {get('schema')}")
+            schema = "company"
+        if schema not in SCHEMAS:
+            ctx.problem(
+                f"unknown schema {schema_text!r} (use one of {', '.join(SCHEMAS)}); row skipped",
+                row=row,
+                field=columns.get("schema"),
             )
+            continue
+        listed_text = get("listed_on")
+        listed_on = iso_date(listed_text)
+        if listed_text and listed_on is None:
+            ctx.problem(
+                f"{listed_text!r} is not a date (use YYYY-MM-DD); row skipped",
+                row=row,
+                field=columns.get("listed_on"),
+            )
+            continue
+        alias_list, former = _names(get("aliases"))
+        aliases = tuple(a for a in unique(alias_list) if a != name)
+        yield (
+            row,
+            ListEntry(
+                entry_id=get("id") or slug_id("", name),
+                schema=schema,
+                name=name,
+                aliases=aliases,
+                former_names=unique([*former, *_split(get("former_names"))]),
+                addresses=unique(_split(get("address"))),
+                countries=unique([country_code(c) for c in _split(get("country"))]),
+                identifiers=tuple(dict.fromkeys(_identifiers(get("identifiers")))),
+                programs=unique(_programs(get("programs"))),
+                listed_on=listed_on,
+                notes=unique([get("notes"), *extra_notes]),
+                raw={k: v for k, v in record.items() if k and v},
+            ),
+        )

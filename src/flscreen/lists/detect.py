@@ -23,6 +23,7 @@ FORMATS: dict[str, str] = {
     "uk-csv": "the UK Sanctions List / OFSI consolidated list CSV",
     "eu-xml": "the EU consolidated financial sanctions list XML",
     "csv": "a plain CSV list (name, aliases, country, address, identifiers)",
+    "xlsx": "an Excel workbook with the plain CSV list's columns (first sheet)",
 }
 """Formats flscreen reads, with the words used in messages."""
 
@@ -33,7 +34,7 @@ LOOKALIKES: dict[str, str] = {
     "ofac-xml": "the OFAC SDN XML, which flscreen does not read: use the CSV files "
     "(sdn.csv, alt.csv, add.csv) from the same OFAC page",
     "uk-xml": "the UK sanctions list XML, which flscreen does not read: use the CSV",
-    "xlsx": "a spreadsheet or ZIP archive: export it as CSV first",
+    "zip": "a ZIP archive (or an old .xls workbook): unpack it or save it as .xlsx or CSV",
     "pdf": "a PDF document",
     "json-lines": "JSON lines that are not FollowTheMoney entities (no 'schema' key)",
     "json": "a JSON document that flscreen has no reader for",
@@ -54,8 +55,10 @@ def _head(path: Path) -> str:
         raw = handle.read(_HEAD_BYTES)
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        return "\x00xlsx"
+    if raw.startswith(b"PK\x03\x04"):
+        return "\x00xlsx" if b"xl/" in raw or b"[Content_Types].xml" in raw else "\x00zip"
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        return "\x00zip"
     if raw.startswith(b"%PDF"):
         return "\x00pdf"
     return raw.decode("utf-8", errors="replace")

@@ -37,7 +37,8 @@ def test_sniff(path: Path, expected: str) -> None:
     ("content", "expected"),
     [
         (b"PK\x03\x04rest-of-zip", "zip"),
-        (b"PK\x03\x04....[Content_Types].xml....xl/workbook.xml", "xlsx"),
+        # An Excel workbook is read by the plain-list reader.
+        (b"PK\x03\x04....[Content_Types].xml....xl/workbook.xml", "csv"),
         (b"%PDF-1.7", "pdf"),
         (b'<?xml version="1.0"?><sdnList xmlns="x"></sdnList>', "ofac-xml"),
         (b'{"name": "x"}\n', "json-lines"),

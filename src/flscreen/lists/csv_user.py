@@ -132,7 +132,12 @@ def _columns(fieldnames: list[str]) -> dict[str, str]:
 
 
 def parse(path: Path, ctx: ParseContext) -> Iterator[Parsed]:
-    """Entries of a user CSV, one per row (see the module docstring for columns)."""
+    """Entries of a user CSV (or .xlsx workbook), one per row (see the module docstring)."""
+    with path.open("rb") as handle:
+        is_zip = handle.read(4) == b"PK\x03\x04"
+    if is_zip:
+        yield from parse_xlsx(path, ctx)
+        return
     with path.open("rb") as handle:
         reader = csv.DictReader(decoded_lines(handle, ctx))
         if not reader.fieldnames:

@@ -22,8 +22,7 @@ FORMATS: dict[str, str] = {
     "ofac-json": "OFAC SDN records as a JSON array",
     "uk-csv": "the UK Sanctions List / OFSI consolidated list CSV",
     "eu-xml": "the EU consolidated financial sanctions list XML",
-    "csv": "a plain CSV list (name, aliases, country, address, identifiers)",
-    "xlsx": "an Excel workbook with the plain CSV list's columns (first sheet)",
+    "csv": "a plain CSV list, or an .xlsx workbook (name, aliases, country, address, identifiers)",
 }
 """Formats flscreen reads, with the words used in messages."""
 
@@ -56,7 +55,8 @@ def _head(path: Path) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if raw.startswith(b"PK\x03\x04"):
-        return "\x00xlsx" if b"xl/" in raw or b"[Content_Types].xml" in raw else "\x00zip"
+        # An Excel workbook carries the plain list's columns: the csv reader reads it.
+        return "\x00csv" if b"xl/" in raw or b"[Content_Types].xml" in raw else "\x00zip"
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
         return "\x00zip"
     if raw.startswith(b"%PDF"):

@@ -46,9 +46,8 @@ PARSERS: dict[str, str] = {
     "uk-csv": "flscreen.lists.uk_csv",
     "eu-xml": "flscreen.lists.eu_xml",
     "csv": "flscreen.lists.csv_user",
-    "xlsx": "flscreen.lists.csv_user",
 }
-_PARSER_FUNCS = {"uflpa-csv": "parse_csv", "ofac-json": "parse_json", "xlsx": "parse_xlsx"}
+_PARSER_FUNCS = {"uflpa-csv": "parse_csv", "ofac-json": "parse_json"}
 
 LIST_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 MAX_ENTRY_ID = 255

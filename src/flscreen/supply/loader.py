@@ -164,7 +164,7 @@ def tables_from_mapping(data: Any, source: str) -> tuple[RawTables, list[Problem
     problems: list[Problem] = []
     for name, records in data.items():
         where = f"{source}:{name}"
-        if name in ("format", "format_version", "$schema", "description"):
+        if name in ("format_version", "$schema", "description"):
             continue
         if name not in TABLES:
             problems.append(

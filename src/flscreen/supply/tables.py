@@ -175,6 +175,11 @@ def package_schema() -> dict[str, Any]:
         "files in a folder or sheets of an XLSX workbook. See docs/formats.md.",
         "type": "object",
         "required": ["parties"],
-        "properties": tables,
+        "properties": {
+            "$schema": {"type": "string"},
+            "format_version": {"type": ["string", "integer"]},
+            "description": {"type": "string"},
+            **tables,
+        },
         "additionalProperties": False,
     }

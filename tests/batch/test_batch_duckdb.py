@@ -90,3 +90,23 @@ def test_witness_steps_carry_the_hop_shares(sample_graph: SupplyGraph, config: T
             return sorted(repr((p.source.kind, p.source.party_id, p.steps)) for p in r.paths)
 
         assert routes(result) == routes(memory), sid
+
+
+def test_same_day_cycle_does_not_inflate_shares() -> None:
+    from flscreen.model.supply import Annotations
+    from tests.trace.test_rules import CHAIN, graph, txn, xinjiang
+
+    # lint from a Xinjiang ginner reaches the spinner, which trades yarn back and forth
+    # with a trader on one day: the loop must not count the ginner's share twice
+    ann = Annotations(parties={"GIN": xinjiang("party", "GIN")})
+    txns = [
+        *CHAIN,
+        txn("T3", "TRADER", "SPIN", "cotton yarn", 5, "2026-03-01"),
+        txn("T4", "SPIN", "TRADER", "cotton yarn", 5, "2026-03-01"),
+        txn("T5", "GIN", "SPIN", "cotton lint", 10, "2026-02-01"),
+    ]
+    g = graph(txns, ann=ann)
+    [batch] = run_batch_on_graph(g, CONFIG)
+    memory = trace_shipment(g, "S", CONFIG)
+    assert normalize(batch) == normalize(memory)
+    assert sum(p.share or 0 for p in batch.paths) <= 1.0

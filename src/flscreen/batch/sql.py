@@ -75,6 +75,11 @@ class Dialect:
             return f"named_struct('path', {path}, 'ws', {ws})"
         return f"struct_pack(path := {path}, ws := {ws})"
 
+    def contains(self, items: str, item: str) -> str:
+        if self.name == "spark":
+            return f"array_contains({items}, {item})"
+        return f"list_contains({items}, {item})"
+
     def explode(self, items: str) -> str:
         return f"explode({items})" if self.name == "spark" else f"unnest({items})"
 
@@ -342,7 +347,8 @@ def step_sql(d: Dialect, depth: int, lookback_days: int) -> Table:
                 JOIN fl_um um ON um.material = dn.material AND um.input = up.material
                 JOIN fl_feed fd ON fd.t = dn.t AND fd.dim = up.dim
             ) e ON e.up = f.t
-            WHERE f.stop_party IS NULL OR e.seller <> f.stop_party
+            WHERE (f.stop_party IS NULL OR e.seller <> f.stop_party)
+              AND NOT {d.contains("f.path", "e.down")}
         ) x
         GROUP BY x.t, x.kind, x.flag, x.stop_party
         ) g

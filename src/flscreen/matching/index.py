@@ -155,6 +155,9 @@ class IndexBuilder:
         return NameIndex(postings, deletions, vocab, self.n_rows)
 
 
+COMMON_POOL = 4096
+"""How many of the rows rare keys found the common keys re-rank."""
+
 _LOCAL = threading.local()
 
 
@@ -259,7 +262,9 @@ class NameIndex:
             # Common keys (a province, an industry word) select nothing on their own
             # but still rank the best rows found: each posting list is sorted, so
             # the rows are looked up in it rather than the list read.
-            pool = limit * 8
+            # Rows found by rare keys often tie (every neighbour of a misspelt brand
+            # weighs the same): rank a large pool so the common keys can break ties.
+            pool = max(limit * 8, COMMON_POOL)
             if len(all_rows) > pool:
                 top = np.argpartition(-scores, pool - 1)[:pool]
                 all_rows = all_rows[top]

@@ -263,12 +263,16 @@ class NameIndex:
             # but still rank the best rows found: each posting list is sorted, so
             # the rows are looked up in it rather than the list read.
             # Rows found by rare keys often tie (every neighbour of a misspelt brand
-            # weighs the same): rank a large pool so the common keys can break ties.
-            pool = max(limit * 8, COMMON_POOL)
+            # weighs the same): the pool keeps every row tied at its cut (up to
+            # COMMON_POOL) so the common keys can break the tie.
+            pool = limit * 8
             if len(all_rows) > pool:
-                top = np.argpartition(-scores, pool - 1)[:pool]
-                all_rows = all_rows[top]
-                scores = scores[top]
+                cut = -np.partition(-scores, pool - 1)[pool - 1]
+                keep = np.flatnonzero(scores >= cut)
+                if len(keep) > COMMON_POOL:
+                    keep = keep[:COMMON_POOL]
+                all_rows = all_rows[keep]
+                scores = scores[keep]
             all_rows, first = np.unique(all_rows, return_index=True)
             scores = scores[first].copy()
             for s, e, w in common:

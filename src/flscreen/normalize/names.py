@@ -437,7 +437,10 @@ def _build(original: str, cleaned: str, person: bool, use_brands: bool) -> NameK
             if kind == "legal":
                 legal.append(zh)
             elif kind == "run":
+                # Folded like the same word in Latin script (益利 -> yili -> ili, as
+                # "Yili" is), so a key never depends on the script it came in.
                 word = pinyin_word(zh)
+                word = canonical_token(word) if word else word
                 if word:
                     tokens.append(word)
                     ordered.append(word)

@@ -9,9 +9,17 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings
+
 
 from flscreen.store import Store, open_store
 from tests.pg import throwaway_postgres
+
+# CI explores the same examples every run, so a red build is reproducible; locally
+# hypothesis keeps exploring new ones (and remembers failures in .hypothesis/).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -11,7 +11,6 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import settings
 
-
 from flscreen.store import Store, open_store
 from tests.pg import throwaway_postgres
 

@@ -10,54 +10,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Cyrillic and Greek letters that render like Latin ones (the classic evasion).
-_HOMOGLYPHS = str.maketrans(
-    {
-        "а": "a",
-        "в": "b",
-        "е": "e",
-        "ё": "e",
-        "к": "k",
-        "м": "m",
-        "н": "h",
-        "о": "o",
-        "р": "p",
-        "с": "c",
-        "т": "t",
-        "у": "y",
-        "х": "x",
-        "і": "i",
-        "ї": "i",
-        "ј": "j",
-        "ѕ": "s",
-        "ԁ": "d",
-        "ԛ": "q",
-        "ԝ": "w",
-        "ү": "y",
-        "ο": "o",
-        "α": "a",
-        "ι": "i",
-        "κ": "k",
-        "ν": "v",
-        "τ": "t",
-        "υ": "u",
-        "А": "A",
-        "В": "B",
-        "Е": "E",
-        "К": "K",
-        "М": "M",
-        "Н": "H",
-        "О": "O",
-        "Р": "P",
-        "С": "C",
-        "Т": "T",
-        "У": "Y",
-        "Х": "X",
-        "І": "I",
-        "Ј": "J",
-        "Ѕ": "S",
-    }
-)
+from flscreen.normalize.text import HOMOGLYPHS
+
+# Cyrillic and Greek letters that render like Latin ones (the classic evasion):
+# the same reviewed table the name normaliser uses, applied here as one fast
+# translate over the whole text because place lookup runs on every record.
+_HOMOGLYPHS = str.maketrans(HOMOGLYPHS)
 
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _MARKS = re.compile(r"[\u0300-\u036f]")

@@ -274,26 +274,11 @@ def locate_queries(queries: Sequence[LocateQuery]) -> dict[str, Any]:
 # --- cases and audit ---------------------------------------------------------------
 
 
-def case_json(case: cases.Case) -> dict[str, Any]:
-    """A case as ``flscreen case list --json`` prints it."""
-    return {
-        "case": case.case_id,
-        "shipment": case.shipment_id,
-        "state": case.state,
-        "verdict": case.verdict,
-        "policy": case.policy,
-        "policy_version": case.policy_version,
-        "opened_at": case.opened_at,
-        "updated_at": case.updated_at,
-        "screening": case.screening_id,
-    }
-
-
 def list_cases(
     conn: Connection, state: str | None = None, shipment: str | None = None
 ) -> dict[str, Any]:
     found = cases.list_cases(conn, state=state, shipment_id=shipment)
-    return {"cases": [case_json(c) for c in found], "states": list(cases.STATES)}
+    return {"cases": [c.to_dict() for c in found], "states": list(cases.STATES)}
 
 
 def cases_by_state(conn: Connection) -> dict[str, int]:
@@ -325,7 +310,7 @@ def case_detail(conn: Connection, ref: str) -> dict[str, Any]:
     rebuttals = cases.rebuttals_of_case(conn, case)
     docs = cases.documents_of_case(conn, case)
     return {
-        **case_json(case),
+        **case.to_dict(),
         "allowed_next": sorted(cases.TRANSITIONS[case.state]),
         "exception_rule": case.exception_rule,
         "reasons": [r.to_dict() for r in screening.verdict.reasons],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -20,20 +20,6 @@ case_app = typer.Typer(
 )
 
 
-def _case_dict(case: cases.Case) -> dict[str, Any]:
-    return {
-        "case": case.case_id,
-        "shipment": case.shipment_id,
-        "state": case.state,
-        "verdict": case.verdict,
-        "policy": case.policy,
-        "policy_version": case.policy_version,
-        "opened_at": case.opened_at,
-        "updated_at": case.updated_at,
-        "screening": case.screening_id,
-    }
-
-
 @case_app.command("list")
 @handle_errors
 def list_cmd(
@@ -47,7 +33,7 @@ def list_cmd(
         found = cases.list_cases(conn, state=state, shipment_id=shipment)
     if as_json:
         for c in found:
-            print(json.dumps(_case_dict(c), ensure_ascii=False))
+            print(json.dumps(c.to_dict(), ensure_ascii=False))
         return
     table = Table(title=f"{len(found)} case(s)")
     for col in ("case", "shipment", "verdict", "state", "policy", "opened", "updated"):
@@ -80,7 +66,7 @@ def show_cmd(
         rebuttals = cases.rebuttals_of_case(conn, case)
         docs = cases.documents_of_case(conn, case)
     data = {
-        **_case_dict(case),
+        **case.to_dict(),
         "allowed_next": sorted(cases.TRANSITIONS[case.state]),
         "reasons": [r.to_dict() for r in screening.verdict.reasons],
         "history": [

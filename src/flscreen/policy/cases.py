@@ -93,6 +93,20 @@ class Case:
     updated_at: str
     exception_rule: dict[str, Any]
 
+    def to_dict(self) -> dict[str, Any]:
+        """The case as the CLI (``case list --json``) and the API show it."""
+        return {
+            "case": self.case_id,
+            "shipment": self.shipment_id,
+            "state": self.state,
+            "verdict": self.verdict,
+            "policy": self.policy,
+            "policy_version": self.policy_version,
+            "opened_at": self.opened_at,
+            "updated_at": self.updated_at,
+            "screening": self.screening_id,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class CaseEvent:

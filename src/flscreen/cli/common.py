@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from typing import ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from flscreen.errors import FlscreenError, InvalidInput, NotFound, StoreError
 from flscreen.settings import load_settings
@@ -16,6 +17,7 @@ from flscreen.store import Store, open_store
 
 P = ParamSpec("P")
 R = TypeVar("R")
+T = TypeVar("T")
 
 err_console = Console(stderr=True)
 out_console = Console()
@@ -53,3 +55,26 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(0) from None
 
     return wrapper
+
+
+def with_progress(items: Sequence[T], label: str, show_from: int, every: int = 200) -> Iterator[T]:
+    """Yield ``items``, with a progress bar on stderr when there are at least ``show_from``.
+
+    Short inputs stay quiet so filters compose cleanly; stdout is never touched.
+    """
+    if len(items) < show_from:
+        yield from items
+        return
+    with Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(label, total=len(items))
+        for done, item in enumerate(items, start=1):
+            yield item
+            if done % every == 0 or done == len(items):
+                progress.update(task, completed=done)

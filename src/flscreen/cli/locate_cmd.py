@@ -6,9 +6,8 @@ from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from flscreen.cli.common import err_console, handle_errors, out_console
+from flscreen.cli.common import err_console, handle_errors, out_console, with_progress
 from flscreen.errors import InvalidInput, Problem
 from flscreen.model.region import Location
 from flscreen.records import Record, open_output, read_records, write_jsonl
@@ -158,26 +157,9 @@ def register(app: typer.Typer) -> None:
             raise InvalidInput(problems)
         counts: dict[str, Any] = {}
         with open_output(output) as handle:
-            if len(queries) >= PROGRESS_FROM:
-                with Progress(
-                    TextColumn("locating"),
-                    BarColumn(),
-                    MofNCompleteColumn(),
-                    TimeRemainingColumn(),
-                    console=err_console,
-                    transient=True,
-                ) as progress:
-                    task = progress.add_task("locate", total=len(queries))
-                    for i, query in enumerate(queries, start=1):
-                        loc = locate(query)
-                        counts[loc.status] = counts.get(loc.status, 0) + 1
-                        write_jsonl(handle, loc.to_dict())
-                        if i % 500 == 0 or i == len(queries):
-                            progress.update(task, completed=i)
-            else:
-                for query in queries:
-                    loc = locate(query)
-                    counts[loc.status] = counts.get(loc.status, 0) + 1
-                    write_jsonl(handle, loc.to_dict())
+            for query in with_progress(queries, "locating", PROGRESS_FROM, every=500):
+                loc = locate(query)
+                counts[loc.status] = counts.get(loc.status, 0) + 1
+                write_jsonl(handle, loc.to_dict())
         summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
         err_console.print(f"located {len(queries)} record(s): {summary}", highlight=False)

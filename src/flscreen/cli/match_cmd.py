@@ -6,11 +6,10 @@ from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from flscreen import audit
-from flscreen.cli.common import err_console, get_store, handle_errors, out_console
+from flscreen.cli.common import err_console, get_store, handle_errors, out_console, with_progress
 from flscreen.errors import InvalidInput, Problem
 from flscreen.lists.store import get_entry, iter_entries
 from flscreen.matching import ALGORITHM, DEFAULT_THRESHOLD, REVIEW_THRESHOLD, Matcher, Query
@@ -235,27 +234,10 @@ def register(app: typer.Typer) -> None:
             return
         matched = 0
         with open_output(output) as handle:
-            if len(queries) >= PROGRESS_FROM:
-                with Progress(
-                    TextColumn("matching"),
-                    BarColumn(),
-                    MofNCompleteColumn(),
-                    TimeRemainingColumn(),
-                    console=err_console,
-                    transient=True,
-                ) as progress:
-                    task = progress.add_task("match", total=len(queries))
-                    for i, query in enumerate(queries, start=1):
-                        result = matcher.match(query, threshold=threshold, limit=limit)
-                        matched += result.match
-                        write_jsonl(handle, result.to_dict())
-                        if i % 200 == 0 or i == len(queries):
-                            progress.update(task, completed=i)
-            else:
-                for query in queries:
-                    result = matcher.match(query, threshold=threshold, limit=limit)
-                    matched += result.match
-                    write_jsonl(handle, result.to_dict())
+            for query in with_progress(queries, "matching", PROGRESS_FROM):
+                result = matcher.match(query, threshold=threshold, limit=limit)
+                matched += result.match
+                write_jsonl(handle, result.to_dict())
         err_console.print(
             f"matched {matched} of {len(queries)} part{'y' if len(queries) == 1 else 'ies'} "
             f"against {len(matcher)} entries ({ALGORITHM})",

@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from flscreen.errors import NotFound
-from flscreen.model.lists import EntryLink, Identifier, ListEntry, ListVersionRef
+from flscreen.model.lists import ListEntry, ListVersionRef
 
 metadata = sa.MetaData()
 
@@ -98,31 +98,13 @@ def entry_to_dict(entry: ListEntry) -> dict[str, Any]:
     }
 
 
-def entry_from_dict(data: dict[str, Any]) -> ListEntry:
-    return ListEntry(
-        entry_id=data["entry_id"],
-        schema=data["schema"],
-        name=data["name"],
-        aliases=tuple(data.get("aliases", ())),
-        former_names=tuple(data.get("former_names", ())),
-        addresses=tuple(data.get("addresses", ())),
-        countries=tuple(data.get("countries", ())),
-        identifiers=tuple(Identifier(**i) for i in data.get("identifiers", ())),
-        programs=tuple(data.get("programs", ())),
-        listed_on=data.get("listed_on"),
-        links=tuple(EntryLink(**link) for link in data.get("links", ())),
-        notes=tuple(data.get("notes", ())),
-        raw=dict(data.get("raw") or {}),
-    )
-
-
 def encode_entry(entry: ListEntry) -> bytes:
     """Canonical JSON of an entry: sorted keys, so equal entries hash equal."""
     return orjson.dumps(entry_to_dict(entry), option=orjson.OPT_SORT_KEYS)
 
 
 def decode_body(body: str | bytes) -> ListEntry:
-    return entry_from_dict(orjson.loads(body))
+    return ListEntry.from_dict(orjson.loads(body))
 
 
 # --- writing --------------------------------------------------------------------

@@ -83,7 +83,7 @@ class ListEntry:
             listed_on=data.get("listed_on"),
             links=tuple(EntryLink(**link) for link in data.get("links", ())),
             notes=tuple(data.get("notes", ())),
-            raw=dict(data.get("raw", {})),
+            raw=dict(data.get("raw") or {}),
         )
 
 

@@ -9,6 +9,8 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 ldconfig -p | grep -q libpango-1.0 || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
 fc-list :lang=zh 2>/dev/null | grep -q . || need_apt+=(fonts-wqy-microhei)
 command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jre-headless)
+# The browser tests drive Debian's chromium through chromium-driver (nothing downloads a browser).
+command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium chromium-driver)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "setup: installing Debian packages: ${need_apt[*]}"
@@ -28,4 +30,17 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/pip install -q --upgrade pip
   .venv/bin/pip install -q -e ".[dev]"
   touch "$stamp"
+fi
+
+# yente's own response models, for the conformance tests (tests/compat): installed
+# apart from .venv because yente pins followthemoney, rigour and fastapi to other
+# versions than flscreen's; the tests import them in a subprocess with this folder
+# first on PYTHONPATH, so flscreen's answers are checked by the real thing.
+yente_stamp=.yente/.installed-5.5.0
+if [ ! -f "$yente_stamp" ]; then
+  rm -rf .yente
+  .venv/bin/pip install -q --no-deps --target .yente \
+    yente==5.5.0 nomenklatura==4.10.0 structlog==26.1.0 aiocron==2.1 cronsim==2.8 \
+    tzlocal==5.4.5 aiofiles==25.1.0
+  touch "$yente_stamp"
 fi

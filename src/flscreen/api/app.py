@@ -135,9 +135,31 @@ def create_app(
     app.state.flscreen = state
     install_error_handlers(app)
 
-    from .routers import audit, cases, health, lists, locate, match, policies, shipments
+    from .routers import (
+        audit,
+        cases,
+        health,
+        lists,
+        locate,
+        match,
+        policies,
+        reconcile,
+        shipments,
+        yente,
+    )
 
-    for module in (health, lists, match, locate, shipments, policies, cases, audit):
+    for module in (
+        health,
+        lists,
+        match,
+        locate,
+        shipments,
+        policies,
+        cases,
+        audit,
+        yente,
+        reconcile,
+    ):
         app.include_router(module.router)
     if with_web:
         from flscreen.web import install

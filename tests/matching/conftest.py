@@ -64,6 +64,14 @@ ENTRIES = [
         countries=("CN",),
     ),
     _company("vsetc", "No. 4 Vocational Skills Education Training Center (VSETC)"),
+    # invented names for the evasion kinds of issue 12 (not list entries)
+    _company("sunrise-textile", "Sunrise Textile Co., Ltd."),
+    _company("sunrise-group", "Sunrise Group Co., Ltd."),
+    _company(
+        "tianhe-impex",
+        "Urumqi Tianhe International Commercial Development Holding Import and Export Co., Ltd.",
+    ),
+    _company("baiyun-mfg", "Baiyun Manufacturing Industrial Group Co., Ltd."),
     _person("zhu-hailun", "ZHU, Hailun"),
     _person("chen-quanguo", "CHEN, Quanguo"),
     _person("chen-mingguo", "CHEN, Mingguo"),

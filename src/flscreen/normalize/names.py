@@ -31,7 +31,14 @@ from typing import Any
 import yaml
 from rapidfuzz.distance import OSA
 
-from flscreen.normalize.text import ascii_word, clean_text, is_han, script_of, to_simplified
+from flscreen.normalize.text import (
+    ascii_word,
+    clean_text,
+    has_invisible,
+    is_han,
+    script_of,
+    to_simplified,
+)
 
 # Token classes, in order of how much a token says about identity.
 LEGAL = "legal"
@@ -262,7 +269,14 @@ def _vocabulary_typo(word: str) -> str | None:
         for w in found
         if w[0] == word[0] and OSA.distance(word, w, score_cutoff=1) <= 1 and w != word
     }
-    return next(iter(hits)) if len(hits) == 1 else None
+    if len({index_canonical(w) for w in hits}) == 1:
+        return min(hits)  # several spellings of one word (technology, tecnology)
+    return None
+
+
+def index_canonical(word: str) -> str:
+    """The canonical form a reviewed word maps to (its abbreviation key or itself)."""
+    return vocabulary().abbreviations.get(word, word)
 
 
 @functools.lru_cache(maxsize=262144)
@@ -295,7 +309,61 @@ def _canonical(word: str, fix_typos: bool) -> str:
         fixed = _vocabulary_typo(word) or _vocabulary_typo(stemmed)
         if fixed is not None:
             return _canonical(fixed, fix_typos=False)
+        short = _contraction(word) or _contraction(stemmed)
+        if short is not None:
+            return _canonical(short, fix_typos=False)
     return stemmed
+
+
+_VOWELS = frozenset("aeiou")
+
+
+@functools.cache
+def _full_forms() -> dict[str, tuple[str, ...]]:
+    """Reviewed trade words of 6+ letters by first letter (abbreviation full forms,
+    industry and legal words): what a vowel-dropping contraction may stand for."""
+    voc = vocabulary()
+    words = (
+        {w for w, c in voc.abbreviations.items() if len(w) >= 6 and w != c}
+        | {w for w in voc.industry if len(w) >= 6}
+        | {w for w in voc.legal_en if len(w) >= 6}
+    )
+    out: dict[str, list[str]] = {}
+    for w in sorted(words):
+        if w.isalpha():
+            out.setdefault(w[0], []).append(w)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+@functools.lru_cache(maxsize=65536)
+def _contraction(word: str) -> str | None:
+    """The one reviewed trade word that ``word`` contracts the way trade records do
+    (first letter kept, vowels dropped, letters in order: Engy -> energy, Hldg ->
+    holding, Coml -> commercial); None when it contracts none or several.
+
+    Only 3-5 letter words that end as the full word ends, with no vowel after the
+    first letter, qualify, so a name (Gant, Thit, Pyon, Chol) is never taken for one.
+    """
+    if not (3 <= len(word) <= 5) or not word.isalpha() or not word.isascii():
+        return None
+    if any(ch in _VOWELS for ch in word[1:]) or is_pinyin(word):
+        return None
+    voc = vocabulary()
+    found: set[str] = set()
+    full: dict[str, str] = {}
+    for w in _full_forms().get(word[0], ()):
+        if word[-1] == w[-1] and _is_subsequence(word[1:-1], w[1:-1]):
+            key = voc.abbreviations.get(w, w)
+            found.add(key)
+            full[key] = w
+    if len(found) != 1:
+        return None
+    return full[next(iter(found))]
 
 
 def _apply_phrases(words: list[str]) -> list[str]:
@@ -455,6 +523,8 @@ def _build(original: str, cleaned: str, person: bool, use_brands: bool) -> NameK
     # Once more over the canonical words: a corrected typo can complete a phrase
     # ("Import & Eport" -> import and export -> impex).
     tokens = _apply_phrases(tokens)
+    if not person:
+        _misspelt_legal_tail(ordered, tokens, legal)
     if not tokens and legal:
         # A name that is nothing but legal words ("Group Co., Ltd.") keeps them,
         # so it can still be compared with itself.
@@ -469,6 +539,54 @@ def _build(original: str, cleaned: str, person: bool, use_brands: bool) -> NameK
         words=tuple(ordered),
         glossary=tuple(glossary),
     )
+
+
+@functools.cache
+def _short_legal() -> tuple[str, ...]:
+    """Legal-form words of 2-4 letters (co, ltd, inc, corp, llc ...): a misspelling of one
+    of these is only recognisable from its place at the end of a name."""
+    return tuple(sorted(w for w in vocabulary().legal_en if 2 <= len(w) <= 4 and w.isalpha()))
+
+
+def _near_legal(token: str, after_legal: bool) -> bool:
+    """True when ``token`` reads as a misspelt legal form (Ld, Lte, tLd, Lt, atd; 'o' for
+    Co just before a legal form): one edit from one, not a known word, and not a
+    pinyin syllable unless a legal form follows it."""
+    if not token.isalpha() or not token.isascii() or len(token) > 5:
+        return False
+    if len(token) == 1 and not after_legal:
+        return False
+    if token in STOPWORDS or _token_class(token) != BRAND:
+        return False
+    if is_pinyin(token) and not after_legal:
+        return False
+    return any(
+        abs(len(token) - len(w)) <= 1 and OSA.distance(token, w, score_cutoff=1) <= 1
+        for w in _short_legal()
+    )
+
+
+def _misspelt_legal_tail(ordered: list[str], tokens: list[str], legal: list[str]) -> None:
+    """Move misspelt legal forms at the end of a company name from ``tokens`` to ``legal``
+    (in place): they then weigh nothing, as the legal forms they stand for. Only in a
+    name that says it is a company (another legal form, a trade word): "Jong Sam" is
+    a person, "Zhongtai Chemical Sam" a typo."""
+    after_legal = False
+    company = bool(legal) or any(_token_class(t) == INDUSTRY for t in tokens)
+    moved: list[str] = []
+    for word in reversed(ordered):
+        if _token_class(word) == LEGAL:
+            after_legal = True
+            continue
+        if (company or after_legal) and _near_legal(word, after_legal):
+            moved.append(word)
+            after_legal = True
+            continue
+        break
+    for word in moved:
+        if len(tokens) > 1 and tokens[-1] == word:
+            tokens.pop()
+            legal.append(word)
 
 
 @functools.cache
@@ -490,6 +608,14 @@ def name_keys(text: object, person: bool = False) -> list[NameKey]:
         return []
     first = _build(text, cleaned, person, use_brands=False)
     keys = [first] if first.tokens else []
+    if has_invisible(text):
+        # Read both ways: an invisible character between letters is a word break
+        # ("Sunrise\u200bTextile") or a spike inside one word ("Gro\u200bup").
+        joined = clean_text(text, invisible_breaks=False)
+        if joined is not None and joined != cleaned:
+            other = _build(text, joined, person, use_brands=False)
+            if other.tokens and all(other.tokens != k.tokens for k in keys):
+                keys.append(other)
     if (
         not person
         and not cleaned.isascii()

@@ -122,6 +122,49 @@ def remove_invisible(text: str) -> str:
     return "".join(ch for ch in text if not _is_invisible(ch))
 
 
+# A soft hyphen marks where a word may break: it sits inside a word, never between two.
+_INSIDE_WORD = frozenset({"\u00ad"})
+
+
+def invisible_to_separator(text: str) -> str:
+    """A format character between two letters or digits becomes a space, elsewhere nothing.
+
+    "Sunrise\u200bTextile" renders as one run of letters but was typed (or made) as two
+    words; reading it as one word would hide both. Where a zero-width character really
+    sat inside a word ("Xin\u200bjiang"), the matcher's boundary-tolerant alignment joins
+    the pieces again; nothing can split a run-together word it was never told about.
+    Between Chinese characters (no word spaces in Chinese) and at a soft hyphen, the
+    character is only removed.
+    """
+    if text.isascii() and text.isprintable():
+        return text
+    out: list[str] = []
+    n = len(text)
+    i = 0
+    while i < n:
+        ch = text[i]
+        if not _is_invisible(ch):
+            out.append(ch)
+            i += 1
+            continue
+        j = i
+        run_inside = True
+        while j < n and _is_invisible(text[j]):
+            run_inside = run_inside and text[j] in _INSIDE_WORD
+            j += 1
+        before = out[-1] if out else ""
+        after = text[j] if j < n else ""
+        if (
+            not run_inside
+            and before.isalnum()
+            and after.isalnum()
+            and not (is_han(before) or is_han(after))
+        ):
+            out.append(" ")
+        i = j
+    return "".join(out)
+
+
 def _is_latin_letter(ch: str) -> bool:
     return ("a" <= ch <= "z") or ("A" <= ch <= "Z") or ("\u00c0" <= ch <= "\u024f")
 
@@ -150,13 +193,19 @@ def fold_homoglyphs(text: str) -> str:
     return _WORD_RE.sub(lambda m: _fold_word(m.group(0), latin_context), text)
 
 
-def clean_text(text: object) -> str | None:
-    """NFKC (full-width to ASCII), invisible characters out, homoglyphs folded,
+def has_invisible(text: str) -> bool:
+    """True when ``text`` holds a character that renders as nothing."""
+    return not (text.isascii() and text.isprintable()) and any(_is_invisible(ch) for ch in text)
+
+
+def clean_text(text: object, invisible_breaks: bool = True) -> str | None:
+    """NFKC (full-width to ASCII), invisible characters out (a space where they sit
+    between two letters, unless ``invisible_breaks`` is False), homoglyphs folded,
     whitespace collapsed; ``None`` for non-strings and strings with nothing left."""
     if not isinstance(text, str):
         return None
     out = unicodedata.normalize("NFKC", text)
-    out = remove_invisible(out)
+    out = invisible_to_separator(out) if invisible_breaks else remove_invisible(out)
     out = fold_homoglyphs(out)
     out = _SPACE_RE.sub(" ", out).strip()
     return out or None

@@ -24,7 +24,14 @@ from flscreen.errors import InvalidInput, NotFound, Problem
 from flscreen.matching import Matcher
 
 from .ftm import FTM_SCHEMA, ExampleError, read_example
-from .yente import Filters, fetch_entity, hit_entities, match_defaults, search_entities, to_query
+from .yente import (
+    Filters,
+    fetch_entity,
+    hit_entities_many,
+    match_defaults,
+    search_entities,
+    to_query,
+)
 
 BASE_SCHEMA = "LegalEntity"
 MAX_BATCH = 100
@@ -135,7 +142,7 @@ def reconcile_queries(
 ) -> dict[str, Any]:
     """Answer each query with scored candidates: ``{"q0": {"result": [...]}}``."""
     threshold, cutoff = match_defaults(None, None)
-    out: dict[str, Any] = {}
+    hits = {}
     problems = []
     for key, q in batch.items():
         type_name = q.type if isinstance(q.type, str) else (q.type[0] if q.type else BASE_SCHEMA)
@@ -154,28 +161,30 @@ def reconcile_queries(
         except ExampleError as exc:
             problems.append(Problem("queries", str(exc), field=key))
             continue
-        results: list[dict[str, Any]] = []
-        if matcher is not None:
-            found = matcher.match(
+        hits[key] = (
+            matcher.match(
                 to_query(key, example), threshold=threshold, limit=q.limit, review_threshold=cutoff
-            )
-            for e in hit_entities(conn, found.hits, threshold, cutoff, Filters()):
-                entity_schema = _schema(e["schema"])
-                results.append(
-                    {
-                        "id": e["id"],
-                        "name": e["caption"],
-                        "description": f"{entity_schema.label} on {', '.join(e['datasets'])}",
-                        "type": [type_json(entity_schema)],
-                        "score": e["score"],
-                        "match": e["match"],
-                        "features": [{"id": k, "value": v} for k, v in e["features"].items()],
-                    }
-                )
-        out[key] = {"result": results}
+            ).hits
+            if matcher is not None
+            else ()
+        )
     if problems:
         raise InvalidInput(problems)
-    return out
+    scored = hit_entities_many(conn, hits, threshold, cutoff, Filters())
+    return {key: {"result": [_candidate(e) for e in scored[key]]} for key in batch}
+
+
+def _candidate(entity: Mapping[str, Any]) -> dict[str, Any]:
+    schema = _schema(entity["schema"])
+    return {
+        "id": entity["id"],
+        "name": entity["caption"],
+        "description": f"{schema.label} on {', '.join(entity['datasets'])}",
+        "type": [type_json(schema)],
+        "score": entity["score"],
+        "match": entity["match"],
+        "features": [{"id": k, "value": v} for k, v in entity["features"].items()],
+    }
 
 
 def _prefix_match(prefix: str, *labels: str | None) -> bool:

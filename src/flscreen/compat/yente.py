@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -80,6 +81,12 @@ def scope(
         names = [n for n in names if n in _resolve(latest, include)]
     dropped = _resolve(latest, exclude)
     return [n for n in names if n not in dropped]
+
+
+def matcher_lists(latest: Mapping[str, ListVersionRef], names: Sequence[str]) -> list[str] | None:
+    """The ``lists`` to ask the matcher cache for: None when the scope is every list,
+    so ``default`` shares the matcher flscreen's own ``/match`` built."""
+    return None if set(names) == set(latest) else list(names)
 
 
 def check_algorithm(name: str) -> None:
@@ -195,6 +202,17 @@ def entry_dates(
     return {row[0]: EntryDates(row[1], row[2]) for row in conn.execute(stmt)}
 
 
+@lru_cache(maxsize=20_000)
+def _entity_core(
+    ref: ListVersionRef, entry: ListEntry
+) -> tuple[str, str, str, tuple[tuple[str, tuple[str, ...]], ...]]:
+    """(id, caption, schema, properties) of an entry's FtM entity. An entry of a list
+    version never changes, so the FtM work (cleaning every value) is done once."""
+    proxy = entry_entity(ref, entry)
+    props = tuple((k, tuple(v)) for k, v in proxy.properties.items())
+    return str(proxy.id), proxy.caption, proxy.schema.name, props
+
+
 def entity_json(
     ref: ListVersionRef,
     entry: ListEntry,
@@ -202,18 +220,18 @@ def entity_json(
     nested: dict[str, list[Any]] | None = None,
 ) -> dict[str, Any]:
     """A yente ``EntityResponse``: the entry as an FtM entity, plus where it was read."""
-    proxy = entry_entity(ref, entry)
-    properties: dict[str, list[Any]] = {k: list(v) for k, v in proxy.properties.items()}
+    ftm_id, caption, schema, props = _entity_core(ref, entry)
+    properties: dict[str, list[Any]] = {k: list(v) for k, v in props}
     for prop, values in (nested or {}).items():
         properties.setdefault(prop, []).extend(values)
     raw_id = entry.raw.get("id") if entry.raw else None
     return {
-        "id": proxy.id,
-        "caption": proxy.caption,
-        "schema": proxy.schema.name,
+        "id": ftm_id,
+        "caption": caption,
+        "schema": schema,
         "properties": properties,
         "datasets": [dataset_name(ref.list_name)],
-        "referents": [raw_id] if isinstance(raw_id, str) and raw_id != proxy.id else [],
+        "referents": [raw_id] if isinstance(raw_id, str) and raw_id != ftm_id else [],
         "target": True,
         "first_seen": (dates.first_seen if dates else None) or ref.imported_at,
         "last_seen": ref.imported_at,
@@ -335,6 +353,68 @@ def scored_entity(
     return data
 
 
+EntryKey = tuple[str, int, str]
+"""(list, version, entry id): one entry of one list version."""
+
+
+def load_entries(
+    conn: Connection, keys: Iterable[EntryKey]
+) -> dict[EntryKey, tuple[ListVersionRef, ListEntry]]:
+    """Entries by (list, version, id), one query per list version and chunk."""
+    by_version: dict[tuple[str, int], list[str]] = {}
+    for list_name, version, entry_id in dict.fromkeys(keys):
+        by_version.setdefault((list_name, version), []).append(entry_id)
+    lve = lists_store.list_version_entries
+    bodies = lists_store.list_entry_bodies
+    out: dict[EntryKey, tuple[ListVersionRef, ListEntry]] = {}
+    for (list_name, version), ids in by_version.items():
+        version_id, ref = lists_store.resolve_version(conn, list_name, version)
+        for start in range(0, len(ids), 500):
+            rows = conn.execute(
+                sa.select(lve.c.entry_id, bodies.c.body)
+                .join(bodies, bodies.c.content_hash == lve.c.content_hash)
+                .where(lve.c.version_id == version_id, lve.c.entry_id.in_(ids[start : start + 500]))
+            )
+            for entry_id, body in rows:
+                out[(list_name, version, entry_id)] = (ref, lists_store.decode_body(body))
+    return out
+
+
+def hit_entities_many(
+    conn: Connection,
+    hits_by_key: Mapping[str, Sequence[MatchHit]],
+    threshold: float,
+    cutoff: float,
+    filters: Filters,
+) -> dict[str, list[dict[str, Any]]]:
+    """For each query, its hits at or above ``cutoff`` (or confirmed) that pass
+    ``filters``, as scored entities read from the list version each hit cites; the
+    entries and their dates are read once for the whole batch."""
+    wanted = {
+        k: [h for h in hits if h.score >= cutoff or h.judgement == "match"]
+        for k, hits in hits_by_key.items()
+    }
+    all_hits = [h for hits in wanted.values() for h in hits]
+    entries = load_entries(conn, ((h.list, h.list_version, h.entry_id) for h in all_hits))
+    by_list: dict[str, list[str]] = {}
+    for hit in all_hits:
+        by_list.setdefault(hit.list, []).append(hit.entry_id)
+    dates = {name: entry_dates(conn, name, ids) for name, ids in by_list.items()}
+    out: dict[str, list[dict[str, Any]]] = {}
+    for key, hits in wanted.items():
+        found = []
+        for hit in hits:
+            loaded = entries.get((hit.list, hit.list_version, hit.entry_id))
+            if loaded is None:
+                continue
+            ref, entry = loaded
+            scored = scored_entity(ref, entry, hit, dates[hit.list].get(hit.entry_id), threshold)
+            if filters.keep(scored):
+                found.append(scored)
+        out[key] = found
+    return out
+
+
 def hit_entities(
     conn: Connection,
     hits: Sequence[MatchHit],
@@ -342,22 +422,8 @@ def hit_entities(
     cutoff: float,
     filters: Filters,
 ) -> list[dict[str, Any]]:
-    """The hits at or above ``cutoff`` (or confirmed) that pass ``filters``, as scored
-    entities read from the list version each hit cites."""
-    wanted = [h for h in hits if h.score >= cutoff or h.judgement == "match"]
-    dates: dict[str, dict[str, EntryDates]] = {}
-    by_list: dict[str, list[str]] = {}
-    for hit in wanted:
-        by_list.setdefault(hit.list, []).append(hit.entry_id)
-    for list_name, ids in by_list.items():
-        dates[list_name] = entry_dates(conn, list_name, ids)
-    out = []
-    for hit in wanted:
-        ref, entry = lists_store.get_entry(conn, hit.list, hit.entry_id, hit.list_version)
-        scored = scored_entity(ref, entry, hit, dates[hit.list].get(hit.entry_id), threshold)
-        if filters.keep(scored):
-            out.append(scored)
-    return out
+    """:func:`hit_entities_many` for one query."""
+    return hit_entities_many(conn, {"": hits}, threshold, cutoff, filters)[""]
 
 
 def match_defaults(threshold: float | None, cutoff: float | None) -> tuple[float, float]:

@@ -27,8 +27,9 @@ State = Annotated[AppState, Depends(get_state)]
 
 def _matcher(state: AppState, dataset: str) -> Matcher | None:
     with state.store.connect() as conn:
-        names = yente.scope(lists_store.latest_versions(conn), dataset)
-    return state.matchers.get(state.store, names) if names else None
+        latest = lists_store.latest_versions(conn)
+    names = yente.scope(latest, dataset)
+    return state.matchers.get(state.store, yente.matcher_lists(latest, names)) if names else None
 
 
 def _queries(state: AppState, dataset: str, queries: str | None, extend: str | None) -> Any:

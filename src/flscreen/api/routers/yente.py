@@ -103,29 +103,31 @@ def _match(
         latest = lists_store.latest_versions(conn)
     names = yente.scope(latest, dataset, params["include_dataset"], params["exclude_dataset"])
     responses: dict[str, Any] = {}
-    matcher = state.matchers.get(state.store, names) if names else None
+    matcher = state.matchers.get(state.store, yente.matcher_lists(latest, names)) if names else None
     # Over-fetch so filters applied after scoring still leave ``limit`` results.
     fetch = (
         min(100, limit * 3 + 5)
         if (filters.topics or filters.exclude_schema or filters.changed_since)
         else limit
     )
-    with state.store.connect() as conn:
+    results = {}
+    if matcher is not None:
         for key, example in examples.items():
             query = yente.to_query(key, example)
-            hits: list[dict[str, Any]] = []
-            if matcher is not None:
-                result = matcher.match(
-                    query, threshold=threshold, limit=fetch, review_threshold=cutoff
-                )
-                hits = yente.hit_entities(conn, result.hits, threshold, cutoff, filters)
-            ex = body.queries[key]
-            responses[key] = {
-                "status": 200,
-                "results": hits[:limit],
-                "total": {"value": len(hits), "relation": "eq"},
-                "query": {"id": ex.id, "schema": example.schema.name, "properties": ex.properties},
-            }
+            results[key] = matcher.match(
+                query, threshold=threshold, limit=fetch, review_threshold=cutoff
+            ).hits
+    with state.store.connect() as conn:
+        scored = yente.hit_entities_many(conn, results, threshold, cutoff, filters)
+    for key, example in examples.items():
+        hits = scored.get(key, [])
+        ex = body.queries[key]
+        responses[key] = {
+            "status": 200,
+            "results": hits[:limit],
+            "total": {"value": len(hits), "relation": "eq"},
+            "query": {"id": ex.id, "schema": example.schema.name, "properties": ex.properties},
+        }
     return {
         "responses": responses,
         "limit": limit,
@@ -198,7 +200,9 @@ def _search(state: AppState, dataset: str, params: dict[str, Any]) -> dict[str, 
         )
         found = yente.search_entities(
             conn,
-            state.matchers.get(state.store, names) if names and params["q"].strip() else None,
+            state.matchers.get(state.store, yente.matcher_lists(latest, names))
+            if names and params["q"].strip()
+            else None,
             names,
             params["q"],
             schema_obj,

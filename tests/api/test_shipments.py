@@ -137,8 +137,17 @@ def test_case_flow_documents_exception_and_audit(
         f"/cases/{case_id}/transition",
         json={"to": "exception_granted", "actor": "officer.li", "reason": "evidence reviewed"},
     )
-    assert refused.status_code == 422 and "clear and convincing" in refused.json()["message"]
-    done = move("exception_granted", clear_and_convincing=True)
+    assert refused.status_code == 422 and "exception finding" in refused.json()["message"]
+    finding = {"kind": "exception", "statement": "isotopes rebut it", "actor": "officer.li"}
+    weak = supplied.post(f"/cases/{case_id}/findings", json={**finding, "documents": [doc["id"]]})
+    assert weak.status_code == 422 and "clear and convincing" in weak.json()["message"]
+    found = supplied.post(
+        f"/cases/{case_id}/findings",
+        json={**finding, "documents": [doc["id"]], "clear_and_convincing": True},
+    )
+    assert found.status_code == 201, found.text
+    assert found.json()["findings"][0]["documents"] == [doc["id"]]
+    done = move("exception_granted")
     assert done["state"] == "exception_granted" and done["allowed_next"] == []
     assert [e["to"] for e in done["history"]] == [
         "open",
@@ -158,7 +167,7 @@ def test_case_flow_documents_exception_and_audit(
     stored.write_bytes(original)
 
     log = supplied.get("/audit/log", params={"subject": case_id}).json()["records"]
-    assert [r["kind"] for r in log][:2] == ["case.transition", "case.transition"]  # newest first
+    assert [r["kind"] for r in log][:3] == ["case.transition", "case.finding", "case.transition"]
     assert log[0]["payload"]["to"] == "exception_granted"
 
     ok = supplied.get("/audit/verify").json()

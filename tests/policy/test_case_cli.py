@@ -83,35 +83,29 @@ def test_case_workflow_end_to_end(cli_env: dict[str, str], tmp_path: Path) -> No
     refused = runner.invoke(
         app,
         [
-            "case",
-            "transition",
-            case_id,
-            "--to",
-            "exception_granted",
-            "--actor",
-            "officer.lee",
-            "--reason",
-            "evidence reviewed",
+            "case", "transition", case_id, "--to", "exception_granted",
+            "--actor", "officer.lee", "--reason", "evidence reviewed",
         ],
-    )
+    )  # fmt: skip
     assert refused.exit_code == 2
-    assert "clear and convincing" in refused.output and "Traceback" not in refused.output
+    assert "exception finding" in refused.output and "Traceback" not in refused.output
+    doc_id = json.loads(runner.invoke(app, ["case", "show", case_id, "--json"]).stdout)[
+        "documents"
+    ][0]["id"]
+    finding = ["case", "finding", case_id, "--kind", "exception", "--actor", "officer.lee"]
+    finding += ["--statement", "isotope tests and full records rebut it"]
+    weak = runner.invoke(app, [*finding, "--document", str(doc_id)])
+    assert weak.exit_code == 2 and "clear and convincing" in weak.output
+    found = runner.invoke(app, [*finding, "--document", str(doc_id), "--clear-and-convincing"])
+    assert found.exit_code == 0, found.output
 
     granted = runner.invoke(
         app,
         [
-            "case",
-            "transition",
-            case_id,
-            "--to",
-            "exception_granted",
-            "--actor",
-            "officer.lee",
-            "--reason",
-            "isotope tests and full records rebut it",
-            "--clear-and-convincing",
+            "case", "transition", case_id, "--to", "exception_granted",
+            "--actor", "officer.lee", "--reason", "exception granted on the finding",
         ],
-    )
+    )  # fmt: skip
     assert granted.exit_code == 0, granted.output
 
     shown = runner.invoke(app, ["case", "show", case_id, "--json"])
@@ -122,15 +116,16 @@ def test_case_workflow_end_to_end(cli_env: dict[str, str], tmp_path: Path) -> No
     assert data["reasons"][0]["code"] == "list_entity_upstream"
 
     ok = runner.invoke(app, ["audit", "verify"])
-    assert ok.exit_code == 0 and "intact: 6 record(s)" in ok.stdout
+    assert ok.exit_code == 0 and "intact: 7 record(s)" in ok.stdout
 
 
 def test_audit_verify_names_the_tampered_record(cli_env: dict[str, str]) -> None:
     case_id = _detained_case(cli_env["FLSCREEN_DB_URL"])
-    runner.invoke(
+    moved = runner.invoke(
         app,
-        ["case", "transition", case_id, "--to", "released", "--actor", "o", "--reason", "ok"],
+        ["case", "transition", case_id, "--to", "excluded", "--actor", "o", "--reason", "listed"],
     )
+    assert moved.exit_code == 0, moved.output
     engine = sa.create_engine(open_store(cli_env["FLSCREEN_DB_URL"]).engine.url)
     with engine.begin() as conn:
         conn.execute(sa.text("UPDATE audit_log SET actor = 'nobody' WHERE seq = 2"))

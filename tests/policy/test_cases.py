@@ -65,23 +65,42 @@ def test_detain_opens_a_case_and_clear_does_not(store: Store) -> None:
         assert (event.from_state, event.to_state, event.actor) == (None, "open", "screener")
 
 
-def test_transitions_record_actor_time_reason(store: Store) -> None:
+def test_transitions_record_actor_time_reason(
+    store: Store, evidence_files: list[Path], tmp_path: Path
+) -> None:
     _, case = _screen(store)
     assert case is not None
-    steps = [
-        ("awaiting_importer", "CF-28 request for supply-chain records sent"),
-        ("under_review", "importer answered with mill certificates"),
-        ("released", "applicability review: cotton traced to Uzbekistan, no XUAR input"),
-    ]
     with store.begin() as conn:
-        for i, (to, reason) in enumerate(steps):
-            cases.transition(
-                conn, case.case_id, to, "officer.lee", reason, at=f"2026-06-0{i + 1}T10:00:00Z"
-            )
+        cases.transition(
+            conn, case.case_id, "awaiting_importer", "officer.lee",
+            "CF-28 request for supply-chain records sent", at="2026-06-01T10:00:00Z",
+        )  # fmt: skip
+        (doc,) = cases.attach(
+            conn,
+            tmp_path / "d",
+            evidence_files[1:],
+            "mill_certificate",
+            "Acme",
+            case_ref=case.case_id,
+        )
+        cases.transition(
+            conn, case.case_id, "under_review", "officer.lee",
+            "importer answered with mill certificates", at="2026-06-02T10:00:00Z",
+        )  # fmt: skip
+        cases.record_finding(
+            conn, case.case_id, "applicability",
+            "cotton traced to Uzbekistan, no XUAR input", [doc.id], "officer.lee",
+        )  # fmt: skip
+        cases.transition(
+            conn, case.case_id, "released", "officer.lee",
+            "applicability review: cotton traced to Uzbekistan, no XUAR input",
+            at="2026-06-03T10:00:00Z",
+        )  # fmt: skip
     with store.connect() as conn:
         final = cases.get_case(conn, str(case.pk))  # the number works as well as the id
         events = cases.history(conn, final)
         report = audit.verify(conn, cases.audit_anchors(conn))
+        release = list(audit.iter_records(conn, subject=case.case_id))[-1]
     assert final.state == "released"
     assert [(e.from_state, e.to_state) for e in events] == [
         (None, "open"),
@@ -91,14 +110,16 @@ def test_transitions_record_actor_time_reason(store: Store) -> None:
     ]
     assert events[3].reason.startswith("applicability review")
     assert events[3].at == "2026-06-03T10:00:00Z" and events[3].actor == "officer.lee"
-    assert report.ok and report.records == 5  # screening, open, three transitions
+    assert release.data["finding"] is not None  # the release names the finding it rests on
+    # screening, open, two transitions, document, finding, release
+    assert report.ok and report.records == 7
 
 
 @pytest.mark.parametrize(
     ("path_", "to", "message"),
     [
         ([], "exception_granted", "cannot go from open to exception_granted"),
-        (["released"], "under_review", r"allowed: none \(the case is closed\)"),
+        (["excluded", "under_review", "excluded"], "released", "allowed: under_review"),
         (["awaiting_importer"], "released", "cannot go from awaiting_importer to released"),
         ([], "approved", "unknown state 'approved'"),
     ],
@@ -123,8 +144,13 @@ def test_refusal_lists_every_problem_and_writes_nothing(store: Store) -> None:
     with pytest.raises(InvalidInput) as info, store.begin() as conn:
         cases.transition(conn, case.case_id, "exception_granted", " ", "")
     text = info.value.render()
-    assert "--actor" in text and "--reason" in text
-    assert "clear and convincing" in text and "attach documents" in text
+    assert "'actor'" in text and "'reason'" in text and "exception finding" in text
+    assert "--" not in text  # API and page users see field names, not CLI flags
+    with pytest.raises(InvalidInput) as info, store.begin() as conn:
+        cases.record_finding(conn, case.case_id, "exception", "", [99], "")
+    text = info.value.render()
+    assert "not attached to this case" in text and "clear and convincing" in text
+    assert "'statement'" in text and "'actor'" in text
     with store.connect() as conn:
         assert cases.get_case(conn, case.case_id).state == "under_review"
         assert audit.verify(conn).records == 3
@@ -138,7 +164,7 @@ def test_uflpa_exception_needs_clear_and_convincing_finding(
     docs_dir = tmp_path / "home" / "documents"
     with store.begin() as conn:
         cases.transition(conn, case.case_id, "under_review", "officer", "exception requested")
-        cases.attach(
+        docs = cases.attach(
             conn,
             docs_dir,
             evidence_files,
@@ -147,30 +173,43 @@ def test_uflpa_exception_needs_clear_and_convincing_finding(
             case_ref=case.case_id,
             statement="The lint is Uzbek; isotope tests and mill certificates attached.",
         )
-    with pytest.raises(InvalidInput, match="clear and convincing"), store.begin() as conn:
+    with pytest.raises(InvalidInput, match="exception finding"), store.begin() as conn:
         cases.transition(conn, case.case_id, "exception_granted", "officer", "evidence reviewed")
+    ids = [d.id for d in docs]
+    with pytest.raises(InvalidInput, match="clear and convincing"), store.begin() as conn:
+        cases.record_finding(conn, case.case_id, "exception", "isotopes rebut it", ids, "officer")
     with store.begin() as conn:
-        granted = cases.transition(
+        found = cases.record_finding(
             conn,
             case.case_id,
-            "exception_granted",
-            "officer.lee",
+            "exception",
             "isotope results and complete records rebut the presumption",
+            ids,
+            "officer.lee",
             clear_and_convincing=True,
+        )
+        granted = cases.transition(
+            conn, case.case_id, "exception_granted", "officer.lee", "exception granted"
         )
     with store.connect() as conn:
         last = cases.history(conn, granted)[-1]
+        assert cases.findings_of_case(conn, granted) == [found]
     assert granted.state == "exception_granted" and last.clear_and_convincing
 
 
-def test_uk_proposal_exception_needs_documents_but_no_finding(
+def test_uk_proposal_exception_needs_documents_but_no_finding_of_convincing(
     store: Store, evidence_files: list[Path], tmp_path: Path
 ) -> None:
     _, case = _screen(store, policy_name="uk-proposed")
     assert case is not None
     with store.begin() as conn:
         cases.transition(conn, case.case_id, "under_review", "officer", "proof requested")
-        cases.attach(conn, tmp_path / "d", evidence_files[:1], "audit", "Acme", case_ref="1")
+        with pytest.raises(InvalidInput, match="must cite the documents"):
+            cases.record_finding(conn, case.case_id, "exception", "proof given", [], "officer")
+        (doc,) = cases.attach(
+            conn, tmp_path / "d", evidence_files[:1], "audit", "Acme", case_ref="1"
+        )
+        cases.record_finding(conn, case.case_id, "exception", "proof given", [doc.id], "officer")
         done = cases.transition(conn, case.case_id, "exception_granted", "officer", "proof given")
     assert done.state == "exception_granted"
 

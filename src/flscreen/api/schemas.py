@@ -118,11 +118,31 @@ class TransitionRequest(BaseModel):
     to: ShortText = Field(description="The new state.")
     actor: ShortText = Field(description="Who decides (recorded in the audit log).")
     reason: ShortText = Field(description="Why (recorded).")
+
+
+class FindingRequest(BaseModel):
+    """An officer's finding on a case, as ``flscreen case finding`` records it."""
+
+    kind: ShortText = Field(description="applicability (the law does not apply) or exception.")
+    statement: ShortText = Field(description="What the evidence shows (recorded).")
+    documents: list[int] = Field(
+        default_factory=list,
+        max_length=1000,
+        description="Ids of the case's documents the finding rests on.",
+    )
+    actor: ShortText = Field(description="Who finds (recorded in the audit log).")
     clear_and_convincing: bool = Field(
         default=False,
-        description="The officer's finding that the evidence is clear and convincing "
-        "(required for an exception under uflpa).",
+        description="The evidence is clear and convincing (an exception under uflpa needs it).",
     )
+
+
+class AssignRequest(BaseModel):
+    """Assign or reassign a case."""
+
+    to: ShortText | None = Field(description="Who works the case (null: nobody).")
+    actor: ShortText = Field(description="Who assigns (recorded).")
+    note: ShortText = Field(default="", description="Why (recorded).")
 
 
 class ScreenRequest(BaseModel):

@@ -290,6 +290,7 @@ def cases_by_state(conn: Connection) -> dict[str, int]:
 
 def document_json(d: cases.StoredDocument) -> dict[str, Any]:
     return {
+        "id": d.id,
         "sha256": d.sha256,
         "kind": d.kind,
         "filename": d.filename,
@@ -309,9 +310,12 @@ def case_detail(conn: Connection, ref: str) -> dict[str, Any]:
     events = cases.history(conn, case)
     rebuttals = cases.rebuttals_of_case(conn, case)
     docs = cases.documents_of_case(conn, case)
+    findings = cases.findings_of_case(conn, case)
     return {
         **case.to_dict(),
         "allowed_next": sorted(cases.TRANSITIONS[case.state]),
+        "held": case.held,
+        "findings": [f.to_dict() for f in findings],
         "exception_rule": case.exception_rule,
         "reasons": [r.to_dict() for r in screening.verdict.reasons],
         "list_versions": screening.verdict.list_versions,
@@ -340,14 +344,42 @@ def case_detail(conn: Connection, ref: str) -> dict[str, Any]:
     }
 
 
-def transition_case(
-    store: Store, ref: str, to: str, actor: str, reason: str, clear_and_convincing: bool
-) -> dict[str, Any]:
+def transition_case(store: Store, ref: str, to: str, actor: str, reason: str) -> dict[str, Any]:
     """Move a case (the rules are the core's; a refusal lists every problem)."""
     with writing(store), store.begin() as conn:
-        case = cases.transition(
-            conn, ref, to, actor, reason, clear_and_convincing=clear_and_convincing
+        case = cases.transition(conn, ref, to, actor, reason)
+    with store.connect() as conn:
+        return case_detail(conn, case.case_id)
+
+
+def record_finding(
+    store: Store,
+    ref: str,
+    kind: str,
+    statement: str,
+    documents: Sequence[int],
+    actor: str,
+    clear_and_convincing: bool,
+) -> dict[str, Any]:
+    """Record an applicability or exception finding on a case; returns the case."""
+    with writing(store), store.begin() as conn:
+        found = cases.record_finding(
+            conn,
+            ref,
+            kind,
+            statement,
+            documents,
+            actor,
+            clear_and_convincing=clear_and_convincing,
         )
+    with store.connect() as conn:
+        return case_detail(conn, found.case_id)
+
+
+def assign_case(store: Store, ref: str, to: str | None, actor: str, note: str) -> dict[str, Any]:
+    """Assign or reassign a case (audited); returns the case."""
+    with writing(store), store.begin() as conn:
+        case = cases.assign(conn, ref, to, actor, note)
     with store.connect() as conn:
         return case_detail(conn, case.case_id)
 

@@ -1,4 +1,5 @@
-"""CLI commands for cases (registered by flscreen.cli.main): list, show, transition, attach."""
+"""CLI commands for cases (registered by flscreen.cli.main): list, show, transition,
+finding, assign, attach."""
 
 from __future__ import annotations
 
@@ -65,6 +66,7 @@ def show_cmd(
         events = cases.history(conn, case)
         rebuttals = cases.rebuttals_of_case(conn, case)
         docs = cases.documents_of_case(conn, case)
+        findings = cases.findings_of_case(conn, case)
     data = {
         **case.to_dict(),
         "allowed_next": sorted(cases.TRANSITIONS[case.state]),
@@ -89,8 +91,10 @@ def show_cmd(
             }
             for r in rebuttals
         ],
+        "findings": [f.to_dict() for f in findings],
         "documents": [
             {
+                "id": d.id,
                 "sha256": d.sha256,
                 "kind": d.kind,
                 "filename": d.filename,
@@ -123,12 +127,20 @@ def show_cmd(
             f"Rebuttal from {rb.supplied_by} ({rb.submitted_at[:19]}): {rb.statement}",
             markup=False,
         )
+    for f in findings:
+        out_console.print(
+            f"{f.kind.capitalize()} finding {f.id} by {f.actor} ({f.at[:19]}), documents "
+            f"{', '.join(map(str, f.document_ids)) or 'none'}: {f.statement}",
+            markup=False,
+        )
     if docs:
         dt = Table(title="Documents")
-        for col in ("kind", "file", "supplied by", "transaction", "sha256"):
+        for col in ("id", "kind", "file", "supplied by", "transaction", "sha256"):
             dt.add_column(col)
         for d in docs:
-            dt.add_row(d.kind, d.filename, d.supplied_by, d.transaction_id or "", d.sha256[:16])
+            dt.add_row(
+                str(d.id), d.kind, d.filename, d.supplied_by, d.transaction_id or "", d.sha256[:16]
+            )
         out_console.print(dt)
 
 
@@ -139,22 +151,65 @@ def transition_cmd(
     to: Annotated[str, typer.Option("--to", help=f"New state: {', '.join(cases.STATES)}.")],
     actor: Annotated[str, typer.Option(help="Who decides (recorded).")],
     reason: Annotated[str, typer.Option(help="Why (recorded).")],
+) -> None:
+    """Move a case to another state; forbidden moves are refused with the reason.
+
+    Held goods are released only on a recorded applicability finding, and an exception
+    is granted only on a recorded exception finding (`case finding`)."""
+    store = get_store()
+    with store.begin() as conn:
+        case = cases.transition(conn, case_id, to, actor, reason)
+    print(f"{case.case_id}: now {case.state}")
+
+
+@case_app.command("finding")
+@handle_errors
+def finding_cmd(
+    case_id: Annotated[str, typer.Argument(help="Case id (CASE-000001) or number.")],
+    kind: Annotated[str, typer.Option(help=f"One of: {', '.join(cases.FINDING_KINDS)}.")],
+    statement: Annotated[str, typer.Option(help="What the evidence shows (recorded).")],
+    actor: Annotated[str, typer.Option(help="Who finds (recorded).")],
+    document: Annotated[
+        list[int] | None,
+        typer.Option(help="Id of a case document the finding rests on (repeatable)."),
+    ] = None,
     clear_and_convincing: Annotated[
         bool,
         typer.Option(
             "--clear-and-convincing",
-            help="Record the officer's finding that the evidence is clear and convincing "
-            "(required for an exception under uflpa).",
+            help="The evidence is clear and convincing (an exception under uflpa needs it).",
         ),
     ] = False,
 ) -> None:
-    """Move a case to another state; forbidden moves are refused with the reason."""
+    """Record an applicability finding (the law does not apply to these goods) or an
+    exception finding, citing the case's documents; releasing held goods needs one."""
     store = get_store()
     with store.begin() as conn:
-        case = cases.transition(
-            conn, case_id, to, actor, reason, clear_and_convincing=clear_and_convincing
+        found = cases.record_finding(
+            conn,
+            case_id,
+            kind,
+            statement,
+            document or [],
+            actor,
+            clear_and_convincing=clear_and_convincing,
         )
-    print(f"{case.case_id}: now {case.state}")
+    print(f"{found.case_id}: {found.kind} finding {found.id} recorded")
+
+
+@case_app.command("assign")
+@handle_errors
+def assign_cmd(
+    case_id: Annotated[str, typer.Argument(help="Case id (CASE-000001) or number.")],
+    to: Annotated[str, typer.Option("--to", help="Who works the case ('' for nobody).")],
+    actor: Annotated[str, typer.Option(help="Who assigns (recorded).")],
+    note: Annotated[str, typer.Option(help="Why (recorded).")] = "",
+) -> None:
+    """Assign or reassign a case; the change is a case event in the audit log."""
+    store = get_store()
+    with store.begin() as conn:
+        case = cases.assign(conn, case_id, to, actor, note)
+    print(f"{case.case_id}: assigned to {case.assignee or 'nobody'}")
 
 
 @case_app.command("attach")

@@ -9,9 +9,20 @@ rebuttals (documents plus a statement) attach to a case or to a transaction.
       │                        └──> excluded        │   └──────> exception_granted
       └──> under_review, released, excluded
 
-An exception under a policy that requires it (UFLPA section 3(b)) needs the
-officer's recorded finding that the evidence is clear and convincing, and at
-least one document on the case.
+Goods held on a detain or exclude verdict leave detention only by a recorded
+finding (:func:`record_finding`), never by a transition alone:
+
+* ``released`` needs an **applicability** finding: the law does not apply to
+  these goods (no input from the region or a listed entity), citing the case's
+  documents that show it (when the policy requires documents);
+* ``exception_granted`` needs an **exception** finding, citing documents, and
+  under a policy that requires it (UFLPA section 3(b)) the officer's finding that
+  the evidence is clear and convincing.
+
+A finding counts only if it is newer than the case's last verdict change: a
+re-screen that changes the verdict needs a fresh finding. A case on a review
+verdict (goods not held) may be released with a reason; an exception always
+needs its finding.
 """
 
 from __future__ import annotations
@@ -33,6 +44,7 @@ from flscreen.errors import InvalidInput, NotFound, Problem
 from flscreen.policy.tables import (
     ANCHORED,
     case_events,
+    case_findings,
     cases,
     evidence_documents,
     inserted_id,
@@ -58,6 +70,11 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "exception_granted": frozenset(),
 }
 CLOSED = frozenset({"released", "exception_granted"})
+HELD_VERDICTS = frozenset({"detain", "exclude"})
+"""Verdicts under which the goods are held: leaving detention needs a finding."""
+FINDING_KINDS = ("applicability", "exception")
+FINDING_FOR: dict[str, str] = {"released": "applicability", "exception_granted": "exception"}
+"""The finding a held case needs to reach each state."""
 
 DOCUMENT_KINDS = (
     "invoice",
@@ -92,6 +109,16 @@ class Case:
     opened_at: str
     updated_at: str
     exception_rule: dict[str, Any]
+    """The policy's rules for leaving detention when the case opened (see
+    ``Policy.case_rules``)."""
+    assignee: str | None = None
+    detained_at: str | None = None
+    """When the goods were first held (a detain or exclude verdict), else None."""
+
+    @property
+    def held(self) -> bool:
+        """The goods are (or were) held: leaving needs a recorded finding."""
+        return self.detained_at is not None or self.verdict in HELD_VERDICTS
 
     def to_dict(self) -> dict[str, Any]:
         """The case as the CLI (``case list --json``) and the API show it."""
@@ -105,6 +132,8 @@ class Case:
             "opened_at": self.opened_at,
             "updated_at": self.updated_at,
             "screening": self.screening_id,
+            "assignee": self.assignee,
+            "detained_at": self.detained_at,
         }
 
 
@@ -117,6 +146,34 @@ class CaseEvent:
     reason: str
     clear_and_convincing: bool
     audit_seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """An officer's recorded finding on a case, with the documents it rests on."""
+
+    id: int
+    case_id: str
+    kind: str
+    statement: str
+    document_ids: tuple[int, ...]
+    clear_and_convincing: bool
+    actor: str
+    at: str
+    audit_seq: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "case": self.case_id,
+            "kind": self.kind,
+            "statement": self.statement,
+            "documents": list(self.document_ids),
+            "clear_and_convincing": self.clear_and_convincing,
+            "actor": self.actor,
+            "at": self.at,
+            "audit_seq": self.audit_seq,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +212,27 @@ def _case(row: Any) -> Case:
         opened_at=row.opened_at,
         updated_at=row.updated_at,
         exception_rule=json.loads(row.exception_rule),
+        assignee=row.assignee,
+        detained_at=row.detained_at,
     )
+
+
+def open_reason(verdict: str, policy: str, policy_version: str) -> str:
+    """The reason a case-open event carries (also what ``audit verify`` expects)."""
+    return f"{verdict} verdict under {policy} {policy_version}"
+
+
+def verdict_reason(screening_id: int, to: str, was: str) -> str:
+    """The reason of the event noting a changed verdict (also checked by verify)."""
+    return f"re-screened (screening {screening_id}): verdict now {to}, was {was}"
+
+
+def assign_reason(to: str | None, was: str | None, note: str) -> str:
+    """The reason of an assignment event (also checked by verify)."""
+    what = f"assigned to {to}" if to else "unassigned"
+    if was:
+        what += f" (was {was})"
+    return f"{what}: {note}" if note.strip() else what
 
 
 def get_case(conn: Connection, ref: str) -> Case:
@@ -221,6 +298,7 @@ def open_case(
     if row is None:
         raise NotFound(f"no screening {screening_id}")
     when = at or audit.now_utc()
+    detained_at = when if row.outcome in HELD_VERDICTS else None
     pk = inserted_id(
         conn.execute(
             cases.insert(),
@@ -235,12 +313,13 @@ def open_case(
                 "state": "open",
                 "opened_at": when,
                 "updated_at": when,
+                "detained_at": detained_at,
             },
         )
     )
     case_id = f"CASE-{pk:06d}"
     conn.execute(cases.update().where(cases.c.id == pk).values(case_id=case_id))
-    reason = f"{row.outcome} verdict under {row.policy} {row.policy_version}"
+    reason = open_reason(row.outcome, row.policy, row.policy_version)
     rec = audit.append(
         conn,
         "case.open",
@@ -251,6 +330,7 @@ def open_case(
             "verdict": row.outcome,
             "policy": row.policy,
             "policy_version": row.policy_version,
+            "exception_rule": exception_rule,
         },
         actor,
         subject=case_id,
@@ -282,6 +362,7 @@ def open_case(
         opened_at=when,
         updated_at=when,
         exception_rule=dict(exception_rule),
+        detained_at=detained_at,
     )
 
 
@@ -298,7 +379,7 @@ def note_verdict(
     if outcome == case.verdict:
         return case
     when = at or audit.now_utc()
-    reason = f"re-screened (screening {screening_id}): verdict now {outcome}, was {case.verdict}"
+    reason = verdict_reason(screening_id, outcome, case.verdict)
     rec = audit.append(
         conn,
         "case.verdict",
@@ -307,23 +388,11 @@ def note_verdict(
         subject=case.case_id,
         at=when,
     )
-    conn.execute(
-        case_events.insert(),
-        {
-            "case_pk": case.pk,
-            "from_state": case.state,
-            "to_state": case.state,
-            "actor": actor,
-            "at": when,
-            "reason": reason,
-            "clear_and_convincing": False,
-            "audit_seq": rec.seq,
-            "audit_hash": rec.hash,
-        },
-    )
-    conn.execute(
-        cases.update().where(cases.c.id == case.pk).values(verdict=outcome, updated_at=when)
-    )
+    _event(conn, case, case.state, case.state, actor, when, reason, rec)
+    values: dict[str, Any] = {"verdict": outcome, "updated_at": when}
+    if case.detained_at is None and outcome in HELD_VERDICTS:
+        values["detained_at"] = when
+    conn.execute(cases.update().where(cases.c.id == case.pk).values(**values))
     return get_case(conn, case.case_id)
 
 
@@ -352,45 +421,54 @@ def transition(
     actor: str,
     reason: str,
     *,
-    clear_and_convincing: bool = False,
     at: str | None = None,
 ) -> Case:
-    """Move a case to ``to_state``; refuse (listing every problem) what the rules forbid."""
+    """Move a case to ``to_state``; refuse (listing every problem) what the rules forbid.
+
+    Held goods reach ``released`` only on a current applicability finding, and any
+    case reaches ``exception_granted`` only on a current exception finding (see the
+    module docstring); the event names the finding it rests on.
+    """
     case = get_case(conn, ref)
     problems: list[Problem] = []
     src = "case " + case.case_id
+    allowed = False
     if to_state not in STATES:
         problems.append(Problem(src, f"unknown state {to_state!r}: one of {', '.join(STATES)}"))
     elif to_state not in TRANSITIONS[case.state]:
-        allowed = ", ".join(sorted(TRANSITIONS[case.state])) or "none (the case is closed)"
+        choices = ", ".join(sorted(TRANSITIONS[case.state])) or "none (the case is closed)"
         problems.append(
-            Problem(src, f"cannot go from {case.state} to {to_state}; allowed: {allowed}")
+            Problem(src, f"cannot go from {case.state} to {to_state}; allowed: {choices}")
         )
+    else:
+        allowed = True
     if not actor.strip():
-        problems.append(Problem(src, "say who acts (--actor)", field="actor"))
+        problems.append(Problem(src, "say who acts", field="actor"))
     if not reason.strip():
-        problems.append(Problem(src, "give the reason for the decision (--reason)", field="reason"))
-    if clear_and_convincing and to_state != "exception_granted":
-        problems.append(
-            Problem(src, "the clear-and-convincing finding belongs to an exception only")
-        )
-    if to_state == "exception_granted":
-        rule = case.exception_rule
-        if rule.get("requires_clear_and_convincing") and not clear_and_convincing:
+        problems.append(Problem(src, "give the reason for the decision", field="reason"))
+    finding = None
+    needed = FINDING_FOR.get(to_state)
+    if allowed and needed is not None and (needed == "exception" or case.held):
+        finding = current_finding(conn, case, needed)
+        if finding is None:
+            why = (
+                f"the goods are held (detained since {case.detained_at or case.opened_at}): "
+                "they leave detention"
+                if needed == "applicability"
+                else "an exception is granted"
+            )
             problems.append(
                 Problem(
                     src,
-                    f"an exception under {case.policy} needs the officer's finding that the "
-                    "evidence is clear and convincing (--clear-and-convincing)",
+                    f"{why} only on a recorded {needed} finding citing the evidence; "
+                    "record that finding first",
+                    field="finding",
                 )
-            )
-        if rule.get("requires_documents") and not documents_of_case(conn, case):
-            problems.append(
-                Problem(src, "an exception needs the importer's evidence: attach documents first")
             )
     if problems:
         raise InvalidInput(problems)
     when = at or audit.now_utc()
+    convincing = bool(finding and finding.clear_and_convincing)
     rec = audit.append(
         conn,
         "case.transition",
@@ -400,30 +478,244 @@ def transition(
             "from": case.state,
             "to": to_state,
             "reason": reason,
-            "clear_and_convincing": clear_and_convincing,
+            "clear_and_convincing": convincing,
+            "finding": finding.id if finding else None,
         },
         actor,
         subject=case.case_id,
         at=when,
     )
+    _event(conn, case, case.state, to_state, actor, when, reason, rec, convincing)
+    conn.execute(
+        cases.update().where(cases.c.id == case.pk).values(state=to_state, updated_at=when)
+    )
+    return get_case(conn, case.case_id)
+
+
+def _event(
+    conn: Connection,
+    case: Case,
+    from_state: str | None,
+    to_state: str,
+    actor: str,
+    at: str,
+    reason: str,
+    rec: audit.AuditRecord,
+    clear_and_convincing: bool = False,
+) -> None:
     conn.execute(
         case_events.insert(),
         {
             "case_pk": case.pk,
-            "from_state": case.state,
+            "from_state": from_state,
             "to_state": to_state,
             "actor": actor,
-            "at": when,
+            "at": at,
             "reason": reason,
             "clear_and_convincing": clear_and_convincing,
             "audit_seq": rec.seq,
             "audit_hash": rec.hash,
         },
     )
-    conn.execute(
-        cases.update().where(cases.c.id == case.pk).values(state=to_state, updated_at=when)
+
+
+def assign(
+    conn: Connection,
+    ref: str,
+    assignee: str | None,
+    actor: str,
+    note: str = "",
+    *,
+    at: str | None = None,
+) -> Case:
+    """Give a case to ``assignee`` (None or blank: nobody); logged as a case event."""
+    case = get_case(conn, ref)
+    to = (assignee or "").strip() or None
+    src = "case " + case.case_id
+    problems: list[Problem] = []
+    if case.state in CLOSED:
+        problems.append(Problem(src, f"the case is closed ({case.state}); nothing to assign"))
+    if not actor.strip():
+        problems.append(Problem(src, "say who assigns", field="actor"))
+    if to == case.assignee:
+        problems.append(
+            Problem(src, f"already assigned to {to}" if to else "not assigned", field="assignee")
+        )
+    if problems:
+        raise InvalidInput(problems)
+    when = at or audit.now_utc()
+    reason = assign_reason(to, case.assignee, note)
+    rec = audit.append(
+        conn,
+        "case.assign",
+        {"case": case.case_id, "from": case.assignee, "to": to, "note": note},
+        actor,
+        subject=case.case_id,
+        at=when,
     )
+    _event(conn, case, case.state, case.state, actor, when, reason, rec)
+    conn.execute(cases.update().where(cases.c.id == case.pk).values(assignee=to, updated_at=when))
     return get_case(conn, case.case_id)
+
+
+# --- findings -------------------------------------------------------------------
+
+
+def _finding(row: Any, case_id: str) -> Finding:
+    return Finding(
+        id=int(row.id),
+        case_id=case_id,
+        kind=row.kind,
+        statement=row.statement,
+        document_ids=tuple(int(d) for d in json.loads(row.document_ids)),
+        clear_and_convincing=bool(row.clear_and_convincing),
+        actor=row.actor,
+        at=row.at,
+        audit_seq=int(row.audit_seq),
+    )
+
+
+def findings_of_case(conn: Connection, case: Case) -> list[Finding]:
+    rows = conn.execute(
+        sa.select(case_findings)
+        .where(case_findings.c.case_pk == case.pk)
+        .order_by(case_findings.c.id)
+    )
+    return [_finding(r, case.case_id) for r in rows]
+
+
+def current_finding(conn: Connection, case: Case, kind: str) -> Finding | None:
+    """The newest ``kind`` finding recorded after the case's last verdict change."""
+    changed = conn.execute(
+        sa.select(sa.func.max(audit.audit_log.c.seq)).where(
+            audit.audit_log.c.subject == case.case_id, audit.audit_log.c.kind == "case.verdict"
+        )
+    ).scalar()
+    row = conn.execute(
+        sa.select(case_findings)
+        .where(
+            case_findings.c.case_pk == case.pk,
+            case_findings.c.kind == kind,
+            case_findings.c.audit_seq > int(changed or 0),
+        )
+        .order_by(case_findings.c.id.desc())
+        .limit(1)
+    ).first()
+    return _finding(row, case.case_id) if row else None
+
+
+def record_finding(
+    conn: Connection,
+    ref: str,
+    kind: str,
+    statement: str,
+    document_ids: Sequence[int],
+    actor: str,
+    *,
+    clear_and_convincing: bool = False,
+    at: str | None = None,
+) -> Finding:
+    """Record an applicability or exception finding resting on the case's documents.
+
+    Refuses (listing every problem) a finding on a closed case, one citing documents
+    that are not the case's, one without the documents the policy requires, and an
+    exception without the clear-and-convincing finding a policy requires.
+    """
+    case = get_case(conn, ref)
+    src = "case " + case.case_id
+    rule = case.exception_rule
+    problems: list[Problem] = []
+    if case.state in CLOSED:
+        problems.append(Problem(src, f"the case is closed ({case.state})"))
+    if kind not in FINDING_KINDS:
+        problems.append(
+            Problem(
+                src, f"unknown finding {kind!r}: one of {', '.join(FINDING_KINDS)}", field="kind"
+            )
+        )
+    if not statement.strip():
+        problems.append(Problem(src, "say what the evidence shows", field="statement"))
+    if not actor.strip():
+        problems.append(Problem(src, "say who finds", field="actor"))
+    docs = {d.id: d for d in documents_of_case(conn, case)}
+    cited = list(dict.fromkeys(int(d) for d in document_ids))
+    foreign = [d for d in cited if d not in docs]
+    if foreign:
+        problems.append(
+            Problem(
+                src,
+                f"document(s) {', '.join(map(str, foreign))} are not attached to this case"
+                + (f" (its documents: {', '.join(map(str, docs))})" if docs else ""),
+                field="documents",
+            )
+        )
+    needs_docs = (
+        rule.get("requires_documents", True)
+        if kind == "exception"
+        else rule.get("applicability_requires_documents", True)
+    )
+    if needs_docs and not cited:
+        problems.append(
+            Problem(
+                src,
+                f"an {kind} finding under {case.policy} must cite the documents that show it: "
+                "attach them to the case, then name them",
+                field="documents",
+            )
+        )
+    if clear_and_convincing and kind != "exception":
+        problems.append(
+            Problem(src, "the clear-and-convincing finding belongs to an exception only")
+        )
+    if (
+        kind == "exception"
+        and rule.get("requires_clear_and_convincing")
+        and not clear_and_convincing
+    ):
+        problems.append(
+            Problem(
+                src,
+                f"an exception under {case.policy} needs the officer's finding that the "
+                "evidence is clear and convincing",
+                field="clear_and_convincing",
+            )
+        )
+    if problems:
+        raise InvalidInput(problems)
+    when = at or audit.now_utc()
+    rec = audit.append(
+        conn,
+        "case.finding",
+        {
+            "case": case.case_id,
+            "kind": kind,
+            "statement": statement,
+            "documents": [{"id": d, "sha256": docs[d].sha256} for d in cited],
+            "clear_and_convincing": clear_and_convincing,
+        },
+        actor,
+        subject=case.case_id,
+        at=when,
+    )
+    pk = inserted_id(
+        conn.execute(
+            case_findings.insert(),
+            {
+                "case_pk": case.pk,
+                "kind": kind,
+                "statement": statement,
+                "document_ids": audit.canonical(cited),
+                "clear_and_convincing": clear_and_convincing,
+                "actor": actor,
+                "at": when,
+                "audit_seq": rec.seq,
+                "audit_hash": rec.hash,
+            },
+        )
+    )
+    return Finding(
+        pk, case.case_id, kind, statement, tuple(cited), clear_and_convincing, actor, when, rec.seq
+    )
 
 
 # --- documents ------------------------------------------------------------------

@@ -168,9 +168,7 @@ def record_screening(
         policy_version=verdict.policy_version,
         outcome=verdict.outcome,
     )
-    case = open_case(
-        conn, int(sid), actor, policy.exception.model_dump(), at=when, screening=opened
-    )
+    case = open_case(conn, int(sid), actor, policy.case_rules(), at=when, screening=opened)
     return int(sid), case
 
 

@@ -153,6 +153,20 @@ class ExceptionRule(_Strict):
     requires_documents: bool = True
 
 
+class Detention(_Strict):
+    """How long held goods may wait for a decision, and what releases them.
+
+    Goods held on a detain or exclude verdict leave detention only by a recorded
+    finding: an applicability finding (the law does not apply: goods and inputs have
+    no link to the region or a listed entity) or an exception (see ``exception``).
+    """
+
+    limit_days: int = Field(default=30, ge=1, le=3650)
+    """Days from detention to a decision before the case is overdue on the work queue."""
+    applicability_requires_documents: bool = True
+    """An applicability finding must cite at least one document on the case."""
+
+
 class Policy(_Strict):
     name: str
     version: str = Field(min_length=1)
@@ -167,6 +181,7 @@ class Policy(_Strict):
     priority_sectors: list[Sector] = Field(default_factory=list)
     risk: RiskModel | None = None
     exception: ExceptionRule = ExceptionRule()
+    detention: Detention = Detention()
     notes: list[str] = Field(default_factory=list)
     # HS code -> sector, filled as shipments are screened (a screen sees few codes).
     _sectors: dict[str, Sector | None] = PrivateAttr(default_factory=dict)
@@ -191,6 +206,15 @@ class Policy(_Strict):
         if self.approach == "presumption" and self.risk is not None:
             raise ValueError("a presumption policy takes no 'risk' section")
         return self
+
+    def case_rules(self) -> dict[str, object]:
+        """What a case keeps of this policy when it opens (its ``exception_rule``):
+        what an exception and an applicability finding need, and the detention limit."""
+        return {
+            **self.exception.model_dump(),
+            "applicability_requires_documents": self.detention.applicability_requires_documents,
+            "detention_limit_days": self.detention.limit_days,
+        }
 
     def sector_of(self, hs_code: str) -> Sector | None:
         """The priority sector whose code prefixes ``hs_code``, the longest prefix winning."""

@@ -1,4 +1,5 @@
-"""Tables of the verdicts domain: screenings, cases, case events, documents, rebuttals.
+"""Tables of the verdicts domain: screenings, cases, case events, documents, rebuttals,
+findings.
 
 Each row that changes what people see also holds the anchor (sequence number
 and hash) of the audit record that logged it, so the audit log cannot lose its
@@ -49,6 +50,10 @@ cases = sa.Table(
     sa.Column("state", sa.String(32), nullable=False),
     sa.Column("opened_at", sa.String(40), nullable=False),
     sa.Column("updated_at", sa.String(40), nullable=False),
+    # Who works the case now (assign/reassign are case events in the audit log).
+    sa.Column("assignee", sa.String(255), nullable=True),
+    # When the goods were first held (a detain or exclude verdict): the detention clock.
+    sa.Column("detained_at", sa.String(40), nullable=True),
 )
 
 case_events = sa.Table(
@@ -95,7 +100,24 @@ evidence_documents = sa.Table(
     sa.Column("audit_hash", sa.String(64), nullable=False),
 )
 
-ANCHORED = (screenings, case_events, rebuttals, evidence_documents)
+case_findings = sa.Table(
+    "case_findings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("case_pk", sa.Integer, sa.ForeignKey("cases.id"), nullable=False, index=True),
+    # 'applicability' (the law does not apply to these goods) or 'exception'.
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("statement", sa.Text, nullable=False),
+    # JSON list of the evidence_documents ids the finding rests on.
+    sa.Column("document_ids", sa.Text, nullable=False),
+    sa.Column("clear_and_convincing", sa.Boolean, nullable=False, default=False),
+    sa.Column("actor", sa.String(255), nullable=False),
+    sa.Column("at", sa.String(40), nullable=False),
+    sa.Column("audit_seq", sa.Integer, nullable=False),
+    sa.Column("audit_hash", sa.String(64), nullable=False),
+)
+
+ANCHORED = (screenings, case_events, rebuttals, evidence_documents, case_findings)
 
 
 def inserted_id(result: sa.CursorResult[Any]) -> int:

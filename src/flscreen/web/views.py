@@ -7,6 +7,7 @@ Every view builds its dict from the same services as the REST API
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
@@ -14,7 +15,7 @@ from urllib.parse import quote, urlsplit
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 
 from flscreen.api import services
 from flscreen.api import shipments as shipment_service
@@ -415,27 +416,80 @@ def same_origin(request: Request) -> bool:
     return urlsplit(origin).netloc == request.url.netloc
 
 
-@router.post("/ui/cases/{case_id}/transition", include_in_schema=False)
-async def case_transition_form(request: Request, case_id: str) -> Response:
-    """The case page's form: move the case, then show it again (or the refusal)."""
+async def _case_form(
+    request: Request, case_id: str, act: Callable[[AppState, FormData], object]
+) -> Response:
+    """Run one of the case page's forms (refusing a post from another site), then show
+    the case again, or the refusal with every problem."""
     state = get_state(request)
     form = await request.form()
-    fields = {k: v for k, v in form.items() if isinstance(v, str)}
     try:
         if not same_origin(request):
             raise InvalidInput([Problem("form", "refused: the form was posted from another site")])
-        await run_in_threadpool(
-            services.transition_case,
-            state.store,
-            case_id,
-            fields.get("to", ""),
-            fields.get("actor", ""),
-            fields.get("reason", ""),
-            fields.get("clear_and_convincing") in {"on", "true", "1", "yes"},
-        )
+        await run_in_threadpool(act, state, form)
     except FlscreenError as exc:
         return error_page(request, exc)
     return RedirectResponse(f"/ui/cases/{quote(case_id)}", status_code=303)
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+@router.post("/ui/cases/{case_id}/transition", include_in_schema=False)
+async def case_transition_form(request: Request, case_id: str) -> Response:
+    """The case page's form: move the case."""
+    return await _case_form(
+        request,
+        case_id,
+        lambda state, form: services.transition_case(
+            state.store, case_id, _text(form, "to"), _text(form, "actor"), _text(form, "reason")
+        ),
+    )
+
+
+def _document_ids(form: FormData) -> list[int]:
+    ids = []
+    for value in form.getlist("documents"):
+        if not isinstance(value, str) or not value.strip().isdigit():
+            raise InvalidInput([Problem("form", "not a document id", field="documents")])
+        ids.append(int(value))
+    return ids
+
+
+@router.post("/ui/cases/{case_id}/findings", include_in_schema=False)
+async def case_finding_form(request: Request, case_id: str) -> Response:
+    """The case page's finding form: an applicability or exception finding."""
+    return await _case_form(
+        request,
+        case_id,
+        lambda state, form: services.record_finding(
+            state.store,
+            case_id,
+            _text(form, "kind"),
+            _text(form, "statement"),
+            _document_ids(form),
+            _text(form, "actor"),
+            _text(form, "clear_and_convincing") in {"on", "true", "1", "yes"},
+        ),
+    )
+
+
+@router.post("/ui/cases/{case_id}/assign", include_in_schema=False)
+async def case_assign_form(request: Request, case_id: str) -> Response:
+    """The case page's assign form (blank: nobody)."""
+    return await _case_form(
+        request,
+        case_id,
+        lambda state, form: services.assign_case(
+            state.store,
+            case_id,
+            _text(form, "to") or None,
+            _text(form, "actor"),
+            _text(form, "note"),
+        ),
+    )
 
 
 @router.post("/ui/lists/import", include_in_schema=False)

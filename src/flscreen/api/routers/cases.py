@@ -14,7 +14,7 @@ from starlette.datastructures import UploadFile
 from flscreen.errors import InvalidInput, Problem
 
 from .. import services
-from ..schemas import TransitionRequest
+from ..schemas import AssignRequest, FindingRequest, TransitionRequest
 from ..state import AppState, get_state
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -48,11 +48,35 @@ def get_case(case_id: str, state: State) -> dict[str, Any]:
 @router.post("/{case_id}/transition")
 def transition(case_id: str, body: TransitionRequest, state: State) -> dict[str, Any]:
     """Move a case to another state, recording actor, time and reason in the case history
-    and the audit log. A forbidden move is refused with 422 naming the allowed ones; an
-    exception under `uflpa` needs `clear_and_convincing: true` and documents on the case."""
-    return services.transition_case(
-        state.store, case_id, body.to, body.actor, body.reason, body.clear_and_convincing
+    and the audit log. A forbidden move is refused with 422 naming the allowed ones. Held
+    goods (a detain or exclude verdict) reach `released` only on a recorded applicability
+    finding, and `exception_granted` needs a recorded exception finding (`POST
+    /cases/{case_id}/findings`)."""
+    return services.transition_case(state.store, case_id, body.to, body.actor, body.reason)
+
+
+@router.post("/{case_id}/findings", status_code=201)
+def finding(case_id: str, body: FindingRequest, state: State) -> dict[str, Any]:
+    """Record an applicability finding (the goods and their inputs have no link to the
+    region or a listed entity) or an exception finding, citing the ids of the case's
+    documents it rests on (`documents`); under `uflpa` an exception also needs
+    `clear_and_convincing: true`. Returns the case."""
+    return services.record_finding(
+        state.store,
+        case_id,
+        body.kind,
+        body.statement,
+        body.documents,
+        body.actor,
+        body.clear_and_convincing,
     )
+
+
+@router.post("/{case_id}/assign")
+def assign(case_id: str, body: AssignRequest, state: State) -> dict[str, Any]:
+    """Assign or reassign a case (`to: null` for nobody); recorded as a case event and
+    in the audit log. Returns the case."""
+    return services.assign_case(state.store, case_id, body.to, body.actor, body.note)
 
 
 @router.post("/{case_id}/documents", status_code=201)

@@ -216,8 +216,8 @@ def render_svg(chart: Chart, sink: str) -> str:
             f' stroke-width="{2 if tainted else 1}"/>'
             f'<text x="{x + 6:.1f}" y="{y + 18:.1f}" font-weight="bold">'
             f"{escape(_short(name, 26))}</text>"
-            f'<text x="{x + 6:.1f}" y="{y + 34:.1f}" fill="#444">{escape(node)}'
-            f"{escape(' · ' + role) if role else ''}</text></g>"
+            f'<text x="{x + 6:.1f}" y="{y + 34:.1f}" fill="#444">'
+            f"{escape(_short(node + (' · ' + role if role else ''), 32))}</text></g>"
         )
     out.append("</svg>")
     return "".join(out)

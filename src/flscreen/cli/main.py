@@ -8,6 +8,7 @@ from flscreen.cli import (
     audit_cmd,
     case_cmd,
     dossier_cmd,
+    export_cmd,
     lists_cmd,
     locate_cmd,
     match_cmd,
@@ -36,6 +37,7 @@ for module in (
     case_cmd,
     audit_cmd,
     dossier_cmd,
+    export_cmd,
     serve_cmd,
 ):
     module.register(app)

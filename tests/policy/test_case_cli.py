@@ -177,7 +177,7 @@ def test_audit_verify_rehashes_stored_documents(cli_env: dict[str, str], tmp_pat
     altered = runner.invoke(app, ["audit", "verify", "--json"])
     assert altered.exit_code == 1
     data = json.loads(altered.stdout)
-    assert data["broken"] is None and data["screenings"] == []
+    assert data["broken"] is None and data["decisions"] == []
     assert "audit.pdf" in data["documents"][0]
     assert "altered" in data["documents"][0]
     stored.unlink()
@@ -204,7 +204,7 @@ def test_audit_verify_catches_an_altered_stored_verdict(cli_env: dict[str, str])
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert data["broken"] is None  # the chain itself is intact ...
-    assert "screening 1" in data["screenings"][0] and "verdict" in data["screenings"][0]
+    assert "screening 1" in data["decisions"][0] and "verdict" in data["decisions"][0]
 
 
 def test_attach_to_a_transaction_outside_any_case(cli_env: dict[str, str], tmp_path: Path) -> None:

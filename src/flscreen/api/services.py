@@ -161,7 +161,7 @@ def import_file(
 
     with writing(store):
         outcome = import_list(
-            store, str(path), list_name, fmt=fmt, strict=strict, source_label=label
+            store, str(path), list_name, fmt=fmt, strict=strict, source_label=label, actor=actor
         )
         out = outcome_json(outcome)
         if not outcome.unchanged:
@@ -410,20 +410,9 @@ def attach_documents(
 
 
 def verify_audit(conn: Connection, documents_dir: Path) -> dict[str, Any]:
-    """``flscreen audit verify --json``: recompute the chain, name the first broken record,
-    and rehash the stored documents (every missing or altered file is listed)."""
-    report = audit.verify(conn, cases.audit_anchors(conn))
-    files = cases.verify_documents(conn, documents_dir)
-    broken = report.broken
-    return {
-        "ok": report.ok and not files,
-        "records": report.records,
-        "documents": files,
-        "head": report.head,
-        "broken": None
-        if broken is None
-        else {"seq": broken.seq, "problem": broken.problem, "kind": broken.kind, "at": broken.at},
-    }
+    """``flscreen audit verify --json``: the chain, every decision table against it, and
+    the stored documents rehashed (see ``audit.verify_store``)."""
+    return audit.verify_store(conn, documents_dir)
 
 
 def audit_records(

@@ -6,11 +6,10 @@ import json
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from flscreen import audit
 from flscreen.cli.common import err_console, get_store, handle_errors
-from flscreen.policy.cases import audit_anchors, verify_documents
-from flscreen.policy.records import verify_screenings
 from flscreen.settings import load_settings
 
 EXIT_BROKEN = 1
@@ -33,47 +32,37 @@ def verify_cmd(
         ),
     ] = None,
 ) -> None:
-    """Recompute the chain, check stored verdicts and traces against their logged digests
-    and rehash the stored documents; name the first broken record and every altered
-    verdict or document (exit 1), or confirm all is intact (exit 0)."""
+    """Recompute the chain; check every decision table (cases, case events, findings,
+    rebuttals, documents, judgements, screenings, list versions) against the records
+    that logged it; rehash the stored documents. Name the first broken record and every
+    difference (exit 1), or confirm all is intact (exit 0)."""
     store = get_store()
     with store.connect() as conn:
-        report = audit.verify(conn, audit_anchors(conn), head or ())
-        stored = verify_screenings(conn)
-        files = verify_documents(conn, load_settings().documents_dir)
-    broken = report.broken
+        result = audit.verify_store(conn, load_settings().documents_dir, head or ())
     if as_json:
-        print(
-            json.dumps(
-                {
-                    "ok": report.ok and not files and not stored,
-                    "records": report.records,
-                    "screenings": stored,
-                    "documents": files,
-                    "head": report.head,
-                    "broken": None
-                    if broken is None
-                    else {
-                        "seq": broken.seq,
-                        "problem": broken.problem,
-                        "kind": broken.kind,
-                        "at": broken.at,
-                    },
-                }
-            )
-        )
-    elif broken is None:
-        print(f"audit log intact: {report.records} record(s), head {report.head}")
+        print(json.dumps(result, ensure_ascii=False))
+    elif result["ok"]:
+        print(f"audit log intact: {result['records']} record(s), head {result['head']}")
     else:
-        what = f" ({broken.kind}, {broken.at})" if broken.kind else ""
-        err_console.print(
-            f"[bold red]audit log broken[/] at record {broken.seq}{what}: {broken.problem}",
-            highlight=False,
-        )
-    if not as_json:
-        for problem in stored + files:
-            err_console.print(f"[bold red]stored evidence:[/] {problem}", highlight=False)
-    if broken is not None or files or stored:
+        broken = result["broken"]
+        if broken is None:
+            err_console.print(
+                f"[bold red]stored decisions differ from the audit log[/] (its chain of "
+                f"{result['records']} record(s) is intact, head {result['head']}):",
+                highlight=False,
+            )
+        else:
+            what = f" ({broken['kind']}, {broken['at']})" if broken["kind"] else ""
+            err_console.print(
+                f"[bold red]audit log broken[/] at record {broken['seq']}{escape(what)}: "
+                f"{escape(broken['problem'])}",
+                highlight=False,
+            )
+        for problem in result["decisions"]:
+            err_console.print(f"[bold red]stored decision:[/] {escape(problem)}", highlight=False)
+        for problem in result["documents"]:
+            err_console.print(f"[bold red]stored evidence:[/] {escape(problem)}", highlight=False)
+    if not result["ok"]:
         raise typer.Exit(EXIT_BROKEN)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import getpass
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import ParamSpec, TypeVar
@@ -78,3 +79,13 @@ def with_progress(items: Sequence[T], label: str, show_from: int, every: int = 2
             yield item
             if done % every == 0 or done == len(items):
                 progress.update(task, completed=done)
+
+
+def cli_actor(given: str | None = None) -> str:
+    """Who acts, for the audit log: the given name, else the logged-in user."""
+    if given:
+        return given
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "flscreen"

@@ -14,7 +14,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from flscreen.cli.common import err_console, get_store, handle_errors, out_console
+from flscreen.cli.common import cli_actor, err_console, get_store, handle_errors, out_console
 from flscreen.lists import store as lists_store
 from flscreen.lists.detect import FORMATS
 from flscreen.lists.service import ImportOutcome, after_import, import_list
@@ -88,7 +88,9 @@ def run_import(
 ) -> ImportOutcome:
     """Import with a progress counter; used by ``lists import`` and the demo."""
     with _progress(f"importing {list_name}") as tick:
-        return import_list(store, path, list_name, fmt=fmt, strict=strict, progress=tick)
+        return import_list(
+            store, path, list_name, fmt=fmt, strict=strict, progress=tick, actor=cli_actor()
+        )
 
 
 @lists_app.command("import")

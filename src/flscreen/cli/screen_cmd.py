@@ -3,7 +3,6 @@ after a list update (hooked into ``flscreen lists import/update``)."""
 
 from __future__ import annotations
 
-import getpass
 from typing import Annotated
 
 import typer
@@ -11,21 +10,12 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from flscreen.cli.common import err_console, get_store, handle_errors, out_console
+from flscreen.cli.common import cli_actor, err_console, get_store, handle_errors, out_console
 from flscreen.errors import FlscreenError, InvalidInput
 from flscreen.records import open_output, write_jsonl
 from flscreen.store import Store
 
 STYLE = {"clear": "green", "review": "yellow", "detain": "red", "exclude": "bold red"}
-
-
-def _actor(given: str | None) -> str:
-    if given:
-        return given
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "flscreen"
 
 
 @handle_errors
@@ -76,7 +66,7 @@ def screen_cmd(
         results = screen_store(
             store,
             chosen,
-            actor=_actor(actor),
+            actor=cli_actor(actor),
             shipment_ids=shipment or None,
             progress=lambda n: bar.update(task, completed=n),
             engine=engine,
@@ -128,7 +118,7 @@ def _after_list_import(store: Store, outcome: object) -> None:
     name = getattr(outcome, "list_name", "?")
     version = getattr(outcome, "version", None)
     try:
-        report = rescreen(store, actor=_actor(None), trigger={"list": name, "version": version})
+        report = rescreen(store, actor=cli_actor(None), trigger={"list": name, "version": version})
     except FlscreenError as exc:
         # The list version is stored either way; say why re-screening did not happen.
         err_console.print(f"[yellow]re-screening skipped:[/] {escape(str(exc))}", highlight=False)

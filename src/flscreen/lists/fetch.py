@@ -160,6 +160,7 @@ def fetch_and_import(store: Store, source: ListSource, client: httpx.Client) -> 
             fmt=source.format,
             source_label=source.label,
             retrieved_at=retrieved_at,
+            actor="lists-update",
         )
 
 

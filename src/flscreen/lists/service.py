@@ -24,6 +24,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from flscreen import audit
 from flscreen.errors import InvalidInput, Problem, StoreError
 from flscreen.lists import store as lists_store
 from flscreen.lists.base import ParseContext, Parser
@@ -165,8 +166,12 @@ def import_list(
     retrieved_at: str | None = None,
     progress: ProgressCallback | None = None,
     batch_size: int = 5000,
+    actor: str = "flscreen",
 ) -> ImportOutcome:
     """Import ``source`` as the next version of ``list_name`` (see module docstring).
+
+    A new version is logged in the audit trail (kind ``lists.import``, by ``actor``)
+    in the same transaction, so ``audit verify`` can check the version row later.
 
     Raises InvalidInput for an unreadable or wrong-format source, a source with no
     usable entry, or (with ``strict``) any bad record; nothing is written then.
@@ -191,6 +196,7 @@ def import_list(
                 retrieved_at,
                 progress,
                 batch_size,
+                actor,
             )
         except sa.exc.IntegrityError as exc:
             raise StoreError(
@@ -213,6 +219,7 @@ def _write_version(
     retrieved_at: str | None,
     progress: ProgressCallback | None,
     batch_size: int,
+    actor: str,
 ) -> ImportOutcome:
     """The transactional part of ``import_list``: everything or nothing is written."""
     with store.begin() as conn:
@@ -283,6 +290,26 @@ def _write_version(
                     previous,
                 )
         lists_store.finish_version(conn, version_id, writer.count, writer.digest, ctx.problem_count)
+        audit.append(
+            conn,
+            "lists.import",
+            {
+                "list": list_name,
+                "version": version,
+                "previous": previous,
+                "source": name,
+                "format": fmt,
+                "sha256": sha,
+                "entries_digest": writer.digest,
+                "entry_count": writer.count,
+                "skipped": ctx.problem_count,
+                "imported_at": now,
+                "retrieved_at": retrieved_at or now,
+            },
+            actor,
+            subject=f"list:{list_name}",
+            at=now,
+        )
         ref = ListVersionRef(
             list_name=list_name,
             version=version,

@@ -28,7 +28,11 @@ def _names(hit) -> set[str]:  # type: ignore[no-untyped-def]
         ("hoshine", "hosine", False, 0.9),  # a missing letter
         ("qileyuan", "qimeyuan", False, 0.85),  # both valid pinyin: maybe other characters
         ("mingming", "mingjing", True, 0.8),  # in a person's name: likely another person
-        ("binrin", "dinrin", False, 0.0),  # first letters differ
+        ("binrin", "dinrin", True, 0.0),  # first letters differ: in a person's name, never
+        ("binrinx", "dinrinx", False, 0.8),  # in a company's: a mistyped first letter (issue 12)
+        ("hongtai", "zhongtai", False, 0.0),  # both pinyin: another brand, not a dropped letter
+        ("extile", "textile", False, 0.85),  # the first letter dropped
+        ("zhongtai", "zhnogtia", False, 0.8),  # two typos in a long word (issue 12)
         ("chan", "chang", True, 0.0),  # short pinyin words never pair
         ("color", "coor", False, 0.8),  # a 4-letter word with a letter missing
         ("1", "2", False, 0.0),  # numbers are exact or nothing

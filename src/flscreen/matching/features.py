@@ -54,11 +54,12 @@ def token_similarity(a: str, b: str, person: bool = False) -> float:
 
     One typo (edit, swap, missing or extra letter) in a word of 5+ letters counts
     0.9; a missing or extra letter in a 4-letter word 0.8 (Coor/Color); two typos in
-    a word of 8+ letters 0.8; a dropped first letter in 5+ letters 0.85; else the
-    Indel ratio from 0.8 up. Valid pinyin on both sides may be other characters:
-    0.85 in company names, 0.8 in people's (Mingjing may be another person than
-    Mingming), and 4-letter pinyin words never pair (Chan is not Chang). Words
-    with other first letters never pair (Binrin is not Dinrin).
+    a word of 8+ letters 0.8; a dropped or swapped first letter in 5+ letters 0.85,
+    a mistyped one in 6+ letters 0.8, never in people's names nor when both are pinyin
+    (Hongtai is not Zhongtai); else the Indel ratio from 0.8 up. Valid pinyin on both
+    sides may be other characters: 0.85 in company names, 0.8 in people's (Mingjing
+    may be another person than Mingming), and 4-letter pinyin words never pair (Chan
+    is not Chang).
     """
     if a == b:
         return 1.0
@@ -67,8 +68,14 @@ def token_similarity(a: str, b: str, person: bool = False) -> float:
     shortest = min(len(a), len(b))
     if a[0] != b[0]:
         # only a dropped (or added) first letter: "extile" for "textile"
-        if shortest >= 5 and (a[1:] == b or b[1:] == a) and not person:
-            return 0.85
+        if shortest < 5 or (is_pinyin(a) and is_pinyin(b)):
+            return 0.0  # Hongtai is another brand than Zhongtai, not a typo of it
+        if (a[1:] == b or b[1:] == a) and shortest >= (6 if person else 5):
+            return 0.8 if person else 0.85  # the first letter dropped
+        if a[1] == b[0] and a[0] == b[1] and a[2:] == b[2:]:
+            return 0.8 if person else 0.85  # the first two letters swapped
+        if a[1:] == b[1:] and shortest >= 6 and not person:
+            return 0.8  # the first letter mistyped (Yianjin for Tianjin); not in people's names
         return 0.0
     if shortest < 4:
         return 0.0

@@ -194,7 +194,7 @@ class Matcher:
         person = query.schema == "person"
         keys: list[NameKey] = []
         for name in query.names:
-            keys.extend(name_keys(name, person=person))
+            keys.extend(name_keys(name, person=person, resegment=True))
             if not person and _is_short_han(name):
                 # A bare 2-4 character Chinese name may be a person's: read it both ways.
                 keys.extend(name_keys(name, person=True))

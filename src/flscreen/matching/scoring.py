@@ -60,6 +60,9 @@ SCHEMA_FACTOR = 0.8
 BRAND_ONLY_CAP = 0.76
 """Names sharing only distinctive words, each with words the other lacks, stay under
 the match line: a brand is not an entity (Sunrise Trading Co / Sunrise Group Co)."""
+BRAND_ONLY_SPELLING = 0.9
+"""...unless the names spelled without spaces are this close: then the words they do
+not share are the same words misspelt (Foo dCo for Food Co), not another firm's."""
 BRAND_ALONE_SCORE = 0.70
 """A query that is exactly a listed organisation's distinctive words (Hoshine, Daqo)
 goes to review: it may be that firm, or another one of the same brand."""
@@ -100,10 +103,12 @@ def estimate_name_pair(p: NamePair) -> float:
         base = min(base, NO_DISTINCTIVE_CAP / 0.97)
     if not p.person and not p.acronym:
         p.brand_rule = brand_rule(p.alignment)
-        if p.brand_rule == "brand_shared_only":
+        if p.brand_rule == "brand_shared_only" and p.compact < BRAND_ONLY_SPELLING:
             base = min(base, BRAND_ONLY_CAP / 0.97)
+        elif p.brand_rule == "brand_shared_only":
+            p.brand_rule = ""  # the other words differ only in spelling: not another firm
         elif p.brand_rule == "query_is_brand":
-            base = max(base, BRAND_ALONE_SCORE / 0.97)
+            base = min(max(base, BRAND_ALONE_SCORE), BRAND_ONLY_CAP) / 0.97
     q_han = p.query.script in ("han", "mixed")
     if q_han != p.candidate_han:
         base *= PINYIN_FACTOR
@@ -139,7 +144,6 @@ def brand_rule(a: TokenAlignment) -> str:
         and strong
         and a.candidate_only
         and all(token_class(x) == BRAND for x in paired_q)
-        and not any(token_class(t) == BRAND for t in a.candidate_only)
     ):
         return "query_is_brand"
     extra = [t for t in (*a.query_only, *a.candidate_only) if t not in STOPWORDS]

@@ -238,7 +238,8 @@ def _deletions(word: str) -> list[str]:
 @functools.cache
 def _typo_index() -> dict[str, frozenset[str]]:
     """Deletion index (SymSpell) over the reviewed vocabulary of 5+ letters: legal forms,
-    filler, industry words, abbreviation full forms and place variants."""
+    filler, industry words, abbreviation full forms and place variants (second
+    deletions too for words of 8+ letters, which may carry two typos)."""
     voc = vocabulary()
     words = (
         set(voc.abbreviations)
@@ -250,14 +251,18 @@ def _typo_index() -> dict[str, frozenset[str]]:
     index: dict[str, set[str]] = {}
     for w in words:
         if len(w) >= 5 and w.isalpha():
-            for d in {w, *_deletions(w)}:
+            dels = {w, *_deletions(w)}
+            if len(w) >= TWO_TYPO_LEN:
+                dels |= {d2 for d in _deletions(w) for d2 in _deletions(d)}
+            for d in dels:
                 index.setdefault(d, set()).add(w)
     return {k: frozenset(v) for k, v in index.items()}
 
 
 def _vocabulary_typo(word: str) -> str | None:
     """The one vocabulary word ``word`` is a single typo of (edit, swap, extra or missing
-    letter, first letter kept), e.g. 'corproation' -> 'corporation'; None if none or several."""
+    letter, first letter kept), e.g. 'corproation' -> 'corporation', or two typos of
+    when both are 8+ letters; None if none or several."""
     if len(word) < 4 or not word.isalpha():
         return None
     index = _typo_index()
@@ -269,9 +274,36 @@ def _vocabulary_typo(word: str) -> str | None:
         for w in found
         if w[0] == word[0] and OSA.distance(word, w, score_cutoff=1) <= 1 and w != word
     }
+    if not hits and len(word) >= TWO_TYPO_LEN - 1:
+        # two typos in a long word ("indutrila" for industrial): deletions of the word
+        # against the second deletions the index holds
+        for probe in {d2 for d in _deletions(word) for d2 in (d, *_deletions(d))}:
+            found |= index.get(probe, frozenset())
+        hits = {
+            w
+            for w in found
+            if w[0] == word[0]
+            and len(w) >= TWO_TYPO_LEN
+            and OSA.distance(word, w, score_cutoff=2) <= 2
+            and w != word
+        }
+    if not hits and len(word) >= 5:
+        # the first two letters swapped ("ocmpany", "ilmited")
+        swapped = word[1] + word[0] + word[2:]
+        hits = {w for w in index.get(swapped, frozenset()) if w == swapped}
+    if not hits and len(word) >= 4:
+        # the first letter dropped ("iotechnology", "roup") or one added in front
+        # ("ltechnology": a space shifted from the word before)
+        hits = {w for w in index.get(word, frozenset()) if w[1:] == word}
+        if len(word) >= 6:
+            hits |= {w for w in index.get(word[1:], frozenset()) if w == word[1:]}
     if len({index_canonical(w) for w in hits}) == 1:
         return min(hits)  # several spellings of one word (technology, tecnology)
     return None
+
+
+TWO_TYPO_LEN = 8
+"""Reviewed words from this length up are recognised through two typos."""
 
 
 def index_canonical(word: str) -> str:
@@ -304,12 +336,15 @@ def _canonical(word: str, fix_typos: bool) -> str:
         or stemmed in voc.industry
         or stemmed in STOPWORDS
     )
-    if fix_typos and not known and not is_pinyin(word):
-        # a valid pinyin word is a name in its own right (yumian is not yutian)
+    if fix_typos and not known:
         fixed = _vocabulary_typo(word) or _vocabulary_typo(stemmed)
+        if fixed is not None and is_pinyin(word) and (fixed in voc.places or len(word) < 6):
+            # a valid pinyin word is a name in its own right (yumian is not yutian), unless
+            # it is a long misspelling of a legal or trade word (limite for limited)
+            fixed = None
         if fixed is not None:
             return _canonical(fixed, fix_typos=False)
-        short = _contraction(word) or _contraction(stemmed)
+        short = None if is_pinyin(word) else _contraction(word) or _contraction(stemmed)
         if short is not None:
             return _canonical(short, fix_typos=False)
     return stemmed
@@ -472,7 +507,53 @@ def _segments(text: str) -> list[tuple[bool, str]]:
     return out
 
 
-def _build(original: str, cleaned: str, person: bool, use_brands: bool) -> NameKey:
+@functools.cache
+def _split_vocabulary() -> frozenset[str]:
+    """Reviewed words of 4+ letters a run-together word may end or start with."""
+    voc = vocabulary()
+    words = voc.legal_en | voc.industry | voc.filler | set(voc.abbreviations) | set(voc.places)
+    return frozenset(w for w in words if len(w) >= 4 and w.isalpha())
+
+
+@functools.lru_cache(maxsize=65536)
+def split_joined(word: str) -> tuple[str, ...]:
+    """A word run together with a reviewed word, cut in two ("camelgroup" -> camel group,
+    "zhongtaichemical" -> zhongtai chemical); the word itself when it is not one.
+
+    The longest reviewed word at the end is tried first, then at the start; the other
+    part keeps 3+ letters. Pinyin words and reviewed words are never cut.
+    """
+    if len(word) < 6 or not word.isalpha() or is_pinyin(word) or _known_word(word):
+        return (word,)
+    vocab = _split_vocabulary()
+    for cut in range(3, len(word) - 3):
+        if word[cut:] in vocab:
+            return (word[:cut], word[cut:])
+    for legal in ("co", "ltd", "inc", "llc", "corp"):
+        # a short legal form run on ("MineCo"): only after a word of 4+ letters
+        if word.endswith(legal) and len(word) - len(legal) >= 4:
+            return (word[: -len(legal)], legal)
+    for cut in range(len(word) - 3, 3, -1):
+        if word[:cut] in vocab:
+            return (word[:cut], word[cut:])
+    return (word,)
+
+
+def _known_word(word: str) -> bool:
+    voc = vocabulary()
+    return (
+        word in voc.legal_en
+        or word in voc.industry
+        or word in voc.filler
+        or word in voc.abbreviations
+        or word in voc.places
+        or _stem(word) in voc.abbreviations
+    )
+
+
+def _build(
+    original: str, cleaned: str, person: bool, use_brands: bool, split: bool = False
+) -> NameKey:
     tokens: list[str] = []
     legal: list[str] = []
     translations: list[tuple[str, str]] = []
@@ -481,9 +562,14 @@ def _build(original: str, cleaned: str, person: bool, use_brands: bool) -> NameK
 
     ordered: list[str] = []
 
+    raw: list[str] = []
+
     def add_latin(words: list[str]) -> None:
+        if split:
+            words = [part for w in words for part in split_joined(w)]
         for word in words:
             tok = canonical_token(word)
+            raw.append(word)
             ordered.append(tok)
             if _token_class(tok) == LEGAL:
                 legal.append(tok)
@@ -524,7 +610,7 @@ def _build(original: str, cleaned: str, person: bool, use_brands: bool) -> NameK
     # ("Import & Eport" -> import and export -> impex).
     tokens = _apply_phrases(tokens)
     if not person:
-        _misspelt_legal_tail(ordered, tokens, legal)
+        _misspelt_legal_tail(ordered, raw, tokens, legal)
     if not tokens and legal:
         # A name that is nothing but legal words ("Group Co., Ltd.") keeps them,
         # so it can still be compared with itself.
@@ -548,45 +634,64 @@ def _short_legal() -> tuple[str, ...]:
     return tuple(sorted(w for w in vocabulary().legal_en if 2 <= len(w) <= 4 and w.isalpha()))
 
 
-def _near_legal(token: str, after_legal: bool) -> bool:
-    """True when ``token`` reads as a misspelt legal form (Ld, Lte, tLd, Lt, atd; 'o' for
-    Co just before a legal form): one edit from one, not a known word, and not a
-    pinyin syllable unless a legal form follows it."""
-    if not token.isalpha() or not token.isascii() or len(token) > 5:
+_STRONG_LEGAL = frozenset({"ltd", "inc", "llc", "plc", "corp", "pte", "pvt", "jsc", "bhd"})
+"""Legal forms no name word is one letter away from by chance (unlike co, sa or ag)."""
+
+
+def _near_legal(word: str, token: str, after_legal: bool, company: bool) -> bool:
+    """True when ``word`` (as written; ``token`` its key) reads as a misspelt legal form:
+    Ld, Lte, tLd, Lt, Ltr, atd, or 'o'/'C' for Co at the very end of a company name.
+    One edit from a legal form, not itself a reviewed word, and not a pinyin syllable
+    unless a legal form follows it or it is a letter or two in a company's name."""
+    if not word.isalpha() or not word.isascii() or len(word) > 5 or word.isdigit():
         return False
-    if len(token) == 1 and not after_legal:
+    if word in STOPWORDS or (_token_class(token) != BRAND and token == word):
         return False
-    if token in STOPWORDS or _token_class(token) != BRAND:
+    if word in vocabulary().abbreviations or word in vocabulary().places:
         return False
-    if is_pinyin(token) and not after_legal:
+    short = len(word) <= 2
+    if is_pinyin(word) and not after_legal and not (short and company):
         return False
-    return any(
-        abs(len(token) - len(w)) <= 1 and OSA.distance(token, w, score_cutoff=1) <= 1
+    near = [
+        w
         for w in _short_legal()
-    )
+        if abs(len(word) - len(w)) <= 1 and OSA.distance(word, w, score_cutoff=1) <= 1
+    ]
+    if not near:
+        return False
+    # a signal that this is a company, unless a 3+ letter word is one letter off a
+    # legal form no name comes near (Nic for Inc, Ltr for Ltd)
+    strong = not short and any(w in _STRONG_LEGAL for w in near)
+    return strong or after_legal or company
 
 
-def _misspelt_legal_tail(ordered: list[str], tokens: list[str], legal: list[str]) -> None:
+def _misspelt_legal_tail(
+    ordered: list[str], raw: list[str], tokens: list[str], legal: list[str]
+) -> None:
     """Move misspelt legal forms at the end of a company name from ``tokens`` to ``legal``
     (in place): they then weigh nothing, as the legal forms they stand for. Only in a
-    name that says it is a company (another legal form, a trade word): "Jong Sam" is
-    a person, "Zhongtai Chemical Sam" a typo."""
+    name that says it is a company (another legal form, a trade word) or just before a
+    legal form: "Jong Sam" is a person, "Zhongtai Chemical Sam" a typo."""
+    if len(raw) != len(ordered):
+        return  # Chinese segments in between: their legal forms are read exactly
     after_legal = False
-    company = bool(legal) or any(_token_class(t) == INDUSTRY for t in tokens)
+    company = bool(legal) or any(
+        _token_class(t) in (INDUSTRY, FILLER) and t not in STOPWORDS for t in tokens
+    )
     moved: list[str] = []
-    for word in reversed(ordered):
-        if _token_class(word) == LEGAL:
+    for word, tok in zip(reversed(raw), reversed(ordered), strict=True):
+        if _token_class(tok) == LEGAL:
             after_legal = True
             continue
-        if (company or after_legal) and _near_legal(word, after_legal):
-            moved.append(word)
+        if _near_legal(word, tok, after_legal, company):
+            moved.append(tok)
             after_legal = True
             continue
         break
-    for word in moved:
-        if len(tokens) > 1 and tokens[-1] == word:
+    for tok in moved:
+        if len(tokens) > 1 and tokens[-1] == tok:
             tokens.pop()
-            legal.append(word)
+            legal.append(tok)
 
 
 @functools.cache
@@ -594,12 +699,13 @@ def _brand_words() -> tuple[str, ...]:
     return tuple(w for w, (kind, _) in vocabulary().zh.items() if kind == "brand")
 
 
-def name_keys(text: object, person: bool = False) -> list[NameKey]:
+def name_keys(text: object, person: bool = False, resegment: bool = False) -> list[NameKey]:
     """Every key a name reads as: one, or two when a Chinese brand has a Latin brand name.
 
     ``person=True`` reads Chinese script as surname + given name and skips the
-    company dictionaries. Dirty input (not a string, nothing left after
-    cleaning) gives an empty list.
+    company dictionaries. ``resegment=True`` (for queries) adds the reading with words
+    run together with a reviewed word cut apart (see :func:`split_joined`). Dirty input
+    (not a string, nothing left after cleaning) gives an empty list.
     """
     if not isinstance(text, str):
         return []
@@ -624,6 +730,14 @@ def name_keys(text: object, person: bool = False) -> list[NameKey]:
         second = _build(text, cleaned, person, use_brands=True)
         if second.brand_variant is not None and second.tokens and second.tokens != first.tokens:
             keys.append(second)
+    if resegment and not person:
+        # words run together with a legal form or trade word ("CamelGroup"): read cut too
+        for key in list(keys):
+            if any(len(split_joined(w)) > 1 for w in key.words):
+                cut = _build(text, cleaned, person, use_brands=False, split=True)
+                if cut.tokens and all(cut.tokens != k.tokens for k in keys):
+                    keys.append(cut)
+                break
     return keys
 
 

@@ -137,5 +137,22 @@ def open_output(path: str | None) -> Iterator[IO[str]]:
     tmp.replace(target)
 
 
+def write_bytes(path: str | None, body: bytes) -> None:
+    """Write ``body`` to ``path`` atomically (temp file then rename), or to stdout for
+    None/-: a spreadsheet or PDF is never left half-written."""
+    if path is None or path == "-":
+        sys.stdout.buffer.write(body)
+        sys.stdout.flush()
+        return
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".part")
+    try:
+        tmp.write_bytes(body)
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def write_jsonl(handle: IO[str], record: Record) -> None:
     handle.write(json.dumps(record, ensure_ascii=False, sort_keys=False) + "\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated, Any
 
 import typer
@@ -21,7 +22,10 @@ from flscreen.matching.judgements import (
 )
 from flscreen.matching.query import party_key
 from flscreen.model.matching import MatchResult
-from flscreen.records import Record, open_output, read_records, write_jsonl
+from flscreen.records import Record, open_output, read_records, write_bytes, write_jsonl
+from flscreen.reports.rows import MATCH_COLUMNS, match_rows
+from flscreen.reports.tabular import FORMATS as TABULAR_FORMATS
+from flscreen.reports.tabular import export as export_rows
 from flscreen.store import Store
 
 TEXT_FIELDS = ("name", "country", "address", "registration_id", "schema")
@@ -140,6 +144,19 @@ def print_result(result: MatchResult, query: Query) -> None:
         )
 
 
+def _write_lines(
+    matcher: Matcher, queries: list[Query], threshold: float | None, limit: int, output: str | None
+) -> int:
+    """One JSON line per party; returns how many matched."""
+    matched = 0
+    with open_output(output) as handle:
+        for query in with_progress(queries, "matching", PROGRESS_FROM):
+            result = matcher.match(query, threshold=threshold, limit=limit)
+            matched += result.match
+            write_jsonl(handle, result.to_dict())
+    return matched
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
 
@@ -187,6 +204,15 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[
             bool, typer.Option("--json", help="With --name: print the JSON line instead.")
         ] = False,
+        fmt: Annotated[
+            str,
+            typer.Option(
+                "--format",
+                "-f",
+                help="jsonl (default), or csv / xlsx: one row per party with the best hit "
+                "and its evidence in columns.",
+            ),
+        ] = "jsonl",
     ) -> None:
         """Screen parties against the imported lists, in any script, and say why each hit matched.
 
@@ -194,6 +220,10 @@ def register(app: typer.Typer) -> None:
         threshold or an analyst confirmed it (see `flscreen judge`).
         """
         _check_range(threshold, limit)
+        if fmt not in ("jsonl", *TABULAR_FORMATS):
+            raise InvalidInput(f"unknown format {fmt!r}: use jsonl, csv or xlsx", source="--format")
+        if fmt == "xlsx" and output in (None, "-") and sys.stdout.isatty():
+            raise InvalidInput("an XLSX file is binary: give --output FILE.xlsx", source="--output")
         if input is not None and name is not None:
             raise InvalidInput("give either an INPUT file or --name, not both")
         if input is None and name is None:
@@ -229,15 +259,21 @@ def register(app: typer.Typer) -> None:
             matcher = build_matcher(store, list_names)
         finally:
             store.dispose()
-        if name is not None and not as_json:
+        if name is not None and not as_json and fmt == "jsonl":
             print_result(matcher.match(queries[0], threshold=threshold, limit=limit), queries[0])
             return
         matched = 0
-        with open_output(output) as handle:
-            for query in with_progress(queries, "matching", PROGRESS_FROM):
-                result = matcher.match(query, threshold=threshold, limit=limit)
-                matched += result.match
-                write_jsonl(handle, result.to_dict())
+        if fmt in TABULAR_FORMATS:
+            pairs = [
+                (q, matcher.match(q, threshold=threshold, limit=limit).to_dict())
+                for q in with_progress(queries, "matching", PROGRESS_FROM)
+            ]
+            matched = sum(r["match"] for _, r in pairs)
+            body, _ = export_rows(match_rows(pairs), fmt, MATCH_COLUMNS, sheet="matches")
+            write_bytes(output, body)
+            queries = [q for q, _ in pairs]
+        else:
+            matched = _write_lines(matcher, queries, threshold, limit, output)
         err_console.print(
             f"matched {matched} of {len(queries)} part{'y' if len(queries) == 1 else 'ies'} "
             f"against {len(matcher)} entries ({ALGORITHM})",

@@ -12,7 +12,10 @@ from rich.table import Table
 
 from flscreen.cli.common import cli_actor, err_console, get_store, handle_errors, out_console
 from flscreen.errors import FlscreenError, InvalidInput
-from flscreen.records import open_output, write_jsonl
+from flscreen.records import open_output, write_bytes, write_jsonl
+from flscreen.reports.rows import VERDICT_COLUMNS, verdict_row
+from flscreen.reports.tabular import FORMATS as TABULAR_FORMATS
+from flscreen.reports.tabular import export as export_rows
 from flscreen.store import Store
 
 STYLE = {"clear": "green", "review": "yellow", "detain": "red", "exclude": "bold red"}
@@ -37,6 +40,15 @@ def screen_cmd(
     engine: Annotated[
         str, typer.Option(help="Tracing engine: memory, or duckdb/spark (SQL) for large stores.")
     ] = "memory",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Of --output: jsonl (default), or csv / xlsx with one row per shipment "
+            "(verdict, first reason, evidence, list versions).",
+        ),
+    ] = "jsonl",
 ) -> None:
     """Trace and decide every shipment in the store; record verdicts and open cases.
 
@@ -46,6 +58,8 @@ def screen_cmd(
     from flscreen.policy import load_policy
     from flscreen.policy.screening import import_package, screen_store
 
+    if fmt not in ("jsonl", *TABULAR_FORMATS):
+        raise InvalidInput(f"unknown format {fmt!r}: use jsonl, csv or xlsx", source="--format")
     chosen = load_policy(policy)  # bad policy: refused before anything is written
     store = get_store()
     if package is not None:
@@ -73,9 +87,13 @@ def screen_cmd(
         )
     if output is not None:
         try:
-            with open_output(output) as handle:
-                for r in results:
-                    write_jsonl(handle, r.verdict.to_dict())
+            if fmt == "jsonl":
+                with open_output(output) as handle:
+                    for r in results:
+                        write_jsonl(handle, r.verdict.to_dict())
+            else:
+                rows = [verdict_row(r.verdict, r.case_id) for r in results]
+                write_bytes(output, export_rows(rows, fmt, VERDICT_COLUMNS, sheet="verdicts")[0])
         except OSError as exc:
             # The verdicts are stored; only the file could not be written.
             raise InvalidInput(

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from flscreen.matching import Query as MatchQuery
+from flscreen.reports.rows import MATCH_COLUMNS, match_rows
+from flscreen.reports.tabular import MEDIA_TYPES
+from flscreen.reports.tabular import export as export_rows
 
 from .. import services
 from ..bodies import (
@@ -58,7 +61,10 @@ async def match(
     "list", "list_version", "name", "matched_name", "score", "features": [{"name",
     "score", "detail"}], "judgement", "match"}]}`, hits from the review band up, best
     first; `match` is true when a hit reaches the threshold or an analyst confirmed it.
-    With `Accept: application/x-ndjson` the answer is those lines, as the CLI writes them.
+    With `Accept: application/x-ndjson` the answer is those lines, as the CLI writes them;
+    with `Accept: text/csv` or the XLSX media type, a spreadsheet with one row per party
+    (status, best hit, list version, score, why, other hits), formula-leading cells
+    neutralised.
     At most 1,000 records per request (`{"records": [...], "lists": ["uflpa"],
     "threshold": 0.8, "limit": 5}`).
     """
@@ -75,7 +81,25 @@ async def match(
     out = await run_in_threadpool(
         services.match_queries, state, queries, body.lists, body.threshold, body.limit
     )
+    sheet = wanted_sheet(request)
+    if sheet is not None:
+        rows = match_rows(zip(queries, out["results"], strict=True))
+        content, media = export_rows(rows, sheet, MATCH_COLUMNS, sheet="matches")
+        return Response(
+            content,
+            media_type=media,
+            headers={"Content-Disposition": f'attachment; filename="matches.{sheet}"'},
+        )
     return json_lines(out["results"]) if wants_lines(request) else out
+
+
+def wanted_sheet(request: Request) -> str | None:
+    """'xlsx' or 'csv' when the client asks for a spreadsheet (``Accept``), else None."""
+    accept = request.headers.get("accept", "")
+    for fmt, media in MEDIA_TYPES.items():
+        if media.split(";")[0] in accept:
+            return fmt
+    return None
 
 
 @router.post("/judgements", status_code=201)

@@ -33,17 +33,14 @@ def sheet_rows(body: bytes) -> list[dict[str, Any]]:
 
 def import_uflpa() -> None:
     done = runner.invoke(
-        app, ["lists", "import", str(SAMPLE / "lists" / "uflpa_entity_list.html"), "--list", "uflpa"]
+        app,
+        ["lists", "import", str(SAMPLE / "lists" / "uflpa_entity_list.html"), "--list", "uflpa"],
     )
     assert done.exit_code == 0, done.output
 
 
 def test_match_writes_one_row_per_supplier(cli_env: dict[str, str], tmp_path: Path) -> None:
-    done = runner.invoke(
-        app,
-        ["lists", "import", str(SAMPLE / "lists" / "uflpa_entity_list.html"), "--list", "uflpa"],
-    )
-    assert done.exit_code == 0, done.output
+    import_uflpa()
     suppliers = tmp_path / "suppliers.csv"
     suppliers.write_text(SUPPLIERS, encoding="utf-8")
     out = tmp_path / "matches.xlsx"
@@ -64,11 +61,7 @@ def test_match_writes_one_row_per_supplier(cli_env: dict[str, str], tmp_path: Pa
 
 
 def test_screen_writes_one_row_per_shipment(cli_env: dict[str, str], tmp_path: Path) -> None:
-    done = runner.invoke(
-        app,
-        ["lists", "import", str(SAMPLE / "lists" / "uflpa_entity_list.html"), "--list", "uflpa"],
-    )
-    assert done.exit_code == 0, done.output
+    import_uflpa()
     out = tmp_path / "verdicts.csv"
     result = runner.invoke(
         app, ["screen", str(SAMPLE / "supply"), "--format", "csv", "-o", str(out), "--actor", "ana"]

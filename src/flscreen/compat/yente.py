@@ -42,7 +42,7 @@ DEFAULT_DATASET = "default"
 ALGORITHM_NAMES = (ALGORITHM, "best", "default")
 """Names a client may ask for; each is flscreen's one algorithm (yente's ``best`` and
 ``default`` are aliases there too). Any other name is refused, as yente refuses it."""
-FEATURE_DOCS = "docs/yente.md#features"
+FEATURE_DOCS = "docs/clients.md#features"
 """Where each feature is described (yente's feature docs carry a URL)."""
 MAX_BATCH = 100
 """Queries per ``/match`` request (yente's default MAX_BATCH)."""
@@ -436,17 +436,18 @@ def match_defaults(threshold: float | None, cutoff: float | None) -> tuple[float
 
 
 def algorithm_docs() -> dict[str, Any]:
-    """``GET /algorithms`` in yente's shape: flscreen's one algorithm and its features."""
-    from flscreen.matching import features
+    """``GET /algorithms`` in yente's shape: flscreen's one algorithm and its name
+    features, each described by the first paragraph of its docstring."""
+    from flscreen.matching.features import NAME_FEATURES
 
     docs: dict[str, Any] = {}
-    for name in sorted(dir(features)):
-        fn = getattr(features, name)
-        if callable(fn) and (
-            name.startswith(("name_", "brand_", "distinctive_", "person_", "number_"))
-        ):
-            doc = (fn.__doc__ or name).strip().splitlines()[0]
-            docs[name] = {"description": doc, "coefficient": 1.0, "url": f"{FEATURE_DOCS}#{name}"}
+    for fn in NAME_FEATURES:
+        doc = " ".join((fn.__doc__ or fn.__name__).split("\n\n")[0].split())
+        docs[fn.__name__] = {
+            "description": doc,
+            "coefficient": 1.0,
+            "url": f"{FEATURE_DOCS}#{fn.__name__}",
+        }
     algo = {
         "name": ALGORITHM,
         "description": "flscreen's cross-script name matcher with explained features",

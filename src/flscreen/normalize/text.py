@@ -126,19 +126,11 @@ def remove_invisible(text: str) -> str:
 _INSIDE_WORD = frozenset({"\u00ad"})
 
 
-def invisible_to_separator(text: str) -> str:
-    """A format character between two letters or digits becomes a space, elsewhere nothing.
-
-    "Sunrise\u200bTextile" renders as one run of letters but was typed (or made) as two
-    words; reading it as one word would hide both. Where a zero-width character really
-    sat inside a word ("Xin\u200bjiang"), the matcher's boundary-tolerant alignment joins
-    the pieces again; nothing can split a run-together word it was never told about.
-    Between Chinese characters (no word spaces in Chinese) and at a soft hyphen, the
-    character is only removed.
-    """
-    if text.isascii() and text.isprintable():
-        return text
+def _invisible_breaks(text: str) -> tuple[str, list[int]]:
+    """``text`` without invisible characters, and the positions (in that text) where a
+    run of them sat between two letters or digits: a word break."""
     out: list[str] = []
+    breaks: list[int] = []
     n = len(text)
     i = 0
     while i < n:
@@ -160,9 +152,36 @@ def invisible_to_separator(text: str) -> str:
             and after.isalnum()
             and not (is_han(before) or is_han(after))
         ):
-            out.append(" ")
+            breaks.append(len(out))
         i = j
-    return "".join(out)
+    return "".join(out), breaks
+
+
+def invisible_to_separator(text: str) -> str:
+    """A format character between two letters or digits becomes a space, elsewhere nothing.
+
+    "Sunrise\u200bTextile" renders as one run of letters but was typed (or made) as two
+    words; reading it as one word would hide both. Where a zero-width character really
+    sat inside a word ("Xin\u200bjiang"), the matcher reads the name both ways (see
+    ``name_keys``). Between Chinese characters (no word spaces in Chinese) and at a
+    soft hyphen, the character is only removed.
+    """
+    if text.isascii() and text.isprintable():
+        return text
+    plain, breaks = _invisible_breaks(text)
+    return _insert_spaces(plain, breaks)
+
+
+def _insert_spaces(text: str, positions: list[int]) -> str:
+    if not positions:
+        return text
+    parts = []
+    last = 0
+    for p in positions:
+        parts.append(text[last:p])
+        last = p
+    parts.append(text[last:])
+    return " ".join(parts)
 
 
 def _is_latin_letter(ch: str) -> bool:
@@ -205,8 +224,15 @@ def clean_text(text: object, invisible_breaks: bool = True) -> str | None:
     if not isinstance(text, str):
         return None
     out = unicodedata.normalize("NFKC", text)
-    out = invisible_to_separator(out) if invisible_breaks else remove_invisible(out)
+    if out.isascii() and out.isprintable():
+        breaks: list[int] = []
+    else:
+        out, breaks = _invisible_breaks(out)
+    # look-alikes are judged on whole words as a reader sees them (no breaks yet);
+    # folding keeps every position, so the breaks still fall where they were
     out = fold_homoglyphs(out)
+    if invisible_breaks:
+        out = _insert_spaces(out, breaks)
     out = _SPACE_RE.sub(" ", out).strip()
     return out or None
 

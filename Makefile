@@ -1,5 +1,5 @@
 # The README's two commands: `make demo` and `make test`.
-.PHONY: setup demo test lint bench
+.PHONY: setup demo test lint check bench
 
 setup:
 	scripts/setup.sh
@@ -12,3 +12,9 @@ test:
 
 lint:
 	.venv/bin/ruff check src tests bench && .venv/bin/mypy
+
+# What CI checks before the tests, in seconds: lint, formatting, types.
+check:
+	.venv/bin/ruff check src tests bench
+	.venv/bin/ruff format --check src tests bench
+	.venv/bin/mypy

@@ -7,6 +7,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from flscreen.api import Limits, create_app
+from flscreen.identity import store as identity_store
+from flscreen.identity.roles import Principal, Role
 from flscreen.lists.samples import sample_lists
 from flscreen.lists.service import import_list
 from flscreen.policy.screening import import_package
@@ -28,6 +30,52 @@ def seed_supply(store: Store) -> None:
     import_package(store, str(SAMPLE_SUPPLY))
 
 
-def make_client(db_url: str, tmp_path: Path, limits: Limits | None = None) -> TestClient:
+SETUP = Principal("setup", Role.ADMIN, via="cli")
+USERS = {
+    # role (or importer tenant) -> (user name, role, tenant)
+    "admin": ("admin", "admin", None),
+    "officer": ("officer.li", "officer", None),
+    "analyst": ("analyst.wu", "analyst", None),
+    "auditor": ("auditor.ko", "auditor", None),
+    "northwind": ("imp.northwind", "importer", "northwind"),
+    "southern": ("imp.southern", "importer", "southern-cross"),
+}
+TENANTS = {
+    # the two importers of the bundled supply package
+    "northwind": ("Northwind Apparel Inc.", ["IMP-NW"]),
+    "southern-cross": ("Southern Cross Solar Pty Ltd", ["IMP-SC"]),
+}
+
+
+def seed_identities(store: Store) -> dict[str, str]:
+    """A user of each role and an importer of each sample tenant; an API token each."""
+    tokens = {}
+    with store.begin() as conn:
+        if identity_store.any_users(conn):
+            return {}
+        for tenant, (name, parties) in TENANTS.items():
+            identity_store.add_tenant(conn, tenant, name, parties, SETUP)
+        for key, (username, role, tenant) in USERS.items():
+            identity_store.add_user(
+                conn, username, role, SETUP, tenant=tenant, password=f"{username}-password"
+            )
+            tokens[key], _ = identity_store.create_token(conn, username, "tests", SETUP, days=1)
+    return tokens
+
+
+def bearer(client: TestClient, who: str) -> dict[str, str]:
+    """Headers acting as ``who`` (a key of USERS) instead of the client's default officer."""
+    return {"Authorization": f"Bearer {client.tokens[who]}"}  # type: ignore[attr-defined]
+
+
+def make_client(
+    db_url: str, tmp_path: Path, limits: Limits | None = None, who: str | None = "officer"
+) -> TestClient:
+    """A client of a fresh app acting as ``who`` (an officer by default; None: nobody).
+    Every role's token is in ``client.tokens``; see :func:`bearer`."""
     app = create_app(db_url, documents_dir=tmp_path / "documents", limits=limits)
-    return TestClient(app)
+    tokens = seed_identities(app.state.flscreen.store)
+    headers = {"Authorization": f"Bearer {tokens[who]}"} if who else {}
+    client = TestClient(app, base_url="https://testserver", headers=headers)
+    client.tokens = tokens  # type: ignore[attr-defined]
+    return client

@@ -128,7 +128,7 @@ def test_uploads_have_their_own_cap(db_url: str, tmp_path: Path) -> None:
     limits = Limits(max_body_bytes=500, max_upload_bytes=5000)
     csv = "id,name\n" + "".join(f"e{i},Example Trading Company {i}\n" for i in range(100))
     assert 500 < len(csv) < 5000
-    with make_client(db_url, tmp_path, limits) as c:
+    with make_client(db_url, tmp_path, limits, who="admin") as c:
         # A list file over the JSON cap but under the upload cap is imported...
         r = c.post("/lists/own/import", files={"file": ("own.csv", csv.encode())})
         assert r.status_code == 200, r.text

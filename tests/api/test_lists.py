@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 from fastapi.testclient import TestClient
 
 from flscreen.lists.samples import SAMPLE_DIR
+from tests.api.seed import bearer, make_client
+
+
+@pytest.fixture
+def client(db_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    """Importing lists is the admin's (list sources)."""
+    with make_client(db_url, tmp_path, who="admin") as c:
+        yield c
+
 
 V1 = """id,name,aliases,country,schema,programs
 sup-1,Xinjiang Zhongtai Chemical Co. Ltd.,新疆中泰化学股份有限公司,cn,company,blocklist
@@ -135,3 +148,21 @@ def test_bad_imports_are_refused_and_store_nothing(client: TestClient) -> None:
     assert r.status_code == 200
     assert r.json()["entries"] == 3 and r.json()["skipped"] == 1
     assert "row" in r.json()["problems"][0]
+
+
+def test_only_the_admin_imports_lists(client: TestClient) -> None:
+    for who in ("officer", "analyst", "auditor", "northwind"):
+        r = client.post(
+            "/lists/own/import",
+            files={"file": ("own.csv", V1.encode())},
+            headers=bearer(client, who),
+        )
+        assert r.status_code == 403 and "lists.import" in r.json()["message"], who
+    assert client.get("/lists").json()["lists"] == []
+    refused = client.get(
+        "/audit/log", params={"kind": "auth.refused"}, headers=bearer(client, "auditor")
+    )
+    assert {r["actor"] for r in refused.json()["records"]} >= {
+        "officer.li",
+        "imp.northwind@northwind",
+    }

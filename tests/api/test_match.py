@@ -108,7 +108,6 @@ def test_judgement_is_honoured_and_matcher_rebuilt_only_then(listed: TestClient)
             "list": hit["list"],
             "entry_id": hit["entry_id"],
             "verdict": "no-match",
-            "by": "analyst@example.org",
             "reason": "different company: checked the registry",
         },
     )
@@ -125,7 +124,7 @@ def test_judgement_is_honoured_and_matcher_rebuilt_only_then(listed: TestClient)
 def test_judgement_of_unknown_entry_is_404(listed: TestClient) -> None:
     r = listed.post(
         "/judgements",
-        json={"name": "x", "list": "uflpa", "entry_id": "nope", "verdict": "match", "by": "me"},
+        json={"name": "x", "list": "uflpa", "entry_id": "nope", "verdict": "match"},
     )
     assert r.status_code == 404
 

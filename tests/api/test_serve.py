@@ -48,10 +48,14 @@ def test_serve_answers_healthz_and_the_page(cli_env: dict[str, str], tmp_path: P
         assert health.json()["store"] == cli_env["FLSCREEN_DB_URL"].split(":")[0].replace(
             "postgresql+psycopg", "postgresql"
         )
+        # Nobody is signed in: the pages send the browser to the sign-in form, the API
+        # answers 401 with a reason.
         page = httpx.get(f"{base}/ui/", timeout=10)
-        assert page.status_code == 200
-        assert "Forced-labour import screening" in page.text
-        assert httpx.get(f"{base}/", timeout=10, follow_redirects=True).status_code == 200
+        assert page.status_code == 303 and page.headers["location"].startswith("/ui/login")
+        login = httpx.get(f"{base}/", timeout=10, follow_redirects=True)
+        assert login.status_code == 200 and "Sign in" in login.text
+        refused = httpx.get(f"{base}/shipments", timeout=10)
+        assert refused.status_code == 401 and "sign in" in refused.json()["message"]
         openapi = httpx.get(f"{base}/openapi.json", timeout=10).json()
         assert {"/match", "/locate", "/lists/{name}/import", "/screen"} <= set(openapi["paths"])
     finally:

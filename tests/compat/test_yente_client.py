@@ -9,7 +9,7 @@ import pytest
 
 from flscreen.api import create_app
 from flscreen.store import Store
-from tests.api.seed import seed_lists
+from tests.api.seed import seed_identities, seed_lists
 
 from .live import serving
 
@@ -17,17 +17,25 @@ yente_client = pytest.importorskip("yente_client", reason="yente-client is in th
 
 
 @pytest.fixture
-def base_url(store: Store, db_url: str, tmp_path: Path) -> Iterator[str]:
+def served(store: Store, db_url: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """(base URL, an analyst's API token): yente-client sends it as its api_key."""
     seed_lists(store)
+    token = seed_identities(store)["analyst"]
     with serving(create_app(db_url, documents_dir=tmp_path / "documents")) as base:
-        yield base
+        yield base, token
 
 
-def test_a_yente_client_screens_against_flscreen(base_url: str) -> None:
+def test_a_yente_client_screens_against_flscreen(served: tuple[str, str]) -> None:
     from yente_client import Client
     from yente_client.entities import Company, Person
 
-    with Client(base_url=base_url, app_name="flscreen-test") as client:
+    base_url, token = served
+    with (
+        Client(base_url=base_url, app_name="flscreen-test") as anonymous,
+        pytest.raises(Exception, match="401"),
+    ):
+        anonymous.datasets()
+    with Client(base_url=base_url, app_name="flscreen-test", api_key=token) as client:
         datasets = {d.name for d in client.datasets().datasets}
         assert {"default", "uflpa", "ofac_sdn", "my_watchlist"} <= datasets
 

@@ -12,17 +12,37 @@ from fastapi.testclient import TestClient
 
 from flscreen.store import Store
 from flscreen.web.pages import markdown_lite
-from tests.api.seed import SAMPLE_SUPPLY, make_client, seed_lists, seed_supply
+from tests.api.seed import SAMPLE_SUPPLY, bearer, make_client, seed_lists, seed_supply
+
+
+def sign_in(c: TestClient, username: str) -> str:
+    """Sign in through the login form as a browser does; the page's CSRF token."""
+    r = c.post(
+        "/ui/login",
+        data={"username": username, "password": f"{username}-password", "next": "/ui/"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/ui/").text)
+    assert token is not None
+    return token.group(1)
 
 
 @pytest.fixture
 def web(store: Store, db_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    """An officer's browser: signed in with the session cookie, no API token."""
     seed_lists(store)
     seed_supply(store)
-    with make_client(db_url, tmp_path) as c:
-        r = c.post("/screen", json={"policy": "uflpa", "actor": "officer.li"})
+    with make_client(db_url, tmp_path, who=None) as c:
+        r = c.post("/screen", json={"policy": "uflpa"}, headers=bearer(c, "officer"))
         assert r.status_code == 200
+        c.csrf = sign_in(c, "officer.li")  # type: ignore[attr-defined]
         yield c
+
+
+def form(c: TestClient, **fields: str) -> dict[str, str]:
+    """Form fields with the session's CSRF token, as the pages' forms carry it."""
+    return {"csrf_token": c.csrf, **fields}  # type: ignore[attr-defined]
 
 
 def _text(html: str) -> str:
@@ -83,7 +103,12 @@ def test_list_and_diff_pages(web: TestClient) -> None:
     text = _text(web.get("/ui/lists/uflpa").text)
     assert "Hoshine Silicon Industry" in text and "v1" in text
     csv = "id,name,country,schema\nn-1,New Listed Textile Co.,cn,company\n"
-    web.post("/lists/uflpa/import", files={"file": ("more.csv", csv.encode())})
+    r = web.post(
+        "/lists/uflpa/import",
+        files={"file": ("more.csv", csv.encode())},
+        headers=bearer(web, "admin"),
+    )
+    assert r.status_code == 200, r.text
     diff = web.get("/ui/lists/uflpa/diff.json").json()
     assert (diff["from"], diff["to"]) == (1, 2)
     assert [e["entry_id"] for e in diff["added"]] == ["n-1"]
@@ -108,28 +133,31 @@ def test_case_page_form_moves_the_case(web: TestClient) -> None:
     assert 'action="/ui/cases/CASE-000001/transition"' in page
     r = web.post(
         "/ui/cases/CASE-000001/transition",
-        data={"to": "awaiting_importer", "actor": "officer.li", "reason": "asked for invoices"},
+        data=form(web, to="awaiting_importer", reason="asked for invoices"),
         follow_redirects=False,
     )
     assert r.status_code == 303
     text = _text(web.get("/ui/cases/CASE-000001").text)
     assert "awaiting importer" in text and "asked for invoices" in text
+    assert "officer.li" in text  # the actor is who signed in, not a form field
     # A refused move is shown with the reason, not a traceback.
-    r = web.post(
-        "/ui/cases/CASE-000001/transition",
-        data={"to": "released", "actor": "", "reason": "x"},
-    )
-    assert r.status_code == 422 and "say who acts" in r.text
+    r = web.post("/ui/cases/CASE-000001/transition", data=form(web, to="released", reason="x"))
+    assert r.status_code == 422 and "released" in r.text
 
 
 def test_cross_site_form_post_is_refused(web: TestClient) -> None:
     r = web.post(
         "/ui/cases/CASE-000001/transition",
-        data={"to": "awaiting_importer", "actor": "x", "reason": "y"},
+        data=form(web, to="awaiting_importer", reason="y"),
         headers={"origin": "http://evil.example"},
     )
-    assert r.status_code == 422 and "another site" in r.text
-    assert web.get("/cases/CASE-000001").json()["state"] == "open"
+    assert r.status_code == 403 and "cross-site request refused" in r.text
+    # Without the page's CSRF token the same-site post is refused too.
+    r = web.post(
+        "/ui/cases/CASE-000001/transition", data={"to": "awaiting_importer", "reason": "y"}
+    )
+    assert r.status_code == 403 and "CSRF token" in r.text
+    assert web.get("/ui/cases/CASE-000001.json").json()["state"] == "open"
 
 
 def test_names_are_escaped(web: TestClient) -> None:
@@ -154,15 +182,15 @@ def test_judgement_buttons_change_the_next_screen(web: TestClient) -> None:
     assert 'action="/ui/judge"' in page and 'value="no-match"' in page
     r = web.post(
         "/ui/judge",
-        data={
-            "name": name,
-            "list": hit["list"],
-            "entry_id": hit["entry_id"],
-            "verdict": "no-match",
-            "by": "analyst.wu",
-            "reason": "registry shows a different company",
-            "back": f"/ui/screen?name={name}",
-        },
+        data=form(
+            web,
+            name=name,
+            list=hit["list"],
+            entry_id=hit["entry_id"],
+            verdict="no-match",
+            reason="registry shows a different company",
+            back=f"/ui/screen?name={name}",
+        ),
         follow_redirects=False,
     )
     assert r.status_code == 303 and r.headers["location"].startswith("/ui/screen?")
@@ -170,20 +198,22 @@ def test_judgement_buttons_change_the_next_screen(web: TestClient) -> None:
     assert (hit["list"], hit["entry_id"]) in {
         (h["list"], h["entry_id"]) for h in again["suppressed"]
     }
-    # The judgement is in the audit trail, and the trail still verifies.
+    # The judgement is in the audit trail by who signed in, and the trail still verifies.
     assert web.get("/audit/verify").json()["ok"] is True
-    # A judgement without who decided is refused with the reason.
+    log = web.get("/audit/log", params={"kind": "judgement"}).json()["records"]
+    assert log[0]["actor"] == "officer.li"
+    # A judgement without a verdict is refused with the reason.
     r = web.post(
         "/ui/judge",
-        data={"name": name, "list": hit["list"], "entry_id": hit["entry_id"], "verdict": "match"},
+        data=form(web, name=name, list=hit["list"], entry_id=hit["entry_id"], verdict=""),
     )
-    assert r.status_code == 422 and "say who decides" in r.text
+    assert r.status_code == 422 and "expected match or no-match" in r.text
 
 
 def test_case_page_upload_and_list_import_forms(web: TestClient) -> None:
     r = web.post(
         "/ui/cases/CASE-000001/documents",
-        data={"kind": "mill_certificate", "supplied_by": "Northwind", "statement": "Lint is US."},
+        data=form(web, kind="mill_certificate", statement="Lint is US."),
         files=[("file", ("cert.txt", b"mill certificate 42"))],
         follow_redirects=False,
     )
@@ -192,15 +222,23 @@ def test_case_page_upload_and_list_import_forms(web: TestClient) -> None:
     assert "Lint is US." in text and "cert.txt" in text
 
     csv = "id,name,country,schema\nw-1,Shanghai Example Trading Co.,cn,company\n"
+    # Importing lists is the admin's: the officer's form post is refused...
     r = web.post(
         "/ui/lists/import",
-        data={"list": "watch", "format": ""},
+        data=form(web, list="watch", format=""),
+        files={"file": ("watch.csv", csv.encode())},
+    )
+    assert r.status_code == 403 and "lists.import" in r.text
+    web.csrf = sign_in(web, "admin")  # type: ignore[attr-defined]
+    r = web.post(
+        "/ui/lists/import",
+        data=form(web, list="watch", format=""),
         files={"file": ("watch.csv", csv.encode())},
         follow_redirects=False,
     )
     assert r.status_code == 303 and r.headers["location"] == "/ui/lists/watch"
     assert "Shanghai Example Trading Co." in _text(web.get("/ui/lists/watch").text)
-    r = web.post("/ui/lists/import", data={"list": "watch"}, files={"file": ("", b"")})
+    r = web.post("/ui/lists/import", data=form(web, list="watch"), files={"file": ("", b"")})
     assert r.status_code == 422
 
 
@@ -246,13 +284,13 @@ def test_supplier_file_page(web: TestClient) -> None:
         "s2,Saigon Garment Export JSC,VN\n"
         "s3,Zhongtai Securities Co. Ltd,CN\n"
     )
-    r = web.post("/ui/batch", files={"file": ("suppliers.csv", csv.encode())})
+    r = web.post("/ui/batch", data=form(web), files={"file": ("suppliers.csv", csv.encode())})
     assert r.status_code == 200
     text = _text(r.text)
     assert "suppliers.csv: 1 of 3 matched" in text
     assert "Xinjiang Zhongtai Chemical" in text
     # A file with a row missing its name: refused with the file and line.
-    r = web.post("/ui/batch", files={"file": ("bad.csv", b"id,name\nx,\n")})
+    r = web.post("/ui/batch", data=form(web), files={"file": ("bad.csv", b"id,name\nx,\n")})
     assert r.status_code == 422 and "bad.csv, row 2" in _text(r.text)
 
 

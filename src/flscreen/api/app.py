@@ -34,6 +34,12 @@ Forced-labour import screening over HTTP: the same services as the `flscreen` CL
 Errors share one shape: `{"error", "message", "problems": [{"source", "row", "field",
 "message"}]}`; bad input is 422 with every problem listed, an unknown list, shipment or
 case is 404, an unreachable database is 503. The analyst pages live under `/ui/`.
+
+Every endpoint but `/healthz` and signing in needs an identity: an API token
+(`Authorization: Bearer fls_...`, from `flscreen tokens create`) or the session cookie
+set by `POST /auth/login` (then send the answer's `csrf_token` as `X-CSRF-Token` on
+every POST). No identity is 401, a role without the permission is 403, another
+tenant's shipment or case is 404; see docs/security.md.
 """
 
 
@@ -135,6 +141,7 @@ def create_app(
     app.state.flscreen = state
     install_error_handlers(app)
 
+    from . import auth
     from .routers import (
         audit,
         cases,
@@ -144,12 +151,15 @@ def create_app(
         match,
         policies,
         reconcile,
+        session,
         shipments,
         yente,
     )
 
+    auth.install(app)
     for module in (
         health,
+        session,
         lists,
         match,
         locate,
@@ -166,4 +176,6 @@ def create_app(
 
         install(app)
     app.add_middleware(BodyLimit, limits=state.limits)
+    # Last: a route added above without a declared permission stops the app here.
+    auth.check_routes(app)
     return app

@@ -18,9 +18,13 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from flscreen.errors import FlscreenError, InvalidInput, NotFound, Problem, StoreError
+from flscreen.identity.roles import Forbidden, TooManyAttempts, Unauthenticated
 
 ERROR_STATUS: tuple[tuple[type[FlscreenError], int, str], ...] = (
     (InvalidInput, 422, "invalid_input"),
+    (Unauthenticated, 401, "unauthenticated"),
+    (Forbidden, 403, "forbidden"),
+    (TooManyAttempts, 429, "too_many_attempts"),
     (NotFound, 404, "not_found"),
     (StoreError, 503, "store_unavailable"),
     (FlscreenError, 400, "error"),

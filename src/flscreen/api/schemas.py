@@ -116,7 +116,6 @@ class TransitionRequest(BaseModel):
     """Move a case: the same fields as ``flscreen case transition``."""
 
     to: ShortText = Field(description="The new state.")
-    actor: ShortText = Field(description="Who decides (recorded in the audit log).")
     reason: ShortText = Field(description="Why (recorded).")
 
 
@@ -130,7 +129,6 @@ class FindingRequest(BaseModel):
         max_length=1000,
         description="Ids of the case's documents the finding rests on.",
     )
-    actor: ShortText = Field(description="Who finds (recorded in the audit log).")
     clear_and_convincing: bool = Field(
         default=False,
         description="The evidence is clear and convincing (an exception under uflpa needs it).",
@@ -141,7 +139,6 @@ class AssignRequest(BaseModel):
     """Assign or reassign a case."""
 
     to: ShortText | None = Field(description="Who works the case (null: nobody).")
-    actor: ShortText = Field(description="Who assigns (recorded).")
     note: ShortText = Field(default="", description="Why (recorded).")
 
 
@@ -152,7 +149,6 @@ class ScreenRequest(BaseModel):
     shipments: list[ShortText] | None = Field(
         default=None, max_length=100_000, description="Only these shipments (default: all)."
     )
-    actor: ShortText = Field(default="api", description="Who screens (recorded).")
 
 
 class JudgementRequest(BaseModel):
@@ -162,6 +158,5 @@ class JudgementRequest(BaseModel):
     list: ShortText = Field(min_length=1)
     entry_id: ShortText = Field(min_length=1)
     verdict: ShortText = Field(description="match or no-match.")
-    by: ShortText = Field(min_length=1, description="Who decides.")
     reason: ShortText | None = None
     registration_id: ShortText | None = None

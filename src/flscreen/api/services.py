@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 
 from flscreen import audit
 from flscreen.errors import InvalidInput, Problem
+from flscreen.identity.scope import Scope, require_shipment, shipment_clause, visible_shipments
 from flscreen.lists import store as lists_store
 from flscreen.lists.service import ImportOutcome, import_list
 from flscreen.lists.versions import diff_versions, entry_summary
@@ -275,17 +276,36 @@ def locate_queries(queries: Sequence[LocateQuery]) -> dict[str, Any]:
 
 
 def list_cases(
-    conn: Connection, state: str | None = None, shipment: str | None = None
+    conn: Connection,
+    state: str | None = None,
+    shipment: str | None = None,
+    scope: Scope | None = None,
 ) -> dict[str, Any]:
+    """Cases (of ``scope``'s tenant only, when restricted), oldest first."""
     found = cases.list_cases(conn, state=state, shipment_id=shipment)
+    if scope is not None and not scope.unrestricted:
+        visible = visible_shipments(conn, scope) or frozenset()
+        found = [c for c in found if c.shipment_id in visible]
     return {"cases": [c.to_dict() for c in found], "states": list(cases.STATES)}
 
 
-def cases_by_state(conn: Connection) -> dict[str, int]:
-    """How many cases are in each state (one grouped query)."""
+def cases_by_state(conn: Connection, scope: Scope | None = None) -> dict[str, int]:
+    """How many cases are in each state (one grouped query), within ``scope``."""
     table = case_tables.cases
-    rows = conn.execute(sa.select(table.c.state, sa.func.count()).group_by(table.c.state))
-    return {state: int(n) for state, n in rows}
+    stmt = sa.select(table.c.state, sa.func.count()).group_by(table.c.state)
+    if scope is not None:
+        stmt = stmt.where(shipment_clause(scope, table.c.shipment_id))
+    return {state: int(n) for state, n in conn.execute(stmt)}
+
+
+def scoped_case(conn: Connection, ref: str, scope: Scope | None) -> cases.Case:
+    """The case, or NotFound, also (with the same message) for another tenant's."""
+    case = cases.get_case(conn, ref)
+    if scope is not None:
+        require_shipment(
+            conn, scope, case.shipment_id, f"no case {ref!r} (see `flscreen case list`)"
+        )
+    return case
 
 
 def document_json(d: cases.StoredDocument) -> dict[str, Any]:
@@ -302,10 +322,10 @@ def document_json(d: cases.StoredDocument) -> dict[str, Any]:
     }
 
 
-def case_detail(conn: Connection, ref: str) -> dict[str, Any]:
+def case_detail(conn: Connection, ref: str, scope: Scope | None = None) -> dict[str, Any]:
     """A case with its verdict's reasons, history, rebuttals and documents
     (``flscreen case show --json``), plus the states it may move to."""
-    case = cases.get_case(conn, ref)
+    case = scoped_case(conn, ref, scope)
     screening = get_screening(conn, case.screening_id)
     events = cases.history(conn, case)
     rebuttals = cases.rebuttals_of_case(conn, case)
@@ -393,9 +413,12 @@ def attach_documents(
     supplied_by: str,
     statement: str | None,
     transaction: str | None,
+    scope: Scope | None = None,
 ) -> dict[str, Any]:
-    """Store uploaded files by sha256 on a case (a rebuttal when a statement is given)."""
+    """Store uploaded files by sha256 on a case (a rebuttal when a statement is given);
+    a restricted ``scope`` may attach only to its own tenant's cases."""
     with writing(store), store.begin() as conn:
+        scoped_case(conn, ref, scope)
         stored = cases.attach(
             conn,
             documents_dir,

@@ -18,6 +18,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from flscreen.errors import InvalidInput, NotFound, Problem
+from flscreen.identity.roles import Forbidden
+from flscreen.identity.scope import OutOfScope, Scope, require_shipment
 from flscreen.model.supply import Shipment
 from flscreen.policy import bundled_policies, load_policy
 from flscreen.policy import cases as case_rules
@@ -204,15 +206,21 @@ def list_shipments(
     verdict: str | None = None,
     limit: int = 100,
     offset: int = 0,
+    scope: Scope | None = None,
 ) -> dict[str, Any]:
-    """Stored shipments (by date, newest first) with their latest verdict and open case.
+    """Stored shipments (by date, newest first) with their latest verdict and open case,
+    those of ``scope``'s tenant only when it is restricted.
 
-    The tally by verdict covers every shipment; verdict JSON is read for the page only.
+    The tally by verdict covers every shipment in the scope; verdict JSON is read for the
+    page only.
     """
     graph, ordered = graphs.ordered(store)
     with store.connect() as conn:
         outcomes = graphs.outcomes(conn, policy)
-        groups = graphs.grouped(ordered, outcomes)
+        if scope is None or scope.unrestricted:
+            groups = graphs.grouped(ordered, outcomes)
+        else:
+            groups = _group([s for s in ordered if scope.sees_importer(s.importer_id)], outcomes)
         tally = {k: len(v) for k, v in sorted(groups.items()) if k}
         kept = groups.get(verdict or "", [])
         page = kept[offset : offset + limit]
@@ -233,6 +241,26 @@ def list_shipments(
         "by_verdict": tally,
         "shipments": rows,
     }
+
+
+def _group(
+    ordered: list[Shipment], outcomes: dict[str, tuple[int, str]]
+) -> dict[str, list[Shipment]]:
+    groups: dict[str, list[Shipment]] = {"": ordered}
+    for s in ordered:
+        groups.setdefault(outcomes.get(s.shipment_id, (0, "unscreened"))[1], []).append(s)
+    return groups
+
+
+def _shipment_in_scope(graph: SupplyGraph, shipment_id: str, scope: Scope | None) -> Shipment:
+    """The shipment, or NotFound, also (with the same message) for another tenant's."""
+    s = graph.shipment(shipment_id)
+    if scope is not None and not scope.sees_importer(s.importer_id):
+        raise OutOfScope(
+            f"no shipment {shipment_id!r} in the supply data",
+            f"shipment {shipment_id} belongs to another tenant (importer {s.importer_id})",
+        )
+    return s
 
 
 def _open_cases(conn: Connection, shipment_ids: list[str]) -> dict[str, str]:
@@ -265,15 +293,21 @@ def trace_one(
     shipment_id: str,
     lookback_days: int | None = None,
     ownership_threshold: float | None = None,
+    scope: Scope | None = None,
 ) -> dict[str, Any]:
     """``flscreen trace SHIPMENT --json``: every path to a taint source, gaps, mass balance."""
     graph = graphs.get(store)
+    _shipment_in_scope(graph, shipment_id, scope)
     config = trace_config(lookback_days, ownership_threshold)
     return trace_shipment(graph, shipment_id, config).to_dict()
 
 
-def stored_verdict(conn: Connection, shipment_id: str, policy: str | None) -> dict[str, Any]:
+def stored_verdict(
+    conn: Connection, shipment_id: str, policy: str | None, scope: Scope | None = None
+) -> dict[str, Any]:
     """The latest recorded verdict (``flscreen screen`` JSON line) and its case."""
+    if scope is not None:
+        require_shipment(conn, scope, shipment_id, f"shipment {shipment_id!r} was never screened")
     s = latest_screening(conn, shipment_id, policy)
     case = case_rules.open_case_for(conn, shipment_id)
     if case is None:
@@ -292,11 +326,15 @@ def stored_verdict(conn: Connection, shipment_id: str, policy: str | None) -> di
 
 
 def shipment_detail(
-    store: Store, graphs: GraphCache, shipment_id: str, policy: str | None = None
+    store: Store,
+    graphs: GraphCache,
+    shipment_id: str,
+    policy: str | None = None,
+    scope: Scope | None = None,
 ) -> dict[str, Any]:
     """One shipment: its facts, its trace now, and its latest verdict (if screened)."""
     graph = graphs.get(store)
-    s = graph.shipment(shipment_id)
+    s = _shipment_in_scope(graph, shipment_id, scope)
     trace = trace_shipment(graph, shipment_id, trace_config()).to_dict()
     with store.connect() as conn:
         try:
@@ -326,6 +364,28 @@ def _screenings_of(conn: Connection, shipment_id: str) -> list[tuple[int, str, s
         .limit(50)
     )
     return [(r.id, r.screened_at, r.run_id, Verdict.from_dict(json.loads(r.verdict))) for r in rows]
+
+
+def _check_own_shipments(conn: Connection, scope: Scope, shipments: list[tuple[str, str]]) -> None:
+    """Refuse (403, nothing written) a package naming another importer on a shipment, or
+    reusing the id of a shipment stored for another importer (it would replace it)."""
+    wrong = [f"{sid} (importer {imp})" for sid, imp in shipments if not scope.sees_importer(imp)]
+    ship = supply_store.shipments
+    stored = conn.execute(
+        sa.select(ship.c.shipment_id, ship.c.importer_id).where(
+            ship.c.shipment_id.in_([sid for sid, _ in shipments])
+        )
+    )
+    wrong += [
+        f"{r.shipment_id} (id not available)"
+        for r in stored
+        if not scope.sees_importer(r.importer_id)
+    ]
+    if wrong:
+        raise Forbidden(
+            f"tenant {scope.tenant!r} may only import its own shipments; refused: "
+            + ", ".join(sorted(set(wrong))[:20])
+        )
 
 
 def check_policy(name: str) -> None:
@@ -365,10 +425,15 @@ def screen(
     }
 
 
-def dossier(conn: Connection, shipment_id: str, policy: str | None, fmt: str) -> bytes | str:
+def dossier(
+    conn: Connection, shipment_id: str, policy: str | None, fmt: str, scope: Scope | None = None
+) -> bytes | str:
     """The evidence dossier of a screened shipment as HTML text or PDF bytes."""
     from flscreen.reports.build import load_dossier
     from flscreen.reports.dossier import render_html, render_pdf
+
+    if scope is not None:
+        require_shipment(conn, scope, shipment_id, f"shipment {shipment_id!r} was never screened")
 
     if fmt not in ("html", "pdf"):
         raise InvalidInput([Problem("format", f"unknown format {fmt!r}: use html or pdf")])
@@ -376,15 +441,22 @@ def dossier(conn: Connection, shipment_id: str, policy: str | None, fmt: str) ->
     return render_pdf(html) if fmt == "pdf" else html
 
 
-def import_supply(store: Store, path: Path, label: str) -> dict[str, Any]:
+def import_supply(
+    store: Store, path: Path, label: str, scope: Scope | None = None
+) -> dict[str, Any]:
     """Validate a supply package (CSV folder, XLSX workbook or JSON file) and store it with
     its parties matched and located, in one transaction, as ``flscreen supply import``
-    does; ``label`` (the uploaded file names) is recorded as the import's source."""
+    does; ``label`` (the uploaded file names) is recorded as the import's source. A
+    restricted ``scope`` (an importer) may only send its own shipments."""
     from flscreen.supply import load_package
     from flscreen.supply.annotate import annotate_package, real_annotator
 
     pkg = load_package(path)
     with writing(store), store.begin() as conn:
+        if scope is not None and not scope.unrestricted:
+            _check_own_shipments(
+                conn, scope, [(s.shipment_id, s.importer_id) for s in pkg.shipments]
+            )
         import_id = supply_store.save_package(conn, pkg, label)
         supply_store.save_annotations(conn, annotate_package(pkg, real_annotator(conn)))
     return {

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from fastapi import Request
 
 from flscreen.errors import InvalidInput
+from flscreen.identity.throttle import Throttle
 from flscreen.lists import store as lists_store
 from flscreen.matching import Matcher
 from flscreen.matching.judgements import judgements_table, load_judgements
@@ -100,6 +101,9 @@ class AppState:
     documents_dir: Path
     matchers: MatcherCache = field(default_factory=MatcherCache)
     graphs: GraphCache = field(default_factory=GraphCache)
+    throttle: Throttle = field(default_factory=Throttle)
+    session_hours: float = 8.0
+    """How long a signed-in session lasts."""
 
 
 def get_state(request: Request) -> AppState:

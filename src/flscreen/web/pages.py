@@ -117,15 +117,27 @@ def render(
     query = urlencode(list(request.query_params.multi_items()))
     base = path + "index" if path.endswith("/") else path
     json_url = base + ".json" + (f"?{query}" if query else "") if with_json else None
+    from flscreen.api.auth import csrf_token, current_principal
+
     html = (
         environment()
         .get_template(template)
-        .render(data=context, path=path, json_url=json_url, request=request)
+        .render(
+            data=context,
+            path=path,
+            json_url=json_url,
+            request=request,
+            me=current_principal(request),
+            csrf=csrf_token(request),
+        )
     )
     return HTMLResponse(html, status_code=status)
 
 
 def error_page(request: Request, exc: FlscreenError) -> HTMLResponse:
+    from flscreen.api.auth import note_refusal
+
+    note_refusal(request, exc)  # another tenant's object, refused inside a view
     status, body = error_body(exc)
     return render(request, "error.html.j2", {"status": status, **body}, status=status)
 

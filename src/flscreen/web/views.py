@@ -19,12 +19,14 @@ from starlette.datastructures import FormData, UploadFile
 
 from flscreen.api import services
 from flscreen.api import shipments as shipment_service
+from flscreen.api.auth import audit_read, public, requires, scope_of
 from flscreen.api.routers.cases import attach
 from flscreen.api.routers.match import to_query
 from flscreen.api.routers.shipments import import_package
 from flscreen.api.schemas import MatchRequest
 from flscreen.api.state import AppState, get_state
 from flscreen.errors import FlscreenError, InvalidInput, Problem
+from flscreen.identity.roles import Permission, Principal, transition_permission
 from flscreen.lists.detect import FORMATS
 from flscreen.matching import DEFAULT_THRESHOLD
 from flscreen.matching import Query as MatchQuery
@@ -39,6 +41,7 @@ router = APIRouter()
 
 State = Annotated[AppState, Depends(get_state)]
 Text = Annotated[str | None, Query(max_length=2000)]
+P = Permission
 
 
 def _blank(value: str | None) -> str | None:
@@ -46,12 +49,20 @@ def _blank(value: str | None) -> str | None:
 
 
 @page(router, "/ui/", "home.html.j2")
-def home(request: Request, state: State) -> dict[str, Any]:
-    """Overview: the lists in the store, shipments by verdict and cases by state."""
+def home(
+    request: Request, state: State, principal: Annotated[Principal, requires(P.SIGNED_IN)]
+) -> dict[str, Any]:
+    """Overview: the lists in the store, shipments by verdict and cases by state (what the
+    signed-in role may see of them)."""
+    scope = scope_of(state, principal)
     with state.store.connect() as conn:
-        lists = services.lists_overview(conn)["lists"]
-        by_state = services.cases_by_state(conn)
-    shipped = shipment_service.list_shipments(state.store, state.graphs, limit=1)
+        lists = services.lists_overview(conn)["lists"] if principal.can(P.LISTS_READ) else []
+        by_state = services.cases_by_state(conn, scope) if principal.can(P.CASES_READ) else {}
+    shipped = (
+        shipment_service.list_shipments(state.store, state.graphs, limit=1, scope=scope)
+        if principal.can(P.SHIPMENTS_READ)
+        else {"by_verdict": {}}
+    )
     return {
         "shipments": {
             "total": sum(shipped["by_verdict"].values()),
@@ -69,6 +80,7 @@ def home(request: Request, state: State) -> dict[str, Any]:
 def screen(
     request: Request,
     state: State,
+    _: Annotated[Principal, requires(P.MATCH)],
     name: Text = None,
     country: Text = None,
     uscc: Annotated[
@@ -120,7 +132,7 @@ def screen(
     return out
 
 
-@router.get("/ui/batch", include_in_schema=False)
+@router.get("/ui/batch", include_in_schema=False, dependencies=[requires(P.MATCH)])
 def batch_form(request: Request) -> Response:
     """Screen a whole supplier file: the upload form."""
     state = get_state(request)
@@ -129,7 +141,7 @@ def batch_form(request: Request) -> Response:
     )
 
 
-@router.post("/ui/batch", include_in_schema=False)
+@router.post("/ui/batch", include_in_schema=False, dependencies=[requires(P.MATCH)])
 async def batch_screen(request: Request) -> Response:
     """Screen an uploaded supplier CSV or JSON-lines file (the columns of ``flscreen match``)
     and show one row per supplier with its best hit; ``POST /match`` gives the same as JSON."""
@@ -190,6 +202,7 @@ async def batch_screen(request: Request) -> Response:
 @page(router, "/ui/locate", "locate.html.j2")
 def locate(
     request: Request,
+    _: Annotated[Principal, requires(P.LOCATE)],
     address: Text = None,
     uscc: Annotated[str | None, Query(max_length=100)] = None,
     postal_code: Annotated[str | None, Query(max_length=40)] = None,
@@ -229,7 +242,9 @@ def locate(
 
 
 @page(router, "/ui/lists", "lists.html.j2")
-def lists_page(request: Request, state: State) -> dict[str, Any]:
+def lists_page(
+    request: Request, state: State, _: Annotated[Principal, requires(P.LISTS_READ)]
+) -> dict[str, Any]:
     """Every list and its versions."""
     with state.store.connect() as conn:
         out = services.lists_overview(conn)
@@ -241,6 +256,7 @@ def lists_page(request: Request, state: State) -> dict[str, Any]:
 def list_page(
     request: Request,
     state: State,
+    _: Annotated[Principal, requires(P.LISTS_READ)],
     name: str,
     version: Annotated[int | None, Query(ge=1)] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
@@ -259,6 +275,7 @@ def list_page(
 def diff_page(
     request: Request,
     state: State,
+    _: Annotated[Principal, requires(P.LISTS_READ)],
     name: str,
     from_version: Annotated[int | None, Query(alias="from", ge=0)] = None,
     to_version: Annotated[int | None, Query(alias="to", ge=1)] = None,
@@ -272,6 +289,7 @@ def diff_page(
 def shipments_page(
     request: Request,
     state: State,
+    principal: Annotated[Principal, requires(P.SHIPMENTS_READ)],
     verdict: Annotated[str | None, Query()] = None,
     policy: Annotated[str | None, Query()] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
@@ -285,6 +303,7 @@ def shipments_page(
         verdict=_blank(verdict),
         limit=limit,
         offset=offset,
+        scope=scope_of(state, principal),
     )
     out["filter"] = {"verdict": _blank(verdict), "policy": _blank(policy)}
     out["policies"] = bundled_policies()
@@ -295,16 +314,21 @@ def shipments_page(
 def shipment_page(
     request: Request,
     state: State,
+    principal: Annotated[Principal, requires(P.SHIPMENTS_READ)],
     shipment_id: str,
     policy: Annotated[str | None, Query()] = None,
 ) -> dict[str, Any]:
     """One shipment: its verdict and reasons, every traced path with its steps and
     documents, gaps, mass-balance shortfalls, and links to the dossier."""
-    return shipment_service.shipment_detail(state.store, state.graphs, shipment_id, _blank(policy))
+    return shipment_service.shipment_detail(
+        state.store, state.graphs, shipment_id, _blank(policy), scope_of(state, principal)
+    )
 
 
 @router.post("/ui/screen-shipments", include_in_schema=False)
-async def screen_form(request: Request) -> Response:
+async def screen_form(
+    request: Request, principal: Annotated[Principal, requires(P.SCREEN)]
+) -> Response:
     """The shipments pages' form: screen one shipment (or all) under a policy."""
     state = get_state(request)
     form = await request.form()
@@ -319,7 +343,7 @@ async def screen_form(request: Request) -> Response:
             state.graphs,
             fields.get("policy") or "uflpa",
             [shipment] if shipment else None,
-            _blank(fields.get("actor")) or "web",
+            principal.label(),
         )
     except FlscreenError as exc:
         return error_page(request, exc)
@@ -331,22 +355,31 @@ async def screen_form(request: Request) -> Response:
 def cases_page(
     request: Request,
     state: State,
+    principal: Annotated[Principal, requires(P.CASES_READ)],
     case_state: Annotated[str | None, Query(alias="state")] = None,
     shipment: Annotated[str | None, Query()] = None,
 ) -> dict[str, Any]:
     """Cases, oldest first, filtered by state or shipment."""
     with state.store.connect() as conn:
-        out = services.list_cases(conn, _blank(case_state), _blank(shipment))
+        out = services.list_cases(
+            conn, _blank(case_state), _blank(shipment), scope_of(state, principal)
+        )
     out["filter"] = {"state": _blank(case_state), "shipment": _blank(shipment)}
     return out
 
 
 @page(router, "/ui/cases/{case_id}", "case.html.j2")
-def case_page(request: Request, state: State, case_id: str) -> dict[str, Any]:
+def case_page(
+    request: Request,
+    state: State,
+    principal: Annotated[Principal, requires(P.CASES_READ)],
+    case_id: str,
+) -> dict[str, Any]:
     """A case: its verdict's reasons, history, rebuttals and documents, and a form to
     move it to an allowed state."""
     with state.store.connect() as conn:
-        out = services.case_detail(conn, case_id)
+        out = services.case_detail(conn, case_id, scope_of(state, principal))
+    audit_read(state, principal, "case.read", out["case"])
     out["document_kinds"] = list(case_rules.DOCUMENT_KINDS)
     return out
 
@@ -355,6 +388,7 @@ def case_page(request: Request, state: State, case_id: str) -> dict[str, Any]:
 def audit_page(
     request: Request,
     state: State,
+    _: Annotated[Principal, requires(P.AUDIT_READ)],
     subject: Annotated[str | None, Query()] = None,
     kind: Annotated[str | None, Query()] = None,
 ) -> dict[str, Any]:
@@ -370,7 +404,7 @@ def audit_page(
 
 
 @page(router, "/ui/api", "api.html.j2")
-def api_page(request: Request) -> dict[str, Any]:
+def api_page(request: Request, _: Annotated[Principal, requires(P.SIGNED_IN)]) -> dict[str, Any]:
     """The REST API's endpoints with their descriptions and parameters, from the app's
     own OpenAPI document, readable offline (the Swagger UI at /docs loads from a CDN)."""
     spec = request.app.openapi()
@@ -437,15 +471,24 @@ def _text(form: FormData, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _transition(
+    principal: Principal, state: AppState, case_id: str, form: FormData
+) -> dict[str, Any]:
+    principal.require(transition_permission(_text(form, "to").strip()))
+    return services.transition_case(
+        state.store, case_id, _text(form, "to"), principal.label(), _text(form, "reason")
+    )
+
+
 @router.post("/ui/cases/{case_id}/transition", include_in_schema=False)
-async def case_transition_form(request: Request, case_id: str) -> Response:
-    """The case page's form: move the case."""
+async def case_transition_form(
+    request: Request,
+    case_id: str,
+    principal: Annotated[Principal, requires(P.CASES_PREPARE)],
+) -> Response:
+    """The case page's form: move the case (deciding moves need an officer)."""
     return await _case_form(
-        request,
-        case_id,
-        lambda state, form: services.transition_case(
-            state.store, case_id, _text(form, "to"), _text(form, "actor"), _text(form, "reason")
-        ),
+        request, case_id, lambda state, form: _transition(principal, state, case_id, form)
     )
 
 
@@ -459,7 +502,11 @@ def _document_ids(form: FormData) -> list[int]:
 
 
 @router.post("/ui/cases/{case_id}/findings", include_in_schema=False)
-async def case_finding_form(request: Request, case_id: str) -> Response:
+async def case_finding_form(
+    request: Request,
+    case_id: str,
+    principal: Annotated[Principal, requires(P.CASES_DECIDE)],
+) -> Response:
     """The case page's finding form: an applicability or exception finding."""
     return await _case_form(
         request,
@@ -470,14 +517,18 @@ async def case_finding_form(request: Request, case_id: str) -> Response:
             _text(form, "kind"),
             _text(form, "statement"),
             _document_ids(form),
-            _text(form, "actor"),
+            principal.label(),
             _text(form, "clear_and_convincing") in {"on", "true", "1", "yes"},
         ),
     )
 
 
 @router.post("/ui/cases/{case_id}/assign", include_in_schema=False)
-async def case_assign_form(request: Request, case_id: str) -> Response:
+async def case_assign_form(
+    request: Request,
+    case_id: str,
+    principal: Annotated[Principal, requires(P.CASES_ASSIGN)],
+) -> Response:
     """The case page's assign form (blank: nobody)."""
     return await _case_form(
         request,
@@ -486,14 +537,16 @@ async def case_assign_form(request: Request, case_id: str) -> Response:
             state.store,
             case_id,
             _text(form, "to") or None,
-            _text(form, "actor"),
+            principal.label(),
             _text(form, "note"),
         ),
     )
 
 
 @router.post("/ui/lists/import", include_in_schema=False)
-async def list_import_form(request: Request) -> Response:
+async def list_import_form(
+    request: Request, principal: Annotated[Principal, requires(P.LISTS_IMPORT)]
+) -> Response:
     """The lists page's upload form: import a file as the next version of a list."""
     state = get_state(request)
     try:
@@ -513,7 +566,14 @@ async def list_import_form(request: Request) -> Response:
                     out.write(chunk)
             await form.close()
             await run_in_threadpool(
-                services.import_file, state.store, name, target, label, fmt, False, "web"
+                services.import_file,
+                state.store,
+                name,
+                target,
+                label,
+                fmt,
+                False,
+                principal.label(),
             )
     except FlscreenError as exc:
         return error_page(request, exc)
@@ -521,21 +581,25 @@ async def list_import_form(request: Request) -> Response:
 
 
 @router.post("/ui/shipments/import", include_in_schema=False)
-async def package_import_form(request: Request) -> Response:
+async def package_import_form(
+    request: Request, principal: Annotated[Principal, requires(P.SHIPMENTS_IMPORT)]
+) -> Response:
     """The shipments page's upload form: import a supply package, screen it if asked."""
     if not same_origin(request):
         exc = InvalidInput([Problem("form", "refused: the form was posted from another site")])
         return error_page(request, exc)
     policy = _blank(request.query_params.get("screen"))
     try:
-        await import_package(request, get_state(request), policy, "web")
+        await import_package(request, get_state(request), principal, policy)
     except FlscreenError as exc:
         return error_page(request, exc)
     return RedirectResponse("/ui/shipments", status_code=303)
 
 
 @router.post("/ui/judge", include_in_schema=False)
-async def judge_form(request: Request) -> Response:
+async def judge_form(
+    request: Request, principal: Annotated[Principal, requires(P.JUDGE)]
+) -> Response:
     """The screen page's buttons: record that the screened name is (not) a list entry,
     then show the screen again, where the judgement now applies."""
     state = get_state(request)
@@ -551,7 +615,7 @@ async def judge_form(request: Request) -> Response:
             fields.get("list", ""),
             fields.get("entry_id", ""),
             fields.get("verdict", ""),
-            fields.get("by", ""),
+            principal.label(),
             _blank(fields.get("reason")),
             _blank(fields.get("uscc")),
         )
@@ -564,18 +628,22 @@ async def judge_form(request: Request) -> Response:
 
 
 @router.post("/ui/cases/{case_id}/documents", include_in_schema=False)
-async def case_documents_form(request: Request, case_id: str) -> Response:
+async def case_documents_form(
+    request: Request,
+    case_id: str,
+    principal: Annotated[Principal, requires(P.DOCUMENTS_ATTACH)],
+) -> Response:
     """The case page's upload form: attach documents (and a rebuttal statement)."""
     if not same_origin(request):
         exc = InvalidInput([Problem("form", "refused: the form was posted from another site")])
         return error_page(request, exc)
     try:
-        await attach(case_id, request, get_state(request))
+        await attach(case_id, request, get_state(request), principal)
     except FlscreenError as exc:
         return error_page(request, exc)
     return RedirectResponse(f"/ui/cases/{quote(case_id)}", status_code=303)
 
 
-@router.get("/", include_in_schema=False)
+@router.get("/", include_in_schema=False, dependencies=[public()])
 def root() -> RedirectResponse:
     return RedirectResponse("/ui/", status_code=307)

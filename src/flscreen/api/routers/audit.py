@@ -6,10 +6,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
+from flscreen.identity.roles import Permission
+
 from .. import services
+from ..auth import requires
 from ..state import AppState, get_state
 
-router = APIRouter(prefix="/audit", tags=["audit"])
+router = APIRouter(prefix="/audit", tags=["audit"], dependencies=[requires(Permission.AUDIT_READ)])
 
 State = Annotated[AppState, Depends(get_state)]
 

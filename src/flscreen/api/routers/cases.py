@@ -12,87 +12,119 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from flscreen.errors import InvalidInput, Problem
+from flscreen.identity.roles import Permission, Principal, transition_permission
 
 from .. import services
+from ..auth import audit_read, requires, scope_of
 from ..schemas import AssignRequest, FindingRequest, TransitionRequest
 from ..state import AppState, get_state
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 
 State = Annotated[AppState, Depends(get_state)]
+Reader = Annotated[Principal, requires(Permission.CASES_READ)]
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 @router.get("")
 def get_cases(
     state: State,
+    principal: Reader,
     case_state: Annotated[
         str | None, Query(alias="state", description="Only cases in this state.")
     ] = None,
     shipment: Annotated[str | None, Query(description="Only cases of this shipment.")] = None,
 ) -> dict[str, Any]:
-    """Cases, oldest first, with their shipment, verdict, state and policy."""
+    """Cases, oldest first, with their shipment, verdict, state and policy (an importer's
+    own only)."""
+    scope = scope_of(state, principal)
     with state.store.connect() as conn:
-        return services.list_cases(conn, case_state, shipment)
+        return services.list_cases(conn, case_state, shipment, scope)
 
 
 @router.get("/{case_id}")
-def get_case(case_id: str, state: State) -> dict[str, Any]:
+def get_case(case_id: str, state: State, principal: Reader) -> dict[str, Any]:
     """A case (`CASE-000001` or its number) with the verdict's reasons and list versions,
     its history (who moved it, when, why), rebuttals, documents, and the states it may
-    move to next."""
+    move to next. Every read is logged in the audit trail."""
+    scope = scope_of(state, principal)
     with state.store.connect() as conn:
-        return services.case_detail(conn, case_id)
+        out = services.case_detail(conn, case_id, scope)
+    audit_read(state, principal, "case.read", out["case"])
+    return out
 
 
 @router.post("/{case_id}/transition")
-def transition(case_id: str, body: TransitionRequest, state: State) -> dict[str, Any]:
-    """Move a case to another state, recording actor, time and reason in the case history
-    and the audit log. A forbidden move is refused with 422 naming the allowed ones. Held
-    goods (a detain or exclude verdict) reach `released` only on a recorded applicability
-    finding, and `exception_granted` needs a recorded exception finding (`POST
-    /cases/{case_id}/findings`)."""
-    return services.transition_case(state.store, case_id, body.to, body.actor, body.reason)
+def transition(
+    case_id: str,
+    body: TransitionRequest,
+    state: State,
+    principal: Annotated[Principal, requires(Permission.CASES_PREPARE)],
+) -> dict[str, Any]:
+    """Move a case to another state, recording the signed-in user, time and reason in the
+    case history and the audit log. Releasing, excluding and granting an exception are
+    decisions (officers only: 403 for an analyst). A forbidden move is refused with 422
+    naming the allowed ones. Held goods (a detain or exclude verdict) reach `released`
+    only on a recorded applicability finding, and `exception_granted` needs a recorded
+    exception finding (`POST /cases/{case_id}/findings`)."""
+    principal.require(transition_permission(body.to.strip()))
+    return services.transition_case(state.store, case_id, body.to, principal.label(), body.reason)
 
 
 @router.post("/{case_id}/findings", status_code=201)
-def finding(case_id: str, body: FindingRequest, state: State) -> dict[str, Any]:
+def finding(
+    case_id: str,
+    body: FindingRequest,
+    state: State,
+    principal: Annotated[Principal, requires(Permission.CASES_DECIDE)],
+) -> dict[str, Any]:
     """Record an applicability finding (the goods and their inputs have no link to the
     region or a listed entity) or an exception finding, citing the ids of the case's
     documents it rests on (`documents`); under `uflpa` an exception also needs
-    `clear_and_convincing: true`. Returns the case."""
+    `clear_and_convincing: true`. Findings are the officer's, recorded as the signed-in
+    user. Returns the case."""
     return services.record_finding(
         state.store,
         case_id,
         body.kind,
         body.statement,
         body.documents,
-        body.actor,
+        principal.label(),
         body.clear_and_convincing,
     )
 
 
 @router.post("/{case_id}/assign")
-def assign(case_id: str, body: AssignRequest, state: State) -> dict[str, Any]:
+def assign(
+    case_id: str,
+    body: AssignRequest,
+    state: State,
+    principal: Annotated[Principal, requires(Permission.CASES_ASSIGN)],
+) -> dict[str, Any]:
     """Assign or reassign a case (`to: null` for nobody); recorded as a case event and
-    in the audit log. Returns the case."""
-    return services.assign_case(state.store, case_id, body.to, body.actor, body.note)
+    in the audit log, by the signed-in user. Returns the case."""
+    return services.assign_case(state.store, case_id, body.to, principal.label(), body.note)
 
 
 @router.post("/{case_id}/documents", status_code=201)
-async def attach(case_id: str, request: Request, state: State) -> dict[str, Any]:
+async def attach(
+    case_id: str,
+    request: Request,
+    state: State,
+    principal: Annotated[Principal, requires(Permission.DOCUMENTS_ATTACH)],
+) -> dict[str, Any]:
     """Attach documents (multipart: one or more `file` parts, and the fields `kind`,
-    `supplied_by`, optional `statement` and `transaction`). Files are stored by sha256;
-    with a `statement` the files and statement form one rebuttal."""
+    optional `statement` and `transaction`). Files are stored by sha256; with a
+    `statement` the files and statement form one rebuttal. Who supplied them is the
+    signed-in user (an importer: its own tenant's cases only)."""
     form = await request.form(max_files=20)
     fields = {k: v for k, v in form.multi_items() if isinstance(v, str)}
     uploads = [v for _, v in form.multi_items() if isinstance(v, UploadFile)]
     problems = []
     if not uploads:
         problems.append(Problem("body", "no file in the form: send one or more 'file' parts"))
-    for name in ("kind", "supplied_by"):
-        if not fields.get(name, "").strip():
-            problems.append(Problem("body", "missing required value", field=name))
+    if not fields.get("kind", "").strip():
+        problems.append(Problem("body", "missing required value", field="kind"))
     if problems:
         raise InvalidInput(problems)
     with tempfile.TemporaryDirectory(prefix="flscreen-docs-") as tmp:
@@ -114,7 +146,8 @@ async def attach(case_id: str, request: Request, state: State) -> dict[str, Any]
             case_id,
             paths,
             fields["kind"].strip(),
-            fields["supplied_by"].strip(),
+            principal.label(),
             (fields.get("statement") or "").strip() or None,
             fields.get("transaction") or None,
+            scope_of(state, principal),
         )

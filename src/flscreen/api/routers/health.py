@@ -10,12 +10,13 @@ from fastapi import APIRouter, Depends
 from flscreen.errors import StoreError
 from flscreen.store.engine import engine_safe
 
+from ..auth import public
 from ..state import AppState, get_state
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz")
+@router.get("/healthz", dependencies=[public()])
 def healthz(state: Annotated[AppState, Depends(get_state)]) -> dict[str, Any]:
     """Answer 200 with the store's backend when the database answers; 503 when it does not."""
     try:

@@ -10,19 +10,22 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from flscreen.errors import InvalidInput, Problem
+from flscreen.identity.roles import Permission, Principal
 from flscreen.lists.detect import FORMATS
 from flscreen.lists.service import check_list_name
 
 from .. import services
+from ..auth import requires
 from ..state import AppState, get_state
 from ..uploads import save_uploads
 
 router = APIRouter(prefix="/lists", tags=["lists"])
 
 State = Annotated[AppState, Depends(get_state)]
+Read = [requires(Permission.LISTS_READ)]
 
 
-@router.get("")
+@router.get("", dependencies=Read)
 def get_lists(state: State) -> dict[str, Any]:
     """Every imported list with its versions: entry count, import and retrieval time,
     source, format and sha256 (the shape of `flscreen lists show --json`)."""
@@ -30,14 +33,14 @@ def get_lists(state: State) -> dict[str, Any]:
         return services.lists_overview(conn)
 
 
-@router.get("/{name}/versions")
+@router.get("/{name}/versions", dependencies=Read)
 def get_versions(name: str, state: State) -> dict[str, Any]:
     """The versions of one list, oldest first. 404 for an unknown list."""
     with state.store.connect() as conn:
         return services.list_versions(conn, name)
 
 
-@router.get("/{name}/diff")
+@router.get("/{name}/diff", dependencies=Read)
 def get_diff(
     name: str,
     state: State,
@@ -56,7 +59,7 @@ def get_diff(
         return services.list_diff(conn, name, from_version, to_version)
 
 
-@router.get("/{name}/entries")
+@router.get("/{name}/entries", dependencies=Read)
 def get_entries(
     name: str,
     state: State,
@@ -81,6 +84,7 @@ async def import_version(
     name: str,
     request: Request,
     state: State,
+    principal: Annotated[Principal, requires(Permission.LISTS_IMPORT)],
     fmt: Annotated[
         str | None,
         Query(alias="format", description="One of: " + ", ".join(FORMATS) + " (default: guessed)."),
@@ -92,9 +96,6 @@ async def import_version(
         str | None,
         Query(description="The file's name, for a raw body (helps guess the format)."),
     ] = None,
-    actor: Annotated[
-        str, Query(max_length=200, description="Who imports (recorded with any re-screen).")
-    ] = "api",
 ) -> dict[str, Any]:
     """Import a list file as the next version of list `name`; identical content answers
     `"unchanged": true` and stores nothing.
@@ -120,7 +121,7 @@ async def import_version(
             path, label = folder / names[0], names[0]
         else:  # the OFAC CSV trio: a folder holding sdn.csv, alt.csv, add.csv
             path, label = folder, "+".join(sorted(names))
-        return await _run(state, name, path, label, fmt, strict, actor)
+        return await _run(state, name, path, label, fmt, strict, principal.label())
 
 
 async def _run(

@@ -7,9 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
+from flscreen.identity.roles import Permission
 from flscreen.region import LocateQuery
 
 from .. import services
+from ..auth import requires
 from ..bodies import (
     json_lines,
     openapi_body,
@@ -39,7 +41,11 @@ def to_query(position: int, record: LocateRecord) -> LocateQuery:
     )
 
 
-@router.post("/locate", openapi_extra=openapi_body(LocateRequest, LocateRecord))
+@router.post(
+    "/locate",
+    openapi_extra=openapi_body(LocateRequest, LocateRecord),
+    dependencies=[requires(Permission.LOCATE)],
+)
 async def locate(request: Request, state: State) -> Any:
     """Locate one or many records (`{"records": [...]}`, a JSON array, or one record).
 

@@ -7,12 +7,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from flscreen.identity.roles import Permission, Principal
 from flscreen.matching import Query as MatchQuery
 from flscreen.reports.rows import MATCH_COLUMNS, match_rows
 from flscreen.reports.tabular import MEDIA_TYPES
 from flscreen.reports.tabular import export as export_rows
 
 from .. import services
+from ..auth import requires
 from ..bodies import (
     json_lines,
     openapi_body,
@@ -42,7 +44,11 @@ def to_query(position: int, record: MatchRecord) -> MatchQuery:
     )
 
 
-@router.post("/match", openapi_extra=openapi_body(MatchRequest, MatchRecord))
+@router.post(
+    "/match",
+    openapi_extra=openapi_body(MatchRequest, MatchRecord),
+    dependencies=[requires(Permission.MATCH)],
+)
 async def match(
     request: Request,
     state: State,
@@ -103,17 +109,21 @@ def wanted_sheet(request: Request) -> str | None:
 
 
 @router.post("/judgements", status_code=201)
-def judge(state: State, body: JudgementRequest) -> dict[str, Any]:
+def judge(
+    state: State,
+    body: JudgementRequest,
+    principal: Annotated[Principal, requires(Permission.JUDGE)],
+) -> dict[str, Any]:
     """Record that a party is (or is not) a list entry; every later match honours it
     (a confirmed pair is a match, a rejected one moves to `suppressed`). The judgement
-    is logged in the audit trail with who decided and why."""
+    is logged in the audit trail with who decided (the signed-in user) and why."""
     return services.judge(
         state.store,
         body.name,
         body.list,
         body.entry_id,
         body.verdict,
-        body.by,
+        principal.label(),
         body.reason,
         body.registration_id,
     )

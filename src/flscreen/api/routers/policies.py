@@ -7,10 +7,16 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from flscreen.errors import InvalidInput, NotFound, Problem
+from flscreen.identity.roles import Permission
 from flscreen.policy import bundled_policies, load_policy, parse_policy
 from flscreen.policy.schema import Policy
 
-router = APIRouter(prefix="/policies", tags=["policies"])
+from ..auth import requires
+
+# Checking a policy writes nothing, so it needs no more than reading them.
+router = APIRouter(
+    prefix="/policies", tags=["policies"], dependencies=[requires(Permission.POLICIES_READ)]
+)
 
 
 def summary(p: Policy) -> dict[str, Any]:

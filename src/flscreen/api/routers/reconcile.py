@@ -15,13 +15,16 @@ from fastapi.responses import HTMLResponse
 from flscreen.compat import reconcile as recon
 from flscreen.compat import yente
 from flscreen.errors import InvalidInput, Problem
+from flscreen.identity.roles import Permission
 from flscreen.lists import store as lists_store
 from flscreen.matching import Matcher
 
+from ..auth import requires
 from ..state import AppState, get_state
 from .yente import answer
 
-router = APIRouter(tags=["reconciliation"])
+# Reconciling is matching: the roles that may screen names may reconcile them.
+router = APIRouter(tags=["reconciliation"], dependencies=[requires(Permission.MATCH)])
 State = Annotated[AppState, Depends(get_state)]
 
 

@@ -10,7 +10,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from flscreen.identity.roles import Permission, Principal
+
 from .. import shipments as service
+from ..auth import audit_read, requires, scope_of
 from ..schemas import ScreenRequest
 from ..state import AppState, get_state
 from ..uploads import save_uploads
@@ -18,6 +21,7 @@ from ..uploads import save_uploads
 router = APIRouter(tags=["shipments"])
 
 State = Annotated[AppState, Depends(get_state)]
+Reader = Annotated[Principal, requires(Permission.SHIPMENTS_READ)]
 PolicyName = Annotated[
     str | None, Query(description="Only verdicts under this policy (default: the latest).")
 ]
@@ -26,6 +30,7 @@ PolicyName = Annotated[
 @router.get("/shipments")
 def get_shipments(
     state: State,
+    principal: Reader,
     policy: PolicyName = None,
     verdict: Annotated[
         str | None,
@@ -37,7 +42,13 @@ def get_shipments(
     """Stored shipments, newest first, with importer, exporter and manufacturer names, the
     latest verdict and its main reason, and the open case; `by_verdict` tallies them all."""
     return service.list_shipments(
-        state.store, state.graphs, policy=policy, verdict=verdict, limit=limit, offset=offset
+        state.store,
+        state.graphs,
+        policy=policy,
+        verdict=verdict,
+        limit=limit,
+        offset=offset,
+        scope=scope_of(state, principal),
     )
 
 
@@ -45,45 +56,58 @@ def get_shipments(
 async def import_package(
     request: Request,
     state: State,
+    principal: Annotated[Principal, requires(Permission.SHIPMENTS_IMPORT)],
     screen: Annotated[
         str | None,
         Query(description="Screen the package's shipments under this policy right after."),
     ] = None,
-    actor: Annotated[str, Query(max_length=200, description="Who imports and screens.")] = "api",
 ) -> dict[str, Any]:
     """Import a supply package: one `.json` or `.xlsx` file, or the package's CSV files
     (`parties.csv`, `facilities.csv`, `transactions.csv`, `shipments.csv`, ...) as
     `file` parts of a multipart form. Everything is validated before anything is written;
     a rejected package answers 422 listing every problem with file, row and field.
     Parties are matched against the lists and located. With `screen=uflpa` the package's
-    shipments are screened at once (`flscreen screen PACKAGE`)."""
+    shipments are screened at once (`flscreen screen PACKAGE`); screening needs the
+    `shipments.screen` permission (officers and analysts). An importer may send only its
+    own shipments (their `importer_id` one of its tenant's parties)."""
     if screen is not None:
+        principal.require(Permission.SCREEN)
         service.check_policy(screen)
+    scope = scope_of(state, principal)
     with tempfile.TemporaryDirectory(prefix="flscreen-package-") as tmp:
         folder = Path(tmp) / "package"
         folder.mkdir()
         names = await save_uploads(request, folder, max_files=20)
         path = folder / names[0] if len(names) == 1 and not names[0].endswith(".csv") else folder
         label = "upload:" + "+".join(sorted(names))
-        out = await run_in_threadpool(service.import_supply, state.store, path, label)
+        out = await run_in_threadpool(service.import_supply, state.store, path, label, scope)
     if screen is not None:
         out["screened"] = await run_in_threadpool(
-            service.screen, state.store, state.graphs, screen, out["shipment_ids"], actor
+            service.screen,
+            state.store,
+            state.graphs,
+            screen,
+            out["shipment_ids"],
+            principal.label(),
         )
     return out
 
 
 @router.get("/shipments/{shipment_id}")
-def get_shipment(shipment_id: str, state: State, policy: PolicyName = None) -> dict[str, Any]:
+def get_shipment(
+    shipment_id: str, state: State, principal: Reader, policy: PolicyName = None
+) -> dict[str, Any]:
     """One shipment: its facts (parties by name), its trace now, its latest recorded
     verdict (or null when never screened) and its earlier screenings. 404 when unknown."""
-    return service.shipment_detail(state.store, state.graphs, shipment_id, policy)
+    scope = scope_of(state, principal)
+    return service.shipment_detail(state.store, state.graphs, shipment_id, policy, scope)
 
 
 @router.get("/shipments/{shipment_id}/trace")
 def get_trace(
     shipment_id: str,
     state: State,
+    principal: Reader,
     lookback_days: Annotated[
         int | None, Query(ge=1, le=3650, description="Days each hop looks back (365).")
     ] = None,
@@ -96,25 +120,38 @@ def get_trace(
     `{"shipment", "tainted", "paths": [{"source", "steps", "share"}], "gaps",
     "mass_balance"}`; each step cites its transaction and documents."""
     return service.trace_one(
-        state.store, state.graphs, shipment_id, lookback_days, ownership_threshold
+        state.store,
+        state.graphs,
+        shipment_id,
+        lookback_days,
+        ownership_threshold,
+        scope_of(state, principal),
     )
 
 
 @router.post("/screen")
-def screen(body: ScreenRequest, state: State) -> dict[str, Any]:
+def screen(
+    body: ScreenRequest,
+    state: State,
+    principal: Annotated[Principal, requires(Permission.SCREEN)],
+) -> dict[str, Any]:
     """Screen stored shipments (all, or `shipments`) under a bundled policy: trace, decide,
-    record each verdict in the audit log and open a case for review, detain and exclude.
-    Each result is a `flscreen screen` JSON line with its screening id and case."""
-    return service.screen(state.store, state.graphs, body.policy, body.shipments, body.actor)
+    record each verdict in the audit log (by the signed-in user) and open a case for
+    review, detain and exclude. Each result is a `flscreen screen` JSON line with its
+    screening id and case."""
+    return service.screen(state.store, state.graphs, body.policy, body.shipments, principal.label())
 
 
 @router.get("/shipments/{shipment_id}/verdict")
-def get_verdict(shipment_id: str, state: State, policy: PolicyName = None) -> dict[str, Any]:
+def get_verdict(
+    shipment_id: str, state: State, principal: Reader, policy: PolicyName = None
+) -> dict[str, Any]:
     """The latest recorded verdict: outcome, reasons with their evidence (list entry and
     version, region signals, path and transactions, gap, mass balance), the policy and
     list versions used, when and by whom, and the case. 404 when never screened."""
+    scope = scope_of(state, principal)
     with state.store.connect() as conn:
-        return service.stored_verdict(conn, shipment_id, policy)
+        return service.stored_verdict(conn, shipment_id, policy, scope)
 
 
 @router.get(
@@ -125,14 +162,17 @@ def get_verdict(shipment_id: str, state: State, policy: PolicyName = None) -> di
 def get_dossier(
     shipment_id: str,
     state: State,
+    principal: Reader,
     format: Annotated[str, Query(pattern="^(html|pdf)$", description="html or pdf.")] = "html",
     policy: PolicyName = None,
 ) -> Response:
     """The evidence dossier of a screened shipment, in the shape CBP asks for: summary,
     contents, flow chart, parties, steps and documents, mass balance, gaps, versions and
-    case history; as HTML or PDF."""
+    case history; as HTML or PDF. Every read is logged in the audit trail."""
+    scope = scope_of(state, principal)
     with state.store.connect() as conn:
-        body = service.dossier(conn, shipment_id, policy, format)
+        body = service.dossier(conn, shipment_id, policy, format, scope)
+    audit_read(state, principal, "dossier.read", shipment_id, {"format": format})
     if isinstance(body, bytes):
         safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in shipment_id)
         return Response(

@@ -18,12 +18,16 @@ from starlette.concurrency import run_in_threadpool
 from flscreen.compat import yente
 from flscreen.compat.ftm import ExampleError, read_example
 from flscreen.errors import FlscreenError, InvalidInput, Problem
+from flscreen.identity.roles import Permission
 from flscreen.lists import store as lists_store
 
+from ..auth import requires
 from ..errors import error_body
 from ..state import AppState, get_state
 
 router = APIRouter(tags=["yente-compatible"])
+Match = [requires(Permission.MATCH)]
+Read = [requires(Permission.LISTS_READ)]
 State = Annotated[AppState, Depends(get_state)]
 T = TypeVar("T")
 
@@ -138,7 +142,7 @@ def _match(
     }
 
 
-@router.post("/match/{dataset}")
+@router.post("/match/{dataset}", dependencies=Match)
 async def match(
     state: State,
     dataset: str,
@@ -219,7 +223,7 @@ def _search(state: AppState, dataset: str, params: dict[str, Any]) -> dict[str, 
     }
 
 
-@router.get("/search/{dataset}")
+@router.get("/search/{dataset}", dependencies=Match)
 async def search(
     state: State,
     dataset: str,
@@ -267,7 +271,7 @@ def _entity(state: AppState, entity_id: str, nested: bool) -> dict[str, Any]:
         return yente.fetch_entity(conn, entity_id, nested)
 
 
-@router.get("/entities/{entity_id}")
+@router.get("/entities/{entity_id}", dependencies=Read)
 async def entity(state: State, entity_id: str, nested: bool = True) -> Any:
     """One entity by id (`{list}-{entry_id}`, or as a match answer gives it), as yente's
     `GET /entities/{id}`: with `nested`, its listing (`sanctions`) and the links the list
@@ -281,13 +285,13 @@ def _catalog(state: AppState) -> dict[str, Any]:
         return yente.catalog(lists_store.latest_versions(conn))
 
 
-@router.get("/catalog")
+@router.get("/catalog", dependencies=Read)
 async def catalog(state: State) -> Any:
     """The datasets, as yente's `GET /catalog`: each list, and `default` over all."""
     return await answer(_catalog, state)
 
 
-@router.get("/algorithms")
+@router.get("/algorithms", dependencies=Read)
 async def algorithms() -> dict[str, Any]:
     """The matching algorithms, as yente's `GET /algorithms`: flscreen's one, with its
     features (`best` and `default` name it too)."""

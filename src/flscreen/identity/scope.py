@@ -1,0 +1,100 @@
+"""Tenancy in the query layer: which shipments (and so which screenings, cases,
+documents and dossiers) a principal may see.
+
+A tenant is an importing company; it speaks for the importer party ids it was
+created with, and its shipments are those whose ``importer_id`` is one of them.
+Officers, analysts and auditors see every tenant. Services take a :class:`Scope`
+and filter through these functions, so no view filters on its own; an object
+outside the scope is reported exactly like a missing one (404, same message),
+so an importer cannot even learn that another tenant's shipment exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from flscreen.errors import NotFound
+from flscreen.supply import store as supply_store
+
+from .roles import Principal
+from .store import tenant_party_ids
+
+
+class OutOfScope(NotFound):
+    """An object that exists but belongs to another tenant: answered as "not found";
+    ``detail`` (never shown to the caller) goes to the audit record of the refusal."""
+
+    def __init__(self, message: str, detail: str) -> None:
+        super().__init__(message)
+        self.detail = detail
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What a principal may read: everything, or one tenant's importer parties."""
+
+    tenant: str | None = None
+    importer_ids: frozenset[str] | None = None
+    """None: every shipment. Otherwise only shipments with one of these importers."""
+
+    @classmethod
+    def everything(cls) -> Scope:
+        return cls()
+
+    @property
+    def unrestricted(self) -> bool:
+        return self.importer_ids is None
+
+    def sees_importer(self, importer_id: str) -> bool:
+        return self.importer_ids is None or importer_id in self.importer_ids
+
+
+def scope_for(conn: Connection, principal: Principal) -> Scope:
+    """The scope of ``principal``: a tenant-bound role sees its tenant only (a tenant with
+    no parties sees nothing), every other role sees everything."""
+    if not principal.tenant_bound:
+        return Scope.everything()
+    if principal.tenant is None:
+        return Scope(tenant=None, importer_ids=frozenset())
+    return Scope(tenant=principal.tenant, importer_ids=tenant_party_ids(conn, principal.tenant))
+
+
+def shipment_clause(scope: Scope, column: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+    """A WHERE clause keeping rows whose shipment id (``column``) is in the scope."""
+    if scope.importer_ids is None:
+        return sa.true()
+    ship = supply_store.shipments
+    return column.in_(
+        sa.select(ship.c.shipment_id).where(ship.c.importer_id.in_(sorted(scope.importer_ids)))
+    )
+
+
+def visible_shipments(conn: Connection, scope: Scope) -> frozenset[str] | None:
+    """The shipment ids in the scope (None when unrestricted)."""
+    if scope.importer_ids is None:
+        return None
+    ship = supply_store.shipments
+    rows = conn.execute(
+        sa.select(ship.c.shipment_id).where(ship.c.importer_id.in_(sorted(scope.importer_ids)))
+    )
+    return frozenset(r.shipment_id for r in rows)
+
+
+def require_shipment(conn: Connection, scope: Scope, shipment_id: str, message: str) -> None:
+    """Raise :class:`OutOfScope` (404 with ``message``) unless the scope sees the shipment.
+    An unknown shipment is left to the caller's own NotFound."""
+    if scope.importer_ids is None:
+        return
+    ship = supply_store.shipments
+    importer = conn.execute(
+        sa.select(ship.c.importer_id).where(ship.c.shipment_id == shipment_id)
+    ).scalar()
+    if importer is None:
+        raise NotFound(message)
+    if importer not in scope.importer_ids:
+        raise OutOfScope(
+            message, f"shipment {shipment_id} belongs to another tenant (importer {importer})"
+        )

@@ -32,15 +32,14 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   touch "$stamp"
 fi
 
-# yente's own response models, for the conformance tests (tests/compat): installed
-# apart from .venv because yente pins followthemoney, rigour and fastapi to other
-# versions than flscreen's; the tests import them in a subprocess with this folder
-# first on PYTHONPATH, so flscreen's answers are checked by the real thing.
-yente_stamp=.yente/.installed-5.5.0
+# yente's own response models, for the conformance tests (tests/compat): yente pins
+# other versions of followthemoney, rigour and fastapi than flscreen's, so it gets a
+# virtualenv of its own; the tests run its models there, in a subprocess, on
+# flscreen's answers.
+yente_stamp=.yente-venv/.installed-5.5.0
 if [ ! -f "$yente_stamp" ]; then
-  rm -rf .yente
-  .venv/bin/pip install -q --no-deps --target .yente \
-    yente==5.5.0 nomenklatura==4.10.0 structlog==26.1.0 aiocron==2.1 cronsim==2.8 \
-    tzlocal==5.4.5 aiofiles==25.1.0
+  rm -rf .yente-venv
+  "$PYTHON" -m venv .yente-venv
+  .yente-venv/bin/pip install -q yente==5.5.0
   touch "$yente_stamp"
 fi

@@ -18,7 +18,7 @@ import pytest
 
 from flscreen.api import create_app
 from flscreen.store import open_store
-from tests.api.seed import SAMPLE_SUPPLY, seed_lists
+from tests.api.seed import SAMPLE_SUPPLY, seed_identities, seed_lists
 from tests.compat.live import serving
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is in the dev extra")
@@ -86,6 +86,7 @@ def base_url(tmp_path: Path) -> Iterator[str]:
     db_url = f"sqlite:///{tmp_path / 'flscreen.db'}"
     store = open_store(db_url)
     seed_lists(store)
+    seed_identities(store)
     store.dispose()
     with serving(create_app(db_url, documents_dir=tmp_path / "documents")) as base:
         yield base
@@ -107,6 +108,15 @@ def submit(driver: WebDriver, form_action: str) -> None:
     click_and_wait(
         driver, driver.find_element(By.CSS_SELECTOR, f"form[action^='{form_action}'] button")
     )
+
+
+def sign_in(driver: WebDriver, base_url: str, username: str) -> None:
+    """Through the login form, as a person does (the seeded users' test passwords)."""
+    driver.get(f"{base_url}/ui/login")
+    driver.find_element(By.NAME, "username").send_keys(username)
+    driver.find_element(By.NAME, "password").send_keys(f"{username}-password")
+    submit(driver, "/ui/login")
+    assert username in driver.find_element(By.TAG_NAME, "body").text
 
 
 def overlapping_boxes(driver: WebDriver) -> dict[str, object]:
@@ -135,6 +145,8 @@ def overlapping_boxes(driver: WebDriver) -> dict[str, object]:
 
 def test_the_analyst_day(browser: WebDriver, base_url: str, tmp_path: Path) -> None:
     driver = browser
+    # 0. The analyst signs in; the actor of every record is who signed in.
+    sign_in(driver, base_url, "analyst.wu")
     # 1. Screen a supplier file.
     suppliers = tmp_path / "suppliers.csv"
     suppliers.write_text(SUPPLIERS, encoding="utf-8")
@@ -152,13 +164,15 @@ def test_the_analyst_day(browser: WebDriver, base_url: str, tmp_path: Path) -> N
     # 2. Open the hit and record a judgement.
     click_and_wait(driver, driver.find_element(By.LINK_TEXT, "XINJIANG ZHONGTAI CHEMICAL CO LTD"))
     hit = driver.find_element(By.CSS_SELECTOR, "article.hit")
-    hit.find_element(By.NAME, "by").send_keys("analyst.li")
     hit.find_element(By.NAME, "reason").send_keys("USCC checked in the national registry")
     click_and_wait(driver, hit.find_element(By.CSS_SELECTOR, "button[value=match]"))
     shot(driver, "02-judged")
-    assert "judged match" in driver.find_element(By.CSS_SELECTOR, "article.hit").text
+    judged = driver.find_element(By.CSS_SELECTOR, "article.hit").text
+    assert "judged match" in judged and "by analyst.wu" in judged
 
-    # 3. Import the supply package and screen it under UFLPA.
+    # 3. The officer signs in, imports the supply package and screens it under UFLPA.
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/ui/logout'] button"))
+    sign_in(driver, base_url, "officer.li")
     driver.get(f"{base_url}/ui/shipments")
     driver.find_element(By.XPATH, "//summary[contains(., 'Import a supply package')]").click()
     files = sorted(str(p) for p in SAMPLE_SUPPLY.glob("*.csv"))
@@ -203,11 +217,11 @@ def test_the_analyst_day(browser: WebDriver, base_url: str, tmp_path: Path) -> N
     shot(driver, "06-case")
     form = driver.find_element(By.CSS_SELECTOR, "form[action$='/transition']")
     Select(form.find_element(By.NAME, "to")).select_by_value("awaiting_importer")
-    form.find_element(By.NAME, "actor").send_keys("officer.ng")
     form.find_element(By.NAME, "reason").send_keys("Importer asked for mill records")
     click_and_wait(driver, form.find_element(By.TAG_NAME, "button"))
     shot(driver, "07-case-moved")
-    assert "awaiting importer" in driver.find_element(By.TAG_NAME, "main").text.lower()
+    moved = driver.find_element(By.TAG_NAME, "main").text
+    assert "awaiting importer" in moved.lower() and "officer.li" in moved
 
     # 6. Download the dossier.
     click_and_wait(driver, driver.find_element(By.LINK_TEXT, held[0]))

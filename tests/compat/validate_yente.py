@@ -1,9 +1,9 @@
 """Validate answers with yente's own response models (run in a subprocess).
 
 Reads ``[{"model": NAME, "data": ...}, ...]`` as JSON on stdin and prints one
-line per answer: ``ok`` or the validation errors. Runs with the yente package
-(installed under .yente by scripts/setup.sh) first on the path, apart from
-flscreen's environment, because yente pins other versions of its libraries.
+line per answer: ``ok`` or the validation errors. Runs in .yente-venv (made by
+scripts/setup.sh), apart from flscreen's environment, because yente pins other
+versions of its libraries.
 """
 
 import json

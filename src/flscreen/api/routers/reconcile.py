@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
+from flscreen.compat import models as m
 from flscreen.compat import reconcile as recon
 from flscreen.compat import yente
 from flscreen.errors import InvalidInput, Problem
@@ -53,7 +54,11 @@ def _manifest(state: AppState, request: Request, dataset: str) -> dict[str, Any]
     return recon.manifest(str(request.base_url), dataset, request.url.query.strip())
 
 
-@router.get("/reconcile/{dataset}")
+@router.get(
+    "/reconcile/{dataset}",
+    response_model=dict[str, Any],
+    responses={200: {"description": "The service manifest, or the answers to `queries`"}},
+)
 async def manifest_or_queries(
     state: State,
     request: Request,
@@ -70,7 +75,10 @@ async def manifest_or_queries(
     return out
 
 
-@router.post("/reconcile/{dataset}")
+@router.post(
+    "/reconcile/{dataset}",
+    response_model=dict[str, m.FreebaseEntityResult] | m.FreebaseExtendResponse,
+)
 async def reconcile_post(
     state: State,
     dataset: str,
@@ -88,7 +96,7 @@ async def reconcile_post(
     return await answer(run)
 
 
-@router.get("/reconcile/{dataset}/suggest/entity")
+@router.get("/reconcile/{dataset}/suggest/entity", response_model=m.FreebaseSuggestResponse)
 async def suggest_entity(
     state: State,
     dataset: str,
@@ -105,19 +113,21 @@ async def suggest_entity(
     return await answer(run)
 
 
-@router.get("/reconcile/{dataset}/suggest/type")
+@router.get("/reconcile/{dataset}/suggest/type", response_model=m.FreebaseSuggestResponse)
 async def suggest_type(dataset: str, prefix: str = "") -> Any:
     """The entity types (FtM schemata) flscreen's lists hold, matching `prefix`."""
     return recon.suggest_types(prefix)
 
 
-@router.get("/reconcile/{dataset}/suggest/property")
+@router.get("/reconcile/{dataset}/suggest/property", response_model=m.FreebaseSuggestResponse)
 async def suggest_property(dataset: str, prefix: str = "") -> Any:
     """Properties a query may filter on (country, registrationNumber, address...)."""
     return recon.suggest_properties(prefix)
 
 
-@router.get("/reconcile/{dataset}/extend/property")
+@router.get(
+    "/reconcile/{dataset}/extend/property", response_model=m.FreebaseExtendPropertiesResponse
+)
 async def extend_property(dataset: str, type: str = recon.BASE_SCHEMA, limit: int = 0) -> Any:
     """Properties data extension can pull back for a type."""
     return await answer(recon.extend_properties, type, limit)

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
+from flscreen.compat import models as m
 from flscreen.compat import yente
 from flscreen.compat.ftm import ExampleError, read_example
 from flscreen.errors import FlscreenError, InvalidInput, Problem
@@ -142,7 +143,7 @@ def _match(
     }
 
 
-@router.post("/match/{dataset}", dependencies=Match)
+@router.post("/match/{dataset}", dependencies=Match, response_model=m.EntityMatchResponse)
 async def match(
     state: State,
     dataset: str,
@@ -223,7 +224,7 @@ def _search(state: AppState, dataset: str, params: dict[str, Any]) -> dict[str, 
     }
 
 
-@router.get("/search/{dataset}", dependencies=Match)
+@router.get("/search/{dataset}", dependencies=Match, response_model=m.SearchResponse)
 async def search(
     state: State,
     dataset: str,
@@ -271,7 +272,7 @@ def _entity(state: AppState, entity_id: str, nested: bool) -> dict[str, Any]:
         return yente.fetch_entity(conn, entity_id, nested)
 
 
-@router.get("/entities/{entity_id}", dependencies=Read)
+@router.get("/entities/{entity_id}", dependencies=Read, response_model=m.EntityResponse)
 async def entity(state: State, entity_id: str, nested: bool = True) -> Any:
     """One entity by id (`{list}-{entry_id}`, or as a match answer gives it), as yente's
     `GET /entities/{id}`: with `nested`, its listing (`sanctions`) and the links the list
@@ -285,13 +286,13 @@ def _catalog(state: AppState) -> dict[str, Any]:
         return yente.catalog(lists_store.latest_versions(conn))
 
 
-@router.get("/catalog", dependencies=Read)
+@router.get("/catalog", dependencies=Read, response_model=m.CatalogResponse)
 async def catalog(state: State) -> Any:
     """The datasets, as yente's `GET /catalog`: each list, and `default` over all."""
     return await answer(_catalog, state)
 
 
-@router.get("/algorithms", dependencies=Read)
+@router.get("/algorithms", dependencies=Read, response_model=m.AlgorithmResponse)
 async def algorithms() -> dict[str, Any]:
     """The matching algorithms, as yente's `GET /algorithms`: flscreen's one, with its
     features (`best` and `default` name it too)."""

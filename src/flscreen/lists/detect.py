@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from flscreen.errors import InvalidInput
@@ -85,54 +86,62 @@ def sniff(path: Path) -> str | None:
         return "blank" if path.stat().st_size <= _HEAD_BYTES else None
     lower = text[:4000].lower()
     if text.startswith("{"):
-        first = text.splitlines()[0]
-        return "ftm" if '"schema"' in first else "json-lines"
+        return "ftm" if '"schema"' in text.splitlines()[0] else "json-lines"
     if text.startswith("["):
-        if '"ent_num"' in lower and '"sdn_name"' in lower:
-            return "ofac-json"
-        return "json"
+        return "ofac-json" if '"ent_num"' in lower and '"sdn_name"' in lower else "json"
     if text.startswith("<"):
-        if "<sdnlist" in lower:
-            return "ofac-xml"
-        if "sanctionentity" in lower or ("<export" in lower and "fsd" in lower):
-            return "eu-xml"
-        if "financialsanctionstarget" in lower or "<designations" in lower:
-            return "uk-xml"
-        if "<html" in lower or "<table" in lower or "<!doctype html" in lower:
-            return "uflpa-html"
-        return "xml"
+        return _sniff_markup(lower)
     rows = _first_rows(text)
-    if not rows:
-        return None
-    header = [c.strip().lower() for c in rows[0]]
+    return _sniff_rows(rows) if rows else None
+
+
+XML_SIGNS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
+    ("ofac-xml", (("<sdnlist",),)),
+    ("eu-xml", (("sanctionentity",), ("<export", "fsd"))),
+    ("uk-xml", (("financialsanctionstarget",), ("<designations",))),
+    ("uflpa-html", (("<html",), ("<table",), ("<!doctype html",))),
+)
+"""Markup formats by the words their first 4,000 characters carry: any one group
+(all of its words) names the format; the first format that matches wins."""
+
+
+def _sniff_markup(lower: str) -> str:
+    for fmt, groups in XML_SIGNS:
+        if any(all(word in lower for word in group) for group in groups):
+            return fmt
+    return "xml"
+
+
+OFAC_LEGACY_WIDTHS = {5: "ofac-alt", 6: "ofac-add"}
+"""OFAC's legacy files have no header and fixed widths: sdn.csv 12 columns (11 or
+more accepted), alt.csv 5, add.csv 6."""
+
+
+def _sniff_rows(rows: list[list[str]]) -> str:
+    """The format of a CSV file from its first rows."""
     if rows[0] and re.fullmatch(r"\d+", rows[0][0].strip()):
-        # OFAC legacy files have no header, '-0-' for nulls, and fixed widths:
-        # sdn.csv 12 columns, alt.csv 5, add.csv 6.
         width = len(rows[0])
-        if width >= 11:
-            return "ofac-csv"
-        if width == 5:
-            return "ofac-alt"
-        if width == 6:
-            return "ofac-add"
-        return "csv-unknown"
-    if header and (header[0].startswith("report date") or header[0] == "last updated"):
-        return "uk-csv"
-    if "raw_cell_text" in header:
-        return "uflpa-csv"
-    if "alias_name" in header and "aliases" not in header and "programs" not in header:
-        return "ofac-aliases"
-    if "ent_num" in header and "sdn_name" in header:
-        return "ofac-csv"
-    if "unique id" in header and ("name 6" in header or "name type" in header):
-        return "uk-csv"
-    if "name 6" in header and "group id" in header:
-        return "uk-csv"
+        return "ofac-csv" if width >= 11 else OFAC_LEGACY_WIDTHS.get(width, "csv-unknown")
+    header = [c.strip().lower() for c in rows[0]]
+    for fmt, test in HEADER_SIGNS:
+        if test(header):
+            return fmt
     from flscreen.lists.csv_user import SYNONYMS
 
     if {h.replace(" ", "_") for h in header} & set(SYNONYMS["name"]):
         return "csv"
     return "csv-unknown"
+
+
+HEADER_SIGNS: tuple[tuple[str, Callable[[list[str]], bool]], ...] = (
+    ("uk-csv", lambda h: bool(h) and (h[0].startswith("report date") or h[0] == "last updated")),
+    ("uflpa-csv", lambda h: "raw_cell_text" in h),
+    ("ofac-aliases", lambda h: "alias_name" in h and "aliases" not in h and "programs" not in h),
+    ("ofac-csv", lambda h: "ent_num" in h and "sdn_name" in h),
+    ("uk-csv", lambda h: "unique id" in h and ("name 6" in h or "name type" in h)),
+    ("uk-csv", lambda h: "name 6" in h and "group id" in h),
+)
+"""CSV formats by their header (lower-cased cells), tried in order."""
 
 
 def detect_format(path: Path, source: str, given: str | None = None) -> str:

@@ -193,8 +193,34 @@ def _zh_strength(key: str, row: dict[str, str], is_full: bool) -> float:
 def load() -> Gazetteer:
     """Build the indexes once per process."""
     rows = _read_csv("divisions.csv")
-    by_code = {r["code"]: r for r in rows}
     variants = _read_csv("variants.csv")
+    divisions = _divisions(rows, variants)
+    zh, latin, regiments, xpcc_divisions = _generated_keys(rows, divisions)
+    _apply_reviewed(zh, latin, variants, divisions)
+    zh_final = _finish(zh, divisions)
+    lengths: dict[str, set[int]] = {}
+    for key in zh_final:
+        lengths.setdefault(key[0], set()).add(len(key))
+    latin_final = _finish(latin, divisions)
+    return Gazetteer(
+        divisions=divisions,
+        zh=zh_final,
+        zh_lengths={k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()},
+        latin=latin_final,
+        latin_max_tokens=5,
+        regiments={k: tuple(v) for k, v in regiments.items()},
+        xpcc_divisions=xpcc_divisions,
+        historic={r["code"]: (r["name"], r["current"]) for r in _read_csv("historic_codes.csv")},
+    )
+
+
+Index = dict[str, dict[str, float]]
+"""Key -> division code -> strength, while the gazetteer is built."""
+
+
+def _divisions(rows: list[dict[str, str]], variants: list[dict[str, str]]) -> dict[str, Division]:
+    """Every division with its lineage, chain of names and best Latin spelling."""
+    by_code = {r["code"]: r for r in rows}
     best_latin: dict[str, str] = {}
     for v in variants:
         if v["strength"] == "strong" and v["code"] not in best_latin and v["variant"].isascii():
@@ -229,6 +255,14 @@ def load() -> Gazetteer:
             display=_display(chain, best_latin.get(r["code"], "")),
         )
 
+    return divisions
+
+
+def _generated_keys(
+    rows: list[dict[str, str]], divisions: dict[str, Division]
+) -> tuple[Index, Index, dict[int, list[Division]], dict[int, Division]]:
+    """Chinese keys (names, short names, traditional forms) and generated pinyin keys,
+    the regiments by number and the XPCC divisions by number."""
     zh: dict[str, dict[str, float]] = {}
     latin: dict[str, dict[str, float]] = {}
     regiments: dict[int, list[Division]] = {}
@@ -271,6 +305,13 @@ def load() -> Gazetteer:
                 # A county's pinyin alone ("Dongcheng", "Huadian") is a weak hint;
                 # with its prefecture or province named it adds up.
                 _add(latin, key, code, 0.6 if r["level"] == "prefecture" else 0.4)
+    return zh, latin, regiments, xpcc_divisions
+
+
+def _apply_reviewed(
+    zh: Index, latin: Index, variants: list[dict[str, str]], divisions: dict[str, Division]
+) -> None:
+    """Add the reviewed variants; a reviewed reading caps generated namesakes."""
     reviewed: dict[str, set[str]] = {}
     for v in variants:
         text = v["variant"]
@@ -304,45 +345,32 @@ def load() -> Gazetteer:
                 # (新绛县) a weak reading; weaker names stay plainly ambiguous.
                 slot[code] = min(slot[code], 0.2)
 
-    def finish(index: dict[str, dict[str, float]]) -> dict[str, tuple[Candidate, ...]]:
-        out: dict[str, tuple[Candidate, ...]] = {}
-        for key, cands in index.items():
-            main = {c for c, s in cands.items() if s > 0.2}
-            provinces = {divisions[c].province for c in main}
-            ambiguous = len(provinces) > 1
-            strong = [c for c in main if cands[c] >= 0.85]
-            items = []
-            for c, s in cands.items():
-                if not ambiguous or s <= 0.2:
-                    items.append((divisions[c], s))
-                elif len(strong) == 1 and len({divisions[c].province for c in strong}) == 1:
-                    # One distinctive reading (Hebei the province) against lesser
-                    # namesakes (河北区, a district of Tianjin): the province stands.
-                    items.append((divisions[c], s if c in strong else min(s, 0.3)))
-                else:
-                    # A key naming places in several provinces proves none of them alone.
-                    items.append((divisions[c], min(s, 0.4)))
-            # Strongest first; among readings capped alike, the better-known one
-            # (a prefecture before a same-sounding county), then the deeper.
-            items.sort(key=lambda cand: (-cand[1], -cands[cand[0].code], -cand[0].depth))
-            out[key] = tuple(items)
-        return out
 
-    zh_final = finish(zh)
-    lengths: dict[str, set[int]] = {}
-    for key in zh_final:
-        lengths.setdefault(key[0], set()).add(len(key))
-    latin_final = finish(latin)
-    return Gazetteer(
-        divisions=divisions,
-        zh=zh_final,
-        zh_lengths={k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()},
-        latin=latin_final,
-        latin_max_tokens=5,
-        regiments={k: tuple(v) for k, v in regiments.items()},
-        xpcc_divisions=xpcc_divisions,
-        historic={r["code"]: (r["name"], r["current"]) for r in _read_csv("historic_codes.csv")},
-    )
+def _finish(index: Index, divisions: dict[str, Division]) -> dict[str, tuple[Candidate, ...]]:
+    """Each key's readings, strongest first; a key naming places in several
+    provinces is capped (it proves none of them alone)."""
+    out: dict[str, tuple[Candidate, ...]] = {}
+    for key, cands in index.items():
+        main = {c for c, s in cands.items() if s > 0.2}
+        provinces = {divisions[c].province for c in main}
+        ambiguous = len(provinces) > 1
+        strong = [c for c in main if cands[c] >= 0.85]
+        items = []
+        for c, s in cands.items():
+            if not ambiguous or s <= 0.2:
+                items.append((divisions[c], s))
+            elif len(strong) == 1 and len({divisions[c].province for c in strong}) == 1:
+                # One distinctive reading (Hebei the province) against lesser
+                # namesakes (河北区, a district of Tianjin): the province stands.
+                items.append((divisions[c], s if c in strong else min(s, 0.3)))
+            else:
+                # A key naming places in several provinces proves none of them alone.
+                items.append((divisions[c], min(s, 0.4)))
+        # Strongest first; among readings capped alike, the better-known one
+        # (a prefecture before a same-sounding county), then the deeper.
+        items.sort(key=lambda cand: (-cand[1], -cands[cand[0].code], -cand[0].depth))
+        out[key] = tuple(items)
+    return out
 
 
 def _has_arabic(text: str) -> bool:

@@ -66,44 +66,64 @@ def read_records(
     if not text.strip():
         raise InvalidInput(f"{name} is empty: expected JSON lines or CSV records", source=name)
     fmt = guess_record_format(path, text[:200])
-    required = tuple(required)
-    list_fields = set(list_fields)
     problems: list[Problem] = []
-    rows: list[tuple[int, Record]] = []
     if fmt == "jsonl":
-        for line_no, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                value = json.loads(line)
-            except json.JSONDecodeError as exc:
-                problems.append(Problem(name, f"not valid JSON ({exc.msg})", row=line_no))
-                continue
-            if not isinstance(value, dict):
-                problems.append(Problem(name, "expected a JSON object", row=line_no))
-                continue
-            rows.append((line_no, value))
+        rows = _jsonl_rows(name, text, problems)
     else:
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        if reader.fieldnames is None:
-            raise InvalidInput(f"{name} has no CSV header", source=name)
-        header = [h.strip() for h in reader.fieldnames]
-        reader.fieldnames = header
-        for record in reader:
-            line_no = reader.line_num
-            if None in record:
-                problems.append(Problem(name, "more cells than header columns", row=line_no))
+        rows = _csv_rows(name, text, set(list_fields), problems)
+    problems.extend(_row_problems(name, rows, tuple(required)))
+    if problems:
+        raise InvalidInput(problems)
+    yield from rows
+
+
+def _jsonl_rows(name: str, text: str, problems: list[Problem]) -> list[tuple[int, Record]]:
+    rows: list[tuple[int, Record]] = []
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(Problem(name, f"not valid JSON ({exc.msg})", row=line_no))
+            continue
+        if not isinstance(value, dict):
+            problems.append(Problem(name, "expected a JSON object", row=line_no))
+            continue
+        rows.append((line_no, value))
+    return rows
+
+
+def _csv_rows(
+    name: str, text: str, list_fields: set[str], problems: list[Problem]
+) -> list[tuple[int, Record]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if reader.fieldnames is None:
+        raise InvalidInput(f"{name} has no CSV header", source=name)
+    reader.fieldnames = [h.strip() for h in reader.fieldnames]
+    rows: list[tuple[int, Record]] = []
+    for record in reader:
+        if None in record:
+            problems.append(Problem(name, "more cells than header columns", row=reader.line_num))
+            continue
+        clean: Record = {}
+        for key, value in record.items():
+            if value is None or value == "":
                 continue
-            clean: Record = {}
-            for key, value in record.items():
-                if value is None or value == "":
-                    continue
-                if key in list_fields:
-                    parts = [v.strip() for v in value.replace(";", "|").split("|")]
-                    clean[key] = [v for v in parts if v]
-                else:
-                    clean[key] = value.strip()
-            rows.append((line_no, clean))
+            if key in list_fields:
+                parts = [v.strip() for v in value.replace(";", "|").split("|")]
+                clean[key] = [v for v in parts if v]
+            else:
+                clean[key] = value.strip()
+        rows.append((reader.line_num, clean))
+    return rows
+
+
+def _row_problems(
+    name: str, rows: list[tuple[int, Record]], required: tuple[str, ...]
+) -> list[Problem]:
+    """Missing required values and repeated ids, every one of them."""
+    problems = []
     seen: dict[str, int] = {}
     for line_no, record in rows:
         for field in required:
@@ -117,9 +137,7 @@ def read_records(
                     Problem(name, f"duplicate id {rid!r} (first on row {seen[rid]})", row=line_no)
                 )
             seen.setdefault(rid, line_no)
-    if problems:
-        raise InvalidInput(problems)
-    yield from rows
+    return problems
 
 
 @contextmanager

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from fastapi.testclient import TestClient
+
+from flscreen.store import Store
+from tests.api.seed import make_client, seed_lists
 
 
 def reconcile(
@@ -83,3 +87,29 @@ def test_bad_batches_are_refused_with_the_reason(listed: TestClient) -> None:
     assert bad_type.status_code == 422 and "Spaceship" in bad_type.json()["detail"]
     nothing = listed.post("/reconcile/default", data={})
     assert nothing.status_code == 422
+
+
+def test_openrefine_passes_its_key_in_the_service_url(
+    store: Store, db_url: str, tmp_path: Path
+) -> None:
+    """OpenRefine cannot send a header: the key rides in the service URL, on the
+    reconciliation routes only, and the manifest hands it on to suggest and extend."""
+    seed_lists(store)
+    with make_client(db_url, tmp_path, who=None) as anonymous:
+        key = anonymous.tokens["analyst"]  # type: ignore[attr-defined]
+        assert anonymous.get("/reconcile/default").status_code == 401
+        manifest = anonymous.get("/reconcile/default", params={"api_key": key})
+        assert manifest.status_code == 200
+        assert manifest.json()["suggest"]["entity"]["service_path"].endswith(f"api_key={key}")
+        queries = json.dumps({"q0": {"query": "Xinjiang Zhongtai Chemical"}})
+        answered = anonymous.post(
+            "/reconcile/default", params={"api_key": key}, data={"queries": queries}
+        )
+        assert answered.status_code == 200 and answered.json()["q0"]["result"]
+        assert (
+            anonymous.get("/reconcile/default", params={"api_key": "fls_forged"}).status_code == 401
+        )
+        # Elsewhere a key in the URL is not a credential.
+        body = {"queries": {"q": {"schema": "Company", "properties": {"name": ["Zhongtai"]}}}}
+        elsewhere = anonymous.post("/match/default", params={"api_key": key}, json=body)
+        assert elsewhere.status_code == 401

@@ -109,6 +109,12 @@ def public() -> Any:
 # --- who -----------------------------------------------------------------------------
 
 
+KEY_IN_URL_PATHS = ("/reconcile/",)
+"""Paths where an API token may come as ``?api_key=`` (a reconciliation service URL is
+all OpenRefine lets a user configure); everywhere else only the header counts, so a
+key never has to sit in a URL."""
+
+
 async def authenticate(request: Request) -> Principal | None:
     """The request's principal (cached per request), None when it carries no credential,
     :class:`Unauthenticated` when the credential is bad."""
@@ -125,6 +131,11 @@ async def authenticate(request: Request) -> Principal | None:
         if kind.lower() not in ("bearer", "apikey") or not value.strip():
             raise Unauthenticated("Authorization header must be 'Bearer fls_...'")
         principal = await run_in_threadpool(_from_token, state, value.strip())
+    elif request.url.path.startswith(KEY_IN_URL_PATHS) and request.query_params.get("api_key"):
+        # OpenRefine cannot add a header to a reconciliation service: like yente, the
+        # service URL carries the key (``/reconcile/default?api_key=fls_...``).
+        key = request.query_params["api_key"].strip()
+        principal = await run_in_threadpool(_from_token, state, key)
     else:
         cookie = request.cookies.get(SESSION_COOKIE)
         if cookie:

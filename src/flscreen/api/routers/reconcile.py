@@ -24,8 +24,21 @@ from ..auth import requires
 from ..state import AppState, get_state
 from .yente import answer
 
+
 # Reconciling is matching: the roles that may screen names may reconcile them.
-router = APIRouter(tags=["reconciliation"], dependencies=[requires(Permission.MATCH)])
+def service_key(
+    api_key: Annotated[
+        str | None,
+        Query(description="An API token, for clients (OpenRefine) that cannot send a header."),
+    ] = None,
+) -> None:
+    """Declares ``api_key`` (read by authentication before the route runs)."""
+
+
+router = APIRouter(
+    tags=["reconciliation"],
+    dependencies=[Depends(service_key), requires(Permission.MATCH)],
+)
 State = Annotated[AppState, Depends(get_state)]
 
 

@@ -101,6 +101,8 @@ def test_openrefine_passes_its_key_in_the_service_url(
         manifest = anonymous.get("/reconcile/default", params={"api_key": key})
         assert manifest.status_code == 200
         assert manifest.json()["suggest"]["entity"]["service_path"].endswith(f"api_key={key}")
+        preview_url = manifest.json()["preview"]["url"].replace("{{id}}", "uflpa-x")
+        assert preview_url.endswith(f"&api_key={key}")
         queries = json.dumps({"q0": {"query": "Xinjiang Zhongtai Chemical"}})
         answered = anonymous.post(
             "/reconcile/default", params={"api_key": key}, data={"queries": queries}

@@ -79,6 +79,8 @@ def manifest(base_url: str, dataset: str, query_string: str = "") -> dict[str, A
     """The service manifest OpenRefine reads when a user adds the service URL."""
     service = f"{base_url.rstrip('/')}/reconcile/{dataset}"
     qs = f"?{query_string}" if query_string else ""
+    # The card for a candidate, also where a click on it goes; it carries the key too.
+    preview = f"{service}/preview?id={{{{id}}}}" + (f"&{query_string}" if query_string else "")
     return {
         "versions": ["0.2"],
         "name": f"flscreen: {dataset}",
@@ -86,8 +88,8 @@ def manifest(base_url: str, dataset: str, query_string: str = "") -> dict[str, A
         "schemaSpace": "https://followthemoney.tech/explorer/schemata/",
         "documentation": f"{base_url.rstrip('/')}/docs",
         "batchSize": 10,
-        "view": {"url": f"{base_url.rstrip('/')}/entities/{{{{id}}}}"},
-        "preview": {"url": f"{service}/preview?id={{{{id}}}}", "width": 430, "height": 300},
+        "view": {"url": preview},
+        "preview": {"url": preview, "width": 430, "height": 300},
         "suggest": {
             "entity": {"service_url": service, "service_path": f"/suggest/entity{qs}"},
             "type": {"service_url": service, "service_path": f"/suggest/type{qs}"},

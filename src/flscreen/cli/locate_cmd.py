@@ -93,73 +93,72 @@ def _print_answer(loc: Location) -> None:
         )
 
 
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
-
-    @app.command("locate")
-    @handle_errors
-    def locate_cmd(
-        input: Annotated[
-            str | None,
-            typer.Argument(
-                help="JSON lines or CSV of {id, address?, postal_code?, phone?, "
-                "registration_id?, name?, country?}; '-' reads stdin.",
-                show_default=False,
-            ),
-        ] = None,
-        output: Annotated[
-            str | None,
-            typer.Option("--output", "-o", help="Write JSON lines here (default: stdout)."),
-        ] = None,
-        address: Annotated[
-            str | None, typer.Option("--address", help="Locate one address and explain it.")
-        ] = None,
-        uscc: Annotated[
-            str | None, typer.Option("--uscc", help="Unified social credit code, with --address.")
-        ] = None,
-        phone: Annotated[str | None, typer.Option("--phone", help="Telephone number.")] = None,
-        postal_code: Annotated[
-            str | None, typer.Option("--postal-code", help="Postal code.")
-        ] = None,
-        name: Annotated[str | None, typer.Option("--name", help="Company name.")] = None,
-        country: Annotated[str | None, typer.Option("--country", help="Country.")] = None,
-    ) -> None:
-        """Tell whether each party or facility is in Xinjiang, and exactly why."""
-        single = any(v is not None for v in (address, uscc, phone, postal_code, name))
-        if input is not None and single:
-            raise InvalidInput("give either an INPUT file or --address/--uscc/..., not both")
-        if input is None:
-            if not single and country is None:
-                raise InvalidInput(
-                    "nothing to locate: give an INPUT file (or '-') or --address \"...\""
-                )
-            loc = locate(
-                LocateQuery(
-                    id="-",
-                    address=address,
-                    postal_code=postal_code,
-                    phone=phone,
-                    registration_id=uscc,
-                    name=name,
-                    country=country,
-                )
+@handle_errors
+def locate_cmd(
+    input: Annotated[
+        str | None,
+        typer.Argument(
+            help="JSON lines or CSV of {id, address?, postal_code?, phone?, "
+            "registration_id?, name?, country?}; '-' reads stdin.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", help="Write JSON lines here (default: stdout)."),
+    ] = None,
+    address: Annotated[
+        str | None, typer.Option("--address", help="Locate one address and explain it.")
+    ] = None,
+    uscc: Annotated[
+        str | None, typer.Option("--uscc", help="Unified social credit code, with --address.")
+    ] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="Telephone number.")] = None,
+    postal_code: Annotated[str | None, typer.Option("--postal-code", help="Postal code.")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Company name.")] = None,
+    country: Annotated[str | None, typer.Option("--country", help="Country.")] = None,
+) -> None:
+    """Tell whether each party or facility is in Xinjiang, and exactly why."""
+    single = any(v is not None for v in (address, uscc, phone, postal_code, name))
+    if input is not None and single:
+        raise InvalidInput("give either an INPUT file or --address/--uscc/..., not both")
+    if input is None:
+        if not single and country is None:
+            raise InvalidInput(
+                "nothing to locate: give an INPUT file (or '-') or --address \"...\""
             )
-            _print_answer(loc)
-            return
-        problems: list[Problem] = []
-        source = "<stdin>" if input == "-" else input
-        queries: list[LocateQuery] = []
-        for row, record in read_records(input, required=("id",)):
-            query = _query(source, row, record, problems)
-            if query is not None:
-                queries.append(query)
-        if problems:
-            raise InvalidInput(problems)
-        counts: dict[str, Any] = {}
-        with open_output(output) as handle:
-            for query in with_progress(queries, "locating", PROGRESS_FROM, every=500):
-                loc = locate(query)
-                counts[loc.status] = counts.get(loc.status, 0) + 1
-                write_jsonl(handle, loc.to_dict())
-        summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-        err_console.print(f"located {len(queries)} record(s): {summary}", highlight=False)
+        loc = locate(
+            LocateQuery(
+                id="-",
+                address=address,
+                postal_code=postal_code,
+                phone=phone,
+                registration_id=uscc,
+                name=name,
+                country=country,
+            )
+        )
+        _print_answer(loc)
+        return
+    problems: list[Problem] = []
+    source = "<stdin>" if input == "-" else input
+    queries: list[LocateQuery] = []
+    for row, record in read_records(input, required=("id",)):
+        query = _query(source, row, record, problems)
+        if query is not None:
+            queries.append(query)
+    if problems:
+        raise InvalidInput(problems)
+    counts: dict[str, Any] = {}
+    with open_output(output) as handle:
+        for query in with_progress(queries, "locating", PROGRESS_FROM, every=500):
+            loc = locate(query)
+            counts[loc.status] = counts.get(loc.status, 0) + 1
+            write_jsonl(handle, loc.to_dict())
+    summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    err_console.print(f"located {len(queries)} record(s): {summary}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``flscreen locate``."""
+    app.command("locate")(locate_cmd)

@@ -10,7 +10,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from flscreen.cli.common import get_store, handle_errors, out_console
+from flscreen.cli.common import acting, get_store, handle_errors, out_console
+from flscreen.identity.roles import Permission, transition_permission
 from flscreen.policy import cases
 from flscreen.policy.records import get_screening
 from flscreen.settings import load_settings
@@ -149,16 +150,19 @@ def show_cmd(
 def transition_cmd(
     case_id: Annotated[str, typer.Argument(help="Case id (CASE-000001) or number.")],
     to: Annotated[str, typer.Option("--to", help=f"New state: {', '.join(cases.STATES)}.")],
-    actor: Annotated[str, typer.Option(help="Who decides (recorded).")],
     reason: Annotated[str, typer.Option(help="Why (recorded).")],
+    actor: Annotated[
+        str | None, typer.Option(help="Must be you if given: the actor is the acting user.")
+    ] = None,
 ) -> None:
     """Move a case to another state; forbidden moves are refused with the reason.
 
     Held goods are released only on a recorded applicability finding, and an exception
     is granted only on a recorded exception finding (`case finding`)."""
     store = get_store()
+    who = acting(store, transition_permission(to.strip()), actor)
     with store.begin() as conn:
-        case = cases.transition(conn, case_id, to, actor, reason)
+        case = cases.transition(conn, case_id, to, who, reason)
     print(f"{case.case_id}: now {case.state}")
 
 
@@ -168,7 +172,9 @@ def finding_cmd(
     case_id: Annotated[str, typer.Argument(help="Case id (CASE-000001) or number.")],
     kind: Annotated[str, typer.Option(help=f"One of: {', '.join(cases.FINDING_KINDS)}.")],
     statement: Annotated[str, typer.Option(help="What the evidence shows (recorded).")],
-    actor: Annotated[str, typer.Option(help="Who finds (recorded).")],
+    actor: Annotated[
+        str | None, typer.Option(help="Must be you if given: the actor is the acting user.")
+    ] = None,
     document: Annotated[
         list[int] | None,
         typer.Option(help="Id of a case document the finding rests on (repeatable)."),
@@ -184,6 +190,7 @@ def finding_cmd(
     """Record an applicability finding (the law does not apply to these goods) or an
     exception finding, citing the case's documents; releasing held goods needs one."""
     store = get_store()
+    who = acting(store, Permission.CASES_DECIDE, actor)
     with store.begin() as conn:
         found = cases.record_finding(
             conn,
@@ -191,7 +198,7 @@ def finding_cmd(
             kind,
             statement,
             document or [],
-            actor,
+            who,
             clear_and_convincing=clear_and_convincing,
         )
     print(f"{found.case_id}: {found.kind} finding {found.id} recorded")
@@ -202,13 +209,16 @@ def finding_cmd(
 def assign_cmd(
     case_id: Annotated[str, typer.Argument(help="Case id (CASE-000001) or number.")],
     to: Annotated[str, typer.Option("--to", help="Who works the case ('' for nobody).")],
-    actor: Annotated[str, typer.Option(help="Who assigns (recorded).")],
+    actor: Annotated[
+        str | None, typer.Option(help="Must be you if given: the actor is the acting user.")
+    ] = None,
     note: Annotated[str, typer.Option(help="Why (recorded).")] = "",
 ) -> None:
     """Assign or reassign a case; the change is a case event in the audit log."""
     store = get_store()
+    who = acting(store, Permission.CASES_ASSIGN, actor)
     with store.begin() as conn:
-        case = cases.assign(conn, case_id, to, actor, note)
+        case = cases.assign(conn, case_id, to, who, note)
     print(f"{case.case_id}: assigned to {case.assignee or 'nobody'}")
 
 
@@ -218,7 +228,10 @@ def attach_cmd(
     case_id: Annotated[str, typer.Argument(help="Case id (CASE-000001) or number.")],
     files: Annotated[list[Path], typer.Argument(help="Files to attach.")],
     kind: Annotated[str, typer.Option(help=f"One of: {', '.join(cases.DOCUMENT_KINDS)}.")],
-    supplied_by: Annotated[str, typer.Option("--supplied-by", help="Who supplied them.")],
+    supplied_by: Annotated[
+        str | None,
+        typer.Option("--supplied-by", help="Must be you if given (the acting user supplies)."),
+    ] = None,
     statement: Annotated[
         str | None,
         typer.Option(help="A rebuttal statement: the files and statement form one rebuttal."),
@@ -229,6 +242,7 @@ def attach_cmd(
 ) -> None:
     """Attach documents (stored by sha256 under FLSCREEN_HOME/documents) to a case."""
     store = get_store()
+    supplied_by = acting(store, Permission.DOCUMENTS_ATTACH, supplied_by)
     with store.begin() as conn:
         stored = cases.attach(
             conn,
@@ -252,10 +266,14 @@ def attach_transaction_cmd(
     transaction_id: Annotated[str, typer.Argument(help="Transaction id from the supply package.")],
     files: Annotated[list[Path], typer.Argument(help="Files to attach.")],
     kind: Annotated[str, typer.Option(help=f"One of: {', '.join(cases.DOCUMENT_KINDS)}.")],
-    supplied_by: Annotated[str, typer.Option("--supplied-by", help="Who supplied them.")],
+    supplied_by: Annotated[
+        str | None,
+        typer.Option("--supplied-by", help="Must be you if given (the acting user supplies)."),
+    ] = None,
 ) -> None:
     """Attach documents to a transaction outside any case (e.g. before a screen)."""
     store = get_store()
+    supplied_by = acting(store, Permission.DOCUMENTS_ATTACH, supplied_by)
     with store.begin() as conn:
         stored = cases.attach(
             conn,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import getpass
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import ParamSpec, TypeVar
@@ -13,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from flscreen.errors import FlscreenError, InvalidInput, NotFound, StoreError
+from flscreen.identity.roles import Forbidden, Permission, Principal, Unauthenticated
 from flscreen.settings import load_settings
 from flscreen.store import Store, open_store
 
@@ -89,3 +91,68 @@ def cli_actor(given: str | None = None) -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "flscreen"
+
+
+# --- who the CLI acts as -------------------------------------------------------------
+
+_acting_as: list[str] = []
+"""The ``--as`` user given to the root command (set by its callback)."""
+
+
+def set_acting_user(name: str | None) -> None:
+    _acting_as.clear()
+    if name:
+        _acting_as.append(name)
+
+
+def cli_principal(store: Store) -> Principal | None:
+    """Who the CLI acts as: ``--as USER`` (or FLSCREEN_USER), else the user mapped to the
+    OS account. None when the store has no users yet (a single-machine install, where the
+    OS account is all there is). Once users exist, an unmapped OS account is refused."""
+    from flscreen.identity import store as identity_store
+
+    name = (_acting_as[0] if _acting_as else None) or os.environ.get("FLSCREEN_USER")
+    os_user = getpass.getuser()
+    with store.connect() as conn:
+        if not identity_store.any_users(conn):
+            if name:
+                raise InvalidInput(
+                    f"--as {name}: this store has no users yet (add one with `flscreen users add`)"
+                )
+            return None
+        if name:
+            user = identity_store.get_user(conn, name)
+        else:
+            found = identity_store.find_user_by_os(conn, os_user)
+            if found is None:
+                raise Unauthenticated(
+                    f"OS user {os_user!r} is not mapped to a flscreen user: pass --as USER "
+                    "(or set FLSCREEN_USER), or map it with `flscreen users add --os-user`"
+                )
+            user = found
+    if user.disabled:
+        raise Unauthenticated(f"user {user.username!r} is disabled")
+    return user.principal("cli")
+
+
+def acting(store: Store, permission: Permission, claimed: str | None = None) -> str:
+    """The audit actor of a CLI write needing ``permission``: the acting user (checked
+    against the permission); ``claimed`` (an old ``--actor``/``--by``) must be that user.
+    A store without users records ``claimed`` or the OS account, as before users existed."""
+    principal = cli_principal(store)
+    if principal is None:
+        return (claimed or "").strip() or cli_actor()
+    principal.require(permission)
+    if principal.tenant_bound:
+        # The CLI reads the whole store: importers work through the API and pages,
+        # where their tenant's scope applies.
+        raise Forbidden(
+            f"{principal.name} is an importer: use the API or the pages (the CLI is not "
+            "scoped to one tenant)"
+        )
+    if claimed and claimed.strip() and claimed.strip().lower() != principal.name:
+        raise Forbidden(
+            f"the actor is who you are ({principal.name}), not {claimed!r}: "
+            "use --as to act as another user"
+        )
+    return principal.label()

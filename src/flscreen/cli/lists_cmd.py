@@ -14,7 +14,8 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from flscreen.cli.common import cli_actor, err_console, get_store, handle_errors, out_console
+from flscreen.cli.common import acting, err_console, get_store, handle_errors, out_console
+from flscreen.identity.roles import Permission
 from flscreen.lists import store as lists_store
 from flscreen.lists.detect import FORMATS
 from flscreen.lists.service import ImportOutcome, after_import, import_list
@@ -89,7 +90,13 @@ def run_import(
     """Import with a progress counter; used by ``lists import`` and the demo."""
     with _progress(f"importing {list_name}") as tick:
         return import_list(
-            store, path, list_name, fmt=fmt, strict=strict, progress=tick, actor=cli_actor()
+            store,
+            path,
+            list_name,
+            fmt=fmt,
+            strict=strict,
+            progress=tick,
+            actor=acting(store, Permission.LISTS_IMPORT),
         )
 
 

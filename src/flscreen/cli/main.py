@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from flscreen.cli import (
@@ -9,6 +11,7 @@ from flscreen.cli import (
     case_cmd,
     dossier_cmd,
     export_cmd,
+    identity_cmd,
     lists_cmd,
     locate_cmd,
     match_cmd,
@@ -27,6 +30,25 @@ app = typer.Typer(
     add_completion=False,
 )
 
+
+@app.callback()
+def root(
+    as_user: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            envvar="FLSCREEN_USER",
+            help="Act as this flscreen user (default: the user mapped to your OS account).",
+        ),
+    ] = None,
+) -> None:
+    """Forced-labour import screening: lists, matching, Xinjiang location, supply-chain
+    tracing and verdicts."""
+    from flscreen.cli.common import set_acting_user
+
+    set_acting_user(as_user)
+
+
 for module in (
     lists_cmd,
     match_cmd,
@@ -39,6 +61,7 @@ for module in (
     dossier_cmd,
     export_cmd,
     serve_cmd,
+    identity_cmd,
 ):
     module.register(app)
 

@@ -10,8 +10,16 @@ from rich.markup import escape
 from rich.table import Table
 
 from flscreen import audit
-from flscreen.cli.common import err_console, get_store, handle_errors, out_console, with_progress
+from flscreen.cli.common import (
+    acting,
+    err_console,
+    get_store,
+    handle_errors,
+    out_console,
+    with_progress,
+)
 from flscreen.errors import InvalidInput, Problem
+from flscreen.identity.roles import Permission
 from flscreen.lists.store import get_entry, iter_entries
 from flscreen.matching import ALGORITHM, DEFAULT_THRESHOLD, REVIEW_THRESHOLD, Matcher, Query
 from flscreen.matching.judgements import (
@@ -288,7 +296,9 @@ def register(app: typer.Typer) -> None:
             str, typer.Option("--entry", "-e", help="The list entry as LIST:ENTRY_ID.")
         ],
         verdict: Annotated[str, typer.Option("--verdict", help="match or no-match.")],
-        by: Annotated[str, typer.Option("--by", help="Who decides (name or e-mail).")],
+        by: Annotated[
+            str | None, typer.Option("--by", help="Must be you if given: the acting user.")
+        ] = None,
         reason: Annotated[str | None, typer.Option("--reason", help="Why, in a sentence.")] = None,
         registration_id: Annotated[
             str | None,
@@ -302,14 +312,13 @@ def register(app: typer.Typer) -> None:
             problems.append(Problem("", "expected LIST:ENTRY_ID, e.g. uflpa:12", field="--entry"))
         if normalize_verdict(verdict) is None:
             problems.append(Problem("", "expected match or no-match", field="--verdict"))
-        if not by.strip():
-            problems.append(Problem("", "missing required value", field="--by"))
         if not name.strip():
             problems.append(Problem("", "missing required value", field="--name"))
         if problems:
             raise InvalidInput(problems)
         store = get_store()
         try:
+            by = acting(store, Permission.JUDGE, by)
             with store.begin() as conn:
                 ref, listed = get_entry(conn, list_name.strip(), entry_id.strip())
                 j = record_judgement(

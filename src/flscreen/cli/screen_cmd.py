@@ -10,8 +10,9 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from flscreen.cli.common import cli_actor, err_console, get_store, handle_errors, out_console
+from flscreen.cli.common import acting, err_console, get_store, handle_errors, out_console
 from flscreen.errors import FlscreenError, InvalidInput
+from flscreen.identity.roles import Permission
 from flscreen.records import open_output, write_bytes, write_jsonl
 from flscreen.reports.rows import VERDICT_COLUMNS, verdict_row
 from flscreen.reports.tabular import FORMATS as TABULAR_FORMATS
@@ -62,6 +63,7 @@ def screen_cmd(
         raise InvalidInput(f"unknown format {fmt!r}: use jsonl, csv or xlsx", source="--format")
     chosen = load_policy(policy)  # bad policy: refused before anything is written
     store = get_store()
+    who = acting(store, Permission.SCREEN, actor)
     if package is not None:
         counts = import_package(store, package)
         err_console.print(
@@ -80,7 +82,7 @@ def screen_cmd(
         results = screen_store(
             store,
             chosen,
-            actor=cli_actor(actor),
+            actor=who,
             shipment_ids=shipment or None,
             progress=lambda n: bar.update(task, completed=n),
             engine=engine,
@@ -136,7 +138,8 @@ def _after_list_import(store: Store, outcome: object) -> None:
     name = getattr(outcome, "list_name", "?")
     version = getattr(outcome, "version", None)
     try:
-        report = rescreen(store, actor=cli_actor(None), trigger={"list": name, "version": version})
+        who = acting(store, Permission.LISTS_IMPORT)
+        report = rescreen(store, actor=who, trigger={"list": name, "version": version})
     except FlscreenError as exc:
         # The list version is stored either way; say why re-screening did not happen.
         err_console.print(f"[yellow]re-screening skipped:[/] {escape(str(exc))}", highlight=False)

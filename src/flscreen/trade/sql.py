@@ -1,0 +1,235 @@
+"""Firm resolution and edge inference as SQL: pure functions from (dialect, parameters).
+
+The same statements run on DuckDB and Spark (splink's pattern; see
+:mod:`flscreen.batch.sql`). Input: ``tr_rec`` (one row per record, see
+:data:`RECORD_COLUMNS`). Python steps in between (name keys from flscreen's
+normaliser, union-find) read and write plain tables, so both engines see the
+same inputs at every step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flscreen.batch.sql import Dialect, Table
+from flscreen.trade.materials import material_case
+
+RECORD_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("record_id", "VARCHAR"),
+    ("bill_number", "VARCHAR"),
+    ("day", "INTEGER"),
+    ("date", "VARCHAR"),
+    ("shipper_name", "VARCHAR"),
+    ("shipper_address", "VARCHAR"),
+    ("shipper_country", "VARCHAR"),
+    ("consignee_name", "VARCHAR"),
+    ("consignee_address", "VARCHAR"),
+    ("consignee_country", "VARCHAR"),
+    ("notify_name", "VARCHAR"),
+    ("notify_address", "VARCHAR"),
+    ("hs", "VARCHAR"),
+    ("goods", "VARCHAR"),
+    ("weight_kg", "DOUBLE"),
+)
+"""``tr_rec``: ``day`` is days since 1970-01-01, ``hs`` the first HS code (digits)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    """Thresholds of the pairwise decision and of the transshipment flag (docs/trade.md)."""
+
+    max_token_df: int = 400
+    """A name token shared by more variants than this (in one country) does not block."""
+    name_high: float = 0.9
+    """Name similarity that matches alone (unless the addresses clearly differ)."""
+    addr_veto: float = 0.5
+    """Below this address similarity even a high name similarity does not match."""
+    name_mid: float = 0.75
+    """Name similarity that matches when the address agrees to ``addr_high``."""
+    addr_high: float = 0.8
+    ts_max_lag_days: int = 90
+    """An outbound shipment counts as passing on inbound goods received this many days before."""
+    ts_min_ratio: float = 0.5
+    ts_max_ratio: float = 1.5
+    """Xinjiang-linked inbound in the window must be this share of the outbound's weight."""
+
+
+def _to_order(col: str) -> str:
+    """A consignee that is no firm ('TO ORDER', 'TO THE ORDER OF ...'): the notify party buys."""
+    return f"(lower({col}) LIKE 'to order%' OR lower({col}) LIKE 'to the order%')"
+
+
+def mentions_select() -> str:
+    """Every (role, name, address, country) a record names; empty strings for missing parts."""
+    buyer = _to_order("consignee_name")
+    return f"""
+SELECT record_id, 'shipper' AS role, shipper_name AS name,
+       coalesce(shipper_address, '') AS address, coalesce(shipper_country, '') AS country
+FROM tr_rec
+UNION ALL
+SELECT record_id, 'consignee' AS role,
+       CASE WHEN {buyer} THEN notify_name ELSE consignee_name END AS name,
+       coalesce(CASE WHEN {buyer} THEN notify_address ELSE consignee_address END, '') AS address,
+       coalesce(consignee_country, '') AS country
+FROM tr_rec WHERE NOT ({buyer}) OR notify_name IS NOT NULL
+UNION ALL
+SELECT record_id, 'notify' AS role, notify_name AS name, coalesce(notify_address, '') AS address,
+       '' AS country
+FROM tr_rec WHERE notify_name IS NOT NULL AND NOT ({buyer})"""
+
+
+def variants(d: Dialect) -> Table:
+    """``tr_var(vid, name, address, country, n, roles)``: distinct spellings with record counts."""
+    return Table(
+        "tr_var",
+        f"""
+SELECT row_number() OVER (ORDER BY name, address, country) AS vid, name, address, country, n,
+       roles
+FROM (
+  SELECT name, address, country, count(*) AS n,
+         {_sorted_distinct(d, "role")} AS roles
+  FROM ({mentions_select()}) m
+  WHERE name IS NOT NULL
+  GROUP BY name, address, country
+) g""",
+    )
+
+
+def _sorted_distinct(d: Dialect, col: str) -> str:
+    if d.name == "spark":
+        return f"array_join(sort_array(collect_set({col})), ',')"
+    return f"array_to_string(list_sort(list(DISTINCT {col})), ',')"
+
+
+def _sim(a: str, b: str) -> str:
+    """Normalised Levenshtein similarity, 1 - distance / longer length (rapidfuzz's too)."""
+    return f"(1.0 - levenshtein({a}, {b}) / greatest(length({a}), length({b}), 1))"
+
+
+def token_df() -> Table:
+    return Table(
+        "tr_tokdf",
+        "SELECT country, token, count(*) AS df FROM tr_vtok GROUP BY country, token",
+    )
+
+
+def candidates(p: Params) -> Table:
+    """Pairs of variants in one country that share a rare name token or the whole key."""
+    return Table(
+        "tr_cand",
+        f"""
+SELECT va, vb, min(token) AS blocked_on FROM (
+  SELECT a.vid AS va, b.vid AS vb, a.token AS token
+  FROM tr_vtok a
+  JOIN tr_tokdf f ON f.country = a.country AND f.token = a.token AND f.df <= {p.max_token_df}
+  JOIN tr_vtok b ON b.country = a.country AND b.token = a.token AND a.vid < b.vid
+  UNION ALL
+  SELECT a.vid AS va, b.vid AS vb, '=key' AS token
+  FROM tr_vkey a JOIN tr_vkey b ON b.country = a.country AND b.nkey = a.nkey AND a.vid < b.vid
+) c GROUP BY va, vb""",
+    )
+
+
+def scored(p: Params) -> Table:
+    """``tr_pair``: each candidate's name and address similarity and whether it matches."""
+    s_name = f"greatest({_sim('a.nkey', 'b.nkey')}, {_sim('a.nsorted', 'b.nsorted')})"
+    # Addresses in two scripts (a Chinese and an English one) are not compared.
+    s_addr = (
+        "CASE WHEN a.akey = '' OR b.akey = '' OR a.ascript <> b.ascript THEN NULL "
+        f"ELSE {_sim('a.akey', 'b.akey')} END"
+    )
+    return Table(
+        "tr_pair",
+        f"""
+SELECT va, vb, blocked_on, s_name, s_addr,
+       CASE WHEN s_name >= {p.name_high} AND coalesce(s_addr, 1.0) >= {p.addr_veto} THEN 'name'
+            WHEN s_name >= {p.name_mid} AND s_addr >= {p.addr_high} THEN 'name+address'
+            ELSE NULL END AS rule
+FROM (
+  SELECT c.va, c.vb, c.blocked_on, {s_name} AS s_name, {s_addr} AS s_addr
+  FROM tr_cand c JOIN tr_vkey a ON a.vid = c.va JOIN tr_vkey b ON b.vid = c.vb
+) s""",
+    )
+
+
+def record_firms(d: Dialect) -> Table:
+    """``tr_rf``: per record, the supplier and buyer firms, material, HS chapter, day, weight."""
+    buyer = _to_order("r.consignee_name")
+    if d.name == "spark":
+        folded = "regexp_replace(lower(coalesce(r.goods, '')), '[^\\\\p{L}\\\\p{N}]+', ' ')"
+    else:
+        folded = "regexp_replace(lower(coalesce(r.goods, '')), '[^\\p{L}\\p{N}]+', ' ', 'g')"
+    padded = f"concat(' ', trim({folded}), ' ')"
+    material = material_case("g.folded", "g.hs")
+    return Table(
+        "tr_rf",
+        f"""
+SELECT r.record_id, r.bill_number, r.day, r.date, fs.firm AS supplier, fb.firm AS buyer,
+       {material} AS material, substr(r.hs, 1, 2) AS chapter, r.weight_kg
+FROM tr_rec r
+JOIN (SELECT record_id, {padded} AS folded, coalesce(r.hs, '') AS hs FROM tr_rec r) g
+  ON g.record_id = r.record_id
+JOIN tr_var s ON s.name = r.shipper_name AND s.address = coalesce(r.shipper_address, '')
+  AND s.country = coalesce(r.shipper_country, '')
+JOIN tr_vfirm fs ON fs.vid = s.vid
+JOIN tr_var b
+  ON b.name = CASE WHEN {buyer} THEN r.notify_name ELSE r.consignee_name END
+  AND b.address = coalesce(CASE WHEN {buyer} THEN r.notify_address ELSE r.consignee_address END,
+                           '')
+  AND b.country = coalesce(r.consignee_country, '')
+JOIN tr_vfirm fb ON fb.vid = b.vid""",
+    )
+
+
+def edges_select(d: Dialect, with_bills: bool = True) -> Table:
+    """``tr_edge``: firm A shipped material M (HS chapter X) to firm B in a month."""
+    month = "substr(date, 1, 7)"
+    bills = (
+        (
+            "sort_array(collect_set(bill_number))"
+            if d.name == "spark"
+            else "list_sort(list(DISTINCT bill_number))"
+        )
+        if with_bills
+        else "NULL"
+    )
+    return Table(
+        "tr_edge",
+        f"""
+SELECT supplier, buyer, coalesce(material, '') AS material, coalesce(chapter, '') AS chapter,
+       {month} AS period, min(day) AS first_day, max(day) AS last_day,
+       min(date) AS first_date, max(date) AS last_date, count(*) AS records,
+       sum(weight_kg) AS weight_kg, {bills} AS bills
+FROM tr_rf
+WHERE supplier <> buyer
+GROUP BY supplier, buyer, coalesce(material, ''), coalesce(chapter, ''), {month}""",
+    )
+
+
+def transshipment(p: Params) -> Table:
+    """``tr_ts``: a third-country firm T passes on what Xinjiang-linked firms shipped it.
+
+    For each outbound edge T -> B of material M, the inbound of M to T from
+    Xinjiang-linked firms in the ``ts_max_lag_days`` before it is summed; T is
+    flagged when that weight is ``ts_min_ratio``-``ts_max_ratio`` times the
+    outbound's, T is not itself in Xinjiang or China, and B is in another country.
+    """
+    return Table(
+        "tr_ts",
+        f"""
+SELECT o.supplier AS firm, o.buyer AS buyer, o.material, o.period, o.first_day, o.weight_kg,
+       sum(i.weight_kg) AS inbound_kg, count(*) AS inbound_edges, min(i.supplier) AS source,
+       min(o.first_day - i.last_day) AS min_lag, max(o.first_day - i.last_day) AS max_lag
+FROM tr_edge o
+JOIN tr_edge i ON i.buyer = o.supplier AND i.material = o.material
+JOIN tr_xj x ON x.firm = i.supplier
+JOIN tr_fc ct ON ct.firm = o.supplier
+JOIN tr_fc cb ON cb.firm = o.buyer
+LEFT JOIN tr_xj self ON self.firm = o.supplier
+WHERE o.material <> '' AND self.firm IS NULL AND ct.country <> 'CN' AND ct.country <> ''
+  AND ct.country <> cb.country
+  AND o.first_day - i.last_day BETWEEN 0 AND {p.ts_max_lag_days}
+GROUP BY o.supplier, o.buyer, o.material, o.period, o.first_day, o.weight_kg
+HAVING sum(i.weight_kg) >= {p.ts_min_ratio} * o.weight_kg
+   AND sum(i.weight_kg) <= {p.ts_max_ratio} * o.weight_kg""",
+    )

@@ -19,6 +19,7 @@ from flscreen.cli import (
     serve_cmd,
     supply_cmd,
     trace_cmd,
+    trade_cmd,
 )
 
 app = typer.Typer(
@@ -62,6 +63,7 @@ for module in (
     export_cmd,
     serve_cmd,
     identity_cmd,
+    trade_cmd,
 ):
     module.register(app)
 

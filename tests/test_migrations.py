@@ -24,6 +24,7 @@ DOMAINS = (
     "flscreen.matching.judgements",
     "flscreen.policy.tables",
     "flscreen.supply.store",
+    "flscreen.trade.store",
 )
 
 

@@ -9,7 +9,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from flscreen.cli.common import err_console, get_store, handle_errors, out_console
+from flscreen.cli.common import acting, err_console, get_store, handle_errors, out_console
+from flscreen.identity.roles import Permission
 
 app = typer.Typer(
     help="Trade records (bills of lading): import, then infer firms, supply edges and red flags.",
@@ -32,8 +33,10 @@ def import_cmd(
     from flscreen.trade.read import load_column_map
     from flscreen.trade.service import import_file
 
+    store = get_store()
+    acting(store, Permission.SHIPMENTS_IMPORT)
     mapping = load_column_map(column_map) if column_map else None
-    n = import_file(get_store(), path, mapping)
+    n = import_file(store, path, mapping)
     out_console.print(f"imported {n} trade record(s) from {escape(path)}", highlight=False)
 
 
@@ -52,7 +55,9 @@ def infer_cmd(
 
     if engine not in ("duckdb", "spark"):
         raise InvalidInput(f"unknown engine {engine!r}: duckdb or spark", source="--engine")
-    result = infer(get_store(), engine)
+    store = get_store()
+    acting(store, Permission.SHIPMENTS_IMPORT)
+    result = infer(store, engine)
     if output is not None:
         with open_output(output) as handle:
             for flag in result["flags"]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Connection
 
@@ -26,6 +27,9 @@ from flscreen.model.supply import (
 )
 from flscreen.store import Store
 from flscreen.supply import store as supply_store
+
+if TYPE_CHECKING:
+    from flscreen.model.region import Location
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,16 +173,21 @@ def real_annotator(conn: Connection) -> Annotator:
                 country=subject.country,
             )
         )
-        return LocationFact(
-            status=loc.status,
-            xpcc=loc.xpcc,
-            division_code=loc.division_code,
-            division_name=loc.division_name,
-            confidence=round(loc.confidence, 4),
-            signals=tuple(f"{s.kind}: {s.value} ({s.detail})" for s in loc.signals),
-        )
+        return location_fact(loc)
 
     return Annotator(match, where, versions, MATCHER, REGION)
+
+
+def location_fact(loc: Location) -> LocationFact:
+    """What supply records keep of a region answer (also used for trade firms)."""
+    return LocationFact(
+        status=loc.status,
+        xpcc=loc.xpcc,
+        division_code=loc.division_code,
+        division_name=loc.division_name,
+        confidence=round(loc.confidence, 4),
+        signals=tuple(f"{s.kind}: {s.value} ({s.detail})" for s in loc.signals),
+    )
 
 
 def reannotate(store: Store, annotator: Annotator | None = None) -> Annotations:

@@ -260,6 +260,7 @@ def resolve_and_infer(
 def region_locator() -> LocateFn:
     """Locate a firm with the region engine from its main spelling and address."""
     from flscreen.region import LocateQuery, locate
+    from flscreen.supply.annotate import location_fact
 
     def where(c: Cluster) -> LocationFact:
         rep = c.representative
@@ -271,13 +272,6 @@ def region_locator() -> LocateFn:
                 country=c.country(),
             )
         )
-        return LocationFact(
-            status=loc.status,
-            xpcc=loc.xpcc,
-            division_code=loc.division_code,
-            division_name=loc.division_name,
-            confidence=round(loc.confidence, 4),
-            signals=tuple(f"{s.kind}: {s.value} ({s.detail})" for s in loc.signals),
-        )
+        return location_fact(loc)
 
     return where

@@ -111,7 +111,8 @@ def generate(
         "CAST(NULL AS DOUBLE) AS qty, CAST(day AS INTEGER) AS day, "
         "CAST(NULL AS INTEGER) AS facility, "
         "CAST(year(DATE '0001-01-01' + INTERVAL (day - 1) DAY) AS INTEGER) AS period, "
-        "0 AS dim, CAST(link AS TINYINT) AS link FROM (" + " UNION ALL ".join(parts) + ")"
+        "0 AS dim, CAST(NULL AS INTEGER) AS mfac, CAST(NULL AS INTEGER) AS bfac, "
+        "CAST(link AS TINYINT) AS link FROM (" + " UNION ALL ".join(parts) + ")"
     )
     _quantities(con)
     g0, gn = tiers["garment"]
@@ -120,11 +121,18 @@ def generate(
         SELECT CAST(range AS INTEGER) AS s,
                CAST({g0} + pick(range, 60, {gn}) AS INTEGER) AS manufacturer,
                4 AS product,
-               CAST({EPOCH_DAY} + 300 + pick(range, 61, {DAYS - 300}) AS INTEGER) AS day
+               CAST({EPOCH_DAY} + 300 + pick(range, 61, {DAYS - 300}) AS INTEGER) AS day,
+               CAST(NULL AS DOUBLE) AS qty, 1 AS dim, 0 AS period, CAST(NULL AS INTEGER) AS mfac
         FROM range({shipments})"""
     )
     con.execute(
-        "CREATE OR REPLACE TABLE fl_um AS SELECT * FROM (VALUES "
+        "UPDATE fl_ship SET period = "
+        "CAST(year(DATE '0001-01-01' + INTERVAL (day - 1) DAY) AS INTEGER)"
+    )
+    # the BOM states no quantities: every material counts 1:1 by mass (factor 1)
+    con.execute(
+        "CREATE OR REPLACE TABLE fl_um AS SELECT material, input, 1.0 AS factor, "
+        "CAST(NULL AS INTEGER) AS idim, CAST(NULL AS INTEGER) AS odim FROM (VALUES "
         + ", ".join(f"({m}, {i})" for m in range(5) for i in range(m + 1))
         + ") v(material, input)"
     )
@@ -138,14 +146,7 @@ def generate(
         + ", ".join(f"({i}, '{m}', '{SECTOR}', 'kg')" for i, m in enumerate(MATERIALS))
         + ") v(material, name, sector, base_unit)"
     )
-    # conversions: lint from seed cotton (0.35), yarn from lint (0.85), fabric from yarn (0.92)
-    con.execute(
-        "CREATE OR REPLACE TABLE fl_conv AS SELECT * FROM (VALUES "
-        "(1, 0, 1.0, 0.35, 0), (1, 1, 1.0 / 0.35, 0.35, 0), "
-        "(2, 1, 1.0, 0.85, 1), (2, 2, 1.0 / 0.85, 0.85, 1), "
-        "(3, 2, 1.0, 0.92, 2), (3, 3, 1.0 / 0.92, 0.92, 2), (4, 4, 1.0, 1.0, 4)"
-        ") v(output, input, to_primary, primary_yield, primary_input)"
-    )
+    con.execute("CREATE OR REPLACE TABLE fl_fac (f INTEGER, id VARCHAR)")
     f0, fn = tiers["farm"]
     i0, i_n = tiers["ginner"]
     p0, pn = tiers["spinner"]
@@ -204,7 +205,8 @@ def generate(
         SELECT t.t, 'T' || t.t AS id, 'P' || t.supplier AS supplier_id, 'P' || t.buyer AS buyer_id,
                m.name AS material, t.qty AS quantity, 'kg' AS unit,
                CAST(DATE '0001-01-01' + INTERVAL (t.day - 1) DAY AS DATE)::VARCHAR AS date,
-               CAST(NULL AS VARCHAR) AS facility_id, '["INV-' || t.t || '"]' AS documents
+               CAST(NULL AS VARCHAR) AS facility_id, '["INV-' || t.t || '"]' AS documents,
+               'documented' AS kind, CAST(NULL AS VARCHAR) AS provenance
         FROM fl_txn t JOIN fl_mat_name m ON m.material = t.material"""
     )
     con.execute(

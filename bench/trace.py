@@ -177,7 +177,7 @@ def main() -> None:
                 "fl_unknown",
                 "fl_raw_party",
                 "fl_raw_facility",
-                "fl_conv",
+                "fl_fac",
                 "fl_txn_detail",
                 "fl_party",
                 "fl_ship_detail",

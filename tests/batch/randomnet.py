@@ -121,7 +121,9 @@ def random_network(seed: int, size: int = 6) -> SupplyGraph:
                 _date(800 + rng.randint(600, 1800)),
             )
         )
-    bom = [BomLine(TIERS[k + 1][1], TIERS[k][1]) for k in range(len(TIERS) - 1)]
+    bom = [BomLine(TIERS[k + 1][1], TIERS[k][1]) for k in range(len(TIERS) - 2)]
+    # garments are shipped by the piece: the bill of materials converts them to fabric
+    bom.append(BomLine(TIERS[4][1], TIERS[3][1], 0.2, "kg", "pcs"))
     return SupplyGraph.build(
         parties=parties,
         facilities=facilities,

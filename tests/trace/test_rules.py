@@ -180,12 +180,17 @@ def test_same_day_cycle_terminates_and_reports_a_party_once() -> None:
 def test_mass_balance_is_a_running_balance() -> None:
     lint = txn("L1", "GIN", "SPIN", "cotton lint", 100, "2025-03-01")
     carried = [CHAIN[0], lint, txn("T2", "SPIN", "MILL", "cotton yarn", 80, "2026-03-01")]
-    # 80 t yarn needs 94.1 t lint: the 100 t bought the year before cover it
+    # 80 t yarn needs at least 88.9 t lint (spinning yields 0.85-0.90): the 100 t bought
+    # the year before cover it
     assert trace_shipment(graph(carried), "S", CONFIG).mass_balance == ()
-    short = [CHAIN[0], lint, txn("T2", "SPIN", "MILL", "cotton yarn", 90, "2026-03-01")]
+    # 90 t is still inside the range (100 t of lint at the best yield, 0.90)
+    inside = [CHAIN[0], lint, txn("T2", "SPIN", "MILL", "cotton yarn", 90, "2026-03-01")]
+    assert trace_shipment(graph(inside), "S", CONFIG).mass_balance == ()
+    short = [CHAIN[0], lint, txn("T2", "SPIN", "MILL", "cotton yarn", 95, "2026-03-01")]
     [m] = trace_shipment(graph(short), "S", CONFIG).mass_balance
     assert (m.party_id, m.period, m.input_material) == ("SPIN", "2026", "cotton lint")
-    assert m.shortfall == pytest.approx(90_000 / 0.85 - 100_000)
+    assert m.shortfall == pytest.approx(95_000 / 0.90 - 100_000)
+    assert (m.yield_min, m.yield_max, m.basis) == (0.85, 0.90, "yield")
     quarterly = trace_shipment(graph(short), "S", CONFIG.replace(period="quarter"))
     assert [f.period for f in quarterly.mass_balance] == ["2026-Q1"]
 

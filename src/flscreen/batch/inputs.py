@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flscreen.model.trace import TaintSource
-from flscreen.trace.config import TraceConfig, material_key
+from flscreen.supply.bom import IDENTITY, BillOfMaterials, material_key
+from flscreen.supply.units import parse_unit
+from flscreen.trace.config import TraceConfig
 from flscreen.trace.graph import SupplyGraph, day_number
-from flscreen.trace.massbalance import conversions_for
+from flscreen.trace.massbalance import base_unit, facility_resolver
 from flscreen.trace.taint import TaintIndex, build_taint_index
 
 Columns = tuple[tuple[str, str], ...]
@@ -30,26 +32,31 @@ SCHEMAS: dict[str, Columns] = {
         ("facility", "INTEGER"),
         ("period", "INTEGER"),
         ("dim", "INTEGER"),
+        ("mfac", "INTEGER"),
+        ("bfac", "INTEGER"),
     ),
-    "fl_um": (("material", "INTEGER"), ("input", "INTEGER")),
+    "fl_um": (
+        ("material", "INTEGER"),
+        ("input", "INTEGER"),
+        ("factor", "DOUBLE"),
+        ("idim", "INTEGER"),
+        ("odim", "INTEGER"),
+    ),
     "fl_ship": (
         ("s", "INTEGER"),
         ("manufacturer", "INTEGER"),
         ("product", "INTEGER"),
         ("day", "INTEGER"),
+        ("qty", "DOUBLE"),
+        ("dim", "INTEGER"),
+        ("period", "INTEGER"),
+        ("mfac", "INTEGER"),
     ),
     "fl_src": (("supplier", "INTEGER"), ("facility", "INTEGER"), ("flag", "INTEGER")),
     "fl_mat": (("material", "INTEGER"), ("priority", "BOOLEAN"), ("raw", "BOOLEAN")),
     "fl_unknown": (("party", "INTEGER"),),
     "fl_raw_party": (("party", "INTEGER"),),
     "fl_raw_facility": (("facility", "INTEGER"),),
-    "fl_conv": (
-        ("output", "INTEGER"),
-        ("input", "INTEGER"),
-        ("to_primary", "DOUBLE"),
-        ("primary_yield", "DOUBLE"),
-        ("primary_input", "INTEGER"),
-    ),
     # decoding: names and originals for the rows that are reported
     "fl_txn_detail": (
         ("t", "INTEGER"),
@@ -62,7 +69,25 @@ SCHEMAS: dict[str, Columns] = {
         ("date", "VARCHAR"),
         ("facility_id", "VARCHAR"),
         ("documents", "VARCHAR"),
+        ("kind", "VARCHAR"),
+        ("provenance", "VARCHAR"),
     ),
+    "fl_fac": (("f", "INTEGER"), ("id", "VARCHAR")),
+    # mass balance, loaded back after Python balanced the SQL aggregates
+    "fl_mb": (
+        ("key", "INTEGER"),
+        ("party", "INTEGER"),
+        ("output", "INTEGER"),
+        ("period", "INTEGER"),
+    ),
+    "fl_mbf": (
+        ("fid", "INTEGER"),
+        ("party", "INTEGER"),
+        ("facility", "INTEGER"),
+        ("output", "INTEGER"),
+        ("period", "INTEGER"),
+    ),
+    "fl_mbm": (("fid", "INTEGER"), ("material", "INTEGER")),
     "fl_party": (("p", "INTEGER"), ("id", "VARCHAR"), ("name", "VARCHAR")),
     "fl_ship_detail": (
         ("s", "INTEGER"),
@@ -80,15 +105,16 @@ SCHEMAS: dict[str, Columns] = {
 }
 
 
-DIMENSIONS = {"mass": 0, "count": 1, "length": 2, "area": 3, "volume": 4, "power": 5}
-BASE_UNITS = {
-    "mass": "kg",
-    "count": "pcs",
-    "length": "m",
-    "area": "m2",
-    "volume": "l",
-    "power": "W",
+DIMENSIONS = {
+    "mass": 0,
+    "count": 1,
+    "length": 2,
+    "area": 3,
+    "volume": 4,
+    "power": 5,
+    "carton": 6,
 }
+DIMENSION_NAMES = {v: k for k, v in DIMENSIONS.items()}
 
 
 def period_number(date: str, period: str) -> int:
@@ -120,6 +146,13 @@ class BatchInputs:
     """Sources of a party when it is the shipment's own manufacturer or exporter."""
     bom: dict[str, tuple[str, ...]]
     unknown_parties: frozenset[str] = field(default_factory=frozenset)
+    bill: BillOfMaterials | None = None
+    """Conversion factors for mass balance; None: the BOM above, 1:1 (no quantities)."""
+
+    def bill_of_materials(self) -> BillOfMaterials:
+        if self.bill is not None:
+            return self.bill
+        return BillOfMaterials({p: dict.fromkeys(ins, IDENTITY) for p, ins in self.bom.items()})
 
 
 class _Ids:
@@ -133,29 +166,31 @@ class _Ids:
         return found
 
 
-def conversion_rows(
-    materials: Mapping[str, int], dimensions: Mapping[str, str | None], config: TraceConfig
-) -> list[tuple[int, int, float, float, int]]:
-    """fl_conv rows: the same conversions the in-memory mass balance uses."""
+def dim_number(dimension: str | None) -> int | None:
+    return None if dimension is None else DIMENSIONS.get(dimension, 9)
+
+
+def um_rows(
+    materials: Mapping[str, int], bill: BillOfMaterials
+) -> list[tuple[int, int, float, int | None, int | None]]:
+    """fl_um rows: each material, each material its bills of materials can contain, and the
+    factor (input per unit of the material) that converts one into the other."""
     rows = []
     for name, m in materials.items():
-        for conv in conversions_for(name, config):
-            if conv.input != name and not (
-                dimensions.get(conv.input) == "mass" and dimensions.get(name) == "mass"
-            ):
-                continue
-            if conv.input not in materials or conv.primary_input not in materials:
+        for inp in sorted(bill.closure(name)):
+            factor = bill.chain(name, inp)
+            if factor is None or inp not in materials:
                 continue
             rows.append(
                 (
                     m,
-                    materials[conv.input],
-                    conv.to_primary,
-                    conv.primary_yield,
-                    materials[conv.primary_input],
+                    materials[inp],
+                    factor.value,
+                    dim_number(factor.input_dim),
+                    dim_number(factor.output_dim),
                 )
             )
-    return rows
+    return sorted(rows)
 
 
 def from_graph(
@@ -170,6 +205,13 @@ def from_graph(
         facilities(fid)
     txn_rows, detail_rows = [], []
     dims: dict[str, str | None] = {}
+    only = facility_resolver(
+        {p: [f.facility_id for f in fs] for p, fs in graph.facilities_of.items()}
+    )
+
+    def fac_id(fid: str | None) -> int | None:
+        return None if fid is None else facilities(fid)
+
     txn_ids = {tid: i for i, tid in enumerate(sorted(graph.transactions))}
     for tid, i in txn_ids.items():
         flow = graph.transactions[tid]
@@ -186,7 +228,9 @@ def from_graph(
                 flow.day,
                 None if fac is None else facilities(fac),
                 period_number(t.date, config.period),
-                DIMENSIONS.get(flow.dimension or "", 9),
+                dim_number(flow.dimension),
+                fac_id(fac or only.get(t.supplier_id)),
+                fac_id(t.buyer_facility_id or only.get(t.buyer_id)),
             )
         )
         detail_rows.append(
@@ -201,21 +245,37 @@ def from_graph(
                 t.date,
                 fac,
                 json.dumps(list(t.documents)),
+                t.kind,
+                t.provenance,
             )
         )
     ship_rows, ship_detail = [], []
     for i, sid in enumerate(sorted(graph.shipments)):
         s = graph.shipments[sid]
-        product = materials(material_key(s.product))
-        ship_rows.append((i, parties(s.manufacturer_id), product, day_number(s.date)))
+        shipped = material_key(s.product)
+        product = materials(shipped)
+        unit = parse_unit(s.unit)
+        dims.setdefault(shipped, unit.dimension if unit else None)
+        ship_rows.append(
+            (
+                i,
+                parties(s.manufacturer_id),
+                product,
+                day_number(s.date),
+                s.quantity * unit.factor if unit else None,
+                dim_number(unit.dimension) if unit else None,
+                period_number(s.date, config.period),
+                fac_id(only.get(s.manufacturer_id)),
+            )
+        )
         ship_detail.append((i, sid, s.manufacturer_id, s.exporter_id, s.product))
     for product_key, needs in graph.bom.items():
         materials(product_key)
         for m in needs:
             materials(m)
-    um_rows = sorted(
-        {(materials(m), materials(i)) for m in list(materials.ids) for i in graph.closure(m)}
-    )
+    for name in list(materials.ids):
+        for inp in graph.closure(name):
+            materials(inp)
     flags: list[TaintSource] = []
     flag_ids: dict[int, int] = {}
     src_rows = []
@@ -236,12 +296,12 @@ def from_graph(
         for name, m in materials.ids.items()
     ]
     mat_names = [
-        (m, name, config.sector(name), BASE_UNITS.get(dims.get(name) or "", "units"))
+        (m, name, config.sector(name), base_unit(dims.get(name)))
         for name, m in materials.ids.items()
     ]
     tables: dict[str, list[tuple[Any, ...]]] = {
         "fl_txn": txn_rows,
-        "fl_um": um_rows,
+        "fl_um": um_rows(materials.ids, graph.bill),
         "fl_ship": ship_rows,
         "fl_src": list(dict.fromkeys(src_rows)),
         "fl_mat": mat_rows,
@@ -252,14 +312,14 @@ def from_graph(
             for f in graph.facilities.values()
             if f.kind in config.raw_producer_kinds
         ],
-        "fl_conv": conversion_rows(materials.ids, dims, config),
         "fl_txn_detail": detail_rows,
         "fl_party": [(i, pid, graph.party_name(pid)) for pid, i in parties.ids.items()],
         "fl_ship_detail": ship_detail,
         "fl_mat_name": mat_names,
+        "fl_fac": [(i, fid) for fid, i in facilities.ids.items()],
     }
     zero = {pid: sources for pid in graph.parties if (sources := taint.for_supplier(pid, None))}
-    return BatchInputs(tables, flags, zero, dict(graph.bom), taint.unknown)
+    return BatchInputs(tables, flags, zero, dict(graph.bom), taint.unknown, graph.bill)
 
 
 def closure_of(bom: Mapping[str, Sequence[str]], material: str) -> frozenset[str]:

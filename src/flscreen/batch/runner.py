@@ -18,9 +18,11 @@ from typing import Any
 
 from flscreen.batch import sql
 from flscreen.batch.engines import Engine
-from flscreen.batch.inputs import BatchInputs, closure_of, period_label
+from flscreen.batch.inputs import DIMENSION_NAMES, BatchInputs, closure_of, period_label
 from flscreen.model.trace import Gap, MassBalanceFinding, Step, TaintedPath, TraceResult
+from flscreen.supply.bom import BillOfMaterials
 from flscreen.trace.config import TraceConfig
+from flscreen.trace.massbalance import Ledger, balance, finding, finding_order
 from flscreen.trace.memory import KIND_ORDER
 
 Progress = Callable[[str, int, int], None]
@@ -33,20 +35,22 @@ def statements(engine: Engine, config: TraceConfig) -> list[tuple[str, sql.Table
     stages: list[tuple[str, sql.Table]] = [
         ("feeds", sql.feeds_sql(d, config.lookback_days)),
         ("seeds", sql.seeds_sql(d, config.lookback_days)),
-        ("mass balance", sql.mass_balance_sql(d, config.mass_balance_tolerance)),
-        ("origins", sql.origins_sql(d)),
-        ("hop 1", sql.frontier0_sql(d)),
     ]
     return stages
+
+
+def after_mass_balance(engine: Engine) -> list[tuple[str, sql.Table]]:
+    d = engine.dialect
+    return [("origins", sql.origins_sql(d)), ("hop 1", sql.frontier0_sql(d))]
 
 
 @dataclass
 class _Decoder:
     txns: dict[int, tuple[Any, ...]]
     """t -> (id, supplier, buyer, material, quantity, unit, date, documents, supplier name,
-    buyer name, facility): decoded once, reused by every step that cites it."""
+    buyer name, facility, kind, provenance): decoded once, reused by every step citing it."""
     names: dict[str, str]
-    mass: dict[int, MassBalanceFinding]
+    mass: Mapping[int, Sequence[MassBalanceFinding | Gap]]
     flags: Sequence[Any]
     unknown: frozenset[str]
 
@@ -58,7 +62,9 @@ class _Decoder:
         out = []
         share = seed_w
         for k, t in enumerate(path):
-            tid, supplier, buyer, material, qty, unit, date, docs, sname, bname, fac = txns[t]
+            tid, supplier, buyer, material, qty, unit, date, docs, sname, bname, fac, kind, prov = (
+                txns[t]
+            )
             out.append(
                 Step(
                     tid,
@@ -73,6 +79,8 @@ class _Decoder:
                     bname,
                     fac,
                     None if share is None else round(share, 6),
+                    kind or "documented",
+                    prov,
                 )
             )
             share = ws[k] if k < len(ws) else None
@@ -96,6 +104,13 @@ def run_batch(
         engine.create(table)
         done += 1
         report(stage, done, total_stages)
+    mass = compute_mass_balance(engine, inputs, config)
+    done += 1
+    report("mass balance", done, total_stages)
+    for stage, table in after_mass_balance(engine):
+        engine.create(table)
+        done += 1
+        report(stage, done, total_stages)
     depth = 1
     for depth in range(1, config.max_depth):
         engine.create(sql.step_sql(engine.dialect, depth, config.lookback_days))
@@ -109,49 +124,117 @@ def run_batch(
     engine.create(sql.reach_sql(engine.dialect, depths))
     engine.create(sql.results_sql(engine.dialect))
     report("results", total_stages, total_stages)
-    yield from assemble(engine, inputs, config)
+    yield from assemble(engine, inputs, config, mass)
     for k in range(1, depths + 1):
         engine.drop(f"fl_front_{k}")
 
 
-def _mass_findings(engine: Engine, config: TraceConfig) -> dict[int, MassBalanceFinding]:
+MassItem = MassBalanceFinding | Gap
+
+
+def compute_mass_balance(
+    engine: Engine, inputs: BatchInputs | None, config: TraceConfig
+) -> dict[int, list[MassItem]]:
+    """Aggregate in SQL, balance in Python with the in-memory tracer's own function, and
+    load the keys of what was found back as ``fl_mb`` (so the flags can propagate)."""
+    parties = {int(p): pid for p, pid in engine.fetch("SELECT p, id FROM fl_party")}
+    party_no = {pid: p for p, pid in parties.items()}
+    materials = {int(m): name for m, name in engine.fetch("SELECT material, name FROM fl_mat_name")}
+    material_no = {name: m for m, name in materials.items()}
+    facilities = {int(f): fid for f, fid in engine.fetch("SELECT f, id FROM fl_fac")}
+    facility_no = {fid: f for f, fid in facilities.items()}
+    raw = frozenset(parties[int(p)] for (p,) in engine.fetch("SELECT party FROM fl_raw_party"))
+    ledger = Ledger()
+    sold_sql, bought_sql = sql.ledger_sql()
+    for target, query in ((ledger.sold, sold_sql), (ledger.bought, bought_sql)):
+        for party, fac, material, dim, period, qty in engine.fetch(query):
+            if qty is None:
+                continue
+            key = (
+                parties[int(party)],
+                None if fac is None else facilities[int(fac)],
+                materials[int(material)],
+                None if dim is None else DIMENSION_NAMES.get(int(dim)),
+            )
+            target[key][int(period)] += float(qty)
+    bill = inputs.bill_of_materials() if inputs is not None else BillOfMaterials({})
+    shortfalls, missing = balance(ledger, bill, config, raw)
+    names = {pid: name for _, pid, name in engine.fetch("SELECT p, id, name FROM fl_party")}
+    items: dict[tuple[str, str, int], list[MassItem]] = defaultdict(list)
+    found_rows = []
+    for i, b in enumerate(shortfalls):
+        found_rows.append(
+            (
+                i,
+                party_no[b.party],
+                None if b.facility is None else facility_no[b.facility],
+                material_no[b.output],
+                int(str(b.period)),
+                [
+                    material_no[m]
+                    for m in {b.input, b.output, *bill.closure(b.input)}
+                    if m in material_no
+                ],
+            )
+        )
+    sales, used = _finding_transactions(engine, found_rows)
+    for i, b in enumerate(shortfalls):
+        label = period_label(int(str(b.period)), config.period)
+        items[(b.party, b.output, int(str(b.period)))].append(
+            finding(b, label, sales.get(i, ()), used.get(i, ()))
+        )
+    for mc in missing:
+        gap = mc.gap(config, names)
+        for when in mc.periods:
+            items[(mc.party, mc.output, int(str(when)))].append(gap)
+    keyed: dict[int, list[MassItem]] = {}
+    rows = []
+    for n, ((party, output, period), found) in enumerate(sorted(items.items())):
+        keyed[n] = found
+        rows.append((n, party_no[party], material_no[output], period))
+    engine.load({"fl_mb": rows})
+    return keyed
+
+
+def _finding_transactions(
+    engine: Engine, found: Sequence[tuple[int, int, int | None, int, int, list[int]]]
+) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """Per finding, its sales (and shipments) in the period and the purchases counted."""
     sales: dict[int, list[str]] = defaultdict(list)
-    for key, tid in engine.fetch(
-        "SELECT mb.key, d.id FROM fl_mb mb JOIN fl_txn t ON t.supplier = mb.party "
-        "AND t.material = mb.output AND t.period = mb.period "
+    used: dict[int, list[str]] = defaultdict(list)
+    if not found:
+        return sales, used
+    engine.load(
+        {
+            "fl_mbf": [(i, p, f, m, period) for i, p, f, m, period, _ in found],
+            "fl_mbm": [(i, m) for i, *_, mats in found for m in mats],
+        }
+    )
+    eq = engine.dialect.null_safe_eq
+    for fid, tid in engine.fetch(
+        "SELECT f.fid, d.id FROM fl_mbf f JOIN fl_txn t ON t.supplier = f.party "
+        f"AND {eq('t.mfac', 'f.facility')} AND t.material = f.output AND t.period = f.period "
+        "JOIN fl_txn_detail d ON d.t = t.t "
+        "UNION ALL SELECT f.fid, d.id FROM fl_mbf f JOIN fl_ship s ON s.manufacturer = f.party "
+        f"AND {eq('s.mfac', 'f.facility')} AND s.product = f.output AND s.period = f.period "
+        "JOIN fl_ship_detail d ON d.s = s.s"
+    ):
+        sales[int(fid)].append(tid)
+    for fid, tid in engine.fetch(
+        "SELECT f.fid, d.id FROM fl_mbf f JOIN fl_mbm m ON m.fid = f.fid "
+        f"JOIN fl_txn t ON t.buyer = f.party AND {eq('t.bfac', 'f.facility')} "
+        "AND t.material = m.material AND t.period <= f.period "
         "JOIN fl_txn_detail d ON d.t = t.t"
     ):
-        sales[int(key)].append(tid)
-    out = {}
-    for row in engine.fetch(
-        "SELECT mb.key, p.id, f.id, m.name, mb.period, mb.inputs, mb.outputs, mb.primary_yield, "
-        "mb.shortfall, pm.name, m.base_unit "
-        "FROM fl_mb mb JOIN fl_party p ON p.p = mb.party "
-        "JOIN fl_mat_name m ON m.material = mb.output "
-        "JOIN fl_mat_name pm ON pm.material = mb.primary_input "
-        "LEFT JOIN (SELECT DISTINCT facility, supplier, facility_id AS id FROM fl_txn "
-        "  JOIN fl_txn_detail USING (t) WHERE facility IS NOT NULL) f "
-        "  ON f.facility = mb.facility AND f.supplier = mb.party"
-    ):
-        key, party, facility, material, period, inputs, outputs, y, shortfall, primary, unit = row
-        out[int(key)] = MassBalanceFinding(
-            party_id=party,
-            facility_id=facility,
-            material=material,
-            period=period_label(int(period), config.period),
-            inputs=round(float(inputs), 6),
-            outputs=round(float(outputs), 6),
-            yield_factor=float(y),
-            shortfall=round(float(shortfall), 6),
-            unit=unit,
-            input_material=primary,
-            transactions=tuple(sorted(sales[int(key)])),
-        )
-    return out
+        used[int(fid)].append(tid)
+    return sales, used
 
 
 def assemble(
-    engine: Engine, inputs: BatchInputs | None, config: TraceConfig
+    engine: Engine,
+    inputs: BatchInputs | None,
+    config: TraceConfig,
+    mass: Mapping[int, Sequence[MassItem]],
 ) -> Iterator[TraceResult]:
     """Decode fl_out into one TraceResult per shipment, in shipment order."""
     d = engine.dialect
@@ -165,11 +248,12 @@ def assemble(
         for _, name, sector in engine.fetch("SELECT material, name, sector FROM fl_mat_name")
     }
     txns: dict[int, tuple[Any, ...]] = {}
-    for t, tid, supplier, buyer, material, quantity, unit, date, facility, docs in engine.fetch(
+    for row in engine.fetch(
         "SELECT d.t, d.id, d.supplier_id, d.buyer_id, d.material, d.quantity, d.unit, "
-        "d.date, d.facility_id, d.documents FROM fl_txn_detail d JOIN "
+        "d.date, d.facility_id, d.documents, d.kind, d.provenance FROM fl_txn_detail d JOIN "
         f"(SELECT DISTINCT {d.explode('path')} AS t FROM fl_out) p ON p.t = d.t"
     ):
+        t, tid, supplier, buyer, material, quantity, unit, date, facility, docs, kind, prov = row
         txns[int(t)] = (
             tid,
             supplier,
@@ -182,8 +266,10 @@ def assemble(
             names.get(supplier, supplier),
             names.get(buyer, buyer),
             facility,
+            kind,
+            prov,
         )
-    decoder = _Decoder(txns, names, _mass_findings(engine, config), flags, unknown)
+    decoder = _Decoder(txns, names, mass, flags, unknown)
     closures: dict[str, frozenset[str]] = {}
     bought: dict[int, set[str]] = defaultdict(set)
     for s, material in engine.fetch(
@@ -237,7 +323,9 @@ def _result(
         for src in zero.get(party, ()):
             paths.append(TaintedPath(src, (), 1.0))
     gaps: dict[int, Gap] = {}
-    findings: dict[int, MassBalanceFinding] = {}
+    findings: list[MassBalanceFinding] = []
+    missing: dict[tuple[str, str, str], Gap] = {}
+    mass_seen: set[int] = set()
     for _, kind, flag, _seed, share, known, seed_w, path, ws in rows:
         flag = int(flag)
         if kind == sql.KIND_TAINT:
@@ -262,8 +350,13 @@ def _result(
                     f"in the {config.lookback_days} days before"
                 )
             gaps[flag] = Gap(last.supplier_id, last.material, reason, detail, steps, sector)
-        elif kind == sql.KIND_MASS and flag in decoder.mass:
-            findings[flag] = decoder.mass[flag]
+        elif kind == sql.KIND_MASS and flag not in mass_seen:
+            mass_seen.add(flag)
+            for item in decoder.mass.get(flag, ()):
+                if isinstance(item, Gap):
+                    missing.setdefault((item.party_id, item.material, item.detail), item)
+                else:
+                    findings.append(item)
     gap_list = list(gaps.values())
     key = " ".join(product.strip().lower().split())
     for material in bom.get(key) or (key,):
@@ -295,6 +388,10 @@ def _result(
             len(p.steps),
         )
     )
-    mb = sorted(findings.values(), key=lambda m: (m.party_id, m.material, m.period))
+    gap_list.extend(sorted(missing.values(), key=lambda g: (g.party_id, g.material, g.detail)))
+    mb = sorted(
+        findings,
+        key=finding_order,
+    )
     tainted = any(p.source.confidence == "confirmed" for p in paths)
     return TraceResult(sid, tainted, tuple(paths), tuple(gap_list), tuple(mb))

@@ -7,19 +7,25 @@ are reported.
 
 Input tables (built by :mod:`flscreen.batch.inputs` or a generator):
 
-- ``fl_txn(t, supplier, buyer, material, qty, day, facility, period, dim)``: one
-  row per transaction; ``qty`` in the base unit of its dimension ``dim``, ``day`` an
+- ``fl_txn(t, supplier, buyer, material, qty, day, facility, period, dim, mfac, bfac)``:
+  one row per transaction; ``qty`` in the base unit of its dimension ``dim``, ``day`` an
   ordinal, ``facility`` the selling facility or NULL, ``period`` the
-  mass-balance period as an integer (2026, 20262 for Q2, 202605).
-- ``fl_um(material, input)``: ``input`` may be inside ``material`` (BOM
-  closure, including the material itself).
-- ``fl_ship(s, manufacturer, product, day)``.
+  mass-balance period as an integer (2026, 20262 for Q2, 202605), ``mfac``/``bfac``
+  the seller's and buyer's facility for mass balance (the named one, else the
+  party's only one, else NULL).
+- ``fl_um(material, input, factor, idim, odim)``: ``input`` may be inside ``material``
+  (BOM closure, including the material itself); ``factor`` is the gross input per unit
+  of ``material`` (1 where no quantity is stated), ``idim``/``odim`` the dimensions it
+  holds for (NULL: the same on both sides). A purchase counts by the amount of the sold
+  material it can make, ``qty / factor``, pooled per dimension ``COALESCE(odim, dim)``.
+- ``fl_ship(s, manufacturer, product, day, qty, dim, period, mfac)``.
 - ``fl_src(supplier, facility, flag)``: sales by ``supplier`` from ``facility``
   (NULL: unnamed) carry taint source ``flag``.
 - ``fl_mat(material, priority, raw)``; ``fl_unknown(party)``;
   ``fl_raw_party(party)``; ``fl_raw_facility(facility)``.
-- ``fl_conv(output, input, to_primary, primary_yield, primary_input)``: mass-balance
-  conversions.
+- ``fl_mb(key, party, output, period)``: mass-balance findings and missing conversions,
+  computed from the aggregates :func:`ledger_sql` returns by the same Python as the
+  in-memory tracer (``trace.massbalance.balance``), then loaded back.
 
 Shares need, for each sale, the total the seller bought in the window
 (``fl_feed``); the propagation then joins each hop's frontier to the sales it
@@ -99,46 +105,60 @@ def dialect(name: str) -> Dialect:
     raise ValueError(f"unknown dialect {name!r}")
 
 
+def _pool(um: str, up: str) -> str:
+    """The pool a purchase ``up`` counts in for a sale, NULL when ``um`` cannot convert it."""
+    return (
+        f"CASE WHEN {um}.idim IS NULL OR {um}.idim = {up}.dim "
+        f"THEN COALESCE({um}.odim, {up}.dim) END"
+    )
+
+
 def edges_sql(d: Dialect, lookback_days: int) -> Table:
     """fl_edge(down, up, w): purchase ``up`` can be inside sale ``down``, with its share
-    (by quantity) of the seller's purchases in the window that can be (same dimension).
+    (by the amount of the sold material it can make) of the seller's purchases in the window.
 
     Every (purchase, sale) pair of a party within the window: large. The trace itself
     does not need it (see :func:`feeds_sql`); baselines and checks do."""
     return Table(
         "fl_edge",
         f"""
-        SELECT dn.t AS down, up.t AS up,
-               CASE WHEN SUM(up.qty) OVER (PARTITION BY dn.t, up.dim) > 0
-                    THEN up.qty / SUM(up.qty) OVER (PARTITION BY dn.t, up.dim)
-               END AS w
-        FROM fl_txn dn
-        JOIN fl_txn up ON up.buyer = dn.supplier
-             AND up.day BETWEEN dn.day - {int(lookback_days)} AND dn.day
-             AND up.t <> dn.t
-        JOIN fl_um um ON um.material = dn.material AND um.input = up.material
+        WITH x AS (
+            SELECT dn.t AS down, up.t AS up, up.qty / um.factor AS e, {_pool("um", "up")} AS k
+            FROM fl_txn dn
+            JOIN fl_txn up ON up.buyer = dn.supplier
+                 AND up.day BETWEEN dn.day - {int(lookback_days)} AND dn.day
+                 AND up.t <> dn.t
+            JOIN fl_um um ON um.material = dn.material AND um.input = up.material
+        ),
+        tot AS (SELECT down, k, SUM(e) AS total FROM x WHERE k IS NOT NULL GROUP BY down, k),
+        pools AS (SELECT down, COUNT(*) AS pools FROM tot GROUP BY down)
+        SELECT x.down, x.up,
+               CASE WHEN tot.total > 0 THEN x.e / tot.total / pools.pools END AS w
+        FROM x LEFT JOIN tot ON tot.down = x.down AND tot.k = x.k
+        LEFT JOIN pools ON pools.down = x.down
         """,
     )
 
 
 def feeds_sql(d: Dialect, lookback_days: int) -> Table:
-    """fl_feed(t, dim, total, n): for each sale, the quantity and number of the seller's
-    purchases (per unit dimension) that can be inside it: the denominators of the shares.
+    """fl_feed(t, k, total, n, pools): for each sale, per pool ``k``, the amount of the sold
+    material the seller's purchases in the window can make and how many purchases there
+    are (``k`` NULL: purchases no factor converts); ``pools`` the convertible pools of the
+    sale. The denominators of the shares.
 
-    DuckDB reads them off running sums per (buyer, material) with two ASOF joins, which
-    stays linear in the transactions; Spark sums the (purchase, sale) pairs.
+    DuckDB reads them off running sums per (buyer, material, dimension) with two ASOF
+    joins, which stays linear in the transactions; Spark sums the (purchase, sale) pairs.
     """
     lb = int(lookback_days)
     if d.name == "spark":
-        select = f"""
-        SELECT dn.t, up.dim, SUM(up.qty) AS total, COUNT(*) AS n
+        per = f"""
+        SELECT dn.t, {_pool("um", "up")} AS k, up.qty / um.factor AS e, 1 AS n
         FROM fl_txn dn
         JOIN fl_txn up ON up.buyer = dn.supplier AND up.day BETWEEN dn.day - {lb} AND dn.day
         JOIN fl_um um ON um.material = dn.material AND um.input = up.material
-        GROUP BY dn.t, up.dim
         """
-        return Table("fl_feed", select)
-    select = f"""
+    else:
+        per = f"""
         WITH daily AS (
             SELECT buyer, material, dim, day, SUM(qty) AS q, COUNT(*) AS k
             FROM fl_txn GROUP BY buyer, material, dim, day
@@ -147,111 +167,79 @@ def feeds_sql(d: Dialect, lookback_days: int) -> Table:
             SELECT buyer, material, dim, day,
                    SUM(q) OVER w AS cq, SUM(k) OVER w AS ck
             FROM daily
-            WINDOW w AS (PARTITION BY buyer, material ORDER BY day
+            WINDOW w AS (PARTITION BY buyer, material, dim ORDER BY day
                          ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
         ),
+        bought AS (SELECT DISTINCT buyer, material, dim FROM daily),
         probe AS (
-            SELECT dn.t, dn.supplier AS buyer, um.input AS material, dn.day
+            SELECT dn.t, dn.supplier AS buyer, um.input AS material, b.dim, dn.day,
+                   um.factor, um.idim, um.odim
             FROM fl_txn dn JOIN fl_um um ON um.material = dn.material
+            JOIN bought b ON b.buyer = dn.supplier AND b.material = um.input
         ),
         hi AS (
-            SELECT p.t, p.material, c.dim, c.cq, c.ck
+            SELECT p.t, p.material, p.dim, p.factor, p.idim, p.odim, c.cq, c.ck
             FROM probe p ASOF JOIN cum c
-                 ON c.buyer = p.buyer AND c.material = p.material AND c.day <= p.day
+                 ON c.buyer = p.buyer AND c.material = p.material AND c.dim = p.dim
+                 AND c.day <= p.day
         ),
         lo AS (
-            SELECT p.t, p.material, c.cq, c.ck
+            SELECT p.t, p.material, p.dim, c.cq, c.ck
             FROM probe p ASOF JOIN cum c
-                 ON c.buyer = p.buyer AND c.material = p.material AND c.day <= p.day - {lb} - 1
+                 ON c.buyer = p.buyer AND c.material = p.material AND c.dim = p.dim
+                 AND c.day <= p.day - {lb} - 1
         )
-        SELECT hi.t, hi.dim, SUM(hi.cq - COALESCE(lo.cq, 0)) AS total,
-               SUM(hi.ck - COALESCE(lo.ck, 0)) AS n
-        FROM hi LEFT JOIN lo ON lo.t = hi.t AND lo.material = hi.material
-        GROUP BY hi.t, hi.dim
-        HAVING SUM(hi.ck - COALESCE(lo.ck, 0)) > 0
+        SELECT hi.t, {_pool("hi", "hi")} AS k,
+               (hi.cq - COALESCE(lo.cq, 0)) / hi.factor AS e, hi.ck - COALESCE(lo.ck, 0) AS n
+        FROM hi LEFT JOIN lo ON lo.t = hi.t AND lo.material = hi.material AND lo.dim = hi.dim
+        """
+    select = f"""
+        SELECT t, k, total, n, COUNT(k) OVER (PARTITION BY t) AS pools FROM (
+            SELECT t, k, SUM(e) AS total, SUM(n) AS n FROM ({per}) x
+            GROUP BY t, k HAVING SUM(n) > 0
+        ) g
         """
     return Table("fl_feed", select)
 
 
 def seeds_sql(d: Dialect, lookback_days: int) -> Table:
-    """fl_seed(s, t, material, w): the manufacturer's purchases that can be in the shipment."""
+    """fl_seed(s, t, material, w): the manufacturer's purchases that can be in the shipment,
+    each with its share of the shipped product they can make."""
     return Table(
         "fl_seed",
         f"""
-        SELECT s.s, t.t, t.material,
-               CASE WHEN SUM(t.qty) OVER (PARTITION BY s.s, t.dim) > 0
-                    THEN t.qty / SUM(t.qty) OVER (PARTITION BY s.s, t.dim)
-               END AS w
-        FROM fl_ship s
-        JOIN fl_txn t ON t.buyer = s.manufacturer
-             AND t.day BETWEEN s.day - {int(lookback_days)} AND s.day
-        JOIN fl_um um ON um.material = s.product AND um.input = t.material
+        WITH c AS (
+            SELECT s.s, t.t, t.material, t.qty / um.factor AS e, {_pool("um", "t")} AS k
+            FROM fl_ship s
+            JOIN fl_txn t ON t.buyer = s.manufacturer
+                 AND t.day BETWEEN s.day - {int(lookback_days)} AND s.day
+            JOIN fl_um um ON um.material = s.product AND um.input = t.material
+        ),
+        tot AS (SELECT s, k, SUM(e) AS total FROM c WHERE k IS NOT NULL GROUP BY s, k),
+        pools AS (SELECT s, COUNT(*) AS pools FROM tot GROUP BY s)
+        SELECT c.s, c.t, c.material,
+               CASE WHEN tot.total > 0 THEN c.e / tot.total / pools.pools END AS w
+        FROM c LEFT JOIN tot ON tot.s = c.s AND tot.k = c.k
+        LEFT JOIN pools ON pools.s = c.s
         """,
     )
 
 
-def mass_balance_sql(d: Dialect, tolerance: float) -> Table:
-    """fl_mb: running balance shortfalls per (party, output material, period)."""
-    return Table(
-        "fl_mb",
-        f"""
-        WITH sold AS (
-            SELECT supplier AS party, material AS output, period, SUM(qty) AS q,
-                   COUNT(DISTINCT facility) AS n_fac, MIN(facility) AS facility,
-                   COUNT(*) - COUNT(facility) AS n_unnamed
-            FROM fl_txn GROUP BY supplier, material, period
-        ),
-        bought AS (
-            SELECT buyer AS party, material, period, SUM(qty) AS q
-            FROM fl_txn GROUP BY buyer, material, period
-        ),
-        inputs AS (
-            SELECT b.party, c.output, b.period, SUM(b.q * c.to_primary) AS q
-            FROM bought b JOIN fl_conv c ON c.input = b.material
-            GROUP BY b.party, c.output, b.period
-        ),
-        keys AS (
-            SELECT party, output, period FROM sold
-            UNION SELECT party, output, period FROM inputs
-        ),
-        bal AS (
-            SELECT k.party, k.output, k.period,
-                   COALESCE(s.q, 0) AS out_q, COALESCE(i.q, 0) AS in_q,
-                   s.q IS NOT NULL AS sold_here
-            FROM keys k
-            LEFT JOIN sold s ON s.party = k.party AND s.output = k.output AND s.period = k.period
-            LEFT JOIN inputs i ON i.party = k.party AND i.output = k.output
-                 AND i.period = k.period
-        ),
-        cum AS (
-            SELECT party, output, period, sold_here,
-                   SUM(in_q) OVER (PARTITION BY party, output ORDER BY period
-                                   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum_in,
-                   SUM(out_q) OVER (PARTITION BY party, output ORDER BY period
-                                    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum_out,
-                   SUM(in_q) OVER (PARTITION BY party, output) AS total_in
-            FROM bal
-        ),
-        facs AS (
-            SELECT party, output,
-                   CASE WHEN SUM(n_unnamed) = 0 AND MAX(n_fac) = 1
-                             AND MIN(facility) = MAX(facility) THEN MIN(facility) END AS facility
-            FROM sold GROUP BY party, output
-        ),
-        prim AS (SELECT DISTINCT output, primary_yield, primary_input FROM fl_conv)
-        SELECT ROW_NUMBER() OVER (ORDER BY c.party, c.output, c.period) - 1 AS key,
-               c.party, c.output, c.period, c.cum_in AS inputs, c.cum_out AS outputs,
-               p.primary_yield, p.primary_input,
-               c.cum_out / p.primary_yield - c.cum_in AS shortfall, f.facility
-        FROM cum c
-        JOIN prim p ON p.output = c.output
-        JOIN facs f ON f.party = c.party AND f.output = c.output
-        LEFT JOIN fl_raw_party r ON r.party = c.party
-        WHERE c.sold_here AND c.total_in > 0 AND r.party IS NULL
-          AND c.cum_out / p.primary_yield - c.cum_in
-              > {float(tolerance)!r} * c.cum_out / p.primary_yield
-        """,
-    )
+def ledger_sql() -> tuple[str, str]:
+    """(sold, bought): quantities per (party, facility, material, dimension, period), the
+    input of the mass balance. Shipments count as their manufacturer's sales."""
+    sold = """
+        SELECT supplier, mfac, material, dim, period, SUM(qty) FROM fl_txn
+        GROUP BY supplier, mfac, material, dim, period
+        UNION ALL
+        SELECT manufacturer, mfac, product, dim, period, SUM(qty) FROM fl_ship
+        WHERE qty IS NOT NULL GROUP BY manufacturer, mfac, product, dim, period
+        """
+    bought = """
+        SELECT buyer, bfac, material, dim, period, SUM(qty) FROM fl_txn
+        GROUP BY buyer, bfac, material, dim, period
+        """
+    return sold, bought
 
 
 def origins_sql(d: Dialect) -> Table:
@@ -339,13 +327,14 @@ def step_sql(d: Dialect, depth: int, lookback_days: int) -> Table:
             FROM {prev} f
             JOIN (
                 SELECT up.t AS up, dn.t AS down, dn.supplier AS seller,
-                       CASE WHEN fd.total > 0 THEN up.qty / fd.total END AS w
+                       CASE WHEN fd.total > 0 THEN up.qty / um.factor / fd.total / fd.pools
+                       END AS w
                 FROM (SELECT DISTINCT t FROM {prev}) fr
                 JOIN fl_txn up ON up.t = fr.t
                 JOIN fl_txn dn ON dn.supplier = up.buyer
                      AND up.day BETWEEN dn.day - {lb} AND dn.day
                 JOIN fl_um um ON um.material = dn.material AND um.input = up.material
-                JOIN fl_feed fd ON fd.t = dn.t AND fd.dim = up.dim
+                LEFT JOIN fl_feed fd ON fd.t = dn.t AND fd.k = {_pool("um", "up")}
             ) e ON e.up = f.t
             WHERE (f.stop_party IS NULL OR e.seller <> f.stop_party)
               AND NOT {d.contains("f.path", "e.down")}
@@ -398,7 +387,13 @@ def results_sql(d: Dialect) -> Table:
         UNION ALL
         SELECT DISTINCT s, kind, flag, CAST(NULL AS INTEGER), CAST(NULL AS DOUBLE),
                CAST(NULL AS BOOLEAN), CAST(NULL AS DOUBLE), NULL, NULL
-        FROM x WHERE kind = {KIND_MASS}
+        FROM (
+            SELECT s, kind, flag FROM x WHERE kind = {KIND_MASS}
+            UNION ALL
+            SELECT sh.s, {KIND_MASS} AS kind, CAST(mb.key AS BIGINT) AS flag
+            FROM fl_ship sh JOIN fl_mb mb ON mb.party = sh.manufacturer
+                 AND mb.output = sh.product AND mb.period = sh.period
+        ) m
         """,
     )
 

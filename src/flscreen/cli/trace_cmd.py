@@ -87,12 +87,14 @@ def render(result: TraceResult, graph: SupplyGraph) -> None:
     if result.mass_balance:
         out_console.print("\n  [bold]mass-balance shortfalls[/]:")
         for m in result.mass_balance:
+            where = f" facility {m.facility_id}" if m.facility_id else ""
+            required = m.required if m.required is not None else m.outputs / m.yield_factor
             out_console.print(
-                f"    {graph.party_name(m.party_id)} {m.material} through {m.period}: sold "
-                f"{_fmt_qty(m.outputs, m.unit)} needs "
-                f"{_fmt_qty(m.outputs / m.yield_factor, m.unit)}"
-                f" of {m.input_material} at yield {m.yield_factor:g}, documented "
-                f"{_fmt_qty(m.inputs, m.unit)}: shortfall {_fmt_qty(m.shortfall, m.unit)}",
+                f"    {escape(graph.party_name(m.party_id))}{where}, {m.material} through "
+                f"{m.period}: sold {_fmt_qty(m.outputs, m.output_unit or m.unit)} needs "
+                f"{_fmt_qty(required, m.unit)} of {m.input_material} ({m.rule_text}), "
+                f"documented {_fmt_qty(m.inputs, m.unit)}: shortfall "
+                f"{_fmt_qty(m.shortfall, m.unit)}",
                 highlight=False,
             )
 

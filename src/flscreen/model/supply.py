@@ -57,16 +57,30 @@ class Transaction:
     supplier_facility_id: str | None = None
     buyer_facility_id: str | None = None
     documents: tuple[str, ...] = ()
+    kind: str = "documented"
+    """The evidence the edge rests on: 'documented' (the importer's own records) or
+    another kind such as 'inferred' (from bills of lading); tracing carries it to every
+    step so a path says what it stands on."""
+    provenance: str | None = None
+    """Where a non-documented edge comes from (e.g. a bill-of-lading reference)."""
 
 
 @dataclass(frozen=True, slots=True)
 class BomLine:
-    """One input of a product: making 1 unit of ``product`` uses ``quantity`` of ``material``."""
+    """One input of a product: one ``per`` of ``product`` takes ``quantity`` ``unit`` of
+    ``material`` (e.g. one piece of t-shirt takes 0.2 kg of fabric).
+
+    ``quantity`` is the gross input (losses included) unless ``yield_`` is given: then it
+    is the net content and the gross input is ``quantity / yield_`` (a loss of 8% is a
+    yield of 0.92). ``per`` defaults to the product's base unit (pcs, kg, ...).
+    """
 
     product: str
     material: str
     quantity: float | None = None
     unit: str | None = None
+    per: str | None = None
+    yield_: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,8 +47,12 @@ class Step:
     buyer_name: str | None = None
     supplier_facility_id: str | None = None
     share_of_input: float | None = None
-    """This transaction's part (by quantity) of the buyer's purchases of the same material
-    that could feed the next step downstream, 0-1."""
+    """This transaction's part of the buyer's purchases that could feed the next step
+    downstream, 0-1, each purchase counted by the output it can make (bill-of-materials
+    factors)."""
+    kind: str = "documented"
+    """The evidence kind of the transaction ('documented', 'inferred', ...)."""
+    provenance: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +71,9 @@ class Gap:
     party_id: str
     material: str
     reason: str
-    """'no_supplier', 'unknown_supplier', 'ends_before_raw_material' (or 'path_limit' when
-    the in-memory engine stopped listing paths at ``max_paths``)."""
+    """'no_supplier', 'unknown_supplier', 'ends_before_raw_material', 'missing_conversion'
+    (a bill of materials gives no factor from an input's unit to the output's), or
+    'path_limit' when an engine stopped listing routes at its cap."""
     detail: str
     steps: tuple[Step, ...] = ()
     """From the shipment's manufacturer to the last documented transaction."""
@@ -78,20 +83,54 @@ class Gap:
 
 @dataclass(frozen=True, slots=True)
 class MassBalanceFinding:
+    """One facility's balance of one output against one input, through one period.
+
+    ``inputs`` and ``required`` are in ``unit`` (the input's base unit), ``outputs`` in
+    ``output_unit``; balances are running, so stock carries over from earlier periods.
+    """
+
     party_id: str
     facility_id: str | None
+    """The facility balanced; None for the sales and purchases that name no facility."""
     material: str
     period: str
     inputs: float
     outputs: float
     yield_factor: float
+    """Output per unit of input at the best yield allowed (``outputs / required``)."""
     shortfall: float
-    """Output (in input units) not covered by documented inputs; > 0 is unexplained."""
+    """Input needed and not documented (``required - inputs``); > 0 is unexplained."""
     unit: str
     input_material: str | None = None
     """The documented input the output was converted back to (``material`` is the output)."""
     transactions: tuple[str, ...] = ()
-    """The sales in the period that the shortfall concerns."""
+    """The sales (and shipments) in the period that the shortfall concerns."""
+    required: float | None = None
+    """Input the outputs need at the best yield allowed."""
+    output_unit: str | None = None
+    yield_min: float | None = None
+    yield_max: float | None = None
+    """The yield range allowed for the step (configuration); None for a BOM factor."""
+    factor: float | None = None
+    """Gross input per unit of output from the bill of materials, when it decided."""
+    basis: str = "yield"
+    """'yield' (configured range), 'bom' (bill-of-materials factor) or 'resale'."""
+    input_transactions: tuple[str, ...] = ()
+    """The purchases counted as inputs through the period."""
+
+    @property
+    def rule_text(self) -> str:
+        """What the required input rests on, e.g. 'yield 0.9-0.95' or '0.2 kg per pcs'."""
+        if self.yield_min is not None and self.yield_max is not None:
+            if self.yield_min == self.yield_max:
+                return f"yield {self.yield_max:g}"
+            return f"yield {self.yield_min:g}-{self.yield_max:g}"
+        if self.factor is not None:
+            per = self.output_unit or "unit"
+            return f"{self.factor:g} {self.unit} per {per} (bill of materials)"
+        if self.basis == "resale":
+            return "resale, 1:1"
+        return f"yield {self.yield_factor:g}"
 
 
 @dataclass(frozen=True, slots=True)

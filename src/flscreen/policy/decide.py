@@ -113,6 +113,8 @@ def _step_dict(step: Step, names: Mapping[str, str]) -> dict[str, Any]:
         "buyer_name": names.get(step.buyer_id) or step.buyer_name,
         "supplier_facility_id": step.supplier_facility_id,
         "share_of_input": step.share_of_input,
+        "kind": step.kind,
+        "provenance": step.provenance,
     }
 
 
@@ -425,7 +427,10 @@ def _mass_balance_reason(
 ) -> Reason | None:
     if finding.shortfall <= 0:
         return None
-    required = finding.outputs / finding.yield_factor if finding.yield_factor else finding.outputs
+    required = finding.required
+    if required is None:  # a finding from before ranges: outputs at the one yield
+        y = finding.yield_factor
+        required = finding.outputs / y if y else finding.outputs
     ratio = finding.shortfall / required if required > 0 else 1.0
     evidence = {
         "party_id": finding.party_id,
@@ -441,6 +446,9 @@ def _mass_balance_reason(
         "transactions": list(finding.transactions),
         "required_inputs": required,
         "shortfall_ratio": ratio,
+        "output_unit": finding.output_unit,
+        "rule": finding.rule_text,
+        "input_transactions": list(finding.input_transactions),
     }
     evidence["party_name"] = names.get(finding.party_id)
     where = _name(finding.party_id, names)
@@ -448,7 +456,7 @@ def _mass_balance_reason(
         where += f" facility {finding.facility_id}"
     text = (
         f"Mass balance at {where}, {finding.material}, {finding.period}: outputs need "
-        f"{required:,.1f} {finding.unit} of input at yield {finding.yield_factor:g}, documented "
+        f"{required:,.1f} {finding.unit} of input ({finding.rule_text}), documented "
         f"inputs are {finding.inputs:,.1f} {finding.unit}; {finding.shortfall:,.1f} {finding.unit} "
         f"({ratio:.1%}) unexplained."
     )

@@ -40,6 +40,8 @@ def _step(s: Step) -> dict[str, Any]:
         "buyer_name": s.buyer_name,
         "supplier_facility_id": s.supplier_facility_id,
         "share_of_input": s.share_of_input,
+        "kind": s.kind,
+        "provenance": s.provenance,
     }
 
 

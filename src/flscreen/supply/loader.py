@@ -346,10 +346,17 @@ def build_package(typed: Mapping[str, list[tuple[Row, dict[str, Any]]]]) -> Supp
                 supplier_facility_id=v["supplier_facility_id"],
                 buyer_facility_id=v["buyer_facility_id"],
                 documents=v["documents"],
+                kind=(v["kind"] or "documented").lower(),
+                provenance=v["provenance"],
             )
         )
     for _, v in typed.get("bom", []):
-        pkg.bom.append(BomLine(v["product"], v["material"], v["quantity"], v["unit"]))
+        yield_ = v["yield"]
+        if yield_ is None and v["loss"] is not None:
+            yield_ = 1.0 - v["loss"]
+        pkg.bom.append(
+            BomLine(v["product"], v["material"], v["quantity"], v["unit"], v["per"], yield_)
+        )
     for _, v in typed.get("shipments", []):
         pkg.shipments.append(
             Shipment(

@@ -92,6 +92,8 @@ transactions = sa.Table(
     sa.Column("supplier_facility_id", sa.String(255)),
     sa.Column("buyer_facility_id", sa.String(255)),
     sa.Column("documents", sa.JSON, nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False, server_default="documented"),
+    sa.Column("provenance", sa.Text),
     _import_col(),
 )
 bom = sa.Table(
@@ -101,6 +103,8 @@ bom = sa.Table(
     sa.Column("material", sa.String(255), primary_key=True),
     sa.Column("quantity", sa.Float),
     sa.Column("unit", sa.String(32)),
+    sa.Column("per", sa.String(32)),
+    sa.Column("yield_", sa.Float),
     _import_col(),
 )
 shipments = sa.Table(
@@ -207,11 +211,20 @@ def _rows(pkg: SupplyPackage, import_id: int) -> dict[str, list[dict[str, Any]]]
                 supplier_facility_id=t.supplier_facility_id,
                 buyer_facility_id=t.buyer_facility_id,
                 documents=list(t.documents),
+                kind=t.kind,
+                provenance=t.provenance,
             )
             for t in pkg.transactions
         ],
         "supply_bom": [
-            base(product=b.product, material=b.material, quantity=b.quantity, unit=b.unit)
+            base(
+                product=b.product,
+                material=b.material,
+                quantity=b.quantity,
+                unit=b.unit,
+                per=b.per,
+                yield_=b.yield_,
+            )
             for b in pkg.bom
         ],
         "supply_shipments": [
@@ -332,10 +345,14 @@ def load_package(conn: Connection) -> SupplyPackage:
                 r["supplier_facility_id"],
                 r["buyer_facility_id"],
                 tuple(r["documents"] or ()),
+                r["kind"] or "documented",
+                r["provenance"],
             )
         )
     for r in rows(bom, "product"):
-        pkg.bom.append(BomLine(r["product"], r["material"], r["quantity"], r["unit"]))
+        pkg.bom.append(
+            BomLine(r["product"], r["material"], r["quantity"], r["unit"], r["per"], r["yield_"])
+        )
     for r in rows(shipments, "shipment_id"):
         pkg.shipments.append(
             Shipment(

@@ -164,46 +164,49 @@ def _quantities(typed: Typed) -> list[Problem]:
 
 
 def _units(typed: Typed) -> list[Problem]:
-    """Units must be known; one material's quantities must share a dimension."""
+    """Units must be known; bill-of-materials yields and losses must be fractions.
+
+    One material may be counted in different dimensions (garments by the piece in a
+    shipment and by the kg in a purchase; wafers by the piece, polysilicon by the
+    tonne): the bill of materials converts between them, and a pair it gives no factor
+    for is a gap the trace reports, not a reason to refuse the package.
+    """
     problems: list[Problem] = []
-    first_seen: dict[str, tuple[str, str, Row]] = {}
-    sites: list[tuple[Row, dict[str, Any], str]] = [
-        (row, v, v["material"]) for row, v in typed.get("transactions", []) if v.get("material")
+    sites: list[tuple[Row, str, Any]] = [
+        (row, "unit", v.get("unit")) for row, v in typed.get("transactions", [])
     ]
-    sites += [
-        (row, v, v["material"])
-        for row, v in typed.get("bom", [])
-        if v.get("material") and v.get("unit")
-    ]
-    sites += [(row, v, v["product"]) for row, v in typed.get("shipments", []) if v.get("product")]
-    for row, v, material in sites:
-        unit = v.get("unit")
-        if unit is None:
-            continue
-        parsed = parse_unit(unit)
-        if parsed is None:
+    sites += [(row, "unit", v.get("unit")) for row, v in typed.get("bom", [])]
+    sites += [(row, "per", v.get("per")) for row, v in typed.get("bom", [])]
+    sites += [(row, "unit", v.get("unit")) for row, v in typed.get("shipments", [])]
+    for row, field, unit in sites:
+        if unit is not None and parse_unit(unit) is None:
             problems.append(
-                _p(row, "unit", f"unknown unit {unit!r} (see the unit table in docs/formats.md)")
-            )
-            continue
-        key = material.strip().lower()
-        if key not in first_seen:
-            first_seen[key] = (parsed.dimension, unit, row)
-            continue
-        dimension, first_unit, first_row = first_seen[key]
-        if parsed.dimension != dimension:
-            problems.append(
-                _p(
-                    row,
-                    "unit",
-                    f"unit {unit!r} ({parsed.dimension}) cannot be converted to {first_unit!r} "
-                    f"({dimension}) used for {material!r} at {first_row.source} row "
-                    f"{first_row.row}; one material needs convertible units",
-                )
+                _p(row, field, f"unknown unit {unit!r} (see the unit table in docs/formats.md)")
             )
     for row, v in typed.get("bom", []):
         if v.get("quantity") is not None and not v.get("unit"):
             problems.append(_p(row, "unit", "a bill-of-materials quantity needs its unit"))
+        y, loss = v.get("yield"), v.get("loss")
+        if y is not None and not 0 < y <= 1:
+            problems.append(
+                _p(row, "yield", f"yield {y:g} is not a fraction in (0, 1]; write 0.92 for 92%")
+            )
+        if loss is not None and not 0 <= loss < 1:
+            problems.append(
+                _p(row, "loss", f"loss {loss:g} is not a fraction in [0, 1); write 0.08 for 8%")
+            )
+        if y is not None and loss is not None and abs(y + loss - 1) > 1e-9:
+            problems.append(
+                _p(row, "loss", f"yield {y:g} and loss {loss:g} disagree (they must add to 1)")
+            )
+        if (y is not None or loss is not None or v.get("per")) and v.get("quantity") is None:
+            problems.append(
+                _p(row, "quantity", "a yield, loss or per unit needs the quantity it applies to")
+            )
+    for row, v in typed.get("transactions", []):
+        kind = v.get("kind")
+        if kind is not None and not kind.replace("_", "").replace("-", "").isalnum():
+            problems.append(_p(row, "kind", f"evidence kind {kind!r} is not a single word"))
     return problems
 
 

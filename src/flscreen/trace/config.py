@@ -17,22 +17,26 @@ from typing import Any
 import yaml
 
 from flscreen.errors import InvalidInput, Problem
+from flscreen.supply.bom import material_key
 
 DEFAULT_CONFIG_FILE = Path(__file__).resolve().parents[1] / "resources" / "supply" / "trace.yml"
 PERIODS = ("year", "quarter", "month")
 
 
-def material_key(material: str) -> str:
-    """How materials are compared: trimmed, lower case, single spaces."""
-    return " ".join(material.strip().lower().split())
-
-
 @dataclass(frozen=True, slots=True)
 class Yield:
+    """kg of output per kg of input for one material step, as a range (weaving 0.90-0.95):
+    a facility inside the range has nothing to explain."""
+
     input: str
     output: str
-    factor: float
-    """kg of output per kg of input."""
+    low: float
+    high: float
+
+    @property
+    def factor(self) -> float:
+        """The best yield allowed: the one a mass balance gives the benefit of."""
+        return self.high
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,8 @@ class TraceConfig:
     max_depth: int = 16
     max_paths: int = 10_000
     period: str = "year"
-    mass_balance_tolerance: float = 0.02
+    mass_balance_tolerance: float = 0.0
+    """Shortfalls below this share of the required input are noise (on top of the ranges)."""
     sector_keywords: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     materials: Mapping[str, tuple[str | None, bool]] = field(default_factory=dict)
     """material key -> (sector or None, raw)."""
@@ -68,8 +73,41 @@ class TraceConfig:
         key = material_key(output)
         return tuple(y for y in self.yields if y.output == key)
 
+    def yield_range(self, input_: str, output: str) -> tuple[float, float] | None:
+        """(lowest, highest) yield configured for making ``output`` from ``input_``."""
+        table = _yield_table(self.yields)
+        return table.get((input_, output))
+
     def replace(self, **changes: Any) -> TraceConfig:
         return dataclasses.replace(self, **changes)
+
+
+@functools.lru_cache(maxsize=64)
+def _yield_table(yields: tuple[Yield, ...]) -> dict[tuple[str, str], tuple[float, float]]:
+    return {(y.input, y.output): (y.low, y.high) for y in yields}
+
+
+def _parse_yield(spec: Mapping[str, Any]) -> tuple[float, float]:
+    """A yield as a number (a point), [low, high], 'low-high' or 'low%-high%', or min/max."""
+    value = spec.get("yield")
+    if value is None and "min" in spec and "max" in spec:
+        value = [spec["min"], spec["max"]]
+    if isinstance(value, str):
+        text = value.replace("%", "").replace(" ", "")
+        parts = text.split("-") if "-" in text[1:] else [text]
+        numbers = [float(p) for p in parts]
+        if "%" in value:
+            numbers = [n / 100 for n in numbers]
+        value = numbers
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        low = high = float(value)
+    elif isinstance(value, list | tuple) and len(value) == 2:
+        low, high = (float(v) for v in value)
+    else:
+        raise ValueError
+    if not 0 < low <= high <= 1.5:
+        raise ValueError
+    return low, high
 
 
 @functools.lru_cache(maxsize=4096)
@@ -118,15 +156,16 @@ def config_from_dict(data: Mapping[str, Any], source: str = "<config>") -> Trace
     yields: list[Yield] = []
     for i, spec in enumerate(data.get("yields") or [], start=1):
         try:
-            factor = float(spec["yield"])
-            if not 0 < factor <= 1.5:
-                raise ValueError
-            yields.append(Yield(material_key(spec["input"]), material_key(spec["output"]), factor))
-        except (KeyError, TypeError, ValueError):
+            low, high = _parse_yield(spec)
+            yields.append(
+                Yield(material_key(spec["input"]), material_key(spec["output"]), low, high)
+            )
+        except (KeyError, TypeError, ValueError, AttributeError):
             problems.append(
                 Problem(
                     source,
-                    "a yield needs input, output and yield in (0, 1.5]",
+                    "a yield needs input, output and yield: a number or a range "
+                    "[low, high] within (0, 1.5], low <= high",
                     row=i,
                     field="yields",
                 )
@@ -141,7 +180,7 @@ def config_from_dict(data: Mapping[str, Any], source: str = "<config>") -> Trace
         max_depth=int(number("max_depth", 16, 1, 1000)),
         max_paths=int(number("max_paths", 10_000, 1, 10_000_000)),
         period=period if period in PERIODS else "year",
-        mass_balance_tolerance=number("mass_balance_tolerance", 0.02, 0, 1),
+        mass_balance_tolerance=number("mass_balance_tolerance", 0.0, 0, 1),
         sector_keywords=keywords,
         materials=materials,
         raw_producer_kinds=frozenset(str(k).lower() for k in data.get("raw_producer_kinds") or ()),

@@ -24,8 +24,8 @@ from flscreen.model.supply import (
     SupplyPackage,
     Transaction,
 )
+from flscreen.supply.bom import BillOfMaterials, counted_in, material_key
 from flscreen.supply.units import parse_unit
-from flscreen.trace.config import material_key
 
 
 def day_number(date: str) -> int:
@@ -57,11 +57,12 @@ class SupplyGraph:
     bom: dict[str, tuple[str, ...]]
     """Product key -> direct input material keys."""
     annotations: Annotations = field(default_factory=Annotations)
+    bill: BillOfMaterials = field(default_factory=lambda: BillOfMaterials({}))
+    """The bills of materials as conversion factors (kg of input per unit of output)."""
     facilities_of: dict[str, list[Facility]] = field(default_factory=dict)
     inbound: dict[str, list[Flow]] = field(default_factory=dict)
     """Buyer -> purchases sorted by date."""
     _inbound_days: dict[str, list[int]] = field(default_factory=dict)
-    _closure: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def from_package(
@@ -91,12 +92,13 @@ class SupplyGraph:
         bom: Iterable[BomLine] = (),
         annotations: Annotations | None = None,
     ) -> SupplyGraph:
-        direct: dict[str, list[str]] = defaultdict(list)
-        for line in bom:
-            key = material_key(line.material)
-            product = material_key(line.product)
-            if key not in direct[product]:
-                direct[product].append(key)
+        transactions = list(transactions)
+        shipments = list(shipments)
+        # shipments first: a product is counted as it is declared at the border
+        dims = counted_in((s.product, s.unit) for s in shipments)
+        for m, d in counted_in((t.material, t.unit) for t in transactions).items():
+            dims.setdefault(m, d)
+        bill = BillOfMaterials.build(bom, dims)
         flows: dict[str, Flow] = {}
         for t in transactions:
             unit = parse_unit(t.unit)
@@ -114,8 +116,9 @@ class SupplyGraph:
             shipments={s.shipment_id: s for s in shipments},
             ownership=list(ownership),
             documents={d.document_id: d for d in documents},
-            bom={k: tuple(v) for k, v in direct.items()},
+            bom={product: bill.inputs(product) for product in bill.direct},
             annotations=annotations or Annotations(),
+            bill=bill,
         )
         for facility in graph.facilities.values():
             graph.facilities_of.setdefault(facility.operator_id, []).append(facility)
@@ -139,20 +142,7 @@ class SupplyGraph:
 
         A vertically integrated buyer (a denim mill that also sews) may buy any of them.
         """
-        key = material_key(material)
-        cached = self._closure.get(key)
-        if cached is not None:
-            return cached
-        seen = {key}
-        stack = [key]
-        while stack:
-            for child in self.bom.get(stack.pop(), ()):
-                if child not in seen:
-                    seen.add(child)
-                    stack.append(child)
-        result = frozenset(seen)
-        self._closure[key] = result
-        return result
+        return self.bill.closure(material_key(material))
 
     def purchases(self, buyer: str, first_day: int, last_day: int) -> list[Flow]:
         """The buyer's purchases dated within [first_day, last_day]."""

@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flscreen.model.trace import Gap, MassBalanceFinding, Step, TaintedPath, TraceResult
-from flscreen.trace.config import TraceConfig, material_key, period_of
+from flscreen.supply.bom import material_key
+from flscreen.trace.config import TraceConfig, period_of
 from flscreen.trace.graph import Flow, SupplyGraph, day_number
-from flscreen.trace.massbalance import mass_balance
+from flscreen.trace.massbalance import MassBalanceIndex, finding_order, mass_balance
 from flscreen.trace.taint import TaintIndex, build_taint_index
 
 KIND_ORDER = {"list": 0, "ownership": 1, "xpcc": 2, "region": 3}
@@ -29,7 +30,7 @@ class Prepared:
 
     config: TraceConfig
     taint: TaintIndex
-    findings: dict[tuple[str, str, str], MassBalanceFinding]
+    mass: MassBalanceIndex
 
 
 _PREPARED: dict[int, tuple[SupplyGraph, TraceConfig, Prepared]] = {}
@@ -41,29 +42,37 @@ def prepare(graph: SupplyGraph, config: TraceConfig) -> Prepared:
     if cached is not None and cached[0] is graph and cached[1] is config:
         return cached[2]
     taint = build_taint_index(graph, config)
-    prepared = Prepared(config, taint, mass_balance(graph, config, taint))
+    prepared = Prepared(config, taint, mass_balance(graph, config, taint.raw_producers))
     _PREPARED.clear()
     _PREPARED[id(graph)] = (graph, config, prepared)
     return prepared
 
 
-def weigh(candidates: Sequence[Flow]) -> list[tuple[Flow, float | None]]:
-    """Each candidate with its share, by quantity, of the candidates measured alike.
+def weigh(
+    graph: SupplyGraph, product: str, candidates: Sequence[Flow]
+) -> list[tuple[Flow, float | None]]:
+    """Each candidate with its share of what the candidates can make of ``product``.
 
-    Quantities of one dimension add up (kg of lint and kg of resold yarn are one
-    pool), so the shares of one pool sum to 1; inputs counted in pieces (wafers)
-    and weighed in kg (frames) form separate pools.
+    Every purchase is counted by the amount of ``product`` it can make, by the bills
+    of materials (0.2 kg of fabric per t-shirt, 60 wafers and 1.8 kg of frame per
+    module; 1:1 where a line states no quantity), so lint, resold yarn, wafers and
+    frames pool into one total and the shares of the candidates sum to at most 1.
+    Purchases the bills cannot convert get no share (None); when amounts of unlike
+    dimensions remain (no factor links them), each such pool counts for an equal part.
     """
-    totals: dict[str | None, float | None] = defaultdict(float)
-    for flow in candidates:
-        total = totals[flow.dimension]
-        totals[flow.dimension] = (
-            None if total is None or flow.base_quantity is None else total + flow.base_quantity
-        )
+    bill = graph.bill
+    amounts = [
+        bill.equivalent(product, f.material, f.base_quantity, f.dimension) for f in candidates
+    ]
+    totals: dict[str | None, float] = defaultdict(float)
+    for amount in amounts:
+        if amount is not None:
+            totals[amount[1]] += amount[0]
+    pools = len(totals)
     out: list[tuple[Flow, float | None]] = []
-    for flow in candidates:
-        total = totals[flow.dimension]
-        share = flow.base_quantity / total if total and flow.base_quantity is not None else None
+    for flow, amount in zip(candidates, amounts, strict=True):
+        total = totals.get(amount[1]) if amount is not None else None
+        share = amount[0] / total / pools if amount is not None and total else None
         out.append((flow, share))
     return out
 
@@ -74,13 +83,14 @@ def seeds(
     """The manufacturer's purchases that can be inside the shipped product."""
     s = graph.shipment(shipment_id)
     day = day_number(s.date)
-    materials = graph.closure(s.product)
+    product = material_key(s.product)
+    materials = graph.closure(product)
     found = [
         f
         for f in graph.purchases(s.manufacturer_id, day - config.lookback_days, day)
         if f.material in materials
     ]
-    return weigh(found)
+    return weigh(graph, product, found)
 
 
 def feeders(graph: SupplyGraph, flow: Flow, config: TraceConfig) -> list[tuple[Flow, float | None]]:
@@ -91,7 +101,7 @@ def feeders(graph: SupplyGraph, flow: Flow, config: TraceConfig) -> list[tuple[F
         for f in graph.purchases(flow.txn.supplier_id, flow.day - config.lookback_days, flow.day)
         if f.material in materials and f.txn.transaction_id != flow.txn.transaction_id
     ]
-    return weigh(found)
+    return weigh(graph, flow.material, found)
 
 
 def make_step(graph: SupplyGraph, flow: Flow, share: float | None) -> Step:
@@ -109,6 +119,8 @@ def make_step(graph: SupplyGraph, flow: Flow, share: float | None) -> Step:
         buyer_name=graph.party_name(t.buyer_id),
         supplier_facility_id=t.supplier_facility_id,
         share_of_input=None if share is None else round(share, 6),
+        kind=t.kind,
+        provenance=t.provenance,
     )
 
 
@@ -259,7 +271,9 @@ def trace_shipment(graph: SupplyGraph, shipment_id: str, config: TraceConfig) ->
             )
         )
     reached = cone(graph, [f for f, _ in first], config)
-    findings = _findings_for(graph, reached, prepared)
+    own = (s.manufacturer_id, material_key(s.product), period_of(s.date, config.period))
+    findings, missing = _findings_for(graph, reached, prepared, own)
+    gaps.extend(missing)
     paths = sorted(
         walk.paths,
         key=lambda p: (
@@ -299,8 +313,13 @@ def _missing_inputs(
 
 
 def _findings_for(
-    graph: SupplyGraph, reached: set[str], prepared: Prepared
-) -> list[MassBalanceFinding]:
+    graph: SupplyGraph,
+    reached: set[str],
+    prepared: Prepared,
+    own: tuple[str, str, str],
+) -> tuple[list[MassBalanceFinding], list[Gap]]:
+    """Findings and missing conversions of the sales upstream (and of the shipment's own
+    manufacturer, whose output is the shipment)."""
     keys = {
         (
             graph.transactions[t].txn.supplier_id,
@@ -309,4 +328,14 @@ def _findings_for(
         )
         for t in reached
     }
-    return [prepared.findings[k] for k in sorted(keys) if k in prepared.findings]
+    keys.add(own)
+    mass = prepared.mass
+    findings = sorted(
+        (f for k in keys for f in mass.findings.get(k, ())),
+        key=finding_order,
+    )
+    gaps: dict[tuple[str, str, str], Gap] = {}
+    for k in sorted(keys):
+        for gap in mass.missing.get(k, ()):
+            gaps.setdefault((gap.party_id, gap.material, gap.detail), gap)
+    return findings, list(gaps.values())

@@ -1,5 +1,5 @@
 # The README's two commands: `make demo` and `make test`.
-.PHONY: setup demo test lint check bench
+.PHONY: setup demo test lint check bench serve
 
 setup:
 	scripts/setup.sh
@@ -18,3 +18,7 @@ check:
 	.venv/bin/ruff check src tests bench
 	.venv/bin/ruff format --check src tests bench
 	.venv/bin/mypy
+
+# The server with a local admin, two importer tenants, an officer, an analyst and an auditor.
+serve:
+	scripts/serve.sh

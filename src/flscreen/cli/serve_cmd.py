@@ -14,7 +14,8 @@ def serve_cmd(
     host: Annotated[
         str,
         typer.Option(
-            help="Address to listen on (127.0.0.1: this machine only; there is no login)."
+            help="Address to listen on (127.0.0.1: this machine only). Every route needs a "
+            "signed-in user or an API token; see docs/security.md."
         ),
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,

@@ -24,6 +24,11 @@ class Settings:
     def documents_dir(self) -> Path:
         return self.home / "documents"
 
+    @property
+    def index_dir(self) -> Path:
+        """Saved matching indexes, one folder per set of list versions."""
+        return self.home / "index"
+
 
 def load_settings() -> Settings:
     """Read the environment: FLSCREEN_HOME (folder) and FLSCREEN_DB_URL (SQLAlchemy URL)."""

@@ -20,20 +20,22 @@ from flscreen.cli.common import (
 )
 from flscreen.errors import InvalidInput, Problem
 from flscreen.identity.roles import Permission
-from flscreen.lists.store import get_entry, iter_entries
+from flscreen.lists.service import ImportOutcome, register_after_import
+from flscreen.lists.store import get_entry
 from flscreen.matching import ALGORITHM, DEFAULT_THRESHOLD, REVIEW_THRESHOLD, Matcher, Query
 from flscreen.matching.judgements import (
     iter_judgements,
-    load_judgements,
     normalize_verdict,
     record_judgement,
 )
+from flscreen.matching.persist import matcher_for
 from flscreen.matching.query import party_key
 from flscreen.model.matching import MatchResult
 from flscreen.records import Record, open_output, read_records, write_bytes, write_jsonl
 from flscreen.reports.rows import MATCH_COLUMNS, match_rows
 from flscreen.reports.tabular import FORMATS as TABULAR_FORMATS
 from flscreen.reports.tabular import export as export_rows
+from flscreen.settings import load_settings
 from flscreen.store import Store
 
 TEXT_FIELDS = ("name", "country", "address", "registration_id", "schema")
@@ -86,11 +88,9 @@ def record_to_query(source: str, row: int, record: Record, problems: list[Proble
 
 
 def build_matcher(store: Store, lists: list[str] | None) -> Matcher:
-    """A matcher over the latest version of the named lists (all by default) and every judgement."""
-    with store.connect() as conn:
-        matcher = Matcher.build(
-            iter_entries(conn, list_names=lists or None), judgements=load_judgements(conn)
-        )
+    """A matcher over the latest version of the named lists (all by default) and every
+    judgement: the saved index for exactly those versions, else built and saved."""
+    matcher = matcher_for(store, lists, load_settings().index_dir)
     if not len(matcher):
         raise InvalidInput(
             "no list entries to match against: import a list first "
@@ -165,8 +165,15 @@ def _write_lines(
     return matched
 
 
+def _index_after_import(store: Store, outcome: ImportOutcome) -> None:
+    """Build and save the index over every list's new latest version, so the next
+    ``flscreen match`` starts at once (an index for a --list selection is built on first use)."""
+    matcher_for(store, None, load_settings().index_dir)
+
+
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
+    """Add this module's commands to the root app; build the index after every list import."""
+    register_after_import(_index_after_import)
 
     @app.command("match")
     @handle_errors

@@ -12,6 +12,8 @@ distinctive tokens.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import itertools
 import math
 import threading
@@ -39,9 +41,12 @@ MIN_FUZZY_LEN = 4
 """Tokens shorter than this are looked up exactly: one edit in three letters is another word."""
 
 
+@functools.lru_cache(maxsize=1 << 20)
 def key_hash(prefix: str, value: str) -> int:
-    """A stable-within-process 64-bit key for one index key."""
-    return hash(prefix + value)
+    """A 64-bit key for one index key, the same in every process (blake2b), so an index
+    saved by one process is read by another (``hash()`` is salted per process)."""
+    digest = hashlib.blake2b((prefix + value).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
 
 
 def _deletions(token: str) -> list[str]:
@@ -149,7 +154,7 @@ class IndexBuilder:
         del_tok: array[int] = array("i")
         for i, tok in enumerate(vocab):
             for d in {tok, *_deletions(tok)}:
-                del_keys.append(hash(d))
+                del_keys.append(key_hash("d:", d))
                 del_tok.append(i)
         deletions = Postings.build(del_keys, del_tok)
         return NameIndex(postings, deletions, vocab, self.n_rows)
@@ -165,7 +170,7 @@ class NameIndex:
     """Read-only blocking index; :meth:`candidates` is safe to call from threads."""
 
     def __init__(
-        self, postings: Postings, deletions: Postings, vocab: list[str], n_rows: int
+        self, postings: Postings, deletions: Postings, vocab: Sequence[str], n_rows: int
     ) -> None:
         self.postings = postings
         self.deletions = deletions
@@ -211,7 +216,7 @@ class NameIndex:
             # the vocabulary holds single deletions: second deletions on the query side
             # reach a word two dropped or swapped letters away
             probe_set |= {d2 for d in _deletions(token) for d2 in _deletions(d)}
-        probes = [hash(d) for d in probe_set]
+        probes = [key_hash("d:", d) for d in probe_set]
         out: set[str] = set()
         rows = self.deletions.rows
         for s, e in self.deletions.find(probes):

@@ -10,8 +10,9 @@ the analysts' judgements and returns a :class:`MatchResult`.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from typing import Protocol
 
 from rapidfuzz.distance import Indel
 
@@ -86,24 +87,32 @@ def _is_short_han(text: str) -> bool:
     return 2 <= len(stripped) <= 4 and all(is_han(ch) for ch in stripped)
 
 
+class EntryIndex(Protocol):
+    """(list name, entry id) -> entry number: a dict, or a lookup over saved arrays."""
+
+    def get(self, key: tuple[str, str], /) -> int | None: ...
+
+
 class Matcher:
     """Screens queries against the entries it was built from. Read-only after build."""
 
     def __init__(self) -> None:
+        # Sequences: Python lists and arrays when built here, memory-mapped columns when
+        # read back from disk (see persist.py).
         self.refs: list[ListVersionRef] = []
-        self.entry_ids: list[str] = []
-        self.entry_ref: array[int] = array("i")
-        self.entry_first_row: array[int] = array("i")
-        self.entry_flags = bytearray()
-        self.entry_countries: list[tuple[str, ...]] = []
+        self.entry_ids: Sequence[str] = []
+        self.entry_ref: Sequence[int] = array("i")
+        self.entry_first_row: Sequence[int] = array("i")
+        self.entry_flags: Sequence[int] = bytearray()
+        self.entry_countries: Sequence[tuple[str, ...]] = []
         self.entry_idents: dict[int, tuple[str, ...]] = {}
         self.entry_usccs: dict[int, tuple[str, ...]] = {}
-        self.row_text: list[str] = []
-        self.row_original: list[str] = []
-        self.row_entry: array[int] = array("i")
-        self.row_flags = bytearray()
-        self.row_weight: array[float] = array("f")
-        self.by_entry: dict[tuple[str, str], int] = {}
+        self.row_text: Sequence[str] = []
+        self.row_original: Sequence[str] = []
+        self.row_entry: Sequence[int] = array("i")
+        self.row_flags: Sequence[int] = bytearray()
+        self.row_weight: Sequence[float] = array("f")
+        self.by_entry: EntryIndex = {}
         self.index: NameIndex | None = None
         self.judgements = JudgementBook()
 
@@ -120,13 +129,23 @@ class Matcher:
         builder = IndexBuilder()
         ref_ids: dict[tuple[str, int], int] = {}
         countries_cache: dict[tuple[str, ...], tuple[str, ...]] = {}
+        entry_ids: list[str] = []
+        entry_ref: array[int] = array("i")
+        entry_first_row: array[int] = array("i")
+        entry_flags = bytearray()
+        entry_countries: list[tuple[str, ...]] = []
+        row_text: list[str] = []
+        row_original: list[str] = []
+        row_entry: array[int] = array("i")
+        row_flags = bytearray()
+        by_entry: dict[tuple[str, str], int] = {}
         for ref, entry in entries:
             ref_key = (ref.list_name, ref.version)
             ref_i = ref_ids.get(ref_key)
             if ref_i is None:
                 ref_i = ref_ids[ref_key] = len(self.refs)
                 self.refs.append(ref)
-            entry_i = len(self.entry_ids)
+            entry_i = len(entry_ids)
             person = entry.schema == "person"
             idents = tuple(
                 sorted({c for i in entry.identifiers if (c := clean_registration_id(i.value))})
@@ -134,29 +153,33 @@ class Matcher:
             usccs = tuple(sorted({u for i in entry.identifiers if (u := valid_uscc(i.value))}))
             codes = tuple(sorted({c for v in entry.countries if (c := country_code(v))}))
             rows_added = 0
-            first_row = len(self.row_text)
+            first_row = len(row_text)
             for name in entry.all_names:
                 for key in name_keys(name, person=person):
-                    row = len(self.row_text)
-                    self.row_text.append(key.text)
-                    self.row_original.append(name)
-                    self.row_entry.append(entry_i)
+                    row = len(row_text)
+                    row_text.append(key.text)
+                    row_original.append(name)
+                    row_entry.append(entry_i)
                     flags = _FLAG_HAN if key.script in ("han", "mixed") else 0
-                    self.row_flags.append(flags | (_FLAG_PERSON if person else 0))
+                    row_flags.append(flags | (_FLAG_PERSON if person else 0))
                     builder.add(row, key.tokens, idents, key.words)
                     rows_added += 1
             if not rows_added:
                 continue
-            self.entry_ids.append(entry.entry_id)
-            self.entry_ref.append(ref_i)
-            self.entry_first_row.append(first_row)
-            self.entry_flags.append(_FLAG_PERSON if person else 0)
-            self.entry_countries.append(countries_cache.setdefault(codes, codes))
+            entry_ids.append(entry.entry_id)
+            entry_ref.append(ref_i)
+            entry_first_row.append(first_row)
+            entry_flags.append(_FLAG_PERSON if person else 0)
+            entry_countries.append(countries_cache.setdefault(codes, codes))
             if idents:
                 self.entry_idents[entry_i] = idents
             if usccs:
                 self.entry_usccs[entry_i] = usccs
-            self.by_entry[(ref.list_name, entry.entry_id)] = entry_i
+            by_entry[(ref.list_name, entry.entry_id)] = entry_i
+        self.entry_ids, self.entry_ref, self.entry_first_row = entry_ids, entry_ref, entry_first_row
+        self.entry_flags, self.entry_countries = entry_flags, entry_countries
+        self.row_text, self.row_original, self.row_entry = row_text, row_original, row_entry
+        self.row_flags, self.by_entry = row_flags, by_entry
         self.index = builder.freeze()
         self._weigh_rows()
         if judgements is not None:

@@ -106,7 +106,7 @@ class _Side:
     empty lists would cost more memory than the links themselves.
     """
 
-    __slots__ = ("dates", "identifiers", "links", "notes", "programs")
+    __slots__ = ("dates", "identifiers", "links", "notes", "programs", "sources")
 
     def __init__(self) -> None:
         self.links: list[EntryLink] = _EMPTY
@@ -114,6 +114,7 @@ class _Side:
         self.notes: list[str] = _EMPTY
         self.dates: list[str] = _EMPTY
         self.identifiers: list[Identifier] = _EMPTY
+        self.sources: list[str] = _EMPTY
 
     def add(self, name: str, values: Iterable[Any]) -> None:
         items = list(values)
@@ -220,6 +221,7 @@ def _fold(
             side = sides[target]
             side.add("programs", (p for p in _values(props, "program") if p))
             side.add("programs", (p for p in _values(props, "programId") if p))
+            side.add("sources", _datasets(entity))
             side.add("notes", (f"sanction reason: {r}" for r in _values(props, "reason") if r))
             side.add(
                 "notes",
@@ -347,6 +349,16 @@ def _caption(entity: dict[str, Any], props: dict[str, list[Any]]) -> str | None:
     return joined or None
 
 
+def _datasets(entity: Mapping[str, Any]) -> list[str]:
+    """The datasets an entity says it comes from (OpenSanctions' ``datasets``, e.g.
+    'us_dhs_uflpa'). Topics ('sanction', 'export.control') are a classification,
+    not a programme or a source, and stay in ``raw`` only."""
+    value = entity.get("datasets")
+    if not isinstance(value, list):
+        return []
+    return [t for v in value if isinstance(v, str) and (t := v.strip())]
+
+
 def _listed_on(entity: dict[str, Any], dates: list[str]) -> str | None:
     """Earliest ISO date among sanction/listing dates, createdAt and first_seen."""
     first_seen = clean_text(entity.get("first_seen"))
@@ -367,7 +379,6 @@ _PROP_ROLES = {
     "description": "note",
     "weakAlias": "weak",
     "program": "program",
-    "topics": "program",
     "createdAt": "date",
     **dict.fromkeys(COUNTRY_PROPS, "country"),
 }
@@ -429,9 +440,11 @@ def to_entry(
     notes = get("note", none) + [f"weak alias: {w}" for w in get("weak", none)]
     programs = get("program", none)
     dates = get("date", none)
+    sources = _datasets(entity)
     if side is not None:
         identifiers += side.identifiers
         programs = programs + side.programs
+        sources = sources + side.sources
         notes = notes + side.notes
         dates = dates + side.dates
         links += [
@@ -458,6 +471,7 @@ def to_entry(
         links=tuple(dict.fromkeys(links)) if links else (),
         notes=unique(notes),
         raw=entity,
+        sources=unique(sources),
     )
 
 

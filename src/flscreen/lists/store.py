@@ -71,8 +71,12 @@ list_version_entries = sa.Table(
 
 
 def entry_to_dict(entry: ListEntry) -> dict[str, Any]:
-    """A plain dict of the entry (faster than dataclasses.asdict on the hot path)."""
-    return {
+    """A plain dict of the entry (faster than dataclasses.asdict on the hot path).
+
+    ``sources`` is written only when the file named any, so the bodies (and content
+    hashes) of entries stored before the field existed stay the same.
+    """
+    out: dict[str, Any] = {
         "entry_id": entry.entry_id,
         "schema": entry.schema,
         "name": entry.name,
@@ -96,6 +100,9 @@ def entry_to_dict(entry: ListEntry) -> dict[str, Any]:
         "notes": list(entry.notes),
         "raw": entry.raw,
     }
+    if entry.sources:
+        out["sources"] = list(entry.sources)
+    return out
 
 
 def encode_entry(entry: ListEntry) -> bytes:

@@ -31,6 +31,7 @@ COMPARED_FIELDS = (
     "listed_on",
     "links",
     "notes",
+    "sources",
 )
 
 
@@ -76,7 +77,7 @@ def field_changes(old: ListEntry, new: ListEntry) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     old_data, new_data = lists_store.entry_to_dict(old), lists_store.entry_to_dict(new)
     for name in COMPARED_FIELDS:
-        before, after = old_data[name], new_data[name]
+        before, after = old_data.get(name, []), new_data.get(name, [])
         if before != after:
             out[name] = {"from": before, "to": after}
     if out:

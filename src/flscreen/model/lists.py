@@ -55,6 +55,10 @@ class ListEntry:
     links: tuple[EntryLink, ...] = ()
     notes: tuple[str, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    sources: tuple[str, ...] = ()
+    """Datasets the source file says published the entry (an OpenSanctions FtM
+    export names e.g. 'us_dhs_uflpa'): who listed it, whatever the list is called
+    here, so a policy can recognise the listing by its origin."""
 
     @property
     def all_names(self) -> tuple[str, ...]:
@@ -84,6 +88,7 @@ class ListEntry:
             links=tuple(EntryLink(**link) for link in data.get("links", ())),
             notes=tuple(data.get("notes", ())),
             raw=dict(data.get("raw") or {}),
+            sources=tuple(data.get("sources", ())),
         )
 
 

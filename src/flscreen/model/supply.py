@@ -137,6 +137,8 @@ class ListHitFact:
     status: Literal["match", "possible"]
     programs: tuple[str, ...] = ()
     listed_on: str | None = None
+    sources: tuple[str, ...] = ()
+    """Datasets that published the entry, as the list file named them (see ListEntry)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -184,7 +186,13 @@ class Annotation:
             subject_kind=data["subject_kind"],
             subject_id=data["subject_id"],
             hits=tuple(
-                ListHitFact(**{**h, "programs": tuple(h.get("programs", ()))})
+                ListHitFact(
+                    **{
+                        **h,
+                        "programs": tuple(h.get("programs", ())),
+                        "sources": tuple(h.get("sources", ())),
+                    }
+                )
                 for h in data.get("hits", ())
             ),
             location=(

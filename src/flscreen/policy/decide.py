@@ -9,7 +9,7 @@ officer sees everything the screen saw.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from flscreen.model.lists import ListVersionRef
@@ -92,6 +92,7 @@ def list_ref(
         "matched_name": _first(data, "matched_name"),
         "score": _first(data, "score"),
         "sections": sorted(str(p) for p in programs),
+        "sources": sorted(str(s) for s in data.get("sources") or ()),
         "listed_on": _first(data, "listed_on"),
     }
 
@@ -154,15 +155,29 @@ def _rule_outcome(rule: SourceRule | ListRule, direct: bool) -> Outcome:
     return rule.outcome
 
 
-def _list_rules_for(policy: Policy, list_name: str | None) -> list[ListRule]:
-    if list_name is None:
-        return []
-    name = list_name.lower()
-    return [
-        r
-        for r in policy.sources.lists
-        if any(fnmatch.fnmatchcase(name, p.lower()) for p in r.lists)
-    ]
+def _matching(values: Sequence[str], patterns: Sequence[str]) -> str | None:
+    """The first value some pattern matches (case-insensitive shell patterns)."""
+    for value in values:
+        low = value.lower()
+        if any(fnmatch.fnmatchcase(low, p.lower()) for p in patterns):
+            return value
+    return None
+
+
+def _list_rules_for(policy: Policy, ref: Mapping[str, Any]) -> list[tuple[ListRule, str]]:
+    """The policy's list rules an entry falls under, each with why: the list's name as
+    imported, the dataset that published the entry, or one of its programmes."""
+    name = ref.get("list")
+    names = [str(name)] if name is not None else []
+    out = []
+    for r in policy.sources.lists:
+        if (hit := _matching(names, r.lists)) is not None:
+            out.append((r, f"list {hit}"))
+        elif (hit := _matching(ref.get("sources") or [], r.sources)) is not None:
+            out.append((r, f"source dataset {hit}"))
+        elif (hit := _matching(ref.get("sections") or [], r.programs)) is not None:
+            out.append((r, f"programme {hit}"))
+    return out
 
 
 def _ownership_share(evidence: Mapping[str, Any]) -> tuple[float | None, bool]:
@@ -251,9 +266,11 @@ def _classify_path(
     # list
     ref = list_ref(src.evidence, versions, dates)
     extra = {"list": ref}
-    rules = _list_rules_for(policy, ref["list"])
-    if not rules:
+    named = _list_rules_for(policy, ref)
+    if not named:
         return ("list_other", routing.other_list, "on a list this policy does not name", extra)
+    rules = [r for r, _why in named]
+    why = {r.label: w for r, w in named}
     sections: list[str] = ref["sections"]
     fitting = [
         r
@@ -276,13 +293,17 @@ def _classify_path(
         )
     lrule = max(fitting, key=lambda r: SEVERITY[_rule_outcome(r, direct)])
     extra["rule"] = lrule.label
+    extra["recognised_by"] = why[lrule.label]
     score = ref.get("score")
     if possible:
         if score is not None and float(score) < policy.thresholds.possible_match_min_score:
             return ("list_possible_low", "clear", "a weak possible match below threshold", extra)
         return ("list_possible", routing.possible_match, f"possibly on {lrule.label}", extra)
     code = "list_entity_direct" if direct else "list_entity_upstream"
-    return (code, _rule_outcome(lrule, direct), f"on {lrule.label}", extra)
+    found = f"on {lrule.label}"
+    if not why[lrule.label].startswith("list "):
+        found += f" (recognised by its {why[lrule.label]})"
+    return (code, _rule_outcome(lrule, direct), found, extra)
 
 
 def _list_phrase(ref: Mapping[str, Any]) -> str:

@@ -11,7 +11,15 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 Outcome = Literal["clear", "review", "detain", "exclude"]
 OUTCOMES: tuple[Outcome, ...] = ("clear", "review", "detain", "exclude")
@@ -49,14 +57,31 @@ class OwnershipRule(SourceRule):
 
 
 class ListRule(_Strict):
-    """Entries of the named lists (shell-style patterns on the list name) in the named
-    sections or programmes (empty: every entry) raise ``outcome``."""
+    """Entries of one list, in the named sections or programmes (empty: every entry),
+    raise ``outcome``.
+
+    Which entries are on the list is said three ways, any of which suffices (all
+    shell-style patterns, case-insensitive): ``lists`` on the list's name as imported,
+    ``sources`` on the dataset that published the entry (an OpenSanctions export names
+    e.g. 'us_dhs_uflpa'), ``programs`` on the entry's programmes ('UFLPA Entity List
+    2(d)(2)(B)(i)'). A list imported under any name is still recognised by its origin.
+    """
 
     label: str = Field(min_length=1)
-    lists: list[str] = Field(min_length=1)
+    sources: list[str] = Field(default_factory=list)
+    programs: list[str] = Field(default_factory=list)
+    # After sources and programs, so its check can see them.
+    lists: list[str] = Field(default_factory=list, validate_default=True)
     sections: list[str] = Field(default_factory=list)
     outcome: Outcome
     direct_outcome: Outcome | None = None
+
+    @field_validator("lists")
+    @classmethod
+    def _names_its_entries(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        if not (value or info.data.get("sources") or info.data.get("programs")):
+            raise ValueError("name the list by 'lists', 'sources' or 'programs' (at least one)")
+        return value
 
 
 class Sources(_Strict):

@@ -157,6 +157,7 @@ def real_annotator(conn: Connection) -> Annotator:
                     status="match" if hit.match else "possible",
                     programs=entry.programs if entry else (),
                     listed_on=entry.listed_on if entry else None,
+                    sources=entry.sources if entry else (),
                 )
             )
         return out

@@ -107,6 +107,7 @@ def _list_sources(
                     "score": hit.score,
                     "status": hit.status,
                     "programs": list(hit.programs),
+                    "sources": list(hit.sources),
                     "listed_on": hit.listed_on,
                     "matcher": ann.matcher,
                     "list_versions": list(ann.list_versions),

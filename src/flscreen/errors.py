@@ -59,3 +59,7 @@ class NotFound(FlscreenError):
 
 class StoreError(FlscreenError):
     """The database could not be reached or refused an operation."""
+
+
+class Tampered(FlscreenError):
+    """Stored evidence no longer matches the hash it was recorded with."""

@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from flscreen.settings import load_settings
 from flscreen.store import open_store
 
+from .docs import install_docs
 from .errors import install_error_handlers
 from .state import AppState, Limits
 
@@ -137,14 +138,18 @@ def create_app(
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served offline by install_docs
+        redoc_url=None,
     )
     app.state.flscreen = state
     install_error_handlers(app)
+    install_docs(app)
 
     from . import auth
     from .routers import (
         audit,
         cases,
+        documents,
         health,
         lists,
         locate,
@@ -166,6 +171,7 @@ def create_app(
         shipments,
         policies,
         cases,
+        documents,
         audit,
         yente,
         reconcile,

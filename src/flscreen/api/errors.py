@@ -17,7 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from flscreen.errors import FlscreenError, InvalidInput, NotFound, Problem, StoreError
+from flscreen.errors import FlscreenError, InvalidInput, NotFound, Problem, StoreError, Tampered
 from flscreen.identity.roles import Forbidden, TooManyAttempts, Unauthenticated
 
 ERROR_STATUS: tuple[tuple[type[FlscreenError], int, str], ...] = (
@@ -27,6 +27,7 @@ ERROR_STATUS: tuple[tuple[type[FlscreenError], int, str], ...] = (
     (TooManyAttempts, 429, "too_many_attempts"),
     (NotFound, 404, "not_found"),
     (StoreError, 503, "store_unavailable"),
+    (Tampered, 409, "altered"),
     (FlscreenError, 400, "error"),
 )
 """(error type, HTTP status, error kind); the first type that matches wins."""

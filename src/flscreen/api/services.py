@@ -35,6 +35,7 @@ from flscreen.region import LocateQuery, locate
 from flscreen.store import Store
 
 from .locks import writing
+from .shipments import staleness
 from .state import AppState
 
 # --- lists ---------------------------------------------------------------------
@@ -309,17 +310,7 @@ def scoped_case(conn: Connection, ref: str, scope: Scope | None) -> cases.Case:
 
 
 def document_json(d: cases.StoredDocument) -> dict[str, Any]:
-    return {
-        "id": d.id,
-        "sha256": d.sha256,
-        "kind": d.kind,
-        "filename": d.filename,
-        "size": d.size,
-        "supplied_by": d.supplied_by,
-        "transaction": d.transaction_id,
-        "rebuttal": d.rebuttal_id,
-        "added_at": d.added_at,
-    }
+    return d.to_dict()
 
 
 def case_detail(conn: Connection, ref: str, scope: Scope | None = None) -> dict[str, Any]:
@@ -339,6 +330,7 @@ def case_detail(conn: Connection, ref: str, scope: Scope | None = None) -> dict[
         "exception_rule": case.exception_rule,
         "reasons": [r.to_dict() for r in screening.verdict.reasons],
         "list_versions": screening.verdict.list_versions,
+        **staleness(conn, screening.verdict.list_versions, screening.screened_at),
         "history": [
             {
                 "from": e.from_state,

@@ -23,7 +23,7 @@ from flscreen.identity.scope import OutOfScope, Scope, require_shipment
 from flscreen.model.supply import Shipment
 from flscreen.policy import bundled_policies, load_policy
 from flscreen.policy import cases as case_rules
-from flscreen.policy.records import latest_screening
+from flscreen.policy.records import latest_screening, stale_lists, stale_note
 from flscreen.policy.tables import cases as cases_table
 from flscreen.policy.tables import screenings
 from flscreen.policy.verdict import Verdict
@@ -322,7 +322,18 @@ def stored_verdict(
         "audit_seq": s.audit_seq,
         "case": case.case_id if case else None,
         "case_state": case.state if case else None,
+        **staleness(conn, s.verdict.list_versions, s.screened_at),
     }
+
+
+def staleness(
+    conn: Connection, cited: dict[str, dict[str, Any]], screened_at: str
+) -> dict[str, Any]:
+    """``stale`` (the lists changed since: list, cited and latest version) and a note."""
+    from flscreen.lists.store import latest_versions
+
+    stale = stale_lists(cited, screened_at, latest_versions(conn))
+    return {"stale": stale, "stale_note": stale_note(stale)}
 
 
 def shipment_detail(
@@ -345,13 +356,35 @@ def shipment_detail(
             {**verdict_summary(v, sid, at), "run": run}
             for sid, at, run, v in _screenings_of(conn, shipment_id)
         ]
+        evidence = shipment_documents(conn, shipment_id, trace)
     return {
         **shipment_json(s, graph),
         "verdict": verdict,
         "trace": trace,
         "screenings": history,
+        "documents_attached": evidence,
         "policies": bundled_policies(),
     }
+
+
+def shipment_documents(
+    conn: Connection, shipment_id: str, trace: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Documents attached to the shipment's cases and to the transactions on its traced
+    paths and gaps, once each, oldest first (each downloadable by id)."""
+    found: dict[int, case_rules.StoredDocument] = {}
+    for case in case_rules.list_cases(conn, shipment_id=shipment_id):
+        found.update((d.id, d) for d in case_rules.documents_of_case(conn, case))
+    tx_ids = [
+        str(step["transaction_id"])
+        for group in ("paths", "gaps")
+        for item in trace.get(group, ())
+        for step in item.get("steps", ())
+        if step.get("transaction_id")
+    ]
+    for docs in case_rules.documents_of_transactions(conn, tx_ids).values():
+        found.update((d.id, d) for d in docs if d.id not in found)
+    return [found[k].to_dict() for k in sorted(found)]
 
 
 def _screenings_of(conn: Connection, shipment_id: str) -> list[tuple[int, str, str, Verdict]]:

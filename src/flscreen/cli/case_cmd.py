@@ -93,18 +93,7 @@ def show_cmd(
             for r in rebuttals
         ],
         "findings": [f.to_dict() for f in findings],
-        "documents": [
-            {
-                "id": d.id,
-                "sha256": d.sha256,
-                "kind": d.kind,
-                "filename": d.filename,
-                "supplied_by": d.supplied_by,
-                "transaction": d.transaction_id,
-                "added_at": d.added_at,
-            }
-            for d in docs
-        ],
+        "documents": [d.to_dict() for d in docs],
     }
     if as_json:
         print(json.dumps(data, ensure_ascii=False, indent=2))

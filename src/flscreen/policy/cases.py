@@ -40,7 +40,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from flscreen import audit
-from flscreen.errors import InvalidInput, NotFound, Problem
+from flscreen.errors import InvalidInput, NotFound, Problem, Tampered
 from flscreen.policy.tables import (
     ANCHORED,
     case_events,
@@ -188,6 +188,21 @@ class StoredDocument:
     transaction_id: str | None
     rebuttal_id: int | None
     added_at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The document as the CLI, the API and the pages list it (by id, to download)."""
+        return {
+            "id": self.id,
+            "sha256": self.sha256,
+            "kind": self.kind,
+            "filename": self.filename,
+            "size": self.size,
+            "supplied_by": self.supplied_by,
+            "case": self.case_id,
+            "transaction": self.transaction_id,
+            "rebuttal": self.rebuttal_id,
+            "added_at": self.added_at,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -935,6 +950,48 @@ def rebuttals_of_case(conn: Connection, case: Case) -> list[Rebuttal]:
         )
         for r in rows
     ]
+
+
+def get_document(conn: Connection, document_id: int) -> StoredDocument:
+    """A stored document by its id (as listed on a case or a transaction)."""
+    row = conn.execute(
+        sa.select(evidence_documents, cases.c.case_id)
+        .select_from(
+            evidence_documents.outerjoin(cases, cases.c.id == evidence_documents.c.case_pk)
+        )
+        .where(evidence_documents.c.id == document_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"no document {document_id}")
+    return _doc(row, row.case_id)
+
+
+def read_document(
+    conn: Connection, documents_dir: Path, document_id: int, case_ref: str | None = None
+) -> tuple[StoredDocument, bytes]:
+    """The document and its bytes, checked against the sha256 it was recorded with.
+
+    With ``case_ref`` the document must belong to that case. A missing file is
+    NotFound; a file whose hash differs raises Tampered and nothing is served.
+    """
+    doc = get_document(conn, document_id)
+    if case_ref is not None:
+        case = get_case(conn, case_ref)
+        if doc.case_id != case.case_id:
+            raise NotFound(f"case {case.case_id} has no document {document_id}")
+    path = documents_dir / doc.sha256
+    try:
+        body = path.read_bytes()
+    except FileNotFoundError:
+        raise NotFound(
+            f"document {document_id} ({doc.filename}) is recorded but its file is missing"
+        ) from None
+    if hashlib.sha256(body).hexdigest() != doc.sha256:
+        raise Tampered(
+            f"document {document_id} ({doc.filename}) was altered after it was attached: its "
+            "sha256 no longer matches the recorded one, so it is not served"
+        )
+    return doc, body
 
 
 def verify_documents(conn: Connection, documents_dir: Path) -> list[str]:

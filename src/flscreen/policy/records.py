@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
+from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlalchemy.engine import Connection
 
 from flscreen import audit
 from flscreen.errors import NotFound
+from flscreen.model.lists import ListVersionRef
 from flscreen.model.trace import Step, TraceResult
 from flscreen.policy.cases import (
     Case,
@@ -252,3 +254,59 @@ def latest_screenings(conn: Connection, policy: str | None = None) -> dict[str, 
         latest = latest.where(screenings.c.policy == policy)
     rows = conn.execute(sa.select(screenings).where(screenings.c.id.in_(latest.scalar_subquery())))
     return {r.shipment_id: _stored(r) for r in rows}
+
+
+def _when(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        found = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return found if found.tzinfo else found.replace(tzinfo=UTC)
+
+
+def stale_lists(
+    cited: Mapping[str, Mapping[str, Any]],
+    screened_at: str,
+    latest: Mapping[str, ListVersionRef],
+) -> list[dict[str, Any]]:
+    """The lists that changed since a verdict: a cited list with a newer version, or a
+    list imported after the screening that it could not consult. Empty: not stale.
+
+    ``cited`` is the verdict's ``list_versions``; ``latest`` what
+    ``lists.store.latest_versions`` gives now.
+    """
+    screened = _when(screened_at)
+    out = []
+    for name, ref in sorted(latest.items()):
+        was = cited.get(name)
+        if was is not None:
+            if int(was.get("version") or 0) < ref.version:
+                out.append(
+                    {"list": name, "cited": was.get("version"), "latest": ref.version,
+                     "imported_at": ref.imported_at}
+                )  # fmt: skip
+            continue
+        imported = _when(ref.imported_at)
+        if screened is not None and imported is not None and imported > screened:
+            out.append(
+                {"list": name, "cited": None, "latest": ref.version, "imported_at": ref.imported_at}
+            )
+    return out
+
+
+def stale_note(stale: Sequence[Mapping[str, Any]]) -> str | None:
+    """One sentence for pages and the dossier saying why a verdict is out of date."""
+    if not stale:
+        return None
+    parts = [
+        f"{s['list']} v{s['cited']} -> v{s['latest']}"
+        if s["cited"] is not None
+        else f"{s['list']} v{s['latest']} (new since)"
+        for s in stale
+    ]
+    return (
+        "Stale: the lists changed after this verdict (" + ", ".join(parts) + "); screen again "
+        "to decide on the newest versions."
+    )

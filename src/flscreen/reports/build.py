@@ -8,10 +8,11 @@ from sqlalchemy.engine import Connection
 
 from flscreen.audit import now_utc
 from flscreen.errors import NotFound
+from flscreen.lists.store import latest_versions
 from flscreen.model.supply import Annotation
 from flscreen.policy import cases
 from flscreen.policy.loader import bundled_policies, load_policy
-from flscreen.policy.records import latest_screening
+from flscreen.policy.records import latest_screening, stale_lists
 from flscreen.reports.dossier import DossierData, PartyView
 
 
@@ -102,4 +103,7 @@ def load_dossier(conn: Connection, shipment_id: str, policy: str | None = None) 
         case_documents=cases.documents_of_case(conn, case) if case else [],
         policy_title=title,
         generated_at=now_utc(),
+        stale=stale_lists(
+            screening.verdict.list_versions, screening.screened_at, latest_versions(conn)
+        ),
     )

@@ -57,6 +57,14 @@ class DossierData:
     case_documents: list[StoredDocument] = field(default_factory=list)
     policy_title: str | None = None
     generated_at: str = ""
+    stale: list[dict[str, Any]] = field(default_factory=list)
+    """Lists changed since the verdict (``policy.records.stale_lists``)."""
+
+    @property
+    def stale_note(self) -> str | None:
+        from flscreen.policy.records import stale_note
+
+        return stale_note(self.stale)
 
 
 def _steps_of(trace: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:

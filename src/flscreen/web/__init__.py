@@ -37,31 +37,47 @@ def install(app: FastAPI) -> None:
     app.add_middleware(PageHeaders)
 
 
+PAGE_CSP = (
+    b"default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-inline'; "
+    b"img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    b"form-action 'self'"
+)
+"""HTML answers (pages, the dossier, error pages) load nothing from elsewhere, run no
+script, and post forms only to this app. Inline styles stay: the dossier is one
+self-contained file."""
+
 PAGE_HEADERS = [
-    # Pages load nothing from elsewhere, run no script, and post forms only to this app.
-    (
-        b"content-security-policy",
-        b"default-src 'self'; script-src 'none'; frame-ancestors 'none'; form-action 'self'",
-    ),
+    (b"content-security-policy", PAGE_CSP),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),
 ]
 
 
 class PageHeaders:
-    """Security headers on every response under ``/ui/`` (the API's JSON is left alone)."""
+    """Security headers: ``nosniff`` on every answer, and the page CSP on every HTML
+    answer (pages, dossier, errors) that does not set its own (``/docs`` does)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith("/ui/"):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *PAGE_HEADERS]
+                headers = list(message.get("headers", []))
+                have = {k.lower() for k, _ in headers}
+                html = any(
+                    k.lower() == b"content-type" and v.lower().startswith(b"text/html")
+                    for k, v in headers
+                )
+                for key, value in PAGE_HEADERS:
+                    if key in have or (key != b"x-content-type-options" and not html):
+                        continue
+                    headers.append((key, value))
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, with_headers)

@@ -21,6 +21,7 @@ from flscreen.api import services
 from flscreen.api import shipments as shipment_service
 from flscreen.api.auth import audit_read, public, requires, scope_of
 from flscreen.api.routers.cases import attach
+from flscreen.api.routers.documents import serve as serve_document
 from flscreen.api.routers.match import to_query
 from flscreen.api.routers.shipments import import_package
 from flscreen.api.schemas import MatchRequest
@@ -382,6 +383,13 @@ def case_page(
     audit_read(state, principal, "case.read", out["case"])
     out["document_kinds"] = list(case_rules.DOCUMENT_KINDS)
     return out
+
+
+@router.get("/ui/documents/{document_id}", include_in_schema=False)
+def document_download(state: State, document_id: int) -> Response:
+    """A case or transaction document, downloaded from the case and shipment pages (the
+    same checks as ``GET /documents/{id}``: hash first, attachment, never sniffed)."""
+    return serve_document(state, document_id)
 
 
 @page(router, "/ui/audit", "audit.html.j2")

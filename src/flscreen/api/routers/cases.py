@@ -23,7 +23,9 @@ router = APIRouter(prefix="/cases", tags=["cases"])
 
 State = Annotated[AppState, Depends(get_state)]
 Reader = Annotated[Principal, requires(Permission.CASES_READ)]
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+# The name is kept as the importer wrote it (Chinese names included: it is evidence),
+# without path separators, control characters or a leading dot.
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:]+")
 
 
 @router.get("")
@@ -130,7 +132,8 @@ async def attach(
     with tempfile.TemporaryDirectory(prefix="flscreen-docs-") as tmp:
         paths = []
         for i, upload in enumerate(uploads, start=1):
-            base = _SAFE_NAME.sub("_", Path(upload.filename or "").name).strip("._")
+            name = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+            base = _UNSAFE_NAME.sub("_", name).strip(". ")[:80]  # 80 CJK: 240 bytes
             folder = Path(tmp) / str(i)  # same-named files stay apart
             folder.mkdir()
             target = folder / (base or f"document-{i}")

@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends
 
 from flscreen.errors import StoreError
-from flscreen.store.engine import engine_safe
 
 from ..auth import public
 from ..state import AppState, get_state
@@ -18,7 +17,8 @@ router = APIRouter(tags=["health"])
 
 @router.get("/healthz", dependencies=[public()])
 def healthz(state: Annotated[AppState, Depends(get_state)]) -> dict[str, Any]:
-    """Answer 200 with the store's backend when the database answers; 503 when it does not."""
+    """Answer 200 with the store's backend when the database answers; 503 when it does not.
+    Nothing about where the store lives (file path, host, database name) is shown."""
     try:
         with state.store.connect() as conn:
             conn.execute(sa.text("SELECT 1"))
@@ -30,5 +30,4 @@ def healthz(state: Annotated[AppState, Depends(get_state)]) -> dict[str, Any]:
         "status": "ok",
         "version": __version__,
         "store": state.store.dialect,
-        "url": engine_safe(state.store.engine.url.render_as_string(hide_password=True)),
     }

@@ -53,6 +53,7 @@ def test_every_route_declares_a_permission(tmp_path: Path) -> None:
         "/docs/oauth2-redirect",
         "/redoc",
         "/ui/static",
+        "/docs-static",
         "/auth/oidc/login",
         "/auth/oidc/callback",
     }, public
@@ -159,7 +160,9 @@ def test_importer_sees_only_its_tenant_and_gets_404_for_others(
     routes = [
         (m, p, perm)
         for m, p, perm in route_permissions(screened.app)  # type: ignore[arg-type]
-        if "GET" in m.split(",") and ("{shipment_id}" in p or "{case_id}" in p)
+        if "GET" in m.split(",")
+        and ("{shipment_id}" in p or "{case_id}" in p)
+        and "{document_id}" not in p  # documents: test_importer_reads_only_its_own_documents
     ]
     assert len(routes) >= 8
     # A new route naming any other object must say here how to reach one of each tenant's
@@ -193,6 +196,32 @@ def test_importer_sees_only_its_tenant_and_gets_404_for_others(
     ).json()["records"]
     assert "another tenant" in log[0]["payload"]["reason"]
     assert log[0]["actor"] == "imp.northwind@northwind"
+
+
+def test_importer_reads_only_its_own_documents(screened: TestClient) -> None:
+    nw = bearer(screened, "northwind")
+    ids = {}
+    for shipment in ("S-1001", "S-2001"):
+        case = _case_of(screened, shipment)
+        r = screened.post(
+            f"/cases/{case}/documents",
+            data={"kind": "invoice"},
+            files=[("file", (f"{shipment}.pdf", b"%PDF-1.4 " + shipment.encode()))],
+        )
+        assert r.status_code == 201, r.text
+        ids[shipment] = (case, r.json()["attached"][0]["id"])
+    own_case, own = ids["S-1001"]
+    other_case, other = ids["S-2001"]
+    assert screened.get(f"/documents/{own}", headers=nw).content == b"%PDF-1.4 S-1001"
+    assert screened.get(f"/cases/{own_case}/documents/{own}", headers=nw).status_code == 200
+    for path in (f"/documents/{other}", f"/cases/{other_case}/documents/{other}"):
+        refused = screened.get(path, headers=nw)
+        assert refused.status_code == 404 and "S-2001" not in refused.text, path
+        assert screened.get(path).status_code == 200  # the officer sees it: a tenant wall
+    log = screened.get(
+        "/audit/log", params={"kind": "document.read"}, headers=bearer(screened, "auditor")
+    ).json()["records"]
+    assert log and log[-1]["payload"]["document"] == own  # downloads are audited
 
 
 def test_importer_cannot_attach_to_or_import_for_another_tenant(

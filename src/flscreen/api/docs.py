@@ -18,6 +18,8 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from .auth import public
+
 STATIC_URL = "/docs-static"
 _SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
@@ -49,7 +51,7 @@ def install_docs(app: FastAPI) -> None:
     app.mount(STATIC_URL, StaticFiles(directory=assets_dir()), name="docs-static")
     openapi_url = app.openapi_url or "/openapi.json"
 
-    @app.get("/docs", include_in_schema=False)
+    @app.get("/docs", include_in_schema=False, dependencies=[public()])
     def swagger_ui(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "")
         return _with_csp(
@@ -62,7 +64,7 @@ def install_docs(app: FastAPI) -> None:
             )
         )
 
-    @app.get("/redoc", include_in_schema=False)
+    @app.get("/redoc", include_in_schema=False, dependencies=[public()])
     def redoc(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "")
         return _with_csp(

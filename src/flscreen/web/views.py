@@ -386,10 +386,14 @@ def case_page(
 
 
 @router.get("/ui/documents/{document_id}", include_in_schema=False)
-def document_download(state: State, document_id: int) -> Response:
+def document_download(
+    state: State,
+    document_id: int,
+    principal: Annotated[Principal, requires(P.DOCUMENTS_READ)],
+) -> Response:
     """A case or transaction document, downloaded from the case and shipment pages (the
-    same checks as ``GET /documents/{id}``: hash first, attachment, never sniffed)."""
-    return serve_document(state, document_id)
+    same checks as ``GET /documents/{id}``: scope, hash first, attachment, audited)."""
+    return serve_document(state, principal, document_id)
 
 
 @page(router, "/ui/audit", "audit.html.j2")

@@ -10,14 +10,19 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Path
 from fastapi.responses import Response
 
+from flscreen.errors import NotFound
+from flscreen.identity.roles import Permission, Principal
 from flscreen.policy import cases
 from flscreen.policy.cases import StoredDocument
 
+from .. import services
+from ..auth import audit_read, requires, scope_of
 from ..state import AppState, get_state
 
 router = APIRouter(tags=["cases"])
 
 State = Annotated[AppState, Depends(get_state)]
+Reader = Annotated[Principal, requires(Permission.DOCUMENTS_READ)]
 DocumentId = Annotated[int, Path(ge=1, description="The document's id (listed on its case).")]
 
 
@@ -45,20 +50,40 @@ def document_response(doc: StoredDocument, body: bytes) -> Response:
     )
 
 
-def serve(state: AppState, document_id: int, case_id: str | None = None) -> Response:
+def serve(
+    state: AppState, principal: Principal, document_id: int, case_id: str | None = None
+) -> Response:
+    """The document if ``principal`` may see it (an importer: its own cases' only), its
+    hash checked; the download is logged in the audit trail as a read."""
+    scope = scope_of(state, principal)
     with state.store.connect() as conn:
+        doc = cases.get_document(conn, document_id)
+        if not scope.unrestricted:
+            if doc.case_id is None:
+                raise NotFound(f"no document {document_id}")
+            services.scoped_case(conn, doc.case_id, scope)
         doc, body = cases.read_document(conn, state.documents_dir, document_id, case_id)
+    audit_read(
+        state,
+        principal,
+        "document.read",
+        doc.case_id or doc.transaction_id or f"document:{doc.id}",
+        {"document": doc.id, "sha256": doc.sha256},
+    )
     return document_response(doc, body)
 
 
 @router.get("/documents/{document_id}", response_class=Response)
-def get_document(document_id: DocumentId, state: State) -> Response:
+def get_document(document_id: DocumentId, state: State, principal: Reader) -> Response:
     """Download a stored document (case or transaction evidence) as an attachment. Its
-    sha256 is checked first: an altered file is refused with 409, a missing one is 404."""
-    return serve(state, document_id)
+    sha256 is checked first: an altered file is refused with 409, a missing one is 404.
+    An importer sees its own cases' documents only; every download is audited."""
+    return serve(state, principal, document_id)
 
 
 @router.get("/cases/{case_id}/documents/{document_id}", response_class=Response)
-def get_case_document(case_id: str, document_id: DocumentId, state: State) -> Response:
+def get_case_document(
+    case_id: str, document_id: DocumentId, state: State, principal: Reader
+) -> Response:
     """Download one of a case's documents (404 if it is not that case's), hash checked."""
-    return serve(state, document_id, case_id)
+    return serve(state, principal, document_id, case_id)

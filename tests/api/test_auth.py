@@ -174,9 +174,10 @@ def test_importer_sees_only_its_tenant_and_gets_404_for_others(
         for q in re.findall(r"\{([^}]+)\}", p)
     }
     not_tenant_objects = {"name", "dataset", "entity_id"}  # lists and list entries
-    assert params - not_tenant_objects <= {"shipment_id", "case_id"}, (
+    covered = {"shipment_id", "case_id", "document_id"}  # documents: the test below
+    assert params - not_tenant_objects <= covered, (
         "routes with new object ids: add them to this cross-tenant test",
-        params - not_tenant_objects - {"shipment_id", "case_id"},
+        params - not_tenant_objects - covered,
     )
     refused = _refusals(store)
     for _, path, _perm in routes:

@@ -145,7 +145,8 @@ def test_result_json_shape(sample_graph: SupplyGraph, config: TraceConfig) -> No
     data = trace_shipment(sample_graph, "S-1003", config).to_dict()
     assert list(data) == ["shipment", "tainted", "paths", "gaps", "mass_balance"]
     path = data["paths"][0]
-    assert set(path) == {"source", "steps", "share"}
+    assert set(path) == {"source", "steps", "share", "evidence"}
+    assert path["evidence"] == "declared"  # no trade records in this graph
     assert path["source"]["kind"] in {"region", "list", "ownership", "xpcc"}
     assert {"transaction_id", "documents", "supplier_id", "buyer_id"} <= set(path["steps"][0])
 

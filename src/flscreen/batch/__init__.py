@@ -17,6 +17,7 @@ from flscreen.batch.runner import Progress, run_batch
 from flscreen.model.trace import TraceResult
 from flscreen.trace.config import TraceConfig
 from flscreen.trace.graph import SupplyGraph
+from flscreen.trace.inferred import mark_inferred
 
 
 def make_engine(name: str) -> Engine:
@@ -37,7 +38,8 @@ def run_batch_on_graph(
     """Every shipment of ``graph`` traced on ``engine``, in shipment-id order."""
     runner = make_engine(engine) if isinstance(engine, str) else engine
     try:
-        yield from run_batch(runner, from_graph(graph, config), config, progress)
+        for result in run_batch(runner, from_graph(graph, config), config, progress):
+            yield mark_inferred(result)
     finally:
         if isinstance(engine, str):
             runner.close()

@@ -10,6 +10,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 SourceKind = Literal["region", "list", "ownership", "xpcc"]
+Evidence = Literal["declared", "inferred"]
+"""Of a path: 'inferred' when a step's transaction is of kind 'inferred' (a supply edge
+read from trade records, flscreen.trade.graph, that nobody declared). An inferred hop
+proves nothing on its own: such a path is never proof (see flscreen.trace.inferred)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +66,8 @@ class TaintedPath:
     """Ordered from the shipment's manufacturer upstream to the source."""
     share: float | None
     """Share of the shipped good's input that passed this path, 0-1, when quantities allow."""
+    evidence: Evidence = "declared"
+    """'inferred' when any step is an inferred trade edge: the path is then never proof."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -394,6 +394,9 @@ def _path_reason(
         f"{_where(path, shipment, names)}: {finding}{list_bit}; "
         f"{KIND_LABEL[src.kind]} ({src.confidence}), {_share_text(path.share)}."
     )
+    inferred = path.evidence == "inferred" or any(s.kind == "inferred" for s in path.steps)
+    if inferred and outcome != "clear":
+        code, outcome, text = _inferred(path, code, outcome, text, policy, evidence)
     if path.share is not None and path.share <= 0:
         return Reason(code + "_no_share", "clear", text + " No quantity passed.", evidence), None
     if (
@@ -409,7 +412,7 @@ def _path_reason(
     if policy.approach == "risk_based" and outcome != "clear":
         score, detail = _risk(path, shipment, policy, sector)
         evidence["risk"] = detail
-        if src.confidence == "possible" or code in ROUTED:
+        if src.confidence == "possible" or code in ROUTED or inferred:
             # Unproven: the policy's routing decides, not the score (which stays as
             # evidence but does not count towards the shipment's risk).
             detail["counted"] = False
@@ -423,6 +426,30 @@ def _path_reason(
                 " x priority sector)." if sector else ")."
             )
     return Reason(code, outcome, text, evidence), risk_score
+
+
+def _inferred(
+    path: TaintedPath,
+    code: str,
+    outcome: Outcome,
+    text: str,
+    policy: Policy,
+    evidence: dict[str, Any],
+) -> tuple[str, Outcome, str]:
+    """A path through an inferred trade edge: routed (never proof), its bills named."""
+    bills = sorted({d for s in path.steps if s.kind == "inferred" for d in s.documents})
+    evidence["evidence"] = "inferred"
+    evidence["bills_of_lading"] = bills
+    routed = policy.routing.inferred
+    if SEVERITY[routed] < SEVERITY[outcome]:
+        outcome = routed
+    hops = sum(1 for s in path.steps if s.kind == "inferred")
+    text += (
+        f" The path rests on {hops} supply edge(s) inferred from trade records, not declared "
+        f"(bills of lading {', '.join(bills) or 'none held'}): routed to {outcome} until the "
+        "importer documents or rules out that supply."
+    )
+    return "inferred_" + code, outcome, text
 
 
 def _gap_reason(gap: Gap, policy: Policy, names: Mapping[str, str]) -> Reason:

@@ -65,6 +65,7 @@ def trace_to_dict(trace: TraceResult) -> dict[str, Any]:
                 },
                 "steps": [_step(s) for s in p.steps],
                 "share": p.share,
+                "evidence": p.evidence,
             }
             for p in trace.paths
         ],

@@ -105,6 +105,9 @@ class Routing(_Strict):
     ownership_below_threshold: Outcome = "review"
     gap: Outcome = "review"
     mass_balance: Outcome = "review"
+    inferred: Outcome = "review"
+    """A taint path that rests on a supply edge inferred from trade records (bills of
+    lading), not declared: never proof, at most this (and no more than the source's rule)."""
 
     @model_validator(mode="after")
     def _nothing_routes_to_exclude(self) -> Routing:

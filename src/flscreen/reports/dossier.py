@@ -81,6 +81,13 @@ def name_of(data: DossierData, party_id: str) -> str:
     return party.name if party else party_id
 
 
+def _inferred(path: Mapping[str, Any]) -> bool:
+    """A path resting on trade records rather than the declaration (an inferred step)."""
+    return path.get("evidence") == "inferred" or any(
+        s.get("kind") == "inferred" for s in path.get("steps", ())
+    )
+
+
 def build_chart(data: DossierData) -> str:
     """The flow chart SVG: the whole documented chain; hops on a path to a confirmed
     source red, to a possible source amber, undocumented inputs dashed."""
@@ -91,7 +98,8 @@ def build_chart(data: DossierData) -> str:
     sources: set[str] = set()
     possible_sources: set[str] = set()
     for p in trace.get("paths", ()):
-        confirmed = p["source"].get("confidence") != "possible"
+        # an inferred path (trade records, not declared) is never drawn as proof
+        confirmed = p["source"].get("confidence") != "possible" and not _inferred(p)
         (sources if confirmed else possible_sources).add(p["source"]["party_id"])
         for s in p.get("steps", ()):
             key = (s["supplier_id"], s["buyer_id"], s["material"])
@@ -245,8 +253,13 @@ def _environment() -> jinja2.Environment:
 def summary_sentence(trace: Mapping[str, Any]) -> str:
     """One sentence a reader can take away: what the trace found, counted."""
     paths = trace.get("paths", ())
-    confirmed = [p for p in paths if p["source"].get("confidence") != "possible"]
-    possible = [p for p in paths if p["source"].get("confidence") == "possible"]
+    inferred = [p for p in paths if _inferred(p)]
+    confirmed = [
+        p for p in paths if p["source"].get("confidence") != "possible" and not _inferred(p)
+    ]
+    possible = [
+        p for p in paths if p["source"].get("confidence") == "possible" and not _inferred(p)
+    ]
     kinds = sorted({p["source"]["kind"] for p in confirmed})
     label = {"region": "Xinjiang", "list": "listed", "ownership": "owned", "xpcc": "XPCC"}
     bits = []
@@ -258,6 +271,20 @@ def summary_sentence(trace: Mapping[str, Any]) -> str:
         )
     if possible:
         bits.append(f"{len(possible)} path(s) to possible sources needing review")
+    if inferred:
+        bills = sorted(
+            {
+                d
+                for p in inferred
+                for s in p.get("steps", ())
+                if s.get("kind") == "inferred"
+                for d in s["documents"]
+            }
+        )
+        bits.append(
+            f"{len(inferred)} path(s) through supply inferred from trade records, not declared "
+            f"({len(bills)} bill(s) of lading), needing review"
+        )
     gaps = trace.get("gaps", ())
     if gaps:
         bits.append(f"{len(gaps)} undocumented input(s)")

@@ -18,10 +18,13 @@ from flscreen.trace.taint import TaintIndex, build_taint_index
 
 
 def load_graph(conn: Connection) -> SupplyGraph:
-    """The graph of every supply record in the store, with the current annotations."""
+    """The graph of every supply record in the store, with the current annotations and
+    the supply edges inferred from trade records (marked as such: flscreen.trade.graph)."""
     from flscreen.supply import store
+    from flscreen.trade.graph import with_trade
 
-    return SupplyGraph.from_package(store.load_package(conn), store.load_annotations(conn))
+    pkg, annotations = with_trade(conn, store.load_package(conn), store.load_annotations(conn))
+    return SupplyGraph.from_package(pkg, annotations)
 
 
 def trace_all(graph: SupplyGraph, config: TraceConfig | None = None) -> list[TraceResult]:

@@ -18,6 +18,7 @@ from flscreen.model.trace import Gap, MassBalanceFinding, Step, TaintedPath, Tra
 from flscreen.supply.bom import material_key
 from flscreen.trace.config import TraceConfig, period_of
 from flscreen.trace.graph import Flow, SupplyGraph, day_number
+from flscreen.trace.inferred import mark_inferred
 from flscreen.trace.massbalance import MassBalanceIndex, finding_order, mass_balance
 from flscreen.trace.taint import TaintIndex, build_taint_index
 
@@ -284,7 +285,8 @@ def trace_shipment(graph: SupplyGraph, shipment_id: str, config: TraceConfig) ->
         ),
     )
     tainted = any(p.source.confidence == "confirmed" for p in paths)
-    return TraceResult(s.shipment_id, tainted, tuple(paths), tuple(gaps), tuple(findings))
+    result = TraceResult(s.shipment_id, tainted, tuple(paths), tuple(gaps), tuple(findings))
+    return mark_inferred(result)
 
 
 def _missing_inputs(

@@ -267,14 +267,13 @@ def infer(
         "flags": len(flags),
     }
     with store.begin() as conn:
-        run_id = int(
-            conn.execute(
-                tstore.runs.insert().values(
-                    ran_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                    algorithm=f"{FIRMS}; {MATERIALS}",
-                    counts=counts,
-                )
-            ).inserted_primary_key[0]  # type: ignore[index]
+        run_id = tstore.insert_id(
+            conn,
+            tstore.runs.insert().values(
+                ran_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                algorithm=f"{FIRMS}; {MATERIALS}",
+                counts=counts,
+            ),
         )
         for table in (tstore.firms, tstore.edges, tstore.flags):
             conn.execute(table.delete())

@@ -1039,6 +1039,90 @@ def run_speed(sizes: list[int], n_queries: int) -> None:
         )
 
 
+STARTUP_CHILD = """
+import json, sys, time
+t0 = time.perf_counter()
+import flscreen.cli.main  # the CLI's imports, as `flscreen match` pays them
+from flscreen.matching import Query
+from flscreen.matching.persist import load_matcher
+folder, qfile = sys.argv[1], sys.argv[2]
+names = json.load(open(qfile, encoding="utf-8"))
+m = load_matcher(folder)
+t1 = time.perf_counter()
+matched = sum(m.match(Query(id=str(i), name=n)).match for i, n in enumerate(names))
+t2 = time.perf_counter()
+hwm = 0.0
+for line in open("/proc/self/status"):
+    if line.startswith("VmHWM:"):
+        hwm = int(line.split()[1]) / 1024
+print(json.dumps({"imports_and_load_s": t1 - t0, "match_s": t2 - t1, "matched": matched,
+                  "peak_rss_mb": hwm}))
+"""
+
+
+def run_startup(sizes: list[int], index_root: Path, cdist_size: int) -> None:
+    """Whole-process time of a screen against a saved index (issue 12): a fresh
+    interpreter imports the CLI, maps the index, screens 10 (or 2,000) names; and
+    rapidfuzz cdist (WRatio, default_process, 2 workers) of the 2,000 names against
+    every name at ``cdist_size`` entries, in the same run."""
+    from flscreen.matching.persist import save_matcher
+
+    rows = []
+    for n in sizes:
+        folder = index_root / f"gen-{n}"
+        if not (folder / "meta.json").exists():
+            t0 = time.perf_counter()
+            ref = ListVersionRef("gen", 1, "2026-11-27", "0" * 64, "generator")
+            save_matcher(Matcher.build((ref, e) for _, e in generated_entries(n, SEED)), folder)
+            print(f"  built and saved {n} in {time.perf_counter() - t0:.0f}s", file=sys.stderr)
+        for count in (10, 2000):
+            queries = [q for q, _ in speed_queries(n, count)][:count]
+            qfile = index_root / f"q{count}.json"
+            qfile.write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
+            t0 = time.perf_counter()
+            out = subprocess.run(
+                [sys.executable, "-c", STARTUP_CHILD, str(folder), str(qfile)],
+                check=True,
+                capture_output=True,
+                text=True,
+                env={**__import__("os").environ, "PYTHONPATH": str(ROOT / "src")},
+            )
+            wall = time.perf_counter() - t0
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            rows.append((n, count, wall, r))
+            print(f"  {n} entries, {count} names: {wall:.2f}s {r}", file=sys.stderr)
+    print(
+        "\n| entries | names screened | whole process s | imports + map index s "
+        "| screening s | peak RSS MB |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|")
+    for n, count, wall, r in rows:
+        print(
+            f"| {n:,} | {count:,} | {wall:.2f} | {r['imports_and_load_s']:.2f} | "
+            f"{r['match_s']:.2f} | {r['peak_rss_mb']:.0f} |"
+        )
+    if cdist_size:
+        from rapidfuzz import fuzz, process, utils
+
+        names = [x for _, e in generated_entries(cdist_size, SEED) for x in e.all_names]
+        queries = [q for q, _ in speed_queries(cdist_size, 2000)][:2000]
+        t0 = time.perf_counter()
+        process.cdist(
+            queries,
+            names,
+            scorer=fuzz.WRatio,
+            processor=utils.default_process,
+            workers=2,
+            dtype="uint8",
+        )
+        cd = time.perf_counter() - t0
+        ours = next(w for n, c, w, _ in rows if n == cdist_size and c == 2000)
+        print(
+            f"\nrapidfuzz cdist (WRatio, 2 workers), 2,000 x {len(names):,} names: {cd:.1f}s; "
+            f"flscreen whole process {ours:.2f}s: {cd / ours:.0f}x"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
@@ -1048,7 +1132,18 @@ def main() -> None:
     parser.add_argument("--no-peers", action="store_true", help="flscreen only (faster)")
     parser.add_argument("--speed-one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--brute", type=int, default=40, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--startup",
+        help="sizes for the whole-process screen against a saved index (e.g. 100000,1000000)",
+    )
+    parser.add_argument("--index-root", default="/tmp/flscreen-bench-index")
+    parser.add_argument("--cdist", type=int, default=100000, help="cdist baseline size (0: skip)")
     args = parser.parse_args()
+    if args.startup:
+        root = Path(args.index_root)
+        root.mkdir(parents=True, exist_ok=True)
+        run_startup([int(x) for x in args.startup.split(",")], root, args.cdist)
+        return
     if args.speed_one:
         print(json.dumps(speed_one(args.speed_one, args.queries, args.brute)))
         return

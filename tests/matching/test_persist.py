@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from flscreen.cli.main import app
-from flscreen.matching import Matcher, Query
+from flscreen.matching import Matcher, Query, persist
 from flscreen.matching.persist import index_key, load_matcher, prune, save_matcher
 from flscreen.model.lists import ListEntry
 from tests.matching.conftest import ENTRIES, UFLPA
@@ -69,6 +69,13 @@ def test_key_changes_with_a_list_version() -> None:
     v4 = dataclasses.replace(UFLPA, version=4, sha256="2" * 64)
     assert index_key([UFLPA]) != index_key([v4])
     assert index_key([UFLPA, v4]) == index_key([v4, UFLPA])  # order of lists is irrelevant
+
+
+def test_key_changes_with_the_matching_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An index built by other normaliser or index code is never read back."""
+    before = index_key([UFLPA])
+    monkeypatch.setattr(persist, "code_digest", lambda: "0" * 64)
+    assert index_key([UFLPA]) != before
 
 
 def test_prune_keeps_the_most_recent(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ acting principal. Functions take a connection inside the caller's transaction.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import re
@@ -28,8 +29,18 @@ from .roles import ROLE_PERMISSIONS, TENANT_ROLES, Principal, Role, Unauthentica
 from .tables import api_tokens, sessions, tenant_parties, tenants, users
 
 _HASHER = PasswordHasher()
-# Verified against when the user is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = _HASHER.hash("not a password anyone has")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the user is unknown, so a wrong name costs as long as a
+    wrong password.
+
+    Made on first use, not at import: hashing costs ~0.3 s, which every CLI command
+    (``flscreen match`` of one name included) would otherwise pay at start-up."""
+    return _HASHER.hash("not a password anyone has")
+
+
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,127}$")
 _TENANT = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 TOKEN_PREFIX = "fls_"
@@ -266,7 +277,7 @@ def check_password(conn: Connection, username: str, password: str) -> User | Non
     row = conn.execute(sa.select(users).where(users.c.username == username.strip().lower())).first()
     stored = row._mapping["password_hash"] if row is not None else None
     try:
-        _HASHER.verify(stored or _DUMMY_HASH, password)
+        _HASHER.verify(stored or _dummy_hash(), password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return None
     if row is None or stored is None:

@@ -129,10 +129,25 @@ def vocabulary_digest() -> str:
     return digest.hexdigest()
 
 
+@functools.cache
+def code_digest() -> str:
+    """sha256 over the source of the packages that make index keys (matching, normalize):
+    a code change that forgot to bump ALGORITHM still never reads an index built by
+    the old code (a development checkout edits them all day)."""
+    digest = hashlib.sha256()
+    for package in ("flscreen.matching", "flscreen.normalize"):
+        folder = resources.files(package)
+        for item in sorted(folder.iterdir(), key=lambda p: p.name):
+            if item.is_file() and item.name.endswith(".py"):
+                digest.update(item.name.encode())
+                digest.update(item.read_bytes())
+    return digest.hexdigest()
+
+
 def index_key(refs: Sequence[ListVersionRef]) -> str:
     """The folder name of the index over exactly these list versions."""
     parts = sorted((r.list_name, r.version, r.sha256) for r in refs)
-    text = json.dumps([FORMAT, ALGORITHM, vocabulary_digest(), parts])
+    text = json.dumps([FORMAT, ALGORITHM, vocabulary_digest(), code_digest(), parts])
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 

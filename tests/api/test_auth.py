@@ -410,3 +410,77 @@ def test_session_of_one_tenant_cannot_read_another(screened: TestClient) -> None
     assert browser.get("/shipments/S-2001").status_code == 200
     assert browser.get("/shipments/S-1001").status_code == 404
     assert {s["shipment"] for s in browser.get("/shipments").json()["shipments"]} == SOUTHERN
+
+
+def test_postgresql_row_security_is_a_second_wall(screened: TestClient, db_url: str) -> None:
+    """A query that forgot the tenant filter still sees and changes only the tenant's rows
+    on PostgreSQL (identity_0002); SQLite relies on the query layer alone."""
+    from flscreen.identity.scope import Scope, set_row_scope
+
+    if not db_url.startswith("postgresql"):
+        pytest.skip("row-level security is PostgreSQL's (SQLite: the query layer only)")
+    store = screened.app.state.flscreen.store  # type: ignore[attr-defined]
+    everything = "SELECT c.shipment_id FROM cases c"
+    # Superusers bypass row-level security; the app must connect as an ordinary role
+    # (docs/security.md). The test server's user is a superuser, so queries run as one.
+    with store.begin() as conn:
+        conn.execute(
+            sa.text(
+                "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'fl_app') "
+                "THEN CREATE ROLE fl_app NOSUPERUSER NOBYPASSRLS; END IF; END $$"
+            )
+        )
+        conn.execute(
+            sa.text("GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO fl_app")
+        )
+        conn.execute(sa.text("GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO fl_app"))
+    as_app = sa.text("SET LOCAL ROLE fl_app")
+    with store.connect() as conn:
+        conn.execute(as_app)
+        all_cases = {r[0] for r in conn.execute(sa.text(everything))}
+    assert all_cases >= SOUTHERN and all_cases & NORTHWIND
+    set_row_scope(Scope("northwind", frozenset({"IMP-NW"})))
+    try:
+        with store.connect() as conn:
+            conn.execute(as_app)
+            seen = {r[0] for r in conn.execute(sa.text(everything))}
+            events = conn.execute(
+                sa.text(
+                    "SELECT count(*) FROM case_events e JOIN cases c ON c.id = e.case_pk "
+                    "WHERE c.shipment_id = 'S-2001'"
+                )
+            ).scalar_one()
+        assert seen == all_cases & NORTHWIND and events == 0
+        with store.begin() as conn:
+            conn.execute(as_app)
+            changed = conn.execute(
+                sa.text("UPDATE cases SET state = 'released' WHERE shipment_id = 'S-2001'")
+            ).rowcount
+        assert changed == 0
+        # Writing a row under another tenant's case is refused by the policy's check.
+        set_row_scope(Scope.everything())
+        with store.connect() as conn:
+            other = conn.execute(
+                sa.text("SELECT id FROM cases WHERE shipment_id = 'S-2001'")
+            ).scalar_one()
+        set_row_scope(Scope("northwind", frozenset({"IMP-NW"})))
+        insert = sa.text(
+            "INSERT INTO evidence_documents (sha256, kind, filename, size, supplied_by, "
+            "case_pk, added_at, audit_seq, audit_hash) VALUES ('x', 'invoice', 'x', 1, "
+            "'x', :pk, 'now', 1, 'x')"
+        )
+        with (
+            pytest.raises(sa.exc.ProgrammingError, match="row-level security"),
+            store.begin() as conn,
+        ):
+            conn.execute(as_app)
+            conn.execute(insert, {"pk": other})
+    finally:
+        set_row_scope(Scope.everything())
+    with store.connect() as conn:
+        conn.execute(as_app)
+        assert {r[0] for r in conn.execute(sa.text(everything))} == all_cases
+        state = conn.execute(
+            sa.text("SELECT state FROM cases WHERE shipment_id = 'S-2001'")
+        ).scalar_one()
+    assert state != "released"

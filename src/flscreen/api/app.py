@@ -120,6 +120,9 @@ def create_app(
     documents are stored (default: FLSCREEN_HOME/documents)."""
     settings = load_settings()
     store = open_store(store_url or settings.db_url)
+    from flscreen.identity.scope import install_row_scope
+
+    install_row_scope(store.engine)
     state = AppState(
         store=store,
         limits=limits or Limits(),

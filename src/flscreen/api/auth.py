@@ -38,7 +38,7 @@ from flscreen.identity.roles import (
     TooManyAttempts,
     Unauthenticated,
 )
-from flscreen.identity.scope import OutOfScope, Scope, scope_for
+from flscreen.identity.scope import OutOfScope, Scope, scope_for, set_row_scope
 
 from .state import AppState, get_state
 
@@ -70,6 +70,12 @@ class Require:
             )
         principal.require(self.permission)
         await check_csrf(request, principal)
+        # The second wall: this request's connections carry the tenant for PostgreSQL's
+        # row-level security (identity_0002), whatever the services filter.
+        if principal.tenant_bound:
+            set_row_scope(await run_in_threadpool(scope_of, get_state(request), principal))
+        else:
+            set_row_scope(Scope.everything())
         return principal
 
 

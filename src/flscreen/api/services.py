@@ -18,8 +18,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from flscreen import audit
-from flscreen.errors import InvalidInput, Problem
-from flscreen.identity.scope import Scope, require_shipment, shipment_clause, visible_shipments
+from flscreen.errors import InvalidInput, NotFound, Problem
+from flscreen.identity.scope import (
+    OutOfScope,
+    Scope,
+    require_shipment,
+    shipment_clause,
+    visible_shipments,
+)
 from flscreen.lists import store as lists_store
 from flscreen.lists.service import ImportOutcome, import_list
 from flscreen.lists.versions import diff_versions, entry_summary
@@ -301,7 +307,13 @@ def cases_by_state(conn: Connection, scope: Scope | None = None) -> dict[str, in
 
 def scoped_case(conn: Connection, ref: str, scope: Scope | None) -> cases.Case:
     """The case, or NotFound, also (with the same message) for another tenant's."""
-    case = cases.get_case(conn, ref)
+    try:
+        case = cases.get_case(conn, ref)
+    except NotFound as exc:
+        if scope is None or scope.unrestricted:
+            raise
+        # Under row-level security another tenant's case is invisible, not absent.
+        raise OutOfScope(str(exc), f"case {ref} is not visible to tenant {scope.tenant}") from None
     if scope is not None:
         require_shipment(
             conn, scope, case.shipment_id, f"no case {ref!r} (see `flscreen case list`)"

@@ -11,10 +11,12 @@ so an importer cannot even learn that another tenant's shipment exists.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from flscreen.errors import NotFound
 from flscreen.supply import store as supply_store
@@ -98,3 +100,39 @@ def require_shipment(conn: Connection, scope: Scope, shipment_id: str, message: 
         raise OutOfScope(
             message, f"shipment {shipment_id} belongs to another tenant (importer {importer})"
         )
+
+
+# --- the second wall: PostgreSQL row-level security ------------------------------------
+
+_ROW_PARTIES: ContextVar[str] = ContextVar("flscreen_row_parties", default="")
+NO_PARTY = "\x1fnone"
+"""Set for a tenant-bound principal whose tenant has no parties: matches no row."""
+
+
+def set_row_scope(scope: Scope) -> None:
+    """Make this request's database connections carry ``scope`` for the RLS policies
+    (migration identity_0002); unrestricted scopes carry nothing and see every row."""
+    if scope.importer_ids is None:
+        _ROW_PARTIES.set("")
+    else:
+        _ROW_PARTIES.set(",".join(sorted(scope.importer_ids)) or NO_PARTY)
+
+
+def install_row_scope(engine: Engine) -> None:
+    """On PostgreSQL, set ``flscreen.parties`` on every connection the app checks out,
+    from the request's scope (contextvars follow the request into its threadpool)."""
+    if engine.dialect.name != "postgresql":
+        return
+
+    @sa.event.listens_for(engine, "checkout")
+    def _checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(
+                "SELECT set_config('flscreen.parties', %s, false)", (_ROW_PARTIES.get(),)
+            )
+        finally:
+            cursor.close()
+        # set_config outside a transaction block starts one under psycopg: end it so
+        # the pool hands over an idle connection.
+        dbapi_connection.commit()

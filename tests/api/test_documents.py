@@ -17,7 +17,7 @@ PDF = b"%PDF-1.4\n% oxygen isotope profile, lot 2026-117: Fergana valley\n"
 
 
 def _detained_case(client: TestClient) -> tuple[str, str]:
-    ran = client.post("/screen", json={"policy": "uflpa", "shipments": ["S-1001"], "actor": "o"})
+    ran = client.post("/screen", json={"policy": "uflpa", "shipments": ["S-1001"]})
     assert ran.status_code == 200, ran.text
     result = ran.json()["results"][0]
     assert result["verdict"] == "detain"

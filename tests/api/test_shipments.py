@@ -137,7 +137,7 @@ def test_case_flow_documents_exception_and_audit(
         json={"to": "exception_granted", "reason": "evidence reviewed"},
     )
     assert refused.status_code == 422 and "exception finding" in refused.json()["message"]
-    finding = {"kind": "exception", "statement": "isotopes rebut it", "actor": "officer.li"}
+    finding = {"kind": "exception", "statement": "isotopes rebut it"}
     weak = supplied.post(f"/cases/{case_id}/findings", json={**finding, "documents": [doc["id"]]})
     assert weak.status_code == 422 and "clear and convincing" in weak.json()["message"]
     found = supplied.post(

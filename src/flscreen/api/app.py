@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from flscreen.settings import load_settings
@@ -17,6 +17,7 @@ from flscreen.store import open_store
 from .docs import install_docs
 from .errors import install_error_handlers
 from .state import AppState, Limits
+from .strict import known_query
 
 UPLOAD_PATHS = ("/import", "/documents")
 """Paths whose POST bodies may be as large as a list file (``max_upload_bytes``): list and
@@ -179,7 +180,10 @@ def create_app(
         yente,
         reconcile,
     ):
-        app.include_router(module.router)
+        # flscreen's own routes refuse unknown query parameters; the yente and
+        # reconciliation routes keep those protocols' own tolerance.
+        own = module not in (yente, reconcile)
+        app.include_router(module.router, dependencies=[Depends(known_query)] if own else None)
     if with_web:
         from flscreen.web import install
 

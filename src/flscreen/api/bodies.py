@@ -21,6 +21,7 @@ from flscreen.errors import InvalidInput, Problem
 from flscreen.records import read_records
 
 from .errors import validation_problems
+from .strict import field_names, record_problems
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -80,13 +81,24 @@ def wants_lines(request: Request) -> bool:
     return "application/x-ndjson" in request.headers.get("accept", "")
 
 
-def parse_batch(data: Any, request_model: type[M], max_records: int) -> M:
+def parse_batch(
+    data: Any,
+    request_model: type[M],
+    max_records: int,
+    record_model: type[BaseModel] | None = None,
+) -> M:
     """Validate ``data`` as ``request_model`` (which has a ``records`` list), accepting
-    a bare array or a single record too; refuse more than ``max_records`` records."""
+    a bare array or a single record too; refuse more than ``max_records`` records.
+
+    With ``record_model`` (a JSON body) a record's unknown fields are refused too; a
+    single record may carry the batch options (``lists``, ``threshold``...) beside it.
+    """
+    options = [n for n in field_names(request_model) if n != "records"]
     if isinstance(data, list):
         data = {"records": data}
     elif isinstance(data, dict) and "records" not in data:
-        data = {"records": [data]}
+        record = {k: v for k, v in data.items() if k not in options}
+        data = {"records": [record], **{k: v for k, v in data.items() if k in options}}
     elif not isinstance(data, dict):
         raise InvalidInput([Problem("body", "expected a JSON object or an array of records")])
     records = data.get("records")
@@ -104,6 +116,10 @@ def parse_batch(data: Any, request_model: type[M], max_records: int) -> M:
                     )
                 ]
             )
+    if record_model is not None and isinstance(records, list):
+        unknown = record_problems(records, record_model, also=options)
+        if unknown:
+            raise InvalidInput(unknown)
     try:
         return request_model.model_validate(data)
     except ValidationError as exc:

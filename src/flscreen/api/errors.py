@@ -87,6 +87,8 @@ def validation_problems(errors: Sequence[Any]) -> list[Problem]:
         # Unions add the member type's name to the location: drop those.
         fields = [str(p) for p in rest if not isinstance(p, int) and not _is_type_tag(str(p))]
         message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+        if err.get("type") == "unknown_field":
+            fields = [*fields, str((err.get("ctx") or {}).get("field", ""))]
         if err.get("type") == "json_invalid":
             ctx = err.get("ctx") or {}
             message = f"not valid JSON ({ctx.get('error', 'syntax error')})"

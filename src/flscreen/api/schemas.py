@@ -11,6 +11,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from .strict import StrictBody
+
 ShortText = Annotated[str, Field(max_length=2000)]
 
 
@@ -69,7 +71,7 @@ class MatchRecord(BaseModel):
         return value
 
 
-class MatchRequest(BaseModel):
+class MatchRequest(StrictBody):
     """Parties to screen and how: the same options as ``flscreen match``."""
 
     records: list[MatchRecord] = Field(min_length=1)
@@ -108,18 +110,18 @@ class LocateRecord(BaseModel):
         return _text(value)
 
 
-class LocateRequest(BaseModel):
+class LocateRequest(StrictBody):
     records: list[LocateRecord] = Field(min_length=1)
 
 
-class TransitionRequest(BaseModel):
+class TransitionRequest(StrictBody):
     """Move a case: the same fields as ``flscreen case transition``."""
 
     to: ShortText = Field(description="The new state.")
     reason: ShortText = Field(description="Why (recorded).")
 
 
-class FindingRequest(BaseModel):
+class FindingRequest(StrictBody):
     """An officer's finding on a case, as ``flscreen case finding`` records it."""
 
     kind: ShortText = Field(description="applicability (the law does not apply) or exception.")
@@ -135,14 +137,14 @@ class FindingRequest(BaseModel):
     )
 
 
-class AssignRequest(BaseModel):
+class AssignRequest(StrictBody):
     """Assign or reassign a case."""
 
     to: ShortText | None = Field(description="Who works the case (null: nobody).")
     note: ShortText = Field(default="", description="Why (recorded).")
 
 
-class ScreenRequest(BaseModel):
+class ScreenRequest(StrictBody):
     """Screen stored shipments under a policy, as ``flscreen screen`` does."""
 
     policy: ShortText = Field(default="uflpa", description="uflpa, eu-flr or uk-proposed.")
@@ -151,7 +153,7 @@ class ScreenRequest(BaseModel):
     )
 
 
-class JudgementRequest(BaseModel):
+class JudgementRequest(StrictBody):
     """An analyst's decision that a party is (or is not) a list entry."""
 
     name: ShortText = Field(min_length=1, description="The party's name as screened.")

@@ -62,7 +62,8 @@ async def locate(request: Request, state: State) -> Any:
         data: Any = {"records": await read_records_body(request, suffix, ())}
     else:
         data = await read_json(request)
-    body = parse_batch(data, LocateRequest, state.limits.max_records)
+    strict = LocateRecord if suffix is None else None  # a file's other columns are fine
+    body = parse_batch(data, LocateRequest, state.limits.max_records, strict)
     queries = [to_query(i, r) for i, r in enumerate(body.records, start=1)]
     out = await run_in_threadpool(services.locate_queries, queries)
     return json_lines(out["results"]) if wants_lines(request) else out

@@ -82,7 +82,8 @@ async def match(
             data["limit"] = limit
     else:
         data = await read_json(request)
-    body = parse_batch(data, MatchRequest, state.limits.max_records)
+    strict = MatchRecord if suffix is None else None  # a file's other columns are fine
+    body = parse_batch(data, MatchRequest, state.limits.max_records, strict)
     queries = [to_query(i, r) for i, r in enumerate(body.records, start=1)]
     out = await run_in_threadpool(
         services.match_queries, state, queries, body.lists, body.threshold, body.limit

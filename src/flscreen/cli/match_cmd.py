@@ -171,213 +171,213 @@ def _index_after_import(store: Store, outcome: ImportOutcome) -> None:
     matcher_for(store, None, load_settings().index_dir)
 
 
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app; build the index after every list import."""
-    register_after_import(_index_after_import)
+@handle_errors
+def match_cmd(
+    input: Annotated[
+        str | None,
+        typer.Argument(
+            help="JSON lines or CSV of {id, name, aliases?, country?, address?, "
+            "registration_id?, schema?}; '-' reads stdin.",
+            show_default=False,
+        ),
+    ] = None,
+    list_names: Annotated[
+        list[str] | None,
+        typer.Option("--list", "-l", help="Match against this list only (repeatable)."),
+    ] = None,
+    threshold: Annotated[
+        float | None,
+        typer.Option(
+            "--threshold", "-t", help=f"Match threshold 0-1 (default {DEFAULT_THRESHOLD})."
+        ),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", "-k", help="Hits per party.")] = 10,
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", help="Write JSON lines here (default: stdout)."),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", "-n", help="Screen one name and explain the hits.")
+    ] = None,
+    alias: Annotated[
+        list[str] | None,
+        typer.Option("--alias", help="Another name of the party (repeatable)."),
+    ] = None,
+    country: Annotated[str | None, typer.Option("--country", help="Party's country.")] = None,
+    registration_id: Annotated[
+        str | None,
+        typer.Option("--registration-id", "--uscc", help="Party's registration id (USCC)."),
+    ] = None,
+    schema: Annotated[
+        str | None, typer.Option("--schema", help="person, company or organization.")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="With --name: print the JSON line instead.")
+    ] = False,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="jsonl (default), or csv / xlsx: one row per party with the best hit "
+            "and its evidence in columns.",
+        ),
+    ] = "jsonl",
+) -> None:
+    """Screen parties against the imported lists, in any script, and say why each hit matched.
 
-    @app.command("match")
-    @handle_errors
-    def match_cmd(
-        input: Annotated[
-            str | None,
-            typer.Argument(
-                help="JSON lines or CSV of {id, name, aliases?, country?, address?, "
-                "registration_id?, schema?}; '-' reads stdin.",
-                show_default=False,
-            ),
-        ] = None,
-        list_names: Annotated[
-            list[str] | None,
-            typer.Option("--list", "-l", help="Match against this list only (repeatable)."),
-        ] = None,
-        threshold: Annotated[
-            float | None,
-            typer.Option(
-                "--threshold", "-t", help=f"Match threshold 0-1 (default {DEFAULT_THRESHOLD})."
-            ),
-        ] = None,
-        limit: Annotated[int, typer.Option("--limit", "-k", help="Hits per party.")] = 10,
-        output: Annotated[
-            str | None,
-            typer.Option("--output", "-o", help="Write JSON lines here (default: stdout)."),
-        ] = None,
-        name: Annotated[
-            str | None, typer.Option("--name", "-n", help="Screen one name and explain the hits.")
-        ] = None,
-        alias: Annotated[
-            list[str] | None,
-            typer.Option("--alias", help="Another name of the party (repeatable)."),
-        ] = None,
-        country: Annotated[str | None, typer.Option("--country", help="Party's country.")] = None,
-        registration_id: Annotated[
-            str | None,
-            typer.Option("--registration-id", "--uscc", help="Party's registration id (USCC)."),
-        ] = None,
-        schema: Annotated[
-            str | None, typer.Option("--schema", help="person, company or organization.")
-        ] = None,
-        as_json: Annotated[
-            bool, typer.Option("--json", help="With --name: print the JSON line instead.")
-        ] = False,
-        fmt: Annotated[
-            str,
-            typer.Option(
-                "--format",
-                "-f",
-                help="jsonl (default), or csv / xlsx: one row per party with the best hit "
-                "and its evidence in columns.",
-            ),
-        ] = "jsonl",
-    ) -> None:
-        """Screen parties against the imported lists, in any script, and say why each hit matched.
-
-        Hits from the review threshold up are listed; "match" is true when one reaches the
-        threshold or an analyst confirmed it (see `flscreen judge`).
-        """
-        _check_range(threshold, limit)
-        if fmt not in ("jsonl", *TABULAR_FORMATS):
-            raise InvalidInput(f"unknown format {fmt!r}: use jsonl, csv or xlsx", source="--format")
-        if fmt == "xlsx" and output in (None, "-") and sys.stdout.isatty():
-            raise InvalidInput("an XLSX file is binary: give --output FILE.xlsx", source="--output")
-        if input is not None and name is not None:
-            raise InvalidInput("give either an INPUT file or --name, not both")
-        if input is None and name is None:
-            raise InvalidInput('nothing to match: give an INPUT file (or "-") or --name "..."')
-        queries: list[Query] = []
-        if name is not None:
-            if not name.strip():
-                raise InvalidInput("--name is empty")
-            queries.append(
-                Query(
-                    id="-",
-                    name=name,
-                    aliases=tuple(alias or ()),
-                    country=country,
-                    registration_id=registration_id,
-                    schema=schema,
-                )
-            )
-        else:
-            assert input is not None
-            problems: list[Problem] = []
-            source = "<stdin>" if input == "-" else input
-            for row, record in read_records(
-                input, required=("id", "name"), list_fields=("aliases",)
-            ):
-                query = record_to_query(source, row, record, problems)
-                if query is not None:
-                    queries.append(query)
-            if problems:
-                raise InvalidInput(problems)
-        store = get_store()
-        try:
-            matcher = build_matcher(store, list_names)
-        finally:
-            store.dispose()
-        if name is not None and not as_json and fmt == "jsonl":
-            print_result(matcher.match(queries[0], threshold=threshold, limit=limit), queries[0])
-            return
-        matched = 0
-        if fmt in TABULAR_FORMATS:
-            pairs = [
-                (q, matcher.match(q, threshold=threshold, limit=limit).to_dict())
-                for q in with_progress(queries, "matching", PROGRESS_FROM)
-            ]
-            matched = sum(r["match"] for _, r in pairs)
-            body, _ = export_rows(match_rows(pairs), fmt, MATCH_COLUMNS, sheet="matches")
-            write_bytes(output, body)
-            queries = [q for q, _ in pairs]
-        else:
-            matched = _write_lines(matcher, queries, threshold, limit, output)
-        err_console.print(
-            f"matched {matched} of {len(queries)} part{'y' if len(queries) == 1 else 'ies'} "
-            f"against {len(matcher)} entries ({ALGORITHM})",
-            highlight=False,
-        )
-
-    @app.command("judge")
-    @handle_errors
-    def judge_cmd(
-        name: Annotated[str, typer.Option("--name", "-n", help="The party's name as screened.")],
-        entry: Annotated[
-            str, typer.Option("--entry", "-e", help="The list entry as LIST:ENTRY_ID.")
-        ],
-        verdict: Annotated[str, typer.Option("--verdict", help="match or no-match.")],
-        by: Annotated[
-            str | None, typer.Option("--by", help="Must be you if given: the acting user.")
-        ] = None,
-        reason: Annotated[str | None, typer.Option("--reason", help="Why, in a sentence.")] = None,
-        registration_id: Annotated[
-            str | None,
-            typer.Option("--registration-id", "--uscc", help="Party's registration id, if any."),
-        ] = None,
-    ) -> None:
-        """Record that a party is (or is not) a list entry; every later match honours it."""
-        problems: list[Problem] = []
-        list_name, sep, entry_id = entry.partition(":")
-        if not sep or not list_name.strip() or not entry_id.strip():
-            problems.append(Problem("", "expected LIST:ENTRY_ID, e.g. uflpa:12", field="--entry"))
-        if normalize_verdict(verdict) is None:
-            problems.append(Problem("", "expected match or no-match", field="--verdict"))
+    Hits from the review threshold up are listed; "match" is true when one reaches the
+    threshold or an analyst confirmed it (see `flscreen judge`).
+    """
+    _check_range(threshold, limit)
+    if fmt not in ("jsonl", *TABULAR_FORMATS):
+        raise InvalidInput(f"unknown format {fmt!r}: use jsonl, csv or xlsx", source="--format")
+    if fmt == "xlsx" and output in (None, "-") and sys.stdout.isatty():
+        raise InvalidInput("an XLSX file is binary: give --output FILE.xlsx", source="--output")
+    if input is not None and name is not None:
+        raise InvalidInput("give either an INPUT file or --name, not both")
+    if input is None and name is None:
+        raise InvalidInput('nothing to match: give an INPUT file (or "-") or --name "..."')
+    queries: list[Query] = []
+    if name is not None:
         if not name.strip():
-            problems.append(Problem("", "missing required value", field="--name"))
+            raise InvalidInput("--name is empty")
+        queries.append(
+            Query(
+                id="-",
+                name=name,
+                aliases=tuple(alias or ()),
+                country=country,
+                registration_id=registration_id,
+                schema=schema,
+            )
+        )
+    else:
+        assert input is not None
+        problems: list[Problem] = []
+        source = "<stdin>" if input == "-" else input
+        for row, record in read_records(input, required=("id", "name"), list_fields=("aliases",)):
+            query = record_to_query(source, row, record, problems)
+            if query is not None:
+                queries.append(query)
         if problems:
             raise InvalidInput(problems)
-        store = get_store()
-        try:
-            by = acting(store, Permission.JUDGE, by)
-            with store.begin() as conn:
-                ref, listed = get_entry(conn, list_name.strip(), entry_id.strip())
-                j = record_judgement(
-                    conn,
-                    query_name=name,
-                    list_name=ref.list_name,
-                    entry_id=listed.entry_id,
-                    verdict=verdict,
-                    decided_by=by,
-                    reason=reason,
-                    registration_id=registration_id,
-                    algorithm=ALGORITHM,
-                )
-                audit.append(conn, "judgement", j, j.decided_by, subject=j.party_key)
-        finally:
-            store.dispose()
-        out_console.print(
-            f"recorded: {escape(name)!r} is {'' if j.verdict == 'match' else 'not '}"
-            f"{escape(ref.list_name)}:{escape(listed.entry_id)} ({escape(listed.name)}), "
-            f"by {escape(j.decided_by)} at {j.decided_at} (party key {escape(j.party_key)!r})",
-            highlight=False,
-        )
+    store = get_store()
+    try:
+        matcher = build_matcher(store, list_names)
+    finally:
+        store.dispose()
+    if name is not None and not as_json and fmt == "jsonl":
+        print_result(matcher.match(queries[0], threshold=threshold, limit=limit), queries[0])
+        return
+    matched = 0
+    if fmt in TABULAR_FORMATS:
+        pairs = [
+            (q, matcher.match(q, threshold=threshold, limit=limit).to_dict())
+            for q in with_progress(queries, "matching", PROGRESS_FROM)
+        ]
+        matched = sum(r["match"] for _, r in pairs)
+        body, _ = export_rows(match_rows(pairs), fmt, MATCH_COLUMNS, sheet="matches")
+        write_bytes(output, body)
+        queries = [q for q, _ in pairs]
+    else:
+        matched = _write_lines(matcher, queries, threshold, limit, output)
+    err_console.print(
+        f"matched {matched} of {len(queries)} part{'y' if len(queries) == 1 else 'ies'} "
+        f"against {len(matcher)} entries ({ALGORITHM})",
+        highlight=False,
+    )
 
-    @app.command("judgements")
-    @handle_errors
-    def judgements_cmd(
-        name: Annotated[
-            str | None, typer.Option("--name", "-n", help="Only this party's judgements.")
-        ] = None,
-        registration_id: Annotated[
-            str | None, typer.Option("--registration-id", "--uscc", help="With --name.")
-        ] = None,
-    ) -> None:
-        """List recorded judgements as JSON lines (oldest first)."""
-        key = party_key(name, registration_id) if name else None
-        store = get_store()
-        try:
-            with store.connect() as conn, open_output(None) as handle:
-                for j in iter_judgements(conn, key):
-                    write_jsonl(
-                        handle,
-                        {
-                            "id": j.id,
-                            "party_key": j.party_key,
-                            "query_name": j.query_name,
-                            "list": j.list_name,
-                            "entry_id": j.entry_id,
-                            "verdict": j.verdict,
-                            "by": j.decided_by,
-                            "at": j.decided_at,
-                            "reason": j.reason,
-                        },
-                    )
-        finally:
-            store.dispose()
+
+@handle_errors
+def judge_cmd(
+    name: Annotated[str, typer.Option("--name", "-n", help="The party's name as screened.")],
+    entry: Annotated[str, typer.Option("--entry", "-e", help="The list entry as LIST:ENTRY_ID.")],
+    verdict: Annotated[str, typer.Option("--verdict", help="match or no-match.")],
+    by: Annotated[
+        str | None, typer.Option("--by", help="Must be you if given: the acting user.")
+    ] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why, in a sentence.")] = None,
+    registration_id: Annotated[
+        str | None,
+        typer.Option("--registration-id", "--uscc", help="Party's registration id, if any."),
+    ] = None,
+) -> None:
+    """Record that a party is (or is not) a list entry; every later match honours it."""
+    problems: list[Problem] = []
+    list_name, sep, entry_id = entry.partition(":")
+    if not sep or not list_name.strip() or not entry_id.strip():
+        problems.append(Problem("", "expected LIST:ENTRY_ID, e.g. uflpa:12", field="--entry"))
+    if normalize_verdict(verdict) is None:
+        problems.append(Problem("", "expected match or no-match", field="--verdict"))
+    if not name.strip():
+        problems.append(Problem("", "missing required value", field="--name"))
+    if problems:
+        raise InvalidInput(problems)
+    store = get_store()
+    try:
+        by = acting(store, Permission.JUDGE, by)
+        with store.begin() as conn:
+            ref, listed = get_entry(conn, list_name.strip(), entry_id.strip())
+            j = record_judgement(
+                conn,
+                query_name=name,
+                list_name=ref.list_name,
+                entry_id=listed.entry_id,
+                verdict=verdict,
+                decided_by=by,
+                reason=reason,
+                registration_id=registration_id,
+                algorithm=ALGORITHM,
+            )
+            audit.append(conn, "judgement", j, j.decided_by, subject=j.party_key)
+    finally:
+        store.dispose()
+    out_console.print(
+        f"recorded: {escape(name)!r} is {'' if j.verdict == 'match' else 'not '}"
+        f"{escape(ref.list_name)}:{escape(listed.entry_id)} ({escape(listed.name)}), "
+        f"by {escape(j.decided_by)} at {j.decided_at} (party key {escape(j.party_key)!r})",
+        highlight=False,
+    )
+
+
+@handle_errors
+def judgements_cmd(
+    name: Annotated[
+        str | None, typer.Option("--name", "-n", help="Only this party's judgements.")
+    ] = None,
+    registration_id: Annotated[
+        str | None, typer.Option("--registration-id", "--uscc", help="With --name.")
+    ] = None,
+) -> None:
+    """List recorded judgements as JSON lines (oldest first)."""
+    key = party_key(name, registration_id) if name else None
+    store = get_store()
+    try:
+        with store.connect() as conn, open_output(None) as handle:
+            for j in iter_judgements(conn, key):
+                write_jsonl(
+                    handle,
+                    {
+                        "id": j.id,
+                        "party_key": j.party_key,
+                        "query_name": j.query_name,
+                        "list": j.list_name,
+                        "entry_id": j.entry_id,
+                        "verdict": j.verdict,
+                        "by": j.decided_by,
+                        "at": j.decided_at,
+                        "reason": j.reason,
+                    },
+                )
+    finally:
+        store.dispose()
+
+
+def register(app: typer.Typer) -> None:
+    """Add match, judge and judgements to the root app; build the index after every
+    list import."""
+    register_after_import(_index_after_import)
+    app.command("match")(match_cmd)
+    app.command("judge")(judge_cmd)
+    app.command("judgements")(judgements_cmd)

@@ -136,47 +136,10 @@ def align_tokens(
     extra_c: dict[int, float] = {}
     # 2. adjacent tokens joined on one side equal one token on the other
     if rest_q and rest_c:
-        for side_a, side_b, a_idx, b_idx, flip in (
-            (q, c, rest_q, rest_c, False),
-            (c, q, rest_c, rest_q, True),
-        ):
-            a_set = set(a_idx)
-            for k in list(a_idx):
-                if k + 1 in a_set and k in a_set:
-                    joined = side_a[k] + side_a[k + 1]
-                    for bj in list(b_idx):
-                        if side_b[bj] == joined:
-                            a_set.discard(k)
-                            a_set.discard(k + 1)
-                            b_idx.remove(bj)
-                            a_idx.remove(k)
-                            a_idx.remove(k + 1)
-                            if flip:
-                                matched.append((bj, k, 1.0))
-                                extra_c[k + 1] = cw[k + 1]
-                            else:
-                                matched.append((k, bj, 1.0))
-                                extra_q[k + 1] = qw[k + 1]
-                            break
+        _pair_joined(q, c, qw, cw, rest_q, rest_c, matched, extra_q, extra_c)
     # 3. spelling similarity, best pairs first
     if rest_q and rest_c:
-        cands: list[tuple[float, int, int]] = []
-        for i in rest_q:
-            for j in rest_c:
-                sim = token_similarity(q[i], c[j], person)
-                if sim > 0:
-                    cands.append((sim, i, j))
-        cands.sort(reverse=True)
-        done_q: set[int] = set()
-        done_c: set[int] = set()
-        for sim, i, j in cands:
-            if i in done_q or j in done_c:
-                continue
-            done_q.add(i)
-            done_c.add(j)
-            matched.append((i, j, sim))
-        rest_q = [i for i in rest_q if i not in done_q]
-        rest_c = [j for j in rest_c if j not in done_c]
+        rest_q, rest_c = _pair_similar(q, c, rest_q, rest_c, matched, person)
     m = d = 0.0
     for i, j, sim in matched:
         wq = qw[i] + extra_q.get(i + 1, 0.0)
@@ -196,6 +159,73 @@ def align_tokens(
     out.candidate_has_brand = any(token_class(t) == BRAND for t in c)
     out.score = m / (m + d) if (m + d) > 0 else 0.0
     return out
+
+
+def _pair_joined(
+    q: tuple[str, ...],
+    c: tuple[str, ...],
+    qw: list[float],
+    cw: list[float],
+    rest_q: list[int],
+    rest_c: list[int],
+    matched: list[tuple[int, int, float]],
+    extra_q: dict[int, float],
+    extra_c: dict[int, float],
+) -> None:
+    """Pair two neighbouring tokens on one side with their join on the other
+    ("zhong tai" = "zhongtai"); the second token's weight rides on the pair."""
+    for side_a, side_b, a_idx, b_idx, flip in (
+        (q, c, rest_q, rest_c, False),
+        (c, q, rest_c, rest_q, True),
+    ):
+        a_set = set(a_idx)
+        for k in list(a_idx):
+            if k + 1 in a_set and k in a_set:
+                joined = side_a[k] + side_a[k + 1]
+                for bj in list(b_idx):
+                    if side_b[bj] == joined:
+                        a_set.discard(k)
+                        a_set.discard(k + 1)
+                        b_idx.remove(bj)
+                        a_idx.remove(k)
+                        a_idx.remove(k + 1)
+                        if flip:
+                            matched.append((bj, k, 1.0))
+                            extra_c[k + 1] = cw[k + 1]
+                        else:
+                            matched.append((k, bj, 1.0))
+                            extra_q[k + 1] = qw[k + 1]
+                        break
+
+
+def _pair_similar(
+    q: tuple[str, ...],
+    c: tuple[str, ...],
+    rest_q: list[int],
+    rest_c: list[int],
+    matched: list[tuple[int, int, float]],
+    person: bool,
+) -> tuple[list[int], list[int]]:
+    """Pair the remaining tokens by spelling similarity, best pairs first; the
+    tokens still unpaired."""
+    cands: list[tuple[float, int, int]] = []
+    for i in rest_q:
+        for j in rest_c:
+            sim = token_similarity(q[i], c[j], person)
+            if sim > 0:
+                cands.append((sim, i, j))
+    cands.sort(reverse=True)
+    done_q: set[int] = set()
+    done_c: set[int] = set()
+    for sim, i, j in cands:
+        if i in done_q or j in done_c:
+            continue
+        done_q.add(i)
+        done_c.add(j)
+        matched.append((i, j, sim))
+    rest_q = [i for i in rest_q if i not in done_q]
+    rest_c = [j for j in rest_c if j not in done_c]
+    return rest_q, rest_c
 
 
 def _project(opcodes: list[tuple[str, int, int, int, int]], p: int) -> int:

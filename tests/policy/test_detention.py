@@ -147,3 +147,19 @@ def test_a_review_case_may_be_released_with_a_reason(store: Store) -> None:
     other = _case(store, "uflpa", 2, confidence="possible")
     with pytest.raises(InvalidInput, match="exception finding"):
         _move(store, _move(store, other, "under_review"), "exception_granted")
+
+
+def test_work_queue_puts_overdue_detentions_first(store: Store) -> None:
+    from datetime import UTC, datetime
+
+    held = _case(store, "uflpa", 1)
+    review = _case(store, "uflpa", 2, confidence="possible")
+    with store.begin() as conn:
+        cases.assign(conn, review.case_id, "officer.ng", "supervisor")
+        early = cases.work_queue(conn, now=datetime.now(UTC))
+        late = cases.work_queue(conn, now=datetime(2099, 1, 1, tzinfo=UTC))
+    assert {r["case"] for r in early} == {held.case_id, review.case_id}
+    assert not any(r["overdue"] for r in early)
+    first = late[0]
+    assert first["case"] == held.case_id and first["overdue"] and first["limit_days"] == 30
+    assert late[1]["detained_days"] is None and late[1]["assignee"] == "officer.ng"

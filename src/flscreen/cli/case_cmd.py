@@ -53,6 +53,33 @@ def list_cmd(
     out_console.print(table)
 
 
+@case_app.command("queue")
+@handle_errors
+def queue_cmd(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """The work queue: open cases with the detention clock, overdue first."""
+    store = get_store()
+    with store.connect() as conn:
+        rows = cases.work_queue(conn)
+    if as_json:
+        for r in rows:
+            print(json.dumps(r, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(rows)} open case(s)")
+    for col in ("case", "shipment", "state", "assignee", "held (days)", "limit", "age (days)"):
+        table.add_column(col)
+    for r in rows:
+        held = "" if r["detained_days"] is None else f"{r['detained_days']:.1f}"
+        if r["overdue"]:
+            held = f"[bold red]{held} overdue[/]"
+        table.add_row(
+            r["case"], r["shipment"], r["state"], r["assignee"] or "", held,
+            str(r["limit_days"] or ""), f"{r['age_days']:.1f}",
+        )  # fmt: skip
+    out_console.print(table)
+
+
 @case_app.command("show")
 @handle_errors
 def show_cmd(

@@ -33,6 +33,7 @@ import shutil
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -1022,3 +1023,37 @@ def audit_anchors(conn: Connection) -> list[tuple[int, str, str]]:
         rows = conn.execute(sa.select(table.c.id, table.c.audit_seq, table.c.audit_hash))
         found.extend((r.audit_seq, r.audit_hash, f"{table.name} row {r.id}") for r in rows)
     return found
+
+
+# --- the work queue -------------------------------------------------------------
+
+
+def _days_since(stamp: str | None, now: datetime) -> float | None:
+    if not stamp:
+        return None
+    when = datetime.fromisoformat(stamp)
+    when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    return round((now - when).total_seconds() / 86400, 1)
+
+
+def work_queue(conn: Connection, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Open cases with their detention clock (days held against the policy's limit),
+    overdue first, then the longest held, then the oldest."""
+    now = now or datetime.now(UTC)
+    rows = []
+    for case in list_cases(conn):
+        if case.state in CLOSED:
+            continue
+        held = _days_since(case.detained_at, now)
+        limit = case.exception_rule.get("detention_limit_days")
+        rows.append(
+            {
+                **case.to_dict(),
+                "age_days": _days_since(case.opened_at, now),
+                "detained_days": held,
+                "limit_days": limit,
+                "overdue": held is not None and limit is not None and held > float(limit),
+            }
+        )
+    rows.sort(key=lambda r: (not r["overdue"], -(r["detained_days"] or -1), -(r["age_days"] or 0)))
+    return rows

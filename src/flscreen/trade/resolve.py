@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,7 +28,12 @@ VKEY_SCHEMA = (
     ("nsorted", "VARCHAR"),
     ("akey", "VARCHAR"),
     ("ascript", "VARCHAR"),
+    ("dkey", "VARCHAR"),
 )
+COMMON_SHARE = 0.02
+"""A name token in more than this share of the spellings (and at least COMMON_MIN) is an
+industry or filler word ('cotton', 'spinning'): the distinctive key leaves it out."""
+COMMON_MIN = 5
 VTOK_SCHEMA = (("vid", "BIGINT"), ("country", "VARCHAR"), ("token", "VARCHAR"))
 VFIRM_SCHEMA = (("vid", "BIGINT"), ("firm", "VARCHAR"))
 
@@ -93,9 +99,14 @@ def key_rows(keys: Iterable[VariantKey]) -> tuple[list[tuple[Any, ...]], list[tu
     """Rows of ``tr_vkey`` and ``tr_vtok``."""
     vkey: list[tuple[Any, ...]] = []
     vtok: list[tuple[Any, ...]] = []
+    keys = list(keys)
+    df = Counter(t for k in keys for t in set(k.tokens))
+    common = max(COMMON_MIN, int(COMMON_SHARE * len(keys)))
     for k in keys:
         script = "latin" if k.akey.isascii() else "other"
-        vkey.append((k.vid, k.country, k.nkey, " ".join(sorted(k.tokens)), k.akey, script))
+        rare = sorted(t for t in k.tokens if df[t] <= common)
+        dkey = " ".join(rare) or " ".join(sorted(k.tokens))
+        vkey.append((k.vid, k.country, k.nkey, " ".join(sorted(k.tokens)), k.akey, script, dkey))
         vtok.extend((k.vid, k.country, t) for t in dict.fromkeys(k.tokens) if len(t) > 1)
     return vkey, vtok
 

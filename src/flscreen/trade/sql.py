@@ -42,7 +42,9 @@ class Params:
     """A name token shared by more variants than this (in one country) does not block."""
     name_high: float = 0.9
     """Name similarity that matches alone (unless the addresses clearly differ)."""
-    addr_veto: float = 0.5
+    addr_veto: float = 0.6
+    name_alone: float = 0.97
+    """Name similarity that matches when one side has no address (or scripts differ)."""
     """Below this address similarity even a high name similarity does not match."""
     name_mid: float = 0.75
     """Name similarity that matches when the address agrees to ``addr_high``."""
@@ -132,7 +134,10 @@ SELECT va, vb, min(token) AS blocked_on FROM (
 
 def scored(p: Params) -> Table:
     """``tr_pair``: each candidate's name and address similarity and whether it matches."""
-    s_name = f"greatest({_sim('a.nkey', 'b.nkey')}, {_sim('a.nsorted', 'b.nsorted')})"
+    # The whole key's similarity, capped by that of its distinctive words: 'Chang Cotton
+    # Spinning' and 'Yang Cotton Spinning' share most letters but not their name.
+    whole = f"greatest({_sim('a.nkey', 'b.nkey')}, {_sim('a.nsorted', 'b.nsorted')})"
+    s_name = f"least({whole}, {_sim('a.dkey', 'b.dkey')})"
     # Addresses in two scripts (a Chinese and an English one) are not compared.
     s_addr = (
         "CASE WHEN a.akey = '' OR b.akey = '' OR a.ascript <> b.ascript THEN NULL "
@@ -142,7 +147,8 @@ def scored(p: Params) -> Table:
         "tr_pair",
         f"""
 SELECT va, vb, blocked_on, s_name, s_addr,
-       CASE WHEN s_name >= {p.name_high} AND coalesce(s_addr, 1.0) >= {p.addr_veto} THEN 'name'
+       CASE WHEN s_addr IS NULL AND s_name >= {p.name_alone} THEN 'name'
+            WHEN s_name >= {p.name_high} AND s_addr >= {p.addr_veto} THEN 'name'
             WHEN s_name >= {p.name_mid} AND s_addr >= {p.addr_high} THEN 'name+address'
             ELSE NULL END AS rule
 FROM (

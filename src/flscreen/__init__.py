@@ -12,7 +12,7 @@ The main entry points, imported lazily so that ``import flscreen`` stays fast
     result = matcher.match(flscreen.Query(id="S1", name="新疆中泰化学股份有限公司"))
     where = flscreen.locate(flscreen.LocateQuery(id="F1", address="新疆阿克苏地区"))
 
-The README's "Python API" section runs a longer example end to end.
+docs/api.md's "Python API" section runs a longer example end to end.
 """
 
 from __future__ import annotations

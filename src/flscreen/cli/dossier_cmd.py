@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +9,7 @@ import typer
 
 from flscreen.cli.common import err_console, get_store, handle_errors
 from flscreen.errors import InvalidInput
+from flscreen.records import write_bytes
 
 FORMATS = ("html", "pdf")
 
@@ -46,22 +46,15 @@ def dossier_cmd(
     html = render_html(data)
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in shipment)
     target = output or Path(f"dossier-{safe}.{fmt}")
-    if str(target) == "-":
-        if fmt == "pdf":
-            sys.stdout.buffer.write(render_pdf(html))
-        else:
-            sys.stdout.write(html)
-        return
     body = render_pdf(html) if fmt == "pdf" else html.encode("utf-8")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".part")
-        tmp.write_bytes(body)
-        tmp.replace(target)
+        write_bytes(str(target), body)  # '-': stdout
     except OSError as exc:
         raise InvalidInput(
             f"cannot write {target}: {exc.strerror or exc}", source="--output"
         ) from None
+    if str(target) == "-":
+        return
     err_console.print(
         f"wrote {target} ({data.screening.verdict.outcome}, {shipment})", highlight=False
     )

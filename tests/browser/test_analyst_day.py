@@ -22,6 +22,7 @@ from tests.api.seed import SAMPLE_SUPPLY, seed_identities, seed_lists
 from tests.compat.live import serving
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is in the dev extra")
+from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
@@ -97,11 +98,29 @@ def shot(driver: WebDriver, name: str) -> None:
     driver.save_screenshot(str(SHOTS / f"{name}.png"))
 
 
+def has_left(page: WebElement) -> bool:
+    """Whether `page` (an old document's root) is gone, as the browser may say two ways.
+
+    Chromium answers a query on a node of a document being replaced either with a
+    stale-element error or, mid-navigation, with an inspector error ("Node with
+    given id does not belong to the document"); both mean the page has been left.
+    """
+    try:
+        return bool(staleness_of(page)(None))
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            return True
+        raise
+
+
 def click_and_wait(driver: WebDriver, element: WebElement) -> None:
-    """Click, then wait until the browser has left the page (a form post or a link)."""
+    """Click, then wait until the browser has left the page and loaded the next one."""
     page = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, 60).until(staleness_of(page))
+    WebDriverWait(driver, 60).until(lambda _: has_left(page))
+    WebDriverWait(driver, 60).until(
+        lambda d: d.execute_script("return document.readyState") == "complete"
+    )
 
 
 def submit(driver: WebDriver, form_action: str) -> None:

@@ -31,6 +31,17 @@ _ZH_STREET_AFTER = re.compile(
 # never a full one: 新和县玉奇喀特乡 is a township, not jade.
 _ZH_PARK_AFTER = re.compile(r"^(?:工业园|产业园|园区|科技园|援疆|经济开发区|开发区)")
 _ZH_PRODUCT_AFTER = re.compile(r"^(?:玉|大枣|红枣|枣|棉花)")
+# Words every city has (工业园区, 开发区, 经济技术开发区): a few townships are
+# registered under such a bare name (于田县's and 阿拉尔市's 工业园区), so the word
+# alone would place an address in a town it never named. Never a place on its
+# own; at most the park of a city the address names (see _refine_generic).
+_ZH_GENERIC = re.compile(
+    r"^[东西南北中]?(?:国家级?|省级|自治区级?)?"
+    r"(?:经济技术|高新技术产业|高新技术|高新|经济|工业|轻工业|产业|特色产业|科技|农业科技|物流"
+    r"|农业|现代农业|新材料|综合保税|保税|出口加工|化工|循环经济)*"
+    r"(?:开发区|园区|工业园区|工业园|产业园|科技园|新区|工业区|经济区|经济新区|开发园区)"
+    r"(?:街道|街道办事处|管委会|管理委员会|生活区)?$"
+)
 # Endings of full division names; not 州 alone, which ends 杭州 and 广州 too.
 _ZH_ADMIN_END = (*"省市县区旗镇乡盟团场", "自治州")
 _LATIN_DIRECTIONS = frozenset(
@@ -114,6 +125,17 @@ _LATIN_ADMIN = {
     "autonomous": {"prefecture", "county", "province"},
 }
 _LATIN_PARK = frozenset(("industrial", "park", "zone", "aid", "economic", "science", "hi"))
+# Latin words of a park's name ("Gongye Yuanqu", "Industrial Park"): "yuanqu"
+# is also 垣曲县's pinyin, but after "gongye" it is a park, not that county.
+_LATIN_GENERIC = frozenset(
+    (
+        *("industrial", "industry", "park", "development", "zone", "economic", "and"),
+        *("technological", "technology", "hi", "high", "tech", "new", "area", "science"),
+        *("free", "trade", "export", "processing", "bonded", "logistics", "kaifa", "kaifaqu"),
+        *("gongye", "yuan", "yuanqu", "qu", "gaoxin", "jingji", "jishu", "chanye", "keji"),
+        *("wuliu", "nongye", "xinqu", "zonghe", "baoshui"),
+    )
+)
 _LATIN_LOWER = frozenset(("town", "township", "village", "zhen", "xiang", "cun", "community"))
 _LATIN_LETTERS = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
 _WORD = re.compile(f"[{_LATIN_LETTERS}]+(?:['’][{_LATIN_LETTERS}]+)*|\\d+")
@@ -243,6 +265,8 @@ class Mention:
     park: bool = False
     """Followed by "Industrial Park"/工业园: inside Xinjiang such parks are named
     after the province or city that funds them (Shenzhen Industrial Park, Kashgar)."""
+    generic: bool = False
+    """A word every city has (工业园区, "Gongye Yuanqu"): never counted as a place."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,6 +310,8 @@ def _scan_zh(text: str, gaz: Gazetteer) -> list[Mention]:
             continue
         end = 0
         for length in options:
+            if i + length > n:
+                continue  # the text ends first: text[i : i + length] would repeat a shorter key
             key = text[i : i + length]
             cands = zh.get(key)
             if cands is None or (end and not key.endswith(_ZH_ADMIN_END)):
@@ -303,7 +329,10 @@ def _scan_zh(text: str, gaz: Gazetteer) -> list[Mention]:
                 park = bool(_ZH_PARK_AFTER.match(after))
             else:
                 named_after = park = False
-            out.append(Mention(key, cands, named_after, start=i, norm=key, park=park))
+            generic = _ZH_GENERIC.match(key) is not None
+            out.append(
+                Mention(key, cands, named_after, start=i, norm=key, park=park, generic=generic)
+            )
             spans.append((i, i + length))
             end = end or i + length
             if cands[0][1] > 0.3:
@@ -439,6 +468,8 @@ def _scan_latin(text: str, gaz: Gazetteer) -> list[Mention]:
         surface, norm = text[begin:finish], "".join(tokens[i:j])
         if country is not None:
             out.append(Mention(surface, (), foreign=country, start=begin, norm=norm))
+        elif _latin_generic(tokens, i, j):
+            out.append(Mention(surface, (), start=begin, norm=norm, generic=True))
         else:
             nxt = tokens[j : j + 2]
             named_after = bool(nxt) and (
@@ -498,6 +529,18 @@ def _scan_latin(text: str, gaz: Gazetteer) -> list[Mention]:
     return out
 
 
+def _latin_generic(tokens: list[str], i: int, j: int) -> bool:
+    """Whether tokens[i:j] are park words next to another park word ("Gongye Yuanqu"),
+    and not followed by a division word ("Yuanqu County" is 垣曲县)."""
+    if not all(t in _LATIN_GENERIC for t in tokens[i:j]):
+        return False
+    if j < len(tokens) and tokens[j] in _LATIN_ADMIN:
+        return False
+    return (i > 0 and tokens[i - 1] in _LATIN_GENERIC) or (
+        j < len(tokens) and tokens[j] in _LATIN_GENERIC
+    )
+
+
 def _quote(text: str, folded: str, m: re.Match[str]) -> str:
     """The matched stretch as written, when offsets allow; else as folded."""
     return text[m.start() : m.end()] if len(text) == len(folded) else m.group(0)
@@ -528,15 +571,13 @@ def _drop_donor_parks(mentions: list[Mention]) -> list[Mention]:
     ]
 
 
-def resolve(mentions: list[Mention]) -> AddressReading:
-    """Score every candidate by the mentions that agree with it; best per side."""
-    if any(m.park for m in mentions):
-        mentions = _drop_donor_parks(mentions)
-    # Scoring compares every pair of mentions; an address has a handful, so a
-    # pasted document is cut to its first MAX_MENTIONS rather than slow a batch.
-    counted = [m for m in mentions if not m.named_after and m.candidates][:MAX_MENTIONS]
-    foreign = next((m.foreign for m in mentions if m.foreign), None)
-    best: dict[bool, tuple[float, int, Division, tuple[str, ...], bool]] = {}
+# A scored reading: (score, division, supporting surfaces, anchored).
+_Scored = tuple[float, Division, tuple[str, ...], bool]
+
+
+def _score(counted: list[Mention]) -> dict[bool, list[_Scored]]:
+    """Every candidate that may stand, scored by the mentions that agree with it, per side."""
+    out: dict[bool, list[_Scored]] = {True: [], False: []}
     for idx, m in enumerate(counted):
         for div, strength in m.candidates:
             score = strength
@@ -574,18 +615,99 @@ def resolve(mentions: list[Mention]) -> AddressReading:
                 # A county's pinyin alone elsewhere ("Huadian", 桦甸) is mostly a
                 # brand or a word; it may support a chain, never start one.
                 continue
-            side = div.xinjiang
-            have = best.get(side)
-            # On a tie, a deeper division refines the one held (莎车县 under 喀什地区);
-            # an unrelated namesake does not displace it (南京 stays, not 南靖县).
-            if (
-                have is None
-                or score > have[0] + 1e-9
-                or (score > have[0] - 1e-9 and div.depth > have[1] and have[2].code in div.lineage)
-            ):
-                best[side] = (score, div.depth, div, tuple(support), anchored)
-    xj = best.get(True)
-    el = best.get(False)
+            out[div.xinjiang].append((score, div, tuple(support), anchored))
+    return out
+
+
+def _named(counted: list[Mention], side: bool) -> list[tuple[Division, ...]]:
+    """For each mention that names a division on this side outright, the divisions it may be."""
+    out: list[tuple[Division, ...]] = []
+    for m in counted:
+        strong = tuple(d for d, s in m.candidates if s >= 0.6 and d.xinjiang is side)
+        if strong:
+            out.append(strong)
+    return out
+
+
+def _consistent(div: Division, named: list[tuple[Division, ...]]) -> bool:
+    """Whether ``div`` lies on one line with some reading of every division named."""
+    return all(any(_related(div, d) for d in options) for options in named)
+
+
+def _choose(entries: list[_Scored], named: list[tuple[Division, ...]]) -> _Scored | None:
+    """The best reading that every division the text names agrees with, as deep as named.
+
+    The highest score wins (on a tie a deeper division refines a related one:
+    莎车县 under 喀什地区; an unrelated namesake does not displace it: 南京 stays,
+    not 南靖县). A winner that contradicts a division the text names (a park in
+    another city) gives way to the best reading that does not. A named division
+    under the winner that contradicts nothing named is then taken: "喀什地区
+    疏附县" is the county, however much other words support the prefecture.
+    """
+    best: _Scored | None = None
+    for entry in entries:
+        if (
+            best is None
+            or entry[0] > best[0] + 1e-9
+            or (
+                entry[0] > best[0] - 1e-9
+                and entry[1].depth > best[1].depth
+                and best[1].code in entry[1].lineage
+            )
+        ):
+            best = entry
+    if best is None or not named:
+        return best
+    if not _consistent(best[1], named):
+        fitting = [e for e in entries if _consistent(e[1], named)]
+        if not fitting:
+            return best  # the text names places that exclude each other: keep the best
+        best = max(fitting, key=lambda e: e[0])
+    named_codes = {d.code for options in named for d in options}
+    deeper = [
+        e
+        for e in entries
+        if e[1].code in named_codes
+        and e[1].depth > best[1].depth
+        and best[1].code in e[1].lineage
+        and _consistent(e[1], named)
+    ]
+    if deeper:
+        best = max(deeper, key=lambda e: (e[1].depth, e[0]))
+    return best
+
+
+def _refine_generic(chosen: _Scored, mentions: list[Mention]) -> _Scored:
+    """A generic word right under the division chosen names that division's park
+    (阿拉尔市工业园区); anywhere else it names nothing."""
+    under = {
+        d.code: (d, m.surface)
+        for m in mentions
+        if m.generic and not m.named_after
+        for d, _ in m.candidates
+        if d.parent == chosen[1].code
+    }
+    if len(under) != 1:
+        return chosen
+    div, surface = next(iter(under.values()))
+    return (chosen[0], div, (*chosen[2], surface), chosen[3])
+
+
+def resolve(mentions: list[Mention]) -> AddressReading:
+    """Score every candidate by the mentions that agree with it; best per side."""
+    if any(m.park for m in mentions):
+        mentions = _drop_donor_parks(mentions)
+    # Scoring compares every pair of mentions; an address has a handful, so a
+    # pasted document is cut to its first MAX_MENTIONS rather than slow a batch.
+    counted = [m for m in mentions if not m.named_after and not m.generic and m.candidates][
+        :MAX_MENTIONS
+    ]
+    foreign = next((m.foreign for m in mentions if m.foreign), None)
+    scored = _score(counted)
+    xj = _choose(scored[True], _named(counted, True))
+    el = _choose(scored[False], _named(counted, False))
+    if xj is not None and any(m.generic for m in mentions):
+        xj = _refine_generic(xj, mentions)
     el_score = el[0] if el else 0.0
     el_anchor = False
     if el is not None:
@@ -593,7 +715,7 @@ def resolve(mentions: list[Mention]) -> AddressReading:
             s >= 0.85 and d.depth <= 3
             for m in counted
             for d, s in m.candidates
-            if m.surface in el[3] and not d.xinjiang
+            if m.surface in el[2] and not d.xinjiang
         )
     if foreign is not None:
         el_score = max(el_score, 0.9)
@@ -603,15 +725,15 @@ def resolve(mentions: list[Mention]) -> AddressReading:
         # Only a distinctive name (新疆, Kashgar, Korla) stands against a province or
         # country named outright; "Kashi", "Khorgos" or "Aksu" do not.
         strong_xj = any(
-            s >= 0.85 for m in counted for d, s in m.candidates if d.xinjiang and m.surface in xj[3]
+            s >= 0.85 for m in counted for d, s in m.candidates if d.xinjiang and m.surface in xj[2]
         )
     return AddressReading(
-        xinjiang=xj[2] if xj else None,
+        xinjiang=xj[1] if xj else None,
         xinjiang_score=xj[0] if xj else 0.0,
-        xinjiang_support=xj[3] if xj else (),
-        elsewhere=el[2] if el else None,
+        xinjiang_support=xj[2] if xj else (),
+        elsewhere=el[1] if el else None,
         elsewhere_score=el_score,
-        elsewhere_support=el[3] if el else ((foreign,) if foreign else ()),
+        elsewhere_support=el[2] if el else ((foreign,) if foreign else ()),
         foreign=foreign,
         mentions=tuple(mentions),
         strong_xinjiang=strong_xj,

@@ -153,8 +153,13 @@ def _address_signals(
                 weight=round(_weight(el_score), 3),
             )
         )
+    used = set(reading.xinjiang_support) | set(reading.elsewhere_support)
     for m in reading.mentions:
-        if m.named_after and m.candidates:
+        if m.generic and m.surface not in used:
+            out.append(
+                Signal(kind, m.surface, "a word every city has (a park or zone): names no place")
+            )
+        elif m.named_after and m.candidates:
             out.append(
                 Signal(
                     kind,
@@ -336,7 +341,7 @@ def _name_signals(raw: str, gaz: Gazetteer) -> list[Signal]:
     for m in mentions:
         # Street rules do not apply to names: 新疆路桥 (Xinjiang Road & Bridge) is
         # a Xinjiang company, not a road.
-        if m.candidates and m.start == 0:
+        if m.candidates and m.start == 0 and not m.generic:
             first = m
             break
     if first is None:

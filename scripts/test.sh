@@ -6,4 +6,5 @@ scripts/setup.sh
 .venv/bin/ruff check src tests bench
 .venv/bin/ruff format --check src tests bench
 .venv/bin/mypy
-.venv/bin/python -m pytest -q "$@"
+# The whole suite includes Spark (opt-in for a focused local run with --spark).
+.venv/bin/python -m pytest -q --spark "$@"

@@ -21,6 +21,27 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--spark",
+        action="store_true",
+        default=bool(os.environ.get("CI")),
+        help="run the tests marked spark (a JVM start per session; `make test` and CI do)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Spark tests are opt-in locally: starting a JVM is most of a focused run's time."""
+    if config.getoption("--spark"):
+        return
+    opt_in = pytest.mark.skip(reason="Spark is opt-in locally: pass --spark (make test does)")
+    for item in items:
+        if "spark" in item.keywords:
+            item.add_marker(opt_in)
+
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 

@@ -14,6 +14,7 @@ from flscreen.store import Store
 from flscreen.supply import load_package
 from flscreen.supply import store as supply_store
 from flscreen.supply.annotate import Annotator, annotate_package, reannotate
+from flscreen.supply.tables import TABLES
 from tests.supply.fakes import FAKE
 
 TODAY = dt.date(2026, 11, 27)
@@ -100,3 +101,17 @@ def test_reannotation_keeps_history_and_versions(store: Store, sample_dir: Path)
     assert history[0].hits[0].list_version == 3  # the old answer is kept as it was
     assert current.facilities["F-AKS-HUAFU"].location is not None
     assert current.facilities["F-AKS-HUAFU"].location.status == "xinjiang"
+
+
+@pytest.mark.parametrize("name", sorted(TABLES))
+def test_each_record_is_described_once(name: str) -> None:
+    """The spec's stored columns are exactly the model's fields and the stored table's
+    columns: a field added to one place and not the others fails here."""
+    spec = TABLES[name]
+    fields = [f.name for f in dataclasses.fields(spec.record)]
+    assert [c.attribute for c in spec.stored_columns] == fields
+    table = supply_store.RECORD_TABLES[name]
+    assert [c.name for c in table.columns] == [*fields, "import_id"]
+    assert [c.name for c in table.primary_key] == [
+        c.attribute for c in spec.columns if c.name in spec.key
+    ]

@@ -18,16 +18,9 @@ from typing import Any
 
 from flscreen.errors import InvalidInput, Problem
 from flscreen.model.supply import (
-    BomLine,
-    Document,
-    Facility,
-    Ownership,
-    Party,
-    Shipment,
     SupplyPackage,
-    Transaction,
 )
-from flscreen.supply.tables import TABLES, Row, TableSpec
+from flscreen.supply.tables import TABLES, Row, TableSpec, record_from_values
 from flscreen.supply.validate import validate_rows
 
 MAX_PROBLEMS = 10_000
@@ -303,79 +296,13 @@ def type_rows(tables: RawTables) -> tuple[TypedTables, list[Problem]]:
 def build_package(typed: Mapping[str, list[tuple[Row, dict[str, Any]]]]) -> SupplyPackage:
     """Model objects from typed rows that passed validation."""
     pkg = SupplyPackage()
-    for _, v in typed.get("parties", []):
-        pkg.parties.append(
-            Party(
-                party_id=v["party_id"],
-                name=v["name"],
-                aliases=v["aliases"],
-                country=v["country"],
-                address=v["address"],
-                registration_id=v["registration_id"],
-                phone=v["phone"],
-                postal_code=v["postal_code"],
-            )
-        )
-    for _, v in typed.get("facilities", []):
-        pkg.facilities.append(
-            Facility(
-                facility_id=v["facility_id"],
-                operator_id=v["operator_id"],
-                name=v["name"],
-                kind=v["kind"].lower(),
-                country=v["country"],
-                address=v["address"],
-                postal_code=v["postal_code"],
-                phone=v["phone"],
-            )
-        )
-    for _, v in typed.get("ownership", []):
-        pkg.ownership.append(
-            Ownership(v["owner_id"], v["owned_id"], v["share"], bool(v["control"]))
-        )
-    for _, v in typed.get("transactions", []):
-        pkg.transactions.append(
-            Transaction(
-                transaction_id=v["transaction_id"],
-                supplier_id=v["supplier_id"],
-                buyer_id=v["buyer_id"],
-                material=v["material"],
-                quantity=v["quantity"],
-                unit=v["unit"],
-                date=v["date"],
-                supplier_facility_id=v["supplier_facility_id"],
-                buyer_facility_id=v["buyer_facility_id"],
-                documents=v["documents"],
-                kind=(v["kind"] or "documented").lower(),
-                provenance=v["provenance"],
-            )
-        )
-    for _, v in typed.get("bom", []):
-        yield_ = v["yield"]
-        if yield_ is None and v["loss"] is not None:
-            yield_ = 1.0 - v["loss"]
-        pkg.bom.append(
-            BomLine(v["product"], v["material"], v["quantity"], v["unit"], v["per"], yield_)
-        )
-    for _, v in typed.get("shipments", []):
-        pkg.shipments.append(
-            Shipment(
-                shipment_id=v["shipment_id"],
-                importer_id=v["importer_id"],
-                exporter_id=v["exporter_id"],
-                manufacturer_id=v["manufacturer_id"],
-                product=v["product"],
-                hs_code=v["hs_code"],
-                quantity=v["quantity"],
-                unit=v["unit"],
-                value=v["value"],
-                declared_origin=v["declared_origin"],
-                date=v["date"],
-                documents=v["documents"],
-            )
-        )
-    for _, v in typed.get("documents", []):
-        pkg.documents.append(Document(v["document_id"], v["kind"], v["sha256"], v["path"]))
+    for name, spec in TABLES.items():
+        records = getattr(pkg, name)
+        for _, values in typed.get(name, []):
+            if name == "bom" and values["yield"] is None and values["loss"] is not None:
+                # A loss is the other way to write a yield: 5% loss is a 0.95 yield.
+                values = {**values, "yield": 1.0 - values["loss"]}
+            records.append(record_from_values(spec, values))
     return pkg
 
 

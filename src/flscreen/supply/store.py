@@ -10,30 +10,49 @@ adds a new current row and keeps the old one, so a past verdict's evidence stays
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from flscreen.model.supply import (
-    Annotation,
-    Annotations,
-    BomLine,
-    Document,
-    Facility,
-    Ownership,
-    Party,
-    Shipment,
-    SupplyPackage,
-    Transaction,
-)
+from flscreen.model.supply import Annotation, Annotations, SupplyPackage
+from flscreen.supply.tables import TABLES, Column, TableSpec, record_from_values, values_of
 
 metadata = sa.MetaData()
 
 
-def _import_col() -> sa.Column[Any]:
-    return sa.Column("import_id", sa.Integer, nullable=False)
+def _sql_column(col: Column, key: tuple[str, ...]) -> sa.Column[Any]:
+    """The stored column of one package column (its type, nullability and index)."""
+    kind: sa.types.TypeEngine[Any]
+    if col.kind == "float":
+        kind = sa.Float()
+    elif col.kind == "bool":
+        kind = sa.Boolean()
+    elif col.kind == "list":
+        kind = sa.JSON()
+    elif col.kind == "date":
+        kind = sa.String(10)
+    else:
+        kind = sa.String(col.width) if col.width else sa.Text()
+    not_null = col.required or col.kind == "list" or col.default is not None
+    return sa.Column(
+        col.attribute,
+        kind,
+        primary_key=col.name in key,
+        nullable=not not_null,
+        index=col.index or None,
+        # A text default is also the server's, so rows stored before the column read as it.
+        server_default=col.default if isinstance(col.default, str) else None,
+    )
+
+
+def _record_table(spec: TableSpec) -> sa.Table:
+    return sa.Table(
+        f"supply_{spec.name}",
+        metadata,
+        *(_sql_column(c, spec.key) for c in spec.stored_columns),
+        sa.Column("import_id", sa.Integer, nullable=False),
+    )
 
 
 imports = sa.Table(
@@ -44,95 +63,15 @@ imports = sa.Table(
     sa.Column("source", sa.Text, nullable=False),
     sa.Column("counts", sa.JSON, nullable=False),
 )
-parties = sa.Table(
-    "supply_parties",
-    metadata,
-    sa.Column("party_id", sa.String(255), primary_key=True),
-    sa.Column("name", sa.Text, nullable=False),
-    sa.Column("aliases", sa.JSON, nullable=False),
-    sa.Column("country", sa.String(64)),
-    sa.Column("address", sa.Text),
-    sa.Column("registration_id", sa.String(255)),
-    sa.Column("phone", sa.String(255)),
-    sa.Column("postal_code", sa.String(64)),
-    _import_col(),
-)
-facilities = sa.Table(
-    "supply_facilities",
-    metadata,
-    sa.Column("facility_id", sa.String(255), primary_key=True),
-    sa.Column("operator_id", sa.String(255), nullable=False),
-    sa.Column("name", sa.Text, nullable=False),
-    sa.Column("kind", sa.String(64), nullable=False),
-    sa.Column("country", sa.String(64)),
-    sa.Column("address", sa.Text),
-    sa.Column("postal_code", sa.String(64)),
-    sa.Column("phone", sa.String(255)),
-    _import_col(),
-)
-ownership = sa.Table(
-    "supply_ownership",
-    metadata,
-    sa.Column("owner_id", sa.String(255), primary_key=True),
-    sa.Column("owned_id", sa.String(255), primary_key=True),
-    sa.Column("share", sa.Float),
-    sa.Column("control", sa.Boolean, nullable=False),
-    _import_col(),
-)
-transactions = sa.Table(
-    "supply_transactions",
-    metadata,
-    sa.Column("transaction_id", sa.String(255), primary_key=True),
-    sa.Column("supplier_id", sa.String(255), nullable=False),
-    sa.Column("buyer_id", sa.String(255), nullable=False, index=True),
-    sa.Column("material", sa.Text, nullable=False),
-    sa.Column("quantity", sa.Float, nullable=False),
-    sa.Column("unit", sa.String(32), nullable=False),
-    sa.Column("date", sa.String(10), nullable=False),
-    sa.Column("supplier_facility_id", sa.String(255)),
-    sa.Column("buyer_facility_id", sa.String(255)),
-    sa.Column("documents", sa.JSON, nullable=False),
-    sa.Column("kind", sa.String(32), nullable=False, server_default="documented"),
-    sa.Column("provenance", sa.Text),
-    _import_col(),
-)
-bom = sa.Table(
-    "supply_bom",
-    metadata,
-    sa.Column("product", sa.String(255), primary_key=True),
-    sa.Column("material", sa.String(255), primary_key=True),
-    sa.Column("quantity", sa.Float),
-    sa.Column("unit", sa.String(32)),
-    sa.Column("per", sa.String(32)),
-    sa.Column("yield_", sa.Float),
-    _import_col(),
-)
-shipments = sa.Table(
-    "supply_shipments",
-    metadata,
-    sa.Column("shipment_id", sa.String(255), primary_key=True),
-    sa.Column("importer_id", sa.String(255), nullable=False),
-    sa.Column("exporter_id", sa.String(255), nullable=False),
-    sa.Column("manufacturer_id", sa.String(255), nullable=False),
-    sa.Column("product", sa.Text, nullable=False),
-    sa.Column("hs_code", sa.String(32), nullable=False),
-    sa.Column("quantity", sa.Float, nullable=False),
-    sa.Column("unit", sa.String(32), nullable=False),
-    sa.Column("value", sa.Float),
-    sa.Column("declared_origin", sa.String(64)),
-    sa.Column("date", sa.String(10), nullable=False),
-    sa.Column("documents", sa.JSON, nullable=False),
-    _import_col(),
-)
-documents = sa.Table(
-    "supply_documents",
-    metadata,
-    sa.Column("document_id", sa.String(255), primary_key=True),
-    sa.Column("kind", sa.String(64), nullable=False),
-    sa.Column("sha256", sa.String(64)),
-    sa.Column("path", sa.Text),
-    _import_col(),
-)
+RECORD_TABLES: dict[str, sa.Table] = {name: _record_table(spec) for name, spec in TABLES.items()}
+"""One stored table per package table, derived from its spec (flscreen.supply.tables)."""
+parties = RECORD_TABLES["parties"]
+facilities = RECORD_TABLES["facilities"]
+ownership = RECORD_TABLES["ownership"]
+transactions = RECORD_TABLES["transactions"]
+bom = RECORD_TABLES["bom"]
+shipments = RECORD_TABLES["shipments"]
+documents = RECORD_TABLES["documents"]
 annotation_rows = sa.Table(
     "supply_annotations",
     metadata,
@@ -148,15 +87,6 @@ annotation_rows = sa.Table(
     sa.Index("ix_supply_annotations_subject", "subject_kind", "subject_id"),
 )
 
-TABLE_KEYS: Sequence[tuple[sa.Table, tuple[str, ...]]] = (
-    (parties, ("party_id",)),
-    (facilities, ("facility_id",)),
-    (ownership, ("owner_id", "owned_id")),
-    (transactions, ("transaction_id",)),
-    (bom, ("product", "material")),
-    (shipments, ("shipment_id",)),
-    (documents, ("document_id",)),
-)
 CHUNK = 500
 
 
@@ -164,114 +94,21 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def _rows(pkg: SupplyPackage, import_id: int) -> dict[str, list[dict[str, Any]]]:
-    def base(**kw: Any) -> dict[str, Any]:
-        return {**kw, "import_id": import_id}
-
-    return {
-        "supply_parties": [
-            base(
-                party_id=p.party_id,
-                name=p.name,
-                aliases=list(p.aliases),
-                country=p.country,
-                address=p.address,
-                registration_id=p.registration_id,
-                phone=p.phone,
-                postal_code=p.postal_code,
-            )
-            for p in pkg.parties
-        ],
-        "supply_facilities": [
-            base(
-                facility_id=f.facility_id,
-                operator_id=f.operator_id,
-                name=f.name,
-                kind=f.kind,
-                country=f.country,
-                address=f.address,
-                postal_code=f.postal_code,
-                phone=f.phone,
-            )
-            for f in pkg.facilities
-        ],
-        "supply_ownership": [
-            base(owner_id=o.owner_id, owned_id=o.owned_id, share=o.share, control=o.control)
-            for o in pkg.ownership
-        ],
-        "supply_transactions": [
-            base(
-                transaction_id=t.transaction_id,
-                supplier_id=t.supplier_id,
-                buyer_id=t.buyer_id,
-                material=t.material,
-                quantity=t.quantity,
-                unit=t.unit,
-                date=t.date,
-                supplier_facility_id=t.supplier_facility_id,
-                buyer_facility_id=t.buyer_facility_id,
-                documents=list(t.documents),
-                kind=t.kind,
-                provenance=t.provenance,
-            )
-            for t in pkg.transactions
-        ],
-        "supply_bom": [
-            base(
-                product=b.product,
-                material=b.material,
-                quantity=b.quantity,
-                unit=b.unit,
-                per=b.per,
-                yield_=b.yield_,
-            )
-            for b in pkg.bom
-        ],
-        "supply_shipments": [
-            base(
-                shipment_id=s.shipment_id,
-                importer_id=s.importer_id,
-                exporter_id=s.exporter_id,
-                manufacturer_id=s.manufacturer_id,
-                product=s.product,
-                hs_code=s.hs_code,
-                quantity=s.quantity,
-                unit=s.unit,
-                value=s.value,
-                declared_origin=s.declared_origin,
-                date=s.date,
-                documents=list(s.documents),
-            )
-            for s in pkg.shipments
-        ],
-        "supply_documents": [
-            base(document_id=d.document_id, kind=d.kind, sha256=d.sha256, path=d.path)
-            for d in pkg.documents
-        ],
-    }
-
-
 def save_package(conn: Connection, pkg: SupplyPackage, source: str) -> int:
     """Write ``pkg`` (already validated) in the caller's transaction; return the import id."""
-    counts = {
-        "parties": len(pkg.parties),
-        "facilities": len(pkg.facilities),
-        "ownership": len(pkg.ownership),
-        "transactions": len(pkg.transactions),
-        "bom": len(pkg.bom),
-        "shipments": len(pkg.shipments),
-        "documents": len(pkg.documents),
-    }
+    counts = {name: len(getattr(pkg, name)) for name in TABLES}
     result = conn.execute(imports.insert().values(imported_at=_now(), source=source, counts=counts))
-    key = result.inserted_primary_key
-    assert key is not None
-    import_id = int(key[0])
-    rows = _rows(pkg, import_id)
-    for table, key in TABLE_KEYS:
-        records = rows[table.name]
+    inserted = result.inserted_primary_key
+    assert inserted is not None
+    import_id = int(inserted[0])
+    for name, spec in TABLES.items():
+        records = [
+            {**values_of(spec, record), "import_id": import_id} for record in getattr(pkg, name)
+        ]
         if not records:
             continue
-        _delete_existing(conn, table, key, records)
+        table = RECORD_TABLES[name]
+        _delete_existing(conn, table, spec.key, records)
         for start in range(0, len(records), CHUNK):
             conn.execute(table.insert(), records[start : start + CHUNK])
     return import_id
@@ -296,82 +133,14 @@ def _delete_existing(
 
 
 def load_package(conn: Connection) -> SupplyPackage:
-    """Every supply record in the store as one package."""
-
-    def rows(table: sa.Table, order: str) -> Iterable[Any]:
-        return conn.execute(sa.select(table).order_by(table.c[order])).mappings()
-
+    """Every supply record in the store as one package, each table in key order."""
     pkg = SupplyPackage()
-    for r in rows(parties, "party_id"):
-        pkg.parties.append(
-            Party(
-                r["party_id"],
-                r["name"],
-                tuple(r["aliases"] or ()),
-                r["country"],
-                r["address"],
-                r["registration_id"],
-                r["phone"],
-                r["postal_code"],
-            )
-        )
-    for r in rows(facilities, "facility_id"):
-        pkg.facilities.append(
-            Facility(
-                r["facility_id"],
-                r["operator_id"],
-                r["name"],
-                r["kind"],
-                r["country"],
-                r["address"],
-                r["postal_code"],
-                r["phone"],
-            )
-        )
-    for r in rows(ownership, "owner_id"):
-        pkg.ownership.append(
-            Ownership(r["owner_id"], r["owned_id"], r["share"], bool(r["control"]))
-        )
-    for r in rows(transactions, "transaction_id"):
-        pkg.transactions.append(
-            Transaction(
-                r["transaction_id"],
-                r["supplier_id"],
-                r["buyer_id"],
-                r["material"],
-                r["quantity"],
-                r["unit"],
-                r["date"],
-                r["supplier_facility_id"],
-                r["buyer_facility_id"],
-                tuple(r["documents"] or ()),
-                r["kind"] or "documented",
-                r["provenance"],
-            )
-        )
-    for r in rows(bom, "product"):
-        pkg.bom.append(
-            BomLine(r["product"], r["material"], r["quantity"], r["unit"], r["per"], r["yield_"])
-        )
-    for r in rows(shipments, "shipment_id"):
-        pkg.shipments.append(
-            Shipment(
-                r["shipment_id"],
-                r["importer_id"],
-                r["exporter_id"],
-                r["manufacturer_id"],
-                r["product"],
-                r["hs_code"],
-                r["quantity"],
-                r["unit"],
-                r["value"],
-                r["declared_origin"],
-                r["date"],
-                tuple(r["documents"] or ()),
-            )
-        )
-    for r in rows(documents, "document_id"):
-        pkg.documents.append(Document(r["document_id"], r["kind"], r["sha256"], r["path"]))
+    for name, spec in TABLES.items():
+        table = RECORD_TABLES[name]
+        order = [table.c[k] for k in spec.key]
+        records = getattr(pkg, name)
+        for row in conn.execute(sa.select(table).order_by(*order)).mappings():
+            records.append(record_from_values(spec, dict(row)))
     return pkg
 
 

@@ -51,7 +51,7 @@ _EXPORTS: dict[str, str] = {
     "locate": "flscreen.region",
     # supply chains and tracing
     "load_package": "flscreen.supply",
-    "import_package": "flscreen.policy.screening",
+    "import_package": "flscreen.services.supply",
     "SupplyGraph": "flscreen.trace",
     "load_graph": "flscreen.trace",
     "load_trace_config": "flscreen.trace",
@@ -124,8 +124,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from flscreen.model.region import Location
     from flscreen.model.trace import TraceResult
     from flscreen.policy import Policy, Verdict, bundled_policies, decide, load_policy
-    from flscreen.policy.screening import import_package, screen_store
+    from flscreen.policy.screening import screen_store
     from flscreen.region import LocateQuery, locate
+    from flscreen.services.supply import import_package
     from flscreen.store import Store, open_store
     from flscreen.supply import load_package
     from flscreen.trace import SupplyGraph, load_graph, trace_shipment

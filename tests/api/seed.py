@@ -11,7 +11,7 @@ from flscreen.identity import store as identity_store
 from flscreen.identity.roles import Principal, Role
 from flscreen.lists.samples import sample_lists
 from flscreen.lists.service import import_list
-from flscreen.policy.screening import import_package
+from flscreen.services.supply import import_package
 from flscreen.store import Store
 
 SAMPLE_SUPPLY = (

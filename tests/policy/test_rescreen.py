@@ -12,7 +12,8 @@ from flscreen.model.supply import Annotation, Annotations, ListHitFact
 from flscreen.policy import load_policy
 from flscreen.policy.cases import list_cases
 from flscreen.policy.records import latest_screening
-from flscreen.policy.screening import import_package, rescreen, screen_store
+from flscreen.policy.screening import rescreen, screen_store
+from flscreen.services.supply import import_package
 from flscreen.store import Store
 from flscreen.supply import store as supply_store
 

@@ -18,7 +18,6 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from flscreen.errors import InvalidInput, NotFound, Problem
-from flscreen.identity.roles import Forbidden
 from flscreen.identity.scope import OutOfScope, Scope, require_shipment
 from flscreen.model.supply import Shipment
 from flscreen.policy import bundled_policies, load_policy
@@ -27,6 +26,7 @@ from flscreen.policy.records import latest_screening, stale_lists, stale_note
 from flscreen.policy.tables import cases as cases_table
 from flscreen.policy.tables import screenings
 from flscreen.policy.verdict import Verdict
+from flscreen.services import supply as supply_service
 from flscreen.store import Store
 from flscreen.supply import store as supply_store
 from flscreen.trace import SupplyGraph, TraceConfig, load_config, load_graph, trace_shipment
@@ -399,28 +399,6 @@ def _screenings_of(conn: Connection, shipment_id: str) -> list[tuple[int, str, s
     return [(r.id, r.screened_at, r.run_id, Verdict.from_dict(json.loads(r.verdict))) for r in rows]
 
 
-def _check_own_shipments(conn: Connection, scope: Scope, shipments: list[tuple[str, str]]) -> None:
-    """Refuse (403, nothing written) a package naming another importer on a shipment, or
-    reusing the id of a shipment stored for another importer (it would replace it)."""
-    wrong = [f"{sid} (importer {imp})" for sid, imp in shipments if not scope.sees_importer(imp)]
-    ship = supply_store.shipments
-    stored = conn.execute(
-        sa.select(ship.c.shipment_id, ship.c.importer_id).where(
-            ship.c.shipment_id.in_([sid for sid, _ in shipments])
-        )
-    )
-    wrong += [
-        f"{r.shipment_id} (id not available)"
-        for r in stored
-        if not scope.sees_importer(r.importer_id)
-    ]
-    if wrong:
-        raise Forbidden(
-            f"tenant {scope.tenant!r} may only import its own shipments; refused: "
-            + ", ".join(sorted(set(wrong))[:20])
-        )
-
-
 def check_policy(name: str) -> None:
     """Only the bundled policies by name: the API never reads a path a client names."""
     known = bundled_policies()
@@ -477,30 +455,13 @@ def dossier(
 def import_supply(
     store: Store, path: Path, label: str, scope: Scope | None = None
 ) -> dict[str, Any]:
-    """Validate a supply package (CSV folder, XLSX workbook or JSON file) and store it with
-    its parties matched and located, in one transaction, as ``flscreen supply import``
-    does; ``label`` (the uploaded file names) is recorded as the import's source. A
-    restricted ``scope`` (an importer) may only send its own shipments."""
-    from flscreen.supply import load_package
-    from flscreen.supply.annotate import annotate_package, real_annotator
-
-    pkg = load_package(path)
-    with writing(store), store.begin() as conn:
-        if scope is not None and not scope.unrestricted:
-            _check_own_shipments(
-                conn, scope, [(s.shipment_id, s.importer_id) for s in pkg.shipments]
-            )
-        import_id = supply_store.save_package(conn, pkg, label)
-        supply_store.save_annotations(conn, annotate_package(pkg, real_annotator(conn)))
+    """The package import (flscreen.services.supply) as the API answers it: the import id,
+    its source (the uploaded file names), the count per table and the shipment ids."""
+    with writing(store):
+        done = supply_service.import_package(store, path, source=label, scope=scope)
     return {
-        "import": import_id,
-        "source": label,
-        "parties": len(pkg.parties),
-        "facilities": len(pkg.facilities),
-        "ownership": len(pkg.ownership),
-        "transactions": len(pkg.transactions),
-        "bom": len(pkg.bom),
-        "shipments": len(pkg.shipments),
-        "documents": len(pkg.documents),
-        "shipment_ids": [x.shipment_id for x in pkg.shipments],
+        "import": done.import_id,
+        "source": done.source,
+        **done.counts,
+        "shipment_ids": list(done.shipment_ids),
     }

@@ -57,7 +57,8 @@ def screen_cmd(
     "policy", "policy_version", "list_versions"} per shipment ('-' for stdout).
     """
     from flscreen.policy import load_policy
-    from flscreen.policy.screening import import_package, screen_store
+    from flscreen.policy.screening import screen_store
+    from flscreen.services.supply import import_package
 
     if fmt not in ("jsonl", *TABULAR_FORMATS):
         raise InvalidInput(f"unknown format {fmt!r}: use jsonl, csv or xlsx", source="--format")
@@ -65,9 +66,9 @@ def screen_cmd(
     store = get_store()
     who = acting(store, Permission.SCREEN, actor)
     if package is not None:
-        counts = import_package(store, package)
+        done = import_package(store, package)
         err_console.print(
-            f"imported {package}: " + ", ".join(f"{v} {k}" for k, v in counts.items()),
+            f"imported {package}: " + ", ".join(f"{v} {k}" for k, v in done.counts.items() if v),
             highlight=False,
         )
     with Progress(

@@ -10,9 +10,12 @@ import typer
 
 from flscreen.cli.common import get_store, handle_errors, out_console
 from flscreen.model.supply import Annotations
-from flscreen.supply import load_package
+from flscreen.services.supply import import_package
 from flscreen.supply import store as supply_store
-from flscreen.supply.annotate import annotate_package, real_annotator, reannotate
+from flscreen.supply.annotate import reannotate
+
+COUNT_LABELS = {"ownership": "ownership links", "bom": "BOM lines"}
+"""How the summary names the tables whose names are not plain words."""
 
 app = typer.Typer(
     help="Supply-chain packages: import (validated whole), show, re-annotate.",
@@ -75,26 +78,14 @@ def import_cmd(
     Every problem is listed with file, row and field; nothing is written if
     any is found.
     """
-    pkg = load_package(path)
-    store = get_store()
-    with store.begin() as conn:
-        import_id = supply_store.save_package(conn, pkg, str(path.resolve()))
-        found = annotate_package(pkg, real_annotator(conn))
-        supply_store.save_annotations(conn, found)
-    counts = {
-        "parties": len(pkg.parties),
-        "facilities": len(pkg.facilities),
-        "ownership links": len(pkg.ownership),
-        "transactions": len(pkg.transactions),
-        "BOM lines": len(pkg.bom),
-        "shipments": len(pkg.shipments),
-        "documents": len(pkg.documents),
-    }
-    summary = _summary(found)
+    done = import_package(get_store(), path)
+    counts = {COUNT_LABELS.get(name, name): n for name, n in done.counts.items()}
+    summary = _summary(done.annotations)
     if as_json:
-        print(json.dumps({"import_id": import_id, "counts": counts, **summary}, ensure_ascii=False))
+        outcome = {"import_id": done.import_id, "counts": counts, **summary}
+        print(json.dumps(outcome, ensure_ascii=False))
         return
-    _print_summary(f"imported package #{import_id} from {path}", counts, summary)
+    _print_summary(f"imported package #{done.import_id} from {path}", counts, summary)
 
 
 @app.command("show")

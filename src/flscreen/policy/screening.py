@@ -333,24 +333,3 @@ def rescreen(
         if report.changed:
             audit.append(conn, "rescreen", report.to_dict(), actor, subject=run_id)
     return report
-
-
-def import_package(store: Store, path: str) -> dict[str, int]:
-    """Validate and store a supply package and annotate it, in one transaction, through
-    the supply domain's loader, store and annotator; return the record counts."""
-    from pathlib import Path
-
-    from flscreen.supply import load_package
-    from flscreen.supply import store as supply_store
-    from flscreen.supply.annotate import annotate_package, real_annotator
-
-    pkg = load_package(Path(path))
-    with store.begin() as conn:
-        supply_store.save_package(conn, pkg, str(Path(path).resolve()))
-        supply_store.save_annotations(conn, annotate_package(pkg, real_annotator(conn)))
-    return {
-        "parties": len(pkg.parties),
-        "facilities": len(pkg.facilities),
-        "transactions": len(pkg.transactions),
-        "shipments": len(pkg.shipments),
-    }

@@ -11,6 +11,8 @@ fc-list :lang=zh 2>/dev/null | grep -q . || need_apt+=(fonts-wqy-microhei)
 command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jre-headless)
 # The browser tests drive Debian's chromium through chromium-driver (nothing downloads a browser).
 command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium chromium-driver)
+# The OpenID Connect tests run a real provider (oidc-provider) under Node.
+command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "setup: installing Debian packages: ${need_apt[*]}"
@@ -42,4 +44,16 @@ if [ ! -f "$yente_stamp" ]; then
   "$PYTHON" -m venv .yente-venv
   .yente-venv/bin/pip install -q yente==5.5.0
   touch "$yente_stamp"
+fi
+
+# The test OpenID provider (tests/oidc): panva's oidc-provider, exactly as pinned by the
+# committed package-lock.json. Installed here so that nothing downloads at test time.
+oidc_stamp=tests/oidc/node_modules/.flscreen-installed
+if command -v npm >/dev/null 2>&1; then
+  if [ ! -f "$oidc_stamp" ] || [ tests/oidc/package-lock.json -nt "$oidc_stamp" ]; then
+    (cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error)
+    touch "$oidc_stamp"
+  fi
+else
+  echo "setup: npm is missing: the OpenID Connect tests will skip" >&2
 fi

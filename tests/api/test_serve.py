@@ -11,6 +11,8 @@ from pathlib import Path
 
 import httpx
 
+from tests.compat.live import stop
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -59,9 +61,4 @@ def test_serve_answers_healthz_and_the_page(cli_env: dict[str, str], tmp_path: P
         openapi = httpx.get(f"{base}/openapi.json", timeout=10).json()
         assert {"/match", "/locate", "/lists/{name}/import", "/screen"} <= set(openapi["paths"])
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)

@@ -253,3 +253,44 @@ def test_the_analyst_day(browser: WebDriver, base_url: str, tmp_path: Path) -> N
         time.sleep(0.2)
     assert pdfs, "the dossier PDF did not download"
     assert pdfs[0].read_bytes().startswith(b"%PDF")
+
+
+def test_an_officer_signs_in_through_the_openid_provider(
+    browser: WebDriver, tmp_path: Path
+) -> None:
+    """The provider's real login and consent pages, in the browser; flscreen maps the
+    provider's e-mail claim to its user and signs that user in."""
+    from flscreen.api.oidc import OidcClient
+    from flscreen.identity import store as identity_store
+    from flscreen.settings import OidcConfig
+    from tests.api.seed import SETUP
+    from tests.oidc.provider import CLIENT_ID, CLIENT_SECRET, missing, running_provider
+
+    if missing():
+        pytest.skip(str(missing()))
+    db_url = f"sqlite:///{tmp_path / 'flscreen.db'}"
+    store = open_store(db_url)
+    with store.begin() as conn:
+        identity_store.add_user(conn, "admin", "admin", SETUP, password="admin-password")
+        identity_store.add_user(
+            conn, "officer.li", "officer", SETUP, oidc="officer.li@customs.example"
+        )
+    store.dispose()
+    app = create_app(db_url, documents_dir=tmp_path / "documents")
+    driver = browser
+    with serving(app) as base, running_provider([f"{base}/auth/oidc/callback"]) as issuer:
+        app.state.flscreen.oidc = OidcClient(
+            OidcConfig(issuer, CLIENT_ID, CLIENT_SECRET, label="Customs SSO")
+        )
+        driver.get(f"{base}/ui/cases")  # not signed in: to the sign-in page, then back here
+        click_and_wait(driver, driver.find_element(By.LINK_TEXT, "Sign in with Customs SSO"))
+        assert driver.current_url.startswith(issuer), driver.current_url
+        shot(driver, "10-oidc-provider-login")
+        driver.find_element(By.NAME, "login").send_keys("li")
+        driver.find_element(By.NAME, "password").send_keys("any password")
+        click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        shot(driver, "11-oidc-provider-consent")
+        click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        assert driver.current_url == f"{base}/ui/cases", driver.current_url
+        shot(driver, "12-oidc-signed-in")
+        assert "officer.li" in driver.find_element(By.TAG_NAME, "body").text

@@ -140,3 +140,45 @@ def test_users_tenants_tokens_and_acting_as(cli_env: dict[str, str], tmp_path: P
         kinds = {rec.kind for rec in audit.iter_records(conn)}
     store.dispose()
     assert {"identity.user", "identity.tenant", "identity.token", "identity.login"} <= kinds
+
+
+def test_users_add_maps_an_openid_identity(cli_env: dict[str, str]) -> None:
+    """`--oidc` names the provider's claim value (an e-mail by default) that signs in as
+    the user; one identity maps to one user."""
+    import json
+
+    _ok(["users", "add", "root.admin", "--role", "admin", "--password-stdin"], "an admin pass\n")
+    admin = ["--as", "root.admin"]
+    _ok(
+        [
+            *admin,
+            "users",
+            "add",
+            "li",
+            "--role",
+            "officer",
+            "--no-password",
+            "--oidc",
+            "li@c.example",
+        ]
+    )
+    again = runner.invoke(
+        app,
+        [
+            *admin,
+            "users",
+            "add",
+            "li2",
+            "--role",
+            "officer",
+            "--no-password",
+            "--oidc",
+            "li@c.example",
+        ],
+    )
+    assert (
+        again.exit_code == 2 and "OpenID identity 'li@c.example' is mapped already" in again.output
+    )
+    listed = [json.loads(line) for line in _ok([*admin, "users", "list", "--json"]).splitlines()]
+    assert {u["username"]: u["oidc"] for u in listed} == {"li": "li@c.example", "root.admin": None}
+    assert "li@c.example" in _ok([*admin, "users", "list"])

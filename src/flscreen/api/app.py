@@ -11,7 +11,7 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from flscreen.settings import load_settings
+from flscreen.settings import OidcConfig, load_oidc, load_settings
 from flscreen.store import open_store
 
 from .docs import install_docs
@@ -115,10 +115,12 @@ def create_app(
     documents_dir: str | Path | None = None,
     limits: Limits | None = None,
     with_web: bool = True,
+    oidc: OidcConfig | None = None,
 ) -> FastAPI:
     """The flscreen app over the store at ``store_url`` (default: FLSCREEN_DB_URL, else the
     SQLite file under FLSCREEN_HOME), migrated on start. ``documents_dir`` is where case
-    documents are stored (default: FLSCREEN_HOME/documents)."""
+    documents are stored (default: FLSCREEN_HOME/documents). ``oidc`` is the OpenID
+    provider people sign in through (default: FLSCREEN_OIDC_*, none when unset)."""
     settings = load_settings()
     store = open_store(store_url or settings.db_url)
     from flscreen.identity.scope import install_row_scope
@@ -129,6 +131,11 @@ def create_app(
         limits=limits or Limits(),
         documents_dir=Path(documents_dir) if documents_dir else settings.documents_dir,
     )
+    provider = oidc or load_oidc()
+    if provider is not None:
+        from .oidc import OidcClient
+
+        state.oidc = OidcClient(provider)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -158,6 +165,7 @@ def create_app(
         lists,
         locate,
         match,
+        openid,
         policies,
         reconcile,
         session,
@@ -169,6 +177,7 @@ def create_app(
     for module in (
         health,
         session,
+        openid,
         lists,
         match,
         locate,
@@ -180,9 +189,9 @@ def create_app(
         yente,
         reconcile,
     ):
-        # flscreen's own routes refuse unknown query parameters; the yente and
-        # reconciliation routes keep those protocols' own tolerance.
-        own = module not in (yente, reconcile)
+        # flscreen's own routes refuse unknown query parameters; the yente,
+        # reconciliation and OpenID callback routes keep those protocols' own tolerance.
+        own = module not in (yente, reconcile, openid)
         app.include_router(module.router, dependencies=[Depends(known_query)] if own else None)
     if with_web:
         from flscreen.web import install

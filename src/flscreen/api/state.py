@@ -12,6 +12,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from fastapi import Request
@@ -24,6 +25,9 @@ from flscreen.matching.judgements import judgements_table, load_judgements
 from flscreen.store import Store
 
 from .shipments import GraphCache
+
+if TYPE_CHECKING:
+    from .oidc import OidcClient
 
 MatcherKey = tuple[tuple[tuple[str, int, str], ...], int, int]
 
@@ -104,6 +108,8 @@ class AppState:
     throttle: Throttle = field(default_factory=Throttle)
     session_hours: float = 8.0
     """How long a signed-in session lasts."""
+    oidc: OidcClient | None = None
+    """The OpenID provider people may sign in through (None: local passwords only)."""
 
 
 def get_state(request: Request) -> AppState:

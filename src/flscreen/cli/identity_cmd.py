@@ -59,6 +59,13 @@ def users_add(
         str | None, typer.Option(help="OS account the CLI maps to this user.")
     ] = None,
     name: Annotated[str | None, typer.Option(help="Display name.")] = None,
+    oidc: Annotated[
+        str | None,
+        typer.Option(
+            help="The OpenID provider's value of FLSCREEN_OIDC_CLAIM (default: e-mail) "
+            "that signs in as this user."
+        ),
+    ] = None,
 ) -> None:
     """Add a user; the first user of a store must be an admin."""
     store = get_store()
@@ -76,6 +83,7 @@ def users_add(
             password=password,
             os_user=os_user,
             display_name=name,
+            oidc=oidc,
         )
     print(f"user {user.username} ({user.role.value}{', ' + user.tenant if user.tenant else ''})")
 
@@ -93,7 +101,7 @@ def users_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None
             print(json.dumps(u.to_dict(), ensure_ascii=False))
         return
     table = Table()
-    for col in ("user", "role", "tenant", "os user", "password", "disabled"):
+    for col in ("user", "role", "tenant", "os user", "password", "openid", "disabled"):
         table.add_column(col)
     for u in users:
         table.add_row(
@@ -102,6 +110,7 @@ def users_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None
             u.tenant or "",
             u.os_user or "",
             "yes" if u.has_password else "no",
+            u.oidc or "",
             "DISABLED" if u.disabled else "",
         )
     out_console.print(table)

@@ -74,6 +74,9 @@ class User:
     disabled: bool
     created_at: str
     has_password: bool
+    oidc: str | None = None
+    """The value of the OpenID provider's mapping claim (e.g. an e-mail) that signs in as
+    this user."""
 
     def principal(self, via: str) -> Principal:
         return Principal(self.username, self.role, self.tenant, via=via, user_id=self.id)
@@ -85,6 +88,7 @@ class User:
             "tenant": self.tenant,
             "display_name": self.display_name,
             "os_user": self.os_user,
+            "oidc": self.oidc,
             "disabled": self.disabled,
             "created_at": self.created_at,
             "password": self.has_password,
@@ -103,6 +107,7 @@ def _user(row: Any) -> User:
         disabled=bool(m["disabled"]),
         created_at=str(m["created_at"]),
         has_password=m["password_hash"] is not None,
+        oidc=m["oidc_subject"],
     )
 
 
@@ -180,6 +185,7 @@ def add_user(
     password: str | None = None,
     os_user: str | None = None,
     display_name: str | None = None,
+    oidc: str | None = None,
 ) -> User:
     """Create a user; every problem is listed at once. Importers need a tenant, other
     roles must not have one (they see every tenant by their role)."""
@@ -206,6 +212,10 @@ def add_user(
         problems.append(Problem("", f"user {username!r} exists already", field="username"))
     if os_user and conn.execute(sa.select(users.c.id).where(users.c.os_user == os_user)).first():
         problems.append(Problem("", f"OS user {os_user!r} is mapped already", field="os_user"))
+    if oidc is not None and not oidc.strip():
+        problems.append(Problem("", "empty OpenID claim value", field="oidc"))
+    elif oidc and conn.execute(sa.select(users.c.id).where(users.c.oidc_subject == oidc)).first():
+        problems.append(Problem("", f"OpenID identity {oidc!r} is mapped already", field="oidc"))
     if problems or parsed is None:
         raise InvalidInput(problems)
     result = conn.execute(
@@ -216,6 +226,7 @@ def add_user(
             tenant=tenant,
             password_hash=_HASHER.hash(password) if password else None,
             os_user=os_user,
+            oidc_subject=oidc.strip() if oidc else None,
             disabled=False,
             created_at=stamp(now()),
         )
@@ -225,7 +236,13 @@ def add_user(
     audit.append(
         conn,
         "identity.user",
-        {"action": "add", "username": username, "role": parsed.value, "tenant": tenant},
+        {
+            "action": "add",
+            "username": username,
+            "role": parsed.value,
+            "tenant": tenant,
+            **({"oidc": oidc.strip()} if oidc else {}),
+        },
         actor.label(),
         subject=f"user:{username}",
     )
@@ -242,6 +259,26 @@ def get_user(conn: Connection, username: str) -> User:
 def find_user_by_os(conn: Connection, os_user: str) -> User | None:
     row = conn.execute(sa.select(users).where(users.c.os_user == os_user)).first()
     return _user(row) if row else None
+
+
+def find_user_by_oidc(conn: Connection, claim: str, value: object) -> User:
+    """The user an OpenID sign-in stands for: the one whose ``oidc`` value equals the
+    provider's ``claim``. :class:`Unauthenticated` when none is (nobody is created on
+    the fly: an admin decides each person's role and tenant) or the user is disabled."""
+    if not isinstance(value, str) or not value.strip():
+        raise Unauthenticated(
+            f"the OpenID provider sent no {claim!r} claim, which names the flscreen user"
+        )
+    row = conn.execute(sa.select(users).where(users.c.oidc_subject == value.strip())).first()
+    if row is None:
+        raise Unauthenticated(
+            f"no flscreen user is mapped to {claim} {value!r}: an admin adds one with "
+            f"`flscreen users add NAME --role ROLE --oidc {value}`"
+        )
+    user = _user(row)
+    if user.disabled:
+        raise Unauthenticated(f"user {user.username!r} is disabled")
+    return user
 
 
 def list_users(conn: Connection) -> list[User]:

@@ -1,5 +1,6 @@
-"""Signing in and out: local user name and password (argon2), a session cookie, and
-who the caller is. The sign-in page lives here too, beside the API it uses."""
+"""Signing in and out: local user name and password (argon2) or an OpenID Connect
+provider (``/auth/oidc/login``), a session cookie, and who the caller is. The
+sign-in page lives here too, beside the API it uses."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from flscreen.identity import store as identity_store
 from flscreen.identity.roles import Permission, Principal, Unauthenticated
 
-from ..auth import SESSION_COOKIE, csrf_token, public, requires
+from ..auth import SESSION_COOKIE, csrf_token, note_refusal, public, requires
 from ..state import AppState, get_state
 
 router = APIRouter(tags=["session"])
@@ -42,7 +43,7 @@ def _sign_in(state: AppState, request: Request, username: str, password: str) ->
         return identity_store.create_session(conn, user, hours=state.session_hours)
 
 
-def _set_cookie(response: Response, secret: str, state: AppState) -> None:
+def set_session_cookie(response: Response, secret: str, state: AppState) -> None:
     response.set_cookie(
         SESSION_COOKIE,
         secret,
@@ -80,7 +81,7 @@ async def login(body: LoginRequest, request: Request) -> JSONResponse:
     with state.store.connect() as conn:
         principal = identity_store.get_user(conn, body.username).principal("session")
     response = JSONResponse(_me(principal, csrf))
-    _set_cookie(response, secret, state)
+    set_session_cookie(response, secret, state)
     return response
 
 
@@ -115,7 +116,7 @@ def me(principal: SignedIn, request: Request) -> dict[str, Any]:
 # --- the sign-in page ----------------------------------------------------------------
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only this app's pages: an open redirect would let a phishing link borrow our name."""
     if target and target.startswith("/ui/") and not target.startswith("//"):
         return target
@@ -129,9 +130,14 @@ def login_page(request: Request, next: str | None = None) -> HTMLResponse:
     return render(
         request,
         "login.html.j2",
-        {"next": _safe_next(next), "error": None, "oidc": None},
+        {"next": safe_next(next), "error": None, "oidc": oidc_label(request)},
         with_json=False,
     )
+
+
+def oidc_label(request: Request) -> str | None:
+    client = get_state(request).oidc
+    return client.config.label if client is not None else None
 
 
 @router.post("/ui/login", include_in_schema=False, dependencies=[public()])
@@ -141,24 +147,22 @@ async def login_form(request: Request) -> Response:
     state = get_state(request)
     form = await request.form()
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
-    target = _safe_next(fields.get("next"))
+    target = safe_next(fields.get("next"))
     try:
         secret, _csrf = await run_in_threadpool(
             _sign_in, state, request, fields.get("username", ""), fields.get("password", "")
         )
     except Unauthenticated as exc:
-        from ..auth import note_refusal
-
         await run_in_threadpool(note_refusal, request, exc)
         return render(
             request,
             "login.html.j2",
-            {"next": target, "error": str(exc), "oidc": None},
+            {"next": target, "error": str(exc), "oidc": oidc_label(request)},
             status=401,
             with_json=False,
         )
     response = RedirectResponse(target, status_code=303)
-    _set_cookie(response, secret, state)
+    set_session_cookie(response, secret, state)
     return response
 
 

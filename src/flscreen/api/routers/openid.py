@@ -1,0 +1,100 @@
+"""OpenID Connect sign-in for people (authorization code with PKCE, see
+:mod:`flscreen.api.oidc`): ``/auth/oidc/login`` sends the browser to the provider,
+``/auth/oidc/callback`` signs the mapped flscreen user in with the session cookie a
+password sign-in sets.
+
+Included without the strict query check: a provider may add parameters of its own to
+the callback (``session_state``, ``scope``...)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from flscreen.identity import store as identity_store
+from flscreen.identity.roles import Unauthenticated
+from flscreen.settings import OidcConfig
+
+from ..auth import note_refusal, public
+from ..oidc import PENDING_COOKIE, PENDING_SECONDS, Pending
+from ..state import get_state
+from .session import oidc_label, safe_next, set_session_cookie
+
+router = APIRouter(tags=["session"])
+
+
+def _redirect_uri(config: OidcConfig, request: Request) -> str:
+    return config.redirect_uri or str(request.url_for("oidc_callback"))
+
+
+@router.get("/auth/oidc/login", include_in_schema=False, dependencies=[public()])
+def oidc_login(request: Request, next: str | None = None) -> Response:
+    """Send the browser to the OpenID provider (authorization code with PKCE); it comes
+    back to ``/auth/oidc/callback``."""
+    client = get_state(request).oidc
+    if client is None:
+        return _oidc_refused(
+            request, Unauthenticated("no OpenID provider is configured: sign in with a password")
+        )
+    try:
+        url, pending = client.begin(_redirect_uri(client.config, request), safe_next(next))
+    except Unauthenticated as exc:
+        return _oidc_refused(request, exc)
+    response = RedirectResponse(url, status_code=303)
+    response.set_cookie(
+        PENDING_COOKIE,
+        pending.encode(),
+        max_age=PENDING_SECONDS,
+        path="/",
+        secure=True,
+        httponly=True,
+        samesite="lax",  # the provider sends the browser back with a top-level GET
+    )
+    return response
+
+
+@router.get("/auth/oidc/callback", include_in_schema=False, dependencies=[public()])
+def oidc_callback(request: Request) -> Response:
+    """Where the OpenID provider sends the browser back: redeem the code, check the ID
+    token, map its claim to a flscreen user, and sign that user in (the session cookie
+    of a password sign-in). Refusals show the sign-in page with the reason (401)."""
+    state = get_state(request)
+    client = state.oidc
+    try:
+        if client is None:
+            raise Unauthenticated("no OpenID provider is configured: sign in with a password")
+        pending = Pending.decode(request.cookies.get(PENDING_COOKIE), client.clock())
+        claims = client.finish(pending, dict(request.query_params))
+        with state.store.begin() as conn:
+            user = identity_store.find_user_by_oidc(
+                conn, client.config.claim, claims.get(client.config.claim)
+            )
+            if client.config.claim == "email" and claims.get("email_verified") is False:
+                raise Unauthenticated(
+                    f"the OpenID provider has not verified the e-mail {claims['email']!r}"
+                )
+            secret, _csrf = identity_store.create_session(
+                conn, user, hours=state.session_hours, via="oidc"
+            )
+    except Unauthenticated as exc:
+        return _oidc_refused(request, exc)
+    response = RedirectResponse(pending.next, status_code=303)
+    set_session_cookie(response, secret, state)
+    response.delete_cookie(PENDING_COOKIE, path="/", secure=True, httponly=True, samesite="lax")
+    return response
+
+
+def _oidc_refused(request: Request, exc: Unauthenticated) -> Response:
+    """The sign-in page with the reason, logged as a refusal; the pending sign-in ends."""
+    from flscreen.web.pages import render
+
+    note_refusal(request, exc)
+    response = render(
+        request,
+        "login.html.j2",
+        {"next": "/ui/", "error": str(exc), "oidc": oidc_label(request)},
+        status=401,
+        with_json=False,
+    )
+    response.delete_cookie(PENDING_COOKIE, path="/", secure=True, httponly=True, samesite="lax")
+    return response

@@ -417,17 +417,10 @@ def test_session_of_one_tenant_cannot_read_another(screened: TestClient) -> None
     assert {s["shipment"] for s in browser.get("/shipments").json()["shipments"]} == SOUTHERN
 
 
-def test_postgresql_row_security_is_a_second_wall(screened: TestClient, db_url: str) -> None:
-    """A query that forgot the tenant filter still sees and changes only the tenant's rows
-    on PostgreSQL (identity_0002); SQLite relies on the query layer alone."""
-    from flscreen.identity.scope import Scope, set_row_scope
-
-    if not db_url.startswith("postgresql"):
-        pytest.skip("row-level security is PostgreSQL's (SQLite: the query layer only)")
-    store = screened.app.state.flscreen.store  # type: ignore[attr-defined]
-    everything = "SELECT c.shipment_id FROM cases c"
-    # Superusers bypass row-level security; the app must connect as an ordinary role
-    # (docs/security.md). The test server's user is a superuser, so queries run as one.
+def app_role(store: Store) -> sa.TextClause:
+    """The statement that makes a transaction run as an ordinary role: superusers bypass
+    row-level security, so the app must connect as one (docs/security.md), and the test
+    server's user is a superuser."""
     with store.begin() as conn:
         conn.execute(
             sa.text(
@@ -439,7 +432,19 @@ def test_postgresql_row_security_is_a_second_wall(screened: TestClient, db_url: 
             sa.text("GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO fl_app")
         )
         conn.execute(sa.text("GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO fl_app"))
-    as_app = sa.text("SET LOCAL ROLE fl_app")
+    return sa.text("SET LOCAL ROLE fl_app")
+
+
+def test_postgresql_row_security_is_a_second_wall(screened: TestClient, db_url: str) -> None:
+    """A query that forgot the tenant filter still sees and changes only the tenant's rows
+    on PostgreSQL (identity_0002); SQLite relies on the query layer alone."""
+    from flscreen.identity.scope import Scope, set_row_scope
+
+    if not db_url.startswith("postgresql"):
+        pytest.skip("row-level security is PostgreSQL's (SQLite: the query layer only)")
+    store = screened.app.state.flscreen.store  # type: ignore[attr-defined]
+    everything = "SELECT c.shipment_id FROM cases c"
+    as_app = app_role(store)
     with store.connect() as conn:
         conn.execute(as_app)
         all_cases = {r[0] for r in conn.execute(sa.text(everything))}
@@ -489,3 +494,63 @@ def test_postgresql_row_security_is_a_second_wall(screened: TestClient, db_url: 
             sa.text("SELECT state FROM cases WHERE shipment_id = 'S-2001'")
         ).scalar_one()
     assert state != "released"
+
+
+def test_row_security_covers_screenings_and_findings_per_transaction(
+    screened: TestClient, db_url: str
+) -> None:
+    """identity_0003: another tenant's screenings (its verdict evidence) and the findings
+    on its cases are invisible to an importer's transactions even without a filter; the
+    tenant is set per transaction (SET LOCAL), so the next transaction on the same
+    pooled connection carries only its own request's scope."""
+    from flscreen.identity.scope import Scope, set_row_scope
+
+    if not db_url.startswith("postgresql"):
+        pytest.skip("row-level security is PostgreSQL's (SQLite: the query layer only)")
+    store = screened.app.state.flscreen.store  # type: ignore[attr-defined]
+    as_app = app_role(store)
+    with store.begin() as conn:  # a finding on Southern Cross's case, as an officer's
+        conn.execute(
+            sa.text(
+                "INSERT INTO case_findings (case_pk, kind, statement, document_ids, "
+                "clear_and_convincing, actor, at, audit_seq, audit_hash) SELECT id, "
+                "'applicability', 'mill records reviewed', '[]', false, 'officer.li', "
+                "'2026-12-03T10:00:00Z', 1, 'x' FROM cases WHERE shipment_id = 'S-2001'"
+            )
+        )
+    screenings = "SELECT DISTINCT shipment_id FROM screenings"
+    findings = "SELECT count(*) FROM case_findings"
+    with store.connect() as conn:
+        conn.execute(as_app)
+        all_screened = {row[0] for row in conn.execute(sa.text(screenings))}
+        all_findings = conn.execute(sa.text(findings)).scalar_one()
+    assert all_screened >= SOUTHERN and all_screened & NORTHWIND
+    assert all_findings >= 1
+    set_row_scope(Scope("northwind", frozenset({"IMP-NW"})))
+    try:
+        with store.connect() as conn:
+            conn.execute(as_app)
+            seen = {row[0] for row in conn.execute(sa.text(screenings))}
+            seen_findings = conn.execute(sa.text(findings)).scalar_one()
+            tenant_then = conn.execute(
+                sa.text("SELECT current_setting('flscreen.parties', true)")
+            ).scalar_one()
+            conn.commit()
+            # The same connection, a new transaction, after the scope changed.
+            set_row_scope(Scope.everything())
+            conn.execute(as_app)
+            tenant_now = conn.execute(
+                sa.text("SELECT current_setting('flscreen.parties', true)")
+            ).scalar_one()
+            again = {row[0] for row in conn.execute(sa.text(screenings))}
+    finally:
+        set_row_scope(Scope.everything())
+    assert seen == all_screened & NORTHWIND and not seen & SOUTHERN
+    assert seen_findings == 0
+    assert (tenant_then, tenant_now) == ("IMP-NW", "")
+    assert again == all_screened
+    # The importer's own pages still show its verdicts under the wall.
+    verdict = screened.get("/shipments/S-1001/verdict", headers=bearer(screened, "northwind"))
+    assert verdict.status_code == 200, verdict.text
+    refused = screened.get("/shipments/S-2001/verdict", headers=bearer(screened, "northwind"))
+    assert refused.status_code == 404

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -119,20 +118,20 @@ def set_row_scope(scope: Scope) -> None:
 
 
 def install_row_scope(engine: Engine) -> None:
-    """On PostgreSQL, set ``flscreen.parties`` on every connection the app checks out,
-    from the request's scope (contextvars follow the request into its threadpool)."""
+    """On PostgreSQL, start every transaction the app opens with ``SET LOCAL
+    flscreen.parties`` (``set_config(..., true)``) from the request's scope
+    (contextvars follow the request into its threadpool): the setting lasts exactly
+    that transaction, so a pooled connection never carries one request's tenant into
+    the next."""
     if engine.dialect.name != "postgresql":
         return
 
-    @sa.event.listens_for(engine, "checkout")
-    def _checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
-        cursor = dbapi_connection.cursor()
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        # On the DBAPI cursor: psycopg opens the transaction with this statement, so
+        # the setting is local to the transaction SQLAlchemy is beginning.
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
-            cursor.execute(
-                "SELECT set_config('flscreen.parties', %s, false)", (_ROW_PARTIES.get(),)
-            )
+            cursor.execute("SELECT set_config('flscreen.parties', %s, true)", (_ROW_PARTIES.get(),))
         finally:
             cursor.close()
-        # set_config outside a transaction block starts one under psycopg: end it so
-        # the pool hands over an idle connection.
-        dbapi_connection.commit()

@@ -16,38 +16,24 @@ from __future__ import annotations
 
 from alembic import op
 
+from flscreen.store import row_security
+
 revision = "identity_0002"
 down_revision = "identity_0001"
 branch_labels = None
 depends_on = ("policy_0001", "supply_0001")
 
-PARTIES = "coalesce(current_setting('flscreen.parties', true), '')"
-OWN_SHIPMENTS = (
-    "SELECT shipment_id FROM supply_shipments "
-    f"WHERE importer_id = ANY (string_to_array({PARTIES}, ','))"
-)
 POLICIES = {
-    "cases": f"{PARTIES} = '' OR shipment_id IN ({OWN_SHIPMENTS})",
-    # Through cases, whose own policy filters the subquery.
-    "case_events": f"{PARTIES} = '' OR case_pk IN (SELECT id FROM cases)",
-    "rebuttals": f"{PARTIES} = '' OR case_pk IN (SELECT id FROM cases)",
-    "evidence_documents": f"{PARTIES} = '' OR case_pk IN (SELECT id FROM cases)",
+    "cases": row_security.BY_SHIPMENT,
+    "case_events": row_security.BY_CASE,
+    "rebuttals": row_security.BY_CASE,
+    "evidence_documents": row_security.BY_CASE,
 }
 
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name != "postgresql":
-        return
-    for table, rule in POLICIES.items():
-        op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
-        op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
-        op.execute(f"CREATE POLICY tenant_wall ON {table} USING ({rule}) WITH CHECK ({rule})")
+    row_security.enable(op, POLICIES)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name != "postgresql":
-        return
-    for table in POLICIES:
-        op.execute(f"DROP POLICY IF EXISTS tenant_wall ON {table}")
-        op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
-        op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
+    row_security.disable(op, POLICIES)

@@ -1,0 +1,42 @@
+"""PostgreSQL row-level security policies for the tenant wall, shared by the migrations
+that add them (identity_0002, identity_0003).
+
+A policy keeps a row when ``flscreen.parties`` (set per transaction for an importer,
+see :func:`flscreen.identity.scope.install_row_scope`) is empty, or when the row's
+shipment has one of those importer parties. FORCEd, so the tables' owner (which the
+app connects as) is bound too; superusers and BYPASSRLS roles are not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+PARTIES = "coalesce(current_setting('flscreen.parties', true), '')"
+OWN_SHIPMENTS = (
+    "SELECT shipment_id FROM supply_shipments "
+    f"WHERE importer_id = ANY (string_to_array({PARTIES}, ','))"
+)
+UNSET = f"{PARTIES} = ''"
+BY_SHIPMENT = f"{UNSET} OR shipment_id IN ({OWN_SHIPMENTS})"
+BY_CASE = f"{UNSET} OR case_pk IN (SELECT id FROM cases)"
+"""Through cases, whose own policy filters the subquery."""
+
+
+def enable(op: Any, policies: Mapping[str, str]) -> None:
+    """Turn on (and force) the ``tenant_wall`` policy of each table; PostgreSQL only."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    for table, rule in policies.items():
+        op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+        op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+        op.execute(f"CREATE POLICY tenant_wall ON {table} USING ({rule}) WITH CHECK ({rule})")
+
+
+def disable(op: Any, tables: Mapping[str, str]) -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    for table in tables:
+        op.execute(f"DROP POLICY IF EXISTS tenant_wall ON {table}")
+        op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
+        op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")

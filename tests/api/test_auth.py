@@ -21,7 +21,7 @@ from flscreen.api import create_app
 from flscreen.api.auth import check_routes, requires, route_permissions
 from flscreen.identity import store as identity_store
 from flscreen.identity.roles import Permission
-from flscreen.identity.tables import api_tokens
+from flscreen.identity.tables import api_tokens, sessions, users
 from flscreen.store import Store
 
 from .seed import SAMPLE_SUPPLY, bearer, make_client, seed_lists, seed_supply
@@ -404,6 +404,47 @@ def test_session_cookie_csrf_logout_and_throttle(screened: TestClient, store: St
         "/auth/login", json={"username": "analyst.wu", "password": "analyst.wu-password"}
     )
     assert r.status_code == 429 and int(r.headers["retry-after"]) > 0
+
+
+def test_expired_sessions_and_disabled_users_are_refused(client: TestClient, store: Store) -> None:
+    """A session past its end, a disabled user's session and token: 401 at the next
+    request, each saying why; a disabled user cannot sign in again."""
+    browser = TestClient(client.app, base_url="https://testserver")
+    signed_in = browser.post(
+        "/auth/login", json={"username": "analyst.wu", "password": "analyst.wu-password"}
+    )
+    assert signed_in.status_code == 200 and browser.get("/auth/me").status_code == 200
+    past = identity_store.stamp(identity_store.now() - timedelta(seconds=1))
+    with store.begin() as conn:
+        conn.execute(sessions.update().values(expires_at=past))
+    r = browser.get("/auth/me")
+    assert r.status_code == 401 and "session expired" in r.json()["message"]
+    # Disabled by an admin: sessions end at once, the user's tokens stop.
+    officer = TestClient(client.app, base_url="https://testserver")
+    assert officer.post(
+        "/auth/login", json={"username": "officer.li", "password": "officer.li-password"}
+    ).is_success
+    assert officer.get("/shipments").status_code == 200
+    assert client.get("/shipments").status_code == 200  # the officer's API token
+    with store.begin() as conn:
+        identity_store.disable_user(conn, "officer.li", identity_store_setup())
+    assert officer.get("/shipments").status_code == 401
+    r = client.get("/shipments")
+    assert r.status_code == 401 and "'officer.li' is disabled" in r.json()["message"]
+    r = officer.post(
+        "/auth/login", json={"username": "officer.li", "password": "officer.li-password"}
+    )
+    assert r.status_code == 401 and "disabled" in r.json()["message"]
+    # Disabled by a direct edit of the users table (no sessions revoked): still refused,
+    # because every request reads the user's state.
+    auditor = TestClient(client.app, base_url="https://testserver")
+    assert auditor.post(
+        "/auth/login", json={"username": "auditor.ko", "password": "auditor.ko-password"}
+    ).is_success
+    with store.begin() as conn:
+        conn.execute(users.update().where(users.c.username == "auditor.ko").values(disabled=True))
+    r = auditor.get("/auth/me")
+    assert r.status_code == 401 and "'auditor.ko' is disabled" in r.json()["message"]
 
 
 def test_session_of_one_tenant_cannot_read_another(screened: TestClient) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -196,3 +197,17 @@ def test_provider_not_configured_or_unreachable(store: Store, tmp_path: Path) ->
     with TestClient(down, base_url="https://testserver", follow_redirects=False) as c:
         r = c.get("/auth/oidc/login")
         assert r.status_code == 401 and "discovery document could not be read" in r.text
+
+
+def test_an_expired_id_token_from_the_provider_is_refused(
+    app_client: TestClient, store: Store
+) -> None:
+    """The provider's ID tokens live an hour (provider.mjs); read two hours later (the
+    client's clock moved on) the same sign-in is refused as expired."""
+    client = app_client.app.state.flscreen.oidc  # type: ignore[attr-defined]
+    client.clock = lambda: time.time() + 2 * 3600
+    back = sign_in_at_provider(start(app_client), "li")
+    r = app_client.get(callback_path(back))
+    assert r.status_code == 401 and "ID token is not valid: The token is expired" in r.text
+    assert app_client.get("/auth/me").status_code == 401
+    assert "expired" in str(audit_kinds(store, "auth.refused")[-2]["reason"])

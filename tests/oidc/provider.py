@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -59,23 +60,26 @@ def running_provider(redirect_uris: list[str], **extra: Any) -> Iterator[str]:
         "accounts": ACCOUNTS,
         **extra,
     }
-    proc = subprocess.Popen(
-        ["node", str(SCRIPT), json.dumps(config)],
-        cwd=HERE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()  # the provider prints its issuer once it serves
-        if not line.startswith("{"):
-            proc.kill()
-            _, err = proc.communicate(timeout=10)
-            raise AssertionError(f"the OpenID provider did not start: {line}{err}")
-        yield str(json.loads(line)["issuer"])
-    finally:
-        stop(proc)
+    # stderr to a file, not a pipe nobody reads: a chatty provider must never block.
+    with tempfile.TemporaryFile(mode="w+") as errors:
+        proc = subprocess.Popen(
+            ["node", str(SCRIPT), json.dumps(config)],
+            cwd=HERE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+        )
+        try:
+            assert proc.stdout is not None
+            line = proc.stdout.readline()  # the provider prints its issuer once it serves
+            if not line.startswith("{"):
+                proc.kill()
+                proc.wait(timeout=10)
+                errors.seek(0)
+                raise AssertionError(f"the OpenID provider did not start: {line}{errors.read()}")
+            yield str(json.loads(line)["issuer"])
+        finally:
+            stop(proc)
 
 
 def submit_form(

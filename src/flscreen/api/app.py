@@ -39,9 +39,11 @@ case is 404, an unreachable database is 503. The analyst pages live under `/ui/`
 
 Every endpoint but `/healthz` and signing in needs an identity: an API token
 (`Authorization: Bearer fls_...`, from `flscreen tokens create`) or the session cookie
-set by `POST /auth/login` (then send the answer's `csrf_token` as `X-CSRF-Token` on
-every POST). No identity is 401, a role without the permission is 403, another
-tenant's shipment or case is 404; see docs/security.md.
+set by `POST /auth/login` or by an OpenID Connect sign-in in the browser
+(`/auth/oidc/login`, when a provider is configured); with the cookie, send the session's
+`csrf_token` (`GET /auth/me`) as `X-CSRF-Token` on every POST. No identity is 401, a
+role without the permission is 403, another tenant's shipment or case is 404; see
+docs/security.md.
 """
 
 

@@ -31,13 +31,14 @@ from flscreen.lists.service import ImportOutcome, import_list
 from flscreen.lists.versions import diff_versions, entry_summary
 from flscreen.matching import ALGORITHM as MATCH_ALGORITHM
 from flscreen.matching import Query
-from flscreen.matching.judgements import normalize_verdict, record_judgement
 from flscreen.model.lists import ListEntry, ListVersionRef
 from flscreen.policy import cases
 from flscreen.policy import tables as case_tables
 from flscreen.policy.records import get_screening
 from flscreen.region import ALGORITHM as REGION_ALGORITHM
 from flscreen.region import LocateQuery, locate
+from flscreen.services import matching as matching_service
+from flscreen.services.matching import judgement_json
 from flscreen.store import Store
 
 from .locks import writing
@@ -228,44 +229,24 @@ def judge(
     reason: str | None,
     registration_id: str | None,
 ) -> dict[str, Any]:
-    """Record an analyst's judgement on (party, entry) and log it in the audit trail,
-    as ``flscreen judge`` does; every problem with the request is listed at once."""
-    problems = []
-    if normalize_verdict(verdict) is None:
-        problems.append(Problem("", "expected match or no-match", field="verdict"))
-    for field_name, value in (("name", name), ("list", list_name), ("entry_id", entry_id)):
-        if not value.strip():
-            problems.append(Problem("", "missing required value", field=field_name))
-    if not by.strip():
-        problems.append(Problem("", "say who decides", field="by"))
-    if problems:
-        raise InvalidInput(problems)
-    with writing(store), store.begin() as conn:
-        ref, entry = lists_store.get_entry(conn, list_name.strip(), entry_id.strip())
-        j = record_judgement(
-            conn,
-            query_name=name,
-            list_name=ref.list_name,
-            entry_id=entry.entry_id,
+    """The judgement (flscreen.services.matching.judge) as the API answers it: the stored
+    judgement with the list version and entry name it was made against."""
+    with writing(store):
+        done = matching_service.judge(
+            store,
+            name=name,
+            list_name=list_name,
+            entry_id=entry_id,
             verdict=verdict,
-            decided_by=by,
+            by=by,
             reason=reason,
             registration_id=registration_id,
-            algorithm=MATCH_ALGORITHM,
         )
-        audit.append(conn, "judgement", j, j.decided_by, subject=j.party_key)
+    answer = judgement_json(done.judgement)
     return {
-        "id": j.id,
-        "party_key": j.party_key,
-        "query_name": j.query_name,
-        "list": j.list_name,
-        "list_version": ref.version,
-        "entry_id": j.entry_id,
-        "entry_name": entry.name,
-        "verdict": j.verdict,
-        "by": j.decided_by,
-        "at": j.decided_at,
-        "reason": j.reason,
+        **answer,
+        "list_version": done.list_version,
+        "entry_name": done.entry_name,
     }
 
 

@@ -9,7 +9,6 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from flscreen import audit
 from flscreen.cli.common import (
     acting,
     err_console,
@@ -21,13 +20,8 @@ from flscreen.cli.common import (
 from flscreen.errors import InvalidInput, Problem
 from flscreen.identity.roles import Permission
 from flscreen.lists.service import ImportOutcome, register_after_import
-from flscreen.lists.store import get_entry
 from flscreen.matching import ALGORITHM, DEFAULT_THRESHOLD, REVIEW_THRESHOLD, Matcher, Query
-from flscreen.matching.judgements import (
-    iter_judgements,
-    normalize_verdict,
-    record_judgement,
-)
+from flscreen.matching.judgements import iter_judgements
 from flscreen.matching.persist import matcher_for
 from flscreen.matching.query import party_key
 from flscreen.model.matching import MatchResult
@@ -35,10 +29,19 @@ from flscreen.records import Record, open_output, read_records, write_bytes, wri
 from flscreen.reports.rows import MATCH_COLUMNS, match_rows
 from flscreen.reports.tabular import FORMATS as TABULAR_FORMATS
 from flscreen.reports.tabular import export as export_rows
+from flscreen.services.matching import judge, judgement_json, judgement_problems
 from flscreen.settings import load_settings
 from flscreen.store import Store
 
 TEXT_FIELDS = ("name", "country", "address", "registration_id", "schema")
+JUDGE_FLAGS = {
+    "name": "--name",
+    "list": "--entry",
+    "entry_id": "--entry",
+    "verdict": "--verdict",
+    "by": "--by",
+}
+"""The flag each judgement field is given by, so a problem names what the user typed."""
 PROGRESS_FROM = 200
 
 
@@ -304,38 +307,36 @@ def judge_cmd(
     ] = None,
 ) -> None:
     """Record that a party is (or is not) a list entry; every later match honours it."""
-    problems: list[Problem] = []
     list_name, sep, entry_id = entry.partition(":")
-    if not sep or not list_name.strip() or not entry_id.strip():
-        problems.append(Problem("", "expected LIST:ENTRY_ID, e.g. uflpa:12", field="--entry"))
-    if normalize_verdict(verdict) is None:
-        problems.append(Problem("", "expected match or no-match", field="--verdict"))
-    if not name.strip():
-        problems.append(Problem("", "missing required value", field="--name"))
+    # Everything wrong is said at once, before the store is opened.
+    problems = judgement_problems(name, list_name, entry_id, verdict, by or "-", JUDGE_FLAGS)
+    if not sep or any(p.field == "--entry" for p in problems):
+        problems = [
+            Problem("", "expected LIST:ENTRY_ID, e.g. uflpa:12", field="--entry"),
+            *(p for p in problems if p.field != "--entry"),
+        ]
     if problems:
         raise InvalidInput(problems)
     store = get_store()
     try:
-        by = acting(store, Permission.JUDGE, by)
-        with store.begin() as conn:
-            ref, listed = get_entry(conn, list_name.strip(), entry_id.strip())
-            j = record_judgement(
-                conn,
-                query_name=name,
-                list_name=ref.list_name,
-                entry_id=listed.entry_id,
-                verdict=verdict,
-                decided_by=by,
-                reason=reason,
-                registration_id=registration_id,
-                algorithm=ALGORITHM,
-            )
-            audit.append(conn, "judgement", j, j.decided_by, subject=j.party_key)
+        actor = acting(store, Permission.JUDGE, by)
+        done = judge(
+            store,
+            name=name,
+            list_name=list_name,
+            entry_id=entry_id,
+            verdict=verdict,
+            by=actor,
+            reason=reason,
+            registration_id=registration_id,
+            fields=JUDGE_FLAGS,
+        )
     finally:
         store.dispose()
+    j = done.judgement
     out_console.print(
         f"recorded: {escape(name)!r} is {'' if j.verdict == 'match' else 'not '}"
-        f"{escape(ref.list_name)}:{escape(listed.entry_id)} ({escape(listed.name)}), "
+        f"{escape(j.list_name)}:{escape(j.entry_id)} ({escape(done.entry_name)}), "
         f"by {escape(j.decided_by)} at {j.decided_at} (party key {escape(j.party_key)!r})",
         highlight=False,
     )
@@ -356,20 +357,7 @@ def judgements_cmd(
     try:
         with store.connect() as conn, open_output(None) as handle:
             for j in iter_judgements(conn, key):
-                write_jsonl(
-                    handle,
-                    {
-                        "id": j.id,
-                        "party_key": j.party_key,
-                        "query_name": j.query_name,
-                        "list": j.list_name,
-                        "entry_id": j.entry_id,
-                        "verdict": j.verdict,
-                        "by": j.decided_by,
-                        "at": j.decided_at,
-                        "reason": j.reason,
-                    },
-                )
+                write_jsonl(handle, judgement_json(j))
     finally:
         store.dispose()
 

@@ -18,6 +18,7 @@ is refused unless its ``state`` equals the one this browser was sent off with.
 from __future__ import annotations
 
 import base64
+import hmac
 import json
 import threading
 import time
@@ -177,7 +178,7 @@ class OidcClient:
         if "error" in params:
             reason = params.get("error_description") or params["error"]
             raise Unauthenticated(f"the OpenID provider refused the sign-in: {reason}")
-        if not params.get("state") or params.get("state") != pending.state:
+        if not hmac.compare_digest(params.get("state", ""), pending.state):
             raise Unauthenticated(
                 "the sign-in answer does not belong to this browser's sign-in (state "
                 "mismatch): start again"

@@ -2,8 +2,9 @@
 
 Prints, in one run on the same generated records (bench/gen_trade.py):
 - firm resolution pairwise precision / recall over distinct spellings, flscreen's
-  (trade-firms-v1) beside a plain grouping by exact normalised name (flscreen's
-  name key, same country) and by case-and-punctuation-folded name;
+  (trade-firms-v2) beside the previous algorithm (trade-firms-v1), a plain grouping
+  by exact normalised name (flscreen's name key, same country) and one by
+  case-and-punctuation-folded name;
 - planted transshipment chains found (trader and buyer both right) and false flags
   per 1,000 firms;
 - wall time and CPU time of each step, records per second and peak RSS.
@@ -27,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from flscreen.batch.engines import DuckDBEngine, SparkEngine
 from flscreen.trade import sql
 from flscreen.trade.engine import load_rows
-from flscreen.trade.infer import region_locator, resolve_and_infer
+from flscreen.trade.infer import region_locator, resolve_and_infer, resolve_firms
 from flscreen.trade.materials import fold
 from flscreen.trade.resolve import variant_key
 from gen_trade import TradeSet, generate
@@ -61,6 +62,12 @@ def run(ts: TradeSet, engine_name: str) -> dict[str, float]:
         timing.update(inf.timings)
         timing["total_s"] = time.perf_counter() - t0
         timing["cpu_s"] = time.process_time() - c0
+        # the previous algorithm on the same spellings, for firm resolution only
+        previous = {
+            v.vid: c.firm_id
+            for c in resolve_firms(engine, sql.Params(algorithm="trade-firms-v1"))
+            for v in c.variants
+        }
     finally:
         engine.close()
 
@@ -69,6 +76,7 @@ def run(ts: TradeSet, engine_name: str) -> dict[str, float]:
     pred: dict[object, str] = {}
     exact: dict[object, str] = {}
     folded: dict[object, str] = {}
+    v1: dict[object, str] = {}
     for c in inf.firms:
         for v in c.variants:
             key = (v.name, v.address, v.country)
@@ -76,12 +84,14 @@ def run(ts: TradeSet, engine_name: str) -> dict[str, float]:
                 continue
             truth[key] = ts.truth[key]
             pred[key] = c.firm_id
+            v1[key] = previous[v.vid]
             k = variant_key(v.vid, v.name, v.address, v.country)
             exact[key] = f"{k.country}|{k.nkey}"
             folded[key] = f"{k.country}|{fold(v.name)}"
     p, r = pairwise(pred, truth)
     ep, er = pairwise(exact, truth)
     fp_, fr = pairwise(folded, truth)
+    p1, r1 = pairwise(v1, truth)
     # transshipment: firm ids -> true firm by the majority of their spellings
     owner: dict[str, str] = {}
     for c in inf.firms:
@@ -96,7 +106,8 @@ def run(ts: TradeSet, engine_name: str) -> dict[str, float]:
     print(f"records {records:,}  true firms {n:,}  spellings {len(truth):,}  "
           f"firms found {len(inf.firms):,}  edges {inf.counts['edges']:,}")  # fmt: skip
     print("firm resolution (pairwise over spellings)     precision  recall")
-    print(f"  flscreen trade-firms-v1                       {p:9.4f}  {r:6.4f}")
+    print(f"  flscreen trade-firms-v2                       {p:9.4f}  {r:6.4f}")
+    print(f"  previous: flscreen trade-firms-v1             {p1:9.4f}  {r1:6.4f}")
     print(f"  baseline: exact normalised name (name key)    {ep:9.4f}  {er:6.4f}")
     print(f"  baseline: case/punctuation-folded name        {fp_:9.4f}  {fr:6.4f}")
     print(f"transshipment: planted chains {len(ts.planted)}, found {found} "

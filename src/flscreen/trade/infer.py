@@ -142,14 +142,19 @@ def resolve_firms(engine: Engine, params: sql.Params) -> list[Cluster]:
     load_rows(engine, "tr_vtok", VTOK_SCHEMA, vtok)
     engine.create(sql.token_df())
     engine.create(sql.candidates(params))
-    engine.create(sql.scored(params))
+    if params.algorithm == "trade-firms-v1":
+        engine.create(sql.scored(params))
+    else:
+        engine.create(sql.token_weights())
+        engine.create(sql.soft_names(params))
+        engine.create(sql.scored_v2(d, params))
     pairs = [
         (int(va), int(vb), blocked, float(s_name), None if s_addr is None else float(s_addr), rule)
         for va, vb, blocked, s_name, s_addr, rule in engine.fetch(
             "SELECT va, vb, blocked_on, s_name, s_addr, rule FROM tr_pair WHERE rule IS NOT NULL"
         )
     ]
-    clusters = cluster(variants, keys, pairs)
+    clusters, _refused = cluster(variants, keys, pairs, params.algorithm, params.addr_veto)
     load_rows(
         engine,
         "tr_vfirm",

@@ -19,7 +19,11 @@ from typing import Any
 from flscreen.normalize.names import name_key
 from flscreen.trade.materials import fold
 
-ALGORITHM = "trade-firms-v1"
+ALGORITHM = "trade-firms-v2"
+ALGORITHMS = ("trade-firms-v1", "trade-firms-v2")
+"""v1: pairs joined by plain union-find (chains distinct firms through address-less
+spellings); v2: IDF-weighted token similarity, house numbers, and a union only when the
+two sides' addresses do not disagree (docs/trade.md)."""
 
 VKEY_SCHEMA = (
     ("vid", "BIGINT"),
@@ -29,6 +33,9 @@ VKEY_SCHEMA = (
     ("akey", "VARCHAR"),
     ("ascript", "VARCHAR"),
     ("dkey", "VARCHAR"),
+    ("anum", "VARCHAR"),
+    ("arest", "VARCHAR"),
+    ("ablock", "VARCHAR"),
 )
 COMMON_SHARE = 0.02
 """A name token in more than this share of the spellings (and at least COMMON_MIN) is an
@@ -78,6 +85,16 @@ def address_key(address: str) -> str:
     return " ".join(w for w in words if w)
 
 
+def address_parts(akey: str) -> tuple[str, str]:
+    """(numbers, rest) of an address key: its digit words sorted and joined, the other words.
+
+    '88 jiefang road room 1201' -> ('1201 88', 'jiefang road room').
+    """
+    words = akey.split()
+    numbers = sorted({w for w in words if any(ch.isdigit() for ch in w)})
+    return " ".join(numbers), " ".join(w for w in words if not any(ch.isdigit() for ch in w))
+
+
 @dataclass(frozen=True, slots=True)
 class VariantKey:
     vid: int
@@ -106,7 +123,12 @@ def key_rows(keys: Iterable[VariantKey]) -> tuple[list[tuple[Any, ...]], list[tu
         script = "latin" if k.akey.isascii() else "other"
         rare = sorted(t for t in k.tokens if df[t] <= common)
         dkey = " ".join(rare) or " ".join(sorted(k.tokens))
-        vkey.append((k.vid, k.country, k.nkey, " ".join(sorted(k.tokens)), k.akey, script, dkey))
+        numbers, rest = address_parts(k.akey)
+        ablock = f"{numbers}|{rest.split()[0]}" if numbers and rest else ""
+        nsorted = " ".join(sorted(k.tokens))
+        vkey.append(
+            (k.vid, k.country, k.nkey, nsorted, k.akey, script, dkey, numbers, rest, ablock)
+        )
         vtok.extend((k.vid, k.country, t) for t in dict.fromkeys(k.tokens) if len(t) > 1)
     return vkey, vtok
 
@@ -154,6 +176,7 @@ class Cluster:
     firm_id: str
     variants: list[Variant]
     merges: list[dict[str, Any]] = field(default_factory=list)
+    algorithm: str = ALGORITHM
 
     @property
     def representative(self) -> Variant:
@@ -180,13 +203,21 @@ class Cluster:
         """Why these spellings are one firm: the pairs that joined them, with their scores."""
         if len(self.variants) == 1:
             text = "one spelling only"
+        elif self.algorithm == "trade-firms-v1":
+            text = (
+                f"{len(self.variants)} spellings joined by {len(self.merges)} scored pair(s) "
+                "(trade-firms-v1: flscreen name keys blocked on a shared rare token, "
+                "Levenshtein similarity of name keys and addresses)"
+            )
         else:
             text = (
                 f"{len(self.variants)} spellings joined by {len(self.merges)} scored pair(s) "
-                f"({ALGORITHM}: flscreen name keys blocked on a shared rare token, "
-                "Levenshtein similarity of name keys and addresses)"
+                "(trade-firms-v2: flscreen name keys blocked on a shared rare token or house "
+                "number and street; name similarity weighted by how rare each word is; "
+                "addresses compared on their numbers and words; no two spellings whose "
+                "addresses disagree are in one firm)"
             )
-        return {"algorithm": ALGORITHM, "text": text, "pairs": self.merges}
+        return {"algorithm": self.algorithm, "text": text, "pairs": self.merges}
 
 
 def firm_id_of(country: str, nkey: str, taken: set[str]) -> str:
@@ -201,31 +232,107 @@ def firm_id_of(country: str, nkey: str, taken: set[str]) -> str:
     return fid
 
 
+@dataclass(frozen=True, slots=True)
+class AddressSig:
+    """What an address comparison needs: its house and unit numbers, its other words, script."""
+
+    numbers: frozenset[str]
+    rest: str
+    script: str
+
+    @classmethod
+    def of(cls, akey: str) -> AddressSig:
+        numbers, rest = address_parts(akey)
+        script = "latin" if akey.isascii() else "other"
+        return cls(frozenset(numbers.split()), rest, script)
+
+
+def addresses_disagree(a: AddressSig, b: AddressSig, veto: float) -> bool:
+    """Two addresses in one script that share no number, or whose words are < ``veto`` alike."""
+    from rapidfuzz.distance import Levenshtein
+
+    if not a.rest or not b.rest or a.script != b.script:
+        return False
+    if a.numbers and b.numbers and a.numbers.isdisjoint(b.numbers):
+        return True
+    return bool(Levenshtein.normalized_similarity(a.rest, b.rest) < veto)
+
+
+MAX_SIGS = 8
+"""Distinct addresses a firm keeps for the merge check (the most frequent first)."""
+
+
+class _Constraint:
+    """Per cluster root, its distinct addresses: a union whose sides disagree is refused."""
+
+    def __init__(self, keys: dict[int, VariantKey], veto: float) -> None:
+        self.veto = veto
+        self.sigs: dict[int, list[AddressSig]] = {
+            vid: [AddressSig.of(k.akey)] if k.akey else [] for vid, k in keys.items()
+        }
+
+    def allows(self, ra: int, rb: int) -> bool:
+        return not any(
+            addresses_disagree(x, y, self.veto)
+            for x in self.sigs.get(ra, ())
+            for y in self.sigs.get(rb, ())
+        )
+
+    def joined(self, root: int, other: int) -> None:
+        mine = self.sigs.setdefault(root, [])
+        for sig in self.sigs.pop(other, []):
+            if sig not in mine and len(mine) < MAX_SIGS:
+                mine.append(sig)
+
+
+def _rank(pair: tuple[int, int, str, float, float | None, str]) -> tuple[int, float, int, int]:
+    """Strongest evidence first: name and address agreeing, then by name similarity."""
+    return (0 if pair[5] == "name+address" else 1, -pair[3], pair[0], pair[1])
+
+
 def cluster(
     variants: Sequence[Variant],
     keys: dict[int, VariantKey],
     pairs: Iterable[tuple[int, int, str, float, float | None, str]],
-) -> list[Cluster]:
-    """Union-find over accepted pairs ``(va, vb, blocked_on, s_name, s_addr, rule)``."""
+    algorithm: str = ALGORITHM,
+    addr_veto: float = 0.6,
+) -> tuple[list[Cluster], int]:
+    """Join accepted pairs ``(va, vb, blocked_on, s_name, s_addr, rule)`` into firms.
+
+    v1: plain union-find. v2: pairs in order of strength, and a union is refused when
+    any address on one side disagrees with one on the other (:func:`addresses_disagree`),
+    so an address-less spelling joins one firm, never two. Returns the firms and the
+    number of accepted pairs refused that way.
+    """
     uf = UnionFind()
+    constraint = _Constraint(keys, addr_veto) if algorithm != "trade-firms-v1" else None
+    refused = 0
     joins: dict[int, list[dict[str, Any]]] = {}
     by_vid = {v.vid: v for v in variants}
-    for va, vb, blocked_on, s_name, s_addr, rule in sorted(
-        pairs, key=lambda p: (-p[3], p[0], p[1])
-    ):
-        if uf.union(va, vb):
-            joins.setdefault(va, []).append(
-                {
-                    "a": by_vid[va].name,
-                    "a_address": by_vid[va].address or None,
-                    "b": by_vid[vb].name,
-                    "b_address": by_vid[vb].address or None,
-                    "name_similarity": round(float(s_name), 4),
-                    "address_similarity": None if s_addr is None else round(float(s_addr), 4),
-                    "rule": rule,
-                    "blocked_on": blocked_on,
-                }
-            )
+    order = _rank if constraint is not None else (lambda p: (-p[3], p[0], p[1]))
+    for va, vb, blocked_on, s_name, s_addr, rule in sorted(pairs, key=order):
+        ra, rb = uf.find(va), uf.find(vb)
+        if ra == rb:
+            continue
+        if constraint is not None and not constraint.allows(ra, rb):
+            refused += 1
+            continue
+        uf.union(ra, rb)
+        if constraint is not None:
+            root = uf.find(ra)
+            constraint.joined(root, rb if root == ra else ra)
+        joins.setdefault(va, []).append(
+            {
+                "a": by_vid[va].name,
+                "a_address": by_vid[va].address or None,
+                "b": by_vid[vb].name,
+                "b_address": by_vid[vb].address or None,
+                "name_similarity": round(float(s_name), 4),
+                "address_similarity": None if s_addr is None else round(float(s_addr), 4),
+                "rule": rule,
+                "blocked_on": blocked_on,
+            }
+        )
     groups: dict[int, list[Variant]] = {}
     for v in variants:
         groups.setdefault(uf.find(v.vid), []).append(v)
@@ -236,8 +343,8 @@ def cluster(
     out = []
     for root in sorted(groups):
         members = groups[root]
-        c = Cluster("", members, merges.get(root, []))
+        c = Cluster("", members, merges.get(root, []), algorithm)
         rep = c.representative
         c.firm_id = firm_id_of(rep.country_code, keys[rep.vid].nkey, taken)
         out.append(c)
-    return out
+    return out, refused

@@ -38,17 +38,25 @@ RECORD_COLUMNS: tuple[tuple[str, str], ...] = (
 class Params:
     """Thresholds of the pairwise decision and of the transshipment flag (docs/trade.md)."""
 
+    algorithm: str = "trade-firms-v2"
+    """``trade-firms-v1`` keeps the earlier scores and plain union-find (for comparison)."""
     max_token_df: int = 400
     """A name token shared by more variants than this (in one country) does not block."""
     name_high: float = 0.9
     """Name similarity that matches alone (unless the addresses clearly differ)."""
     addr_veto: float = 0.6
-    name_alone: float = 0.97
-    """Name similarity that matches when one side has no address (or scripts differ)."""
     """Below this address similarity even a high name similarity does not match."""
+    name_alone: float = 0.97
+    """v1: name similarity that matches when one side has no address (or scripts differ)."""
     name_mid: float = 0.75
     """Name similarity that matches when the address agrees to ``addr_high``."""
     addr_high: float = 0.8
+    token_typo: float = 0.8
+    """v2: two name words this alike (one letter in five) count as the same word."""
+    soft_alone: float = 0.9
+    """v2: weighted name similarity that matches when no address can be compared."""
+    soft_mid: float = 0.75
+    """v2: weighted name similarity that matches when the addresses agree to ``addr_high``."""
     ts_max_lag_days: int = 90
     """An outbound shipment counts as passing on inbound goods received this many days before."""
     ts_min_ratio: float = 0.5
@@ -116,7 +124,20 @@ def token_df() -> Table:
 
 
 def candidates(p: Params) -> Table:
-    """Pairs of variants in one country that share a rare name token or the whole key."""
+    """Pairs of variants in one country that share a rare name token or the whole key.
+
+    v2 also pairs spellings at one house number and street word ('=address'), so a
+    misspelt rare word ('Chag Spinning' for 'Chang Spinning') still meets its firm.
+    """
+    by_address = (
+        ""
+        if p.algorithm == "trade-firms-v1"
+        else """
+  UNION ALL
+  SELECT a.vid AS va, b.vid AS vb, '=address' AS token
+  FROM tr_vkey a JOIN tr_vkey b
+    ON b.country = a.country AND b.ablock = a.ablock AND a.ablock <> '' AND a.vid < b.vid"""
+    )
     return Table(
         "tr_cand",
         f"""
@@ -127,8 +148,86 @@ SELECT va, vb, min(token) AS blocked_on FROM (
   JOIN tr_vtok b ON b.country = a.country AND b.token = a.token AND a.vid < b.vid
   UNION ALL
   SELECT a.vid AS va, b.vid AS vb, '=key' AS token
-  FROM tr_vkey a JOIN tr_vkey b ON b.country = a.country AND b.nkey = a.nkey AND a.vid < b.vid
+  FROM tr_vkey a JOIN tr_vkey b
+    ON b.country = a.country AND b.nkey = a.nkey AND a.vid < b.vid{by_address}
 ) c GROUP BY va, vb""",
+    )
+
+
+def token_weights() -> Table:
+    """``tr_vtw``: each spelling's name words weighted by rarity, ln(1 + spellings / df)."""
+    return Table(
+        "tr_vtw",
+        """
+SELECT t.vid, t.token, ln(1.0 + n.n / f.df) AS w
+FROM tr_vtok t
+JOIN tr_tokdf f ON f.country = t.country AND f.token = t.token
+JOIN (SELECT country, count(DISTINCT vid) AS n FROM tr_vtok GROUP BY country) n
+  ON n.country = t.country""",
+    )
+
+
+def _soft_direction(p: Params, this: str, other: str) -> str:
+    """Share of ``this`` side's word weight found on the ``other`` side (typos allowed)."""
+    best = f"max(CASE WHEN a.token = b.token THEN 1.0 ELSE {_sim('a.token', 'b.token')} END)"
+    return f"""
+  SELECT va, vb, sum(w * CASE WHEN best >= {p.token_typo} THEN best ELSE 0.0 END) / sum(w) AS s
+  FROM (
+    SELECT c.va, c.vb, a.token, a.w, {best} AS best
+    FROM tr_cand c JOIN tr_vtw a ON a.vid = c.{this} JOIN tr_vtw b ON b.vid = c.{other}
+    GROUP BY c.va, c.vb, a.token, a.w
+  ) t GROUP BY va, vb"""
+
+
+def soft_names(p: Params) -> Table:
+    """``tr_soft(va, vb, s)``: weighted word similarity, the lower of the two directions.
+
+    Each word of one name counts by its rarity (:func:`token_weights`) and by how alike
+    the closest word of the other name is; 'Hengda Spinning' and 'Hengda Garment' share
+    their rare word but not the other, 'Lotus Heng' and 'Lottus Heng' all of both.
+    """
+    return Table(
+        "tr_soft",
+        f"""
+SELECT ab.va, ab.vb, least(ab.s, ba.s) AS s
+FROM ({_soft_direction(p, "va", "vb")}) ab
+JOIN ({_soft_direction(p, "vb", "va")}) ba ON ba.va = ab.va AND ba.vb = ab.vb""",
+    )
+
+
+def _numbers_disjoint(d: Dialect) -> str:
+    if d.name == "spark":
+        overlap = "arrays_overlap(split(a.anum, ' '), split(b.anum, ' '))"
+    else:
+        overlap = "list_has_any(string_split(a.anum, ' '), string_split(b.anum, ' '))"
+    return f"(a.anum <> '' AND b.anum <> '' AND NOT {overlap})"
+
+
+def scored_v2(d: Dialect, p: Params) -> Table:
+    """``tr_pair`` (v2): weighted name similarity; addresses by their numbers and words.
+
+    No match when the addresses can be compared and disagree (no number in common, or
+    words less than ``addr_veto`` alike); ``name+address`` when they agree to ``addr_high``
+    and the names to ``soft_mid``; ``name`` when names reach ``soft_alone`` and the
+    addresses are unknown on one side, in two scripts, or only half agree.
+    """
+    known = "a.akey <> '' AND b.akey <> '' AND a.ascript = b.ascript"
+    s_name = f"coalesce(t.s, {_sim('a.nkey', 'b.nkey')})"
+    return Table(
+        "tr_pair",
+        f"""
+SELECT va, vb, blocked_on, s_name, s_addr,
+       CASE WHEN disjoint OR s_addr < {p.addr_veto} THEN NULL
+            WHEN s_addr >= {p.addr_high} AND s_name >= {p.soft_mid} THEN 'name+address'
+            WHEN s_name >= {p.soft_alone} THEN 'name'
+            ELSE NULL END AS rule
+FROM (
+  SELECT c.va, c.vb, c.blocked_on, {s_name} AS s_name,
+         CASE WHEN {known} THEN {_sim("a.arest", "b.arest")} ELSE NULL END AS s_addr,
+         CASE WHEN {known} THEN {_numbers_disjoint(d)} ELSE false END AS disjoint
+  FROM tr_cand c JOIN tr_vkey a ON a.vid = c.va JOIN tr_vkey b ON b.vid = c.vb
+  LEFT JOIN tr_soft t ON t.va = c.va AND t.vb = c.vb
+) s""",
     )
 
 

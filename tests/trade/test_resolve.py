@@ -1,0 +1,131 @@
+"""Firm resolution on bill-of-lading spellings: what joins, what stays apart, and why."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from flscreen.batch.engines import DuckDBEngine
+from flscreen.trade import sql
+from flscreen.trade.engine import load_rows
+from flscreen.trade.infer import resolve_firms
+from flscreen.trade.resolve import AddressSig, Cluster, address_key, addresses_disagree
+
+NANTONG = "{} Jiefang Road, Textile Industrial Park, Nantong, Jiangsu, China"
+SHAOXING = "906 Harbor Road, Binhai Industrial Park, Shaoxing, Zhejiang, China"
+
+
+def _sig(address: str) -> AddressSig:
+    return AddressSig.of(address_key(address))
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "disagree"),
+    [
+        # one address abbreviated and upper-cased
+        (NANTONG.format(12), "12 JIEFANG RD, TEXTILE IND PARK, NANTONG, JIANGSU, CHINA", False),
+        # the same park, another house number: another firm's gate
+        (NANTONG.format(12), NANTONG.format(14), True),
+        # another city altogether
+        (NANTONG.format(12), SHAOXING, True),
+        # a room number added: the house number is still shared
+        (NANTONG.format(12), "Room 1201, " + NANTONG.format(12), False),
+        # an address in Chinese script is not compared with one in Latin script
+        (NANTONG.format(12), "江苏省南通市解放路12号", False),
+    ],
+)
+def test_addresses_disagree(a: str, b: str, disagree: bool) -> None:
+    assert addresses_disagree(_sig(a), _sig(b), 0.6) is disagree
+
+
+def _rows(spellings: Sequence[tuple[str, str, str, str, str]]) -> list[tuple[object, ...]]:
+    """tr_rec rows: one shipment per (shipper, address, buyer, buyer address, country)."""
+    out: list[tuple[object, ...]] = []
+    for i, (shipper, s_addr, buyer, b_addr, b_country) in enumerate(spellings):
+        bill = f"BL{i:04d}"
+        out.append(
+            (f"{bill}#1", bill, 20000 + i, "2024-10-04", shipper, s_addr or None, "CN", buyer,
+             b_addr or None, b_country, None, None, "520512", "COTTON YARN", 20000.0)
+        )  # fmt: skip
+    return out
+
+
+def _firms(rows: list[tuple[object, ...]], algorithm: str) -> list[Cluster]:
+    engine = DuckDBEngine()
+    try:
+        load_rows(engine, "tr_rec", sql.RECORD_COLUMNS, rows)
+        return resolve_firms(engine, sql.Params(algorithm=algorithm))
+    finally:
+        engine.close()
+
+
+def _firm_of(firms: list[Cluster]) -> dict[tuple[str, str], str]:
+    return {(v.name, v.address): c.firm_id for c in firms for v in c.variants}
+
+
+BUYER = ("Hai Phong Weaving Co., Ltd.", "Lot C4, Dinh Vu Industrial Zone, Hai Phong, Vietnam", "VN")
+
+
+def _two_phats() -> list[tuple[object, ...]]:
+    """Two spinners both called Phat Cotton Spinning, in Nantong and Shaoxing, each spelt
+    three ways, and one address-less spelling between them."""
+    nantong = NANTONG.format(133)
+    return _rows(
+        [
+            ("Phat Cotton Spinning Co., Ltd.", nantong, *BUYER),
+            ("PHAT COTTON SPINNING CO LTD", nantong.upper().replace("ROAD", "RD"), *BUYER),
+            ("Phat Coton Spinning Company Limited", nantong, *BUYER),
+            ("Phat Cotton Spinning Co., Ltd.", SHAOXING, *BUYER),
+            ("Phat Cotton Spinning CO LTD", SHAOXING.replace("Road", "RD"), *BUYER),
+            ("PHAT COTTON SPINNING COMPANY LIMITED", "", *BUYER),
+        ]
+    )
+
+
+def test_an_address_less_spelling_does_not_chain_two_firms() -> None:
+    firm = _firm_of(_firms(_two_phats(), "trade-firms-v2"))
+    nantong = {firm[k] for k in firm if "Nantong" in k[1] or "NANTONG" in k[1]}
+    shaoxing = {firm[k] for k in firm if "Shaoxing" in k[1] or "SHAOXING" in k[1]}
+    assert len(nantong) == 1 and len(shaoxing) == 1, "each spinner's spellings are one firm"
+    assert nantong != shaoxing, "two addresses that disagree are two firms"
+    loose = firm[("PHAT COTTON SPINNING COMPANY LIMITED", "")]
+    assert loose in nantong | shaoxing, "the address-less spelling joins one of them"
+
+
+def test_v1_chains_them_which_is_why_v2_exists() -> None:
+    firm = _firm_of(_firms(_two_phats(), "trade-firms-v1"))
+    phats = {fid for (name, _), fid in firm.items() if "phat" in name.lower()}
+    assert len(phats) == 1
+
+
+def test_a_misspelt_rare_word_joins_at_the_same_address_and_a_shared_stem_does_not() -> None:
+    addr = NANTONG.format(718)
+    other = NANTONG.format(40)
+    firms = _firms(
+        _rows(
+            [
+                ("Chang Spinning Co., Ltd.", addr, *BUYER),
+                ("CHAG SPINNING CO LTD", addr.upper(), *BUYER),
+                ("Lottus Heng Knitwear Co., Ltd.", NANTONG.format(175), *BUYER),
+                ("Lotus Heng Knitwear Company Limited", NANTONG.format(175), *BUYER),
+                # a hard negative: the same stem, another trade, another gate
+                ("Chang Garment Co., Ltd.", other, *BUYER),
+                ("Chang Garment CO LTD", "", *BUYER),
+            ]
+        ),
+        "trade-firms-v2",
+    )
+    firm = _firm_of(firms)
+    assert firm[("Chang Spinning Co., Ltd.", addr)] == firm[("CHAG SPINNING CO LTD", addr.upper())]
+    assert (
+        firm[("Lottus Heng Knitwear Co., Ltd.", NANTONG.format(175))]
+        == firm[("Lotus Heng Knitwear Company Limited", NANTONG.format(175))]
+    )
+    assert firm[("Chang Garment Co., Ltd.", other)] != firm[("Chang Spinning Co., Ltd.", addr)]
+    assert firm[("Chang Garment CO LTD", "")] != firm[("Chang Spinning Co., Ltd.", addr)]
+    joined = next(c for c in firms if len(c.variants) > 1 and "Chang" in c.representative.name)
+    explanation = joined.explanation()
+    assert explanation["algorithm"] == "trade-firms-v2"
+    assert {p["rule"] for p in explanation["pairs"]} <= {"name", "name+address"}
+    assert all(p["name_similarity"] >= 0.75 for p in explanation["pairs"])

@@ -129,3 +129,47 @@ def test_a_misspelt_rare_word_joins_at_the_same_address_and_a_shared_stem_does_n
     assert explanation["algorithm"] == "trade-firms-v2"
     assert {p["rule"] for p in explanation["pairs"]} <= {"name", "name+address"}
     assert all(p["name_similarity"] >= 0.75 for p in explanation["pairs"])
+
+
+OTHER_BUYER = (
+    "Dhaka Knit Composite Ltd.",
+    "Plot 7, Gazipur Road, Gazipur, Dhaka, Bangladesh",
+    "BD",
+)
+
+
+@pytest.mark.parametrize("home", ["Nantong", "Shaoxing"])
+def test_an_address_less_spelling_joins_the_firm_it_shares_partners_with(home: str) -> None:
+    """Two spinners of one name, each with its own buyer; the address-less spelling
+    ships to one of the two buyers and joins that buyer's supplier, whichever it is."""
+    nantong = NANTONG.format(133)
+    mine = BUYER if home == "Nantong" else OTHER_BUYER
+    rows = _rows(
+        [
+            ("Phat Cotton Spinning Co., Ltd.", nantong, *BUYER),
+            ("PHAT COTTON SPINNING CO LTD", nantong.upper(), *BUYER),
+            ("Phat Cotton Spinning Co., Ltd.", SHAOXING, *OTHER_BUYER),
+            ("Phat Cotton Spinning CO LTD", SHAOXING.upper(), *OTHER_BUYER),
+            ("PHAT COTTON SPINNING COMPANY LIMITED", "", *mine),
+        ]
+    )
+    firm = _firm_of(_firms(rows, "trade-firms-v2"))
+    address = nantong if home == "Nantong" else SHAOXING
+    assert (
+        firm[("PHAT COTTON SPINNING COMPANY LIMITED", "")]
+        == firm[("Phat Cotton Spinning Co., Ltd.", address)]
+    )
+
+
+def test_names_alike_with_other_legal_forms_need_an_address_to_join() -> None:
+    la = "508 Ring Road, Hi-Tech Industrial Park, Charlotte, NC, USA"
+    rows = _rows(
+        [
+            ("Rui Apparel Inc.", la, *BUYER),
+            ("RUI APPAREL INC", "", *BUYER),
+            ("Rui Apparel L.L.C.", "", *BUYER),
+        ]
+    )
+    firm = _firm_of(_firms(rows, "trade-firms-v2"))
+    assert firm[("RUI APPAREL INC", "")] == firm[("Rui Apparel Inc.", la)]
+    assert firm[("Rui Apparel L.L.C.", "")] != firm[("Rui Apparel Inc.", la)]

@@ -25,6 +25,7 @@ from flscreen.trade.resolve import (
     VKEY_SCHEMA,
     VTOK_SCHEMA,
     Cluster,
+    Pair,
     Variant,
     cluster,
     key_rows,
@@ -144,15 +145,31 @@ def resolve_firms(engine: Engine, params: sql.Params) -> list[Cluster]:
     engine.create(sql.candidates(params))
     if params.algorithm == "trade-firms-v1":
         engine.create(sql.scored(params))
+        query = (
+            "SELECT va, vb, blocked_on, s_name, s_addr, rule, 0 FROM tr_pair WHERE rule IS NOT NULL"
+        )
     else:
         engine.create(sql.token_weights())
         engine.create(sql.soft_names(params))
         engine.create(sql.scored_v2(d, params))
-    pairs = [
-        (int(va), int(vb), blocked, float(s_name), None if s_addr is None else float(s_addr), rule)
-        for va, vb, blocked, s_name, s_addr, rule in engine.fetch(
-            "SELECT va, vb, blocked_on, s_name, s_addr, rule FROM tr_pair WHERE rule IS NOT NULL"
+        engine.create(sql.counterparties())
+        engine.create(sql.shared_counterparties())
+        query = (
+            "SELECT p.va, p.vb, p.blocked_on, p.s_name, p.s_addr, p.rule, "
+            "coalesce(c.shared, 0) FROM tr_pair p "
+            "LEFT JOIN tr_pcp c ON c.va = p.va AND c.vb = p.vb WHERE p.rule IS NOT NULL"
         )
+    pairs = [
+        Pair(
+            int(va),
+            int(vb),
+            blocked,
+            float(s_name),
+            None if s_addr is None else float(s_addr),
+            rule,
+            int(shared),
+        )
+        for va, vb, blocked, s_name, s_addr, rule, shared in engine.fetch(query)
     ]
     clusters, _refused = cluster(variants, keys, pairs, params.algorithm, params.addr_veto)
     load_rows(

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from flscreen.normalize.names import name_key
 from flscreen.trade.materials import fold
@@ -36,6 +37,7 @@ VKEY_SCHEMA = (
     ("anum", "VARCHAR"),
     ("arest", "VARCHAR"),
     ("ablock", "VARCHAR"),
+    ("lform", "VARCHAR"),
 )
 COMMON_SHARE = 0.02
 """A name token in more than this share of the spellings (and at least COMMON_MIN) is an
@@ -95,6 +97,50 @@ def address_parts(akey: str) -> tuple[str, str]:
     return " ".join(numbers), " ".join(w for w in words if not any(ch.isdigit() for ch in w))
 
 
+LEGAL_FAMILY = {
+    "ltd": "limited",
+    "limited": "limited",
+    "coltd": "limited",
+    "pvt": "limited",
+    "plc": "plc",
+    "inc": "inc",
+    "incorporated": "inc",
+    "corp": "inc",
+    "corporation": "inc",
+    "corpn": "inc",
+    "llc": "llc",
+    "lc": "llc",
+    "jsc": "jsc",
+    "ojsc": "jsc",
+    "joint": "jsc",
+    "stock": "jsc",
+    "sdn": "bhd",
+    "bhd": "bhd",
+    "berhad": "bhd",
+    "sendirian": "bhd",
+    "pte": "pte",
+    "private": "pte",
+    "gmbh": "gmbh",
+    "ag": "ag",
+    "sa": "sa",
+    "bv": "bv",
+    "nv": "nv",
+    "llp": "llp",
+    "lp": "lp",
+    "srl": "srl",
+    "spa": "spa",
+}
+"""Legal-form words -> the form they name ('Co., Ltd.' and 'Company Limited' one, 'JSC'
+another). 'Co', 'Company', 'Group' name none: they go with several forms."""
+
+_DOTTED = re.compile(r"\b(?:[A-Za-z]\.){2,}")
+
+
+def undot(name: str) -> str:
+    """Initials written with dots as one word: 'Sheng Brands L.L.C.' -> 'Sheng Brands LLC'."""
+    return _DOTTED.sub(lambda m: m.group().replace(".", "") + " ", name).strip()
+
+
 @dataclass(frozen=True, slots=True)
 class VariantKey:
     vid: int
@@ -102,14 +148,17 @@ class VariantKey:
     nkey: str
     tokens: tuple[str, ...]
     akey: str
+    legal: frozenset[str] = frozenset()
+    """The legal forms the spelling names (:data:`LEGAL_FAMILY`)."""
 
 
 def variant_key(vid: int, name: str, address: str, country: str) -> VariantKey:
     """The keys one spelling is blocked and scored on."""
-    key = name_key(name)
+    key = name_key(undot(name))
     tokens = key.tokens if key is not None else tuple(fold(name).split())
+    legal = frozenset(LEGAL_FAMILY[w] for w in (key.legal if key else ()) if w in LEGAL_FAMILY)
     code = (country_code(country) if country else "") or address_country(address)
-    return VariantKey(vid, code, " ".join(tokens), tokens, address_key(address))
+    return VariantKey(vid, code, " ".join(tokens), tokens, address_key(address), legal)
 
 
 def key_rows(keys: Iterable[VariantKey]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
@@ -126,8 +175,9 @@ def key_rows(keys: Iterable[VariantKey]) -> tuple[list[tuple[Any, ...]], list[tu
         numbers, rest = address_parts(k.akey)
         ablock = f"{numbers}|{rest.split()[0]}" if numbers and rest else ""
         nsorted = " ".join(sorted(k.tokens))
+        lform = " ".join(sorted(k.legal))
         vkey.append(
-            (k.vid, k.country, k.nkey, nsorted, k.akey, script, dkey, numbers, rest, ablock)
+            (k.vid, k.country, k.nkey, nsorted, k.akey, script, dkey, numbers, rest, ablock, lform)
         )
         vtok.extend((k.vid, k.country, t) for t in dict.fromkeys(k.tokens) if len(t) > 1)
     return vkey, vtok
@@ -285,32 +335,48 @@ class _Constraint:
                 mine.append(sig)
 
 
-def _rank(pair: tuple[int, int, str, float, float | None, str]) -> tuple[int, float, int, int]:
-    """Strongest evidence first: name and address agreeing, then by name similarity."""
-    return (0 if pair[5] == "name+address" else 1, -pair[3], pair[0], pair[1])
+class Pair(NamedTuple):
+    """An accepted pair of spellings, as scored in SQL (``tr_pair``)."""
+
+    va: int
+    vb: int
+    blocked_on: str
+    s_name: float
+    s_addr: float | None
+    rule: str
+    shared: int = 0
+    """Trading partners (country and name key) the two spellings have in common."""
+
+
+def _rank(pair: Pair) -> tuple[int, int, float, int, int]:
+    """Strongest evidence first: name and address agreeing; then pairs that share trading
+    partners; then by name similarity."""
+    return (0 if pair.rule == "name+address" else 1, 0 if pair.shared else 1, -pair.s_name,
+            pair.va, pair.vb)  # fmt: skip
 
 
 def cluster(
     variants: Sequence[Variant],
     keys: dict[int, VariantKey],
-    pairs: Iterable[tuple[int, int, str, float, float | None, str]],
+    pairs: Iterable[Pair],
     algorithm: str = ALGORITHM,
     addr_veto: float = 0.6,
 ) -> tuple[list[Cluster], int]:
-    """Join accepted pairs ``(va, vb, blocked_on, s_name, s_addr, rule)`` into firms.
+    """Join accepted pairs into firms.
 
-    v1: plain union-find. v2: pairs in order of strength, and a union is refused when
-    any address on one side disagrees with one on the other (:func:`addresses_disagree`),
-    so an address-less spelling joins one firm, never two. Returns the firms and the
-    number of accepted pairs refused that way.
+    v1: plain union-find. v2: pairs in order of strength (:func:`_rank`), and a union is
+    refused when any address on one side disagrees with one on the other
+    (:func:`addresses_disagree`), so an address-less spelling joins one firm, never two:
+    the one whose spellings share its trading partners when there is one. Returns the
+    firms and the number of accepted pairs refused that way.
     """
     uf = UnionFind()
     constraint = _Constraint(keys, addr_veto) if algorithm != "trade-firms-v1" else None
     refused = 0
     joins: dict[int, list[dict[str, Any]]] = {}
     by_vid = {v.vid: v for v in variants}
-    order = _rank if constraint is not None else (lambda p: (-p[3], p[0], p[1]))
-    for va, vb, blocked_on, s_name, s_addr, rule in sorted(pairs, key=order):
+    order = _rank if constraint is not None else (lambda p: (-p.s_name, p.va, p.vb))
+    for va, vb, blocked_on, s_name, s_addr, rule, shared in sorted(pairs, key=order):
         ra, rb = uf.find(va), uf.find(vb)
         if ra == rb:
             continue
@@ -331,6 +397,7 @@ def cluster(
                 "address_similarity": None if s_addr is None else round(float(s_addr), 4),
                 "rule": rule,
                 "blocked_on": blocked_on,
+                "shared_partners": shared,
             }
         )
     groups: dict[int, list[Variant]] = {}

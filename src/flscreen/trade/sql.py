@@ -195,12 +195,14 @@ JOIN ({_soft_direction(p, "vb", "va")}) ba ON ba.va = ab.va AND ba.vb = ab.vb"""
     )
 
 
-def _numbers_disjoint(d: Dialect) -> str:
+def _disjoint(d: Dialect, col: str) -> str:
+    """Both sides list words in ``col`` (space-separated) and share none."""
+    a, b = f"a.{col}", f"b.{col}"
     if d.name == "spark":
-        overlap = "arrays_overlap(split(a.anum, ' '), split(b.anum, ' '))"
+        overlap = f"arrays_overlap(split({a}, ' '), split({b}, ' '))"
     else:
-        overlap = "list_has_any(string_split(a.anum, ' '), string_split(b.anum, ' '))"
-    return f"(a.anum <> '' AND b.anum <> '' AND NOT {overlap})"
+        overlap = f"list_has_any(string_split({a}, ' '), string_split({b}, ' '))"
+    return f"({a} <> '' AND {b} <> '' AND NOT {overlap})"
 
 
 def scored_v2(d: Dialect, p: Params) -> Table:
@@ -208,8 +210,9 @@ def scored_v2(d: Dialect, p: Params) -> Table:
 
     No match when the addresses can be compared and disagree (no number in common, or
     words less than ``addr_veto`` alike); ``name+address`` when they agree to ``addr_high``
-    and the names to ``soft_mid``; ``name`` when names reach ``soft_alone`` and the
-    addresses are unknown on one side, in two scripts, or only half agree.
+    and the names to ``soft_mid``; ``name`` when names reach ``soft_alone``, the
+    addresses are unknown on one side, in two scripts, or only half agree, and the
+    legal forms do not differ ('Inc' and 'LLC', 'JSC' and 'Co., Ltd.').
     """
     known = "a.akey <> '' AND b.akey <> '' AND a.ascript = b.ascript"
     s_name = f"coalesce(t.s, {_sim('a.nkey', 'b.nkey')})"
@@ -219,12 +222,13 @@ def scored_v2(d: Dialect, p: Params) -> Table:
 SELECT va, vb, blocked_on, s_name, s_addr,
        CASE WHEN disjoint OR s_addr < {p.addr_veto} THEN NULL
             WHEN s_addr >= {p.addr_high} AND s_name >= {p.soft_mid} THEN 'name+address'
-            WHEN s_name >= {p.soft_alone} THEN 'name'
+            WHEN s_name >= {p.soft_alone} AND NOT lconflict THEN 'name'
             ELSE NULL END AS rule
 FROM (
   SELECT c.va, c.vb, c.blocked_on, {s_name} AS s_name,
          CASE WHEN {known} THEN {_sim("a.arest", "b.arest")} ELSE NULL END AS s_addr,
-         CASE WHEN {known} THEN {_numbers_disjoint(d)} ELSE false END AS disjoint
+         CASE WHEN {known} THEN {_disjoint(d, "anum")} ELSE false END AS disjoint,
+         {_disjoint(d, "lform")} AS lconflict
   FROM tr_cand c JOIN tr_vkey a ON a.vid = c.va JOIN tr_vkey b ON b.vid = c.vb
   LEFT JOIN tr_soft t ON t.va = c.va AND t.vb = c.vb
 ) s""",
@@ -254,6 +258,54 @@ FROM (
   SELECT c.va, c.vb, c.blocked_on, {s_name} AS s_name, {s_addr} AS s_addr
   FROM tr_cand c JOIN tr_vkey a ON a.vid = c.va JOIN tr_vkey b ON b.vid = c.vb
 ) s""",
+    )
+
+
+def _mention_vids(buyer_cols: bool) -> str:
+    """(record, vid) of each record's shipper, or of its buyer (the notify party 'TO ORDER')."""
+    if not buyer_cols:
+        return """
+SELECT r.record_id, s.vid FROM tr_rec r
+JOIN tr_var s ON s.name = r.shipper_name AND s.address = coalesce(r.shipper_address, '')
+  AND s.country = coalesce(r.shipper_country, '')"""
+    buyer = _to_order("r.consignee_name")
+    return f"""
+SELECT r.record_id, b.vid FROM tr_rec r
+JOIN tr_var b
+  ON b.name = CASE WHEN {buyer} THEN r.notify_name ELSE r.consignee_name END
+  AND b.address = coalesce(CASE WHEN {buyer} THEN r.notify_address ELSE r.consignee_address END,
+                           '')
+  AND b.country = coalesce(r.consignee_country, '')"""
+
+
+def counterparties() -> Table:
+    """``tr_vcp(vid, cp)``: the names (country and name key) each spelling trades with."""
+    return Table(
+        "tr_vcp",
+        f"""
+SELECT DISTINCT x.vid, concat(k.country, '|', k.nkey) AS cp FROM (
+  SELECT s.vid AS vid, b.vid AS other
+  FROM ({_mention_vids(False)}) s JOIN ({_mention_vids(True)}) b ON b.record_id = s.record_id
+  UNION ALL
+  SELECT b.vid AS vid, s.vid AS other
+  FROM ({_mention_vids(False)}) s JOIN ({_mention_vids(True)}) b ON b.record_id = s.record_id
+) x JOIN tr_vkey k ON k.vid = x.other""",
+    )
+
+
+def shared_counterparties() -> Table:
+    """``tr_pcp(va, vb, shared)``: for accepted pairs, how many trading partners they share.
+
+    A firm's partners are stable from month to month; an address-less spelling that
+    two firms of one name could own goes first to the one it shares partners with.
+    """
+    return Table(
+        "tr_pcp",
+        """
+SELECT p.va, p.vb, count(*) AS shared
+FROM tr_pair p JOIN tr_vcp a ON a.vid = p.va JOIN tr_vcp b ON b.vid = p.vb AND b.cp = a.cp
+WHERE p.rule IS NOT NULL
+GROUP BY p.va, p.vb""",
     )
 
 

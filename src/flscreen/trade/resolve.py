@@ -152,11 +152,19 @@ class VariantKey:
     """The legal forms the spelling names (:data:`LEGAL_FAMILY`)."""
 
 
-def variant_key(vid: int, name: str, address: str, country: str) -> VariantKey:
-    """The keys one spelling is blocked and scored on."""
+@functools.lru_cache(maxsize=1 << 18)
+def _name_tokens(name: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """(name key tokens, legal forms) of a name; cached, as one name comes with several
+    addresses (and without one) in the records."""
     key = name_key(undot(name))
     tokens = key.tokens if key is not None else tuple(fold(name).split())
     legal = frozenset(LEGAL_FAMILY[w] for w in (key.legal if key else ()) if w in LEGAL_FAMILY)
+    return tokens, legal
+
+
+def variant_key(vid: int, name: str, address: str, country: str) -> VariantKey:
+    """The keys one spelling is blocked and scored on."""
+    tokens, legal = _name_tokens(name)
     code = (country_code(country) if country else "") or address_country(address)
     return VariantKey(vid, code, " ".join(tokens), tokens, address_key(address), legal)
 
@@ -173,7 +181,7 @@ def key_rows(keys: Iterable[VariantKey]) -> tuple[list[tuple[Any, ...]], list[tu
         rare = sorted(t for t in k.tokens if df[t] <= common)
         dkey = " ".join(rare) or " ".join(sorted(k.tokens))
         numbers, rest = address_parts(k.akey)
-        ablock = f"{numbers}|{rest.split()[0]}" if numbers and rest else ""
+        ablock = address_block(numbers, rest)
         nsorted = " ".join(sorted(k.tokens))
         lform = " ".join(sorted(k.legal))
         vkey.append(
@@ -280,6 +288,15 @@ def firm_id_of(country: str, nkey: str, taken: set[str]) -> str:
         fid = f"FIRM-{digest}-{n}"
     taken.add(fid)
     return fid
+
+
+def address_block(numbers: str, rest: str) -> str:
+    """The blocking key of an address: its numbers, first word and the word before the
+    last (the city or province before the country), '' without numbers."""
+    words = rest.split()
+    if not numbers or not words:
+        return ""
+    return f"{numbers}|{words[0]}|{words[-2] if len(words) > 1 else ''}"
 
 
 @dataclass(frozen=True, slots=True)

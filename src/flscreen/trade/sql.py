@@ -126,21 +126,15 @@ def token_df() -> Table:
 def candidates(p: Params) -> Table:
     """Pairs of variants in one country that share a rare name token or the whole key.
 
-    v2 also pairs spellings at one house number and street word ('=address'), so a
-    misspelt rare word ('Chag Spinning' for 'Chang Spinning') still meets its firm.
+    v2 also pairs spellings at one house number, street word and city ('=address'), so a
+    misspelt rare word ('Chag Spinning' for 'Chang Spinning') still meets its firm; and
+    no block (a name key, an address) larger than ``max_token_df`` spellings is used, as
+    no token is: a name shared by that many spellings says nothing on its own.
     """
-    by_address = (
-        ""
-        if p.algorithm == "trade-firms-v1"
-        else """
-  UNION ALL
-  SELECT a.vid AS va, b.vid AS vb, '=address' AS token
-  FROM tr_vkey a JOIN tr_vkey b
-    ON b.country = a.country AND b.ablock = a.ablock AND a.ablock <> '' AND a.vid < b.vid"""
-    )
-    return Table(
-        "tr_cand",
-        f"""
+    if p.algorithm == "trade-firms-v1":
+        return Table(
+            "tr_cand",
+            f"""
 SELECT va, vb, min(token) AS blocked_on FROM (
   SELECT a.vid AS va, b.vid AS vb, a.token AS token
   FROM tr_vtok a
@@ -149,7 +143,32 @@ SELECT va, vb, min(token) AS blocked_on FROM (
   UNION ALL
   SELECT a.vid AS va, b.vid AS vb, '=key' AS token
   FROM tr_vkey a JOIN tr_vkey b
-    ON b.country = a.country AND b.nkey = a.nkey AND a.vid < b.vid{by_address}
+    ON b.country = a.country AND b.nkey = a.nkey AND a.vid < b.vid
+) c GROUP BY va, vb""",
+        )
+    cap = p.max_token_df
+    return Table(
+        "tr_cand",
+        f"""
+WITH k AS (
+  SELECT vid, country, nkey, ablock,
+         count(*) OVER (PARTITION BY country, nkey) AS n_key,
+         count(*) OVER (PARTITION BY country, ablock) AS n_addr
+  FROM tr_vkey
+)
+SELECT va, vb, min(token) AS blocked_on FROM (
+  SELECT a.vid AS va, b.vid AS vb, a.token AS token
+  FROM tr_vtok a
+  JOIN tr_tokdf f ON f.country = a.country AND f.token = a.token AND f.df <= {cap}
+  JOIN tr_vtok b ON b.country = a.country AND b.token = a.token AND a.vid < b.vid
+  UNION ALL
+  SELECT a.vid AS va, b.vid AS vb, '=key' AS token
+  FROM k a JOIN k b ON b.country = a.country AND b.nkey = a.nkey AND a.vid < b.vid
+  WHERE a.n_key <= {cap}
+  UNION ALL
+  SELECT a.vid AS va, b.vid AS vb, '=address' AS token
+  FROM k a JOIN k b ON b.country = a.country AND b.ablock = a.ablock AND a.vid < b.vid
+  WHERE a.ablock <> '' AND a.n_addr <= {cap}
 ) c GROUP BY va, vb""",
     )
 

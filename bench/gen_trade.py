@@ -18,10 +18,13 @@ as a record writes it; ``planted`` the (trader, buyer) pairs.
 
 from __future__ import annotations
 
+import argparse
+import csv
 import datetime as dt
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 XJ = [("Aksu", "Xinjiang"), ("Kashgar", "Xinjiang"), ("Korla", "Xinjiang"),
@@ -206,9 +209,18 @@ def _firm(rng: random.Random, fid: str, role: str, country: str, xj: bool, stem:
     return f
 
 
-def generate(n_firms: int, seed: int = 7, months: int = 12) -> TradeSet:
-    """About ``n_firms`` firms and ~14 records per firm, with ground truth."""
+Sink = Callable[[list[tuple[Any, ...]]], None]
+CHUNK = 100_000
+
+
+def generate(n_firms: int, seed: int = 7, months: int = 12, sink: Sink | None = None) -> TradeSet:
+    """About ``n_firms`` firms and ~14 records per firm, with ground truth.
+
+    With ``sink``, records go to it in chunks of ``CHUNK`` instead of ``TradeSet.rows``
+    (10M records as Python tuples would not fit in memory).
+    """
     rng = random.Random(seed)
+    count = 0
     mix = [("spinner", "CN", 0.06, True), ("spinner", "CN", 0.10, False),
            ("mill", "VN", 0.08, False), ("mill", "BD", 0.06, False), ("mill", "CN", 0.06, False),
            ("mill", "TH", 0.03, False), ("garment", "KH", 0.12, False),
@@ -235,10 +247,12 @@ def generate(n_firms: int, seed: int = 7, months: int = 12) -> TradeSet:
     planted: set[tuple[str, str]] = set()
 
     def ship(s: Firm, b: Firm, material: str, day: dt.date, kg: float) -> dt.date:
+        nonlocal count
         goods, hs = GOODS[material]
         sname, saddr = rng.choice(s.spellings[:1] * 2 + s.spellings)
         bname, baddr = rng.choice(b.spellings[:1] * 2 + b.spellings)
-        bill = f"BL{len(rows):09d}"
+        bill = f"BL{count:09d}"
+        count += 1
         cons, caddr, nname, naddr = bname, baddr, None, None
         if rng.random() < 0.05:
             cons, caddr, nname, naddr = "TO ORDER", "", bname, baddr
@@ -254,6 +268,9 @@ def generate(n_firms: int, seed: int = 7, months: int = 12) -> TradeSet:
              hs, rng.choice(goods), round(kg, 1))
         )  # fmt: skip
         edges.add((s.fid, b.fid, material))
+        if sink is not None and len(rows) >= CHUNK:
+            sink(rows)
+            rows.clear()
         return arrival
 
     def regular(s: Firm, b: Firm, material: str) -> None:
@@ -286,8 +303,41 @@ def generate(n_firms: int, seed: int = 7, months: int = 12) -> TradeSet:
             arrived = ship(source, t, "cotton yarn", day, kg)
             later = arrived + dt.timedelta(days=rng.randint(10, 60))
             ship(t, buyer, "cotton yarn", later, kg * rng.uniform(0.85, 1.1))
+    if sink is not None:
+        sink(rows)
+        rows.clear()
     return TradeSet(firms, rows, truth, planted, edges)
 
 
 def iter_rows(ts: TradeSet) -> Iterator[tuple[Any, ...]]:
     yield from ts.rows
+
+
+def write(n_firms: int, seed: int, out: Path) -> TradeSet:
+    """Records to ``out/records.csv`` (``tr_rec`` columns, ``\\N`` for NULL), ground truth
+    to ``truth.csv`` (name, address, country, firm) and ``planted.csv`` (trader, buyer)."""
+    out.mkdir(parents=True, exist_ok=True)
+    with (out / "records.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+
+        def sink(rows: list[tuple[Any, ...]]) -> None:
+            writer.writerows(["\\N" if v is None else v for v in row] for row in rows)
+
+        ts = generate(n_firms, seed, sink=sink)
+    _write_csv(out / "truth.csv", ((*k, f) for k, f in ts.truth.items()))
+    _write_csv(out / "planted.csv", sorted(ts.planted))
+    return ts
+
+
+def _write_csv(path: Path, rows: Iterable[tuple[Any, ...]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description="write generated trade records to a folder")
+    parser.add_argument("--firms", type=int, required=True)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    write(args.firms, args.seed, args.out)

@@ -10,28 +10,30 @@ Prints, in one run on the same generated records (bench/gen_trade.py):
 - wall time and CPU time of each step, records per second and peak RSS.
 
     flock /tmp/flscreen-heavy.lock python bench/trade.py --firms 2000
-    flock /tmp/flscreen-heavy.lock python bench/trade.py --firms 50000 --engine duckdb
+    python bench/gen_trade.py --firms 700000 --out /tmp/trade10m   # ~10M records
+    flock /tmp/flscreen-heavy.lock python bench/trade.py --records /tmp/trade10m --no-previous
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import resource
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from flscreen.batch.engines import DuckDBEngine, SparkEngine
+from flscreen.batch.engines import DuckDBEngine, Engine, SparkEngine
 from flscreen.trade import sql
 from flscreen.trade.engine import load_rows
 from flscreen.trade.infer import region_locator, resolve_and_infer, resolve_firms
 from flscreen.trade.materials import fold
 from flscreen.trade.resolve import variant_key
-from gen_trade import TradeSet, generate
+from gen_trade import generate
 
 
 def pairs(n: int) -> int:
@@ -51,23 +53,60 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run(ts: TradeSet, engine_name: str) -> dict[str, float]:
-    engine = DuckDBEngine() if engine_name == "duckdb" else SparkEngine()
+Loader = Callable[[Engine], int]
+
+
+def rows_loader(rows: list[tuple[object, ...]]) -> Loader:
+    def load(engine: Engine) -> int:
+        load_rows(engine, "tr_rec", sql.RECORD_COLUMNS, rows)
+        return len(rows)
+
+    return load
+
+
+def csv_loader(path: Path) -> Loader:
+    """``tr_rec`` straight from a headerless CSV file (bench/gen_trade.py --out), on DuckDB."""
+
+    def load(engine: Engine) -> int:
+        if not isinstance(engine, DuckDBEngine):
+            raise SystemExit("--records loads on DuckDB only")
+        cols = ", ".join(f"'{c}': '{t}'" for c, t in sql.RECORD_COLUMNS)
+        engine.con.execute(
+            f"CREATE OR REPLACE TABLE tr_rec AS SELECT * FROM read_csv('{path}', header=false, "
+            f"nullstr='\\N', columns={{{cols}}}, quote='\"', escape='\"')"
+        )
+        return int(next(engine.fetch("SELECT count(*) FROM tr_rec"))[0])
+
+    return load
+
+
+def run(
+    load: Loader,
+    truth_of: Mapping[tuple[str, str, str], str],
+    planted: set[tuple[str, str]],
+    n: int,
+    engine_name: str,
+    previous_too: bool = True,
+) -> dict[str, float]:
+    engine: Engine = DuckDBEngine() if engine_name == "duckdb" else SparkEngine()
     timing: dict[str, float] = {}
+    previous: dict[int, str] = {}
     try:
         t0, c0 = time.perf_counter(), time.process_time()
-        load_rows(engine, "tr_rec", sql.RECORD_COLUMNS, ts.rows)
+        records = load(engine)
         timing["load_s"] = time.perf_counter() - t0
         inf = resolve_and_infer(engine, region_locator(), with_bills=False, fetch=False)
         timing.update(inf.timings)
         timing["total_s"] = time.perf_counter() - t0
         timing["cpu_s"] = time.process_time() - c0
-        # the previous algorithm on the same spellings, for firm resolution only
-        previous = {
-            v.vid: c.firm_id
-            for c in resolve_firms(engine, sql.Params(algorithm="trade-firms-v1"))
-            for v in c.variants
-        }
+        peak = rss_mb()
+        if previous_too:
+            # the previous algorithm on the same spellings, for firm resolution only
+            previous = {
+                v.vid: c.firm_id
+                for c in resolve_firms(engine, sql.Params(algorithm="trade-firms-v1"))
+                for v in c.variants
+            }
     finally:
         engine.close()
 
@@ -80,11 +119,11 @@ def run(ts: TradeSet, engine_name: str) -> dict[str, float]:
     for c in inf.firms:
         for v in c.variants:
             key = (v.name, v.address, v.country)
-            if key not in ts.truth:
+            if key not in truth_of:
                 continue
-            truth[key] = ts.truth[key]
+            truth[key] = truth_of[key]
             pred[key] = c.firm_id
-            v1[key] = previous[v.vid]
+            v1[key] = previous.get(v.vid, c.firm_id)
             k = variant_key(v.vid, v.name, v.address, v.country)
             exact[key] = f"{k.country}|{k.nkey}"
             folded[key] = f"{k.country}|{fold(v.name)}"
@@ -95,31 +134,31 @@ def run(ts: TradeSet, engine_name: str) -> dict[str, float]:
     # transshipment: firm ids -> true firm by the majority of their spellings
     owner: dict[str, str] = {}
     for c in inf.firms:
-        votes = Counter(ts.truth.get((v.name, v.address, v.country)) for v in c.variants)
+        votes = Counter(truth_of.get((v.name, v.address, v.country)) for v in c.variants)
         owner[c.firm_id] = votes.most_common(1)[0][0] or "?"
     flagged = {(owner[f.firm], owner[f.buyer]) for f in inf.transshipment}
-    found = len(ts.planted & flagged)
-    planted_traders = {t for t, _ in ts.planted}
+    found = len(planted & flagged)
+    planted_traders = {t for t, _ in planted}
     false_firms = {t for t, _ in flagged if t not in planted_traders}
-    n = len(ts.firms)
-    records = len(ts.rows)
     print(f"records {records:,}  true firms {n:,}  spellings {len(truth):,}  "
           f"firms found {len(inf.firms):,}  edges {inf.counts['edges']:,}")  # fmt: skip
     print("firm resolution (pairwise over spellings)     precision  recall")
     print(f"  flscreen trade-firms-v2                       {p:9.4f}  {r:6.4f}")
-    print(f"  previous: flscreen trade-firms-v1             {p1:9.4f}  {r1:6.4f}")
+    if previous_too:
+        print(f"  previous: flscreen trade-firms-v1             {p1:9.4f}  {r1:6.4f}")
     print(f"  baseline: exact normalised name (name key)    {ep:9.4f}  {er:6.4f}")
     print(f"  baseline: case/punctuation-folded name        {fp_:9.4f}  {fr:6.4f}")
-    print(f"transshipment: planted chains {len(ts.planted)}, found {found} "
-          f"({found / max(1, len(ts.planted)):.3f}); false flags {len(false_firms)} "
+    print(f"transshipment: planted chains {len(planted)}, found {found} "
+          f"({found / max(1, len(planted)):.3f}); false flags {len(false_firms)} "
           f"({1000 * len(false_firms) / n:.2f} per 1,000 firms)")  # fmt: skip
     print(
         "time: "
         + ", ".join(f"{k} {v:.1f}" for k, v in timing.items())
         + f"; {records / timing['total_s']:,.0f} records/s wall, "
-        f"{records / timing['cpu_s']:,.0f} records per CPU-second; peak RSS {rss_mb():,.0f} MB"
+        f"{records / timing['cpu_s']:,.0f} records per CPU-second; "
+        f"peak RSS {peak:,.0f} MB (process, to the end of inference)"
     )
-    return {"precision": p, "recall": r, "found": found / max(1, len(ts.planted))}
+    return {"precision": p, "recall": r, "found": found / max(1, len(planted))}
 
 
 def main(argv: Iterable[str] | None = None) -> None:
@@ -127,12 +166,33 @@ def main(argv: Iterable[str] | None = None) -> None:
     parser.add_argument("--firms", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--engine", default="duckdb", choices=("duckdb", "spark"))
+    parser.add_argument(
+        "--records",
+        type=Path,
+        help="a folder written by 'python bench/gen_trade.py --firms N --out DIR' (large runs)",
+    )
+    parser.add_argument(
+        "--no-previous", action="store_true", help="skip trade-firms-v1 (large runs)"
+    )
     args = parser.parse_args(list(argv) if argv is not None else None)
-    t0 = time.perf_counter()
-    ts = generate(args.firms, args.seed)
-    print(f"generated {len(ts.rows):,} records in {time.perf_counter() - t0:.1f} s "
-          f"(seed {args.seed}, engine {args.engine})")  # fmt: skip
-    run(ts, args.engine)
+    if args.records is not None:
+        truth = {(a, b, c): f for a, b, c, f in _read_csv(args.records / "truth.csv")}
+        planted = {(t, b) for t, b in _read_csv(args.records / "planted.csv")}
+        n = len(set(truth.values()))
+        print(f"records from {args.records} ({n:,} firms in its ground truth)")
+        load = csv_loader(args.records / "records.csv")
+    else:
+        t0 = time.perf_counter()
+        ts = generate(args.firms, args.seed)
+        print(f"generated {len(ts.rows):,} records in {time.perf_counter() - t0:.1f} s "
+              f"(seed {args.seed}, engine {args.engine})")  # fmt: skip
+        truth, planted, n, load = ts.truth, ts.planted, len(ts.firms), rows_loader(ts.rows)
+    run(load, truth, planted, n, args.engine, previous_too=not args.no_previous)
+
+
+def _read_csv(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
 
 
 if __name__ == "__main__":

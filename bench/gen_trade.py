@@ -3,14 +3,21 @@
 Firms in the cotton chain (Xinjiang and other Chinese spinners, mills in Vietnam,
 Bangladesh, Thailand and China, garment makers in Cambodia, Vietnam and Bangladesh,
 US importers, traders in Malaysia, Singapore and Thailand) ship to their regular
-buyers month after month. Every firm is written several ways, as real bills are:
+buyers month after month. Every firm is written several ways, as real bills are.
+World Trade Daily ("The ABCs of U.S. Customs Data", part 1, 2013) lists for one
+importer "Amer. Bus. Corp.", "American Business Corporation, Inc.", "American
+Business Corp." and "American Business Corporati"; forwarders key bills by hand
+from booking requests, misspelt consignee names among the errors. Generated:
 case, punctuation, equivalent legal forms ('Co., Ltd.' / 'CO LTD' / 'Company
-Limited'), a dropped or doubled letter, 'Intl' for 'International', abbreviated
-addresses ('RD', 'IND PARK'), a consignee 'TO ORDER' with the buyer as notify
-party. Hard negatives: firms sharing a name stem in one country ('Hengda
-Spinning' and 'Hengda Garment'), and traders that pass on yarn from non-Xinjiang
-spinners. Planted transshipment: a trader receives yarn from a Xinjiang spinner
-and ships about the same weight on to a mill in another country 10-60 days later.
+Limited'), a dropped or doubled letter, 'Intl' for 'International', names cut at
+a 35-character field (UN/EDIFACT NAD an..35), abbreviated addresses ('RD', 'IND
+PARK'), an address left out, a consignee 'TO ORDER' with the buyer as notify
+party. Not generated: forwarders named in place of the parties, suppressed
+(blank) parties, names running into the address lines. Hard negatives: firms
+sharing a name stem in one country ('Hengda Spinning' and 'Hengda Garment'), and
+traders that pass on yarn from non-Xinjiang spinners. Planted transshipment: a
+trader receives yarn from a Xinjiang spinner and ships about the same weight on
+to a mill in another country 10-60 days later.
 
 Ground truth: ``truth[(name, address, country)]`` is the firm of every spelling
 as a record writes it; ``planted`` the (trader, buyer) pairs.
@@ -128,6 +135,8 @@ SYLLABLES = [
 STREETS = ["Jiefang", "Renmin", "Industrial", "Zhongshan", "Le Loi", "Nguyen Hue", "Harbor",
            "Ring", "Export", "Tan Thuan", "Dinh Vu", "Jalan Perusahaan", "Station"]  # fmt: skip
 START = dt.date(2025, 1, 1)
+NAME_FIELD = 35
+"""Party names cut at 35 characters (UN/EDIFACT NAD party name, an..35)."""
 
 
 @dataclass
@@ -186,6 +195,8 @@ def _spellings(rng: random.Random, f: Firm) -> list[tuple[str, str]]:
             name = " ".join(words) + " " + rng.choice(f.legal)
         elif r < 0.65:
             name = name.replace("International", "Intl").replace("Textile", "Textiles")
+        if len(name) > NAME_FIELD and rng.random() < 0.3:
+            name = name[:NAME_FIELD].rstrip(" ,.")  # cut at the field's length
         if rng.random() < 0.4:
             addr = addr.replace("Road", "RD").replace("Industrial Park", "IND PARK")
         if rng.random() < 0.3:

@@ -10,7 +10,13 @@ from flscreen.batch.engines import DuckDBEngine
 from flscreen.trade import sql
 from flscreen.trade.engine import load_rows
 from flscreen.trade.infer import resolve_firms
-from flscreen.trade.resolve import AddressSig, Cluster, address_key, addresses_disagree
+from flscreen.trade.resolve import (
+    AddressSig,
+    Cluster,
+    address_key,
+    addresses_disagree,
+    variant_key,
+)
 
 NANTONG = "{} Jiefang Road, Textile Industrial Park, Nantong, Jiangsu, China"
 SHAOXING = "906 Harbor Road, Binhai Industrial Park, Shaoxing, Zhejiang, China"
@@ -173,3 +179,20 @@ def test_names_alike_with_other_legal_forms_need_an_address_to_join() -> None:
     firm = _firm_of(_firms(rows, "trade-firms-v2"))
     assert firm[("RUI APPAREL INC", "")] == firm[("Rui Apparel Inc.", la)]
     assert firm[("Rui Apparel L.L.C.", "")] != firm[("Rui Apparel Inc.", la)]
+
+
+@pytest.mark.parametrize(
+    ("cut", "whole"),
+    [
+        ("Bao Jia Knitting Mill Company Limit", "Bao Jia Knitting Mill Co., Ltd."),
+        ("Bao Star Cotton Spinning Company Li", "BAO STAR COTTON SPINNING CO LTD"),
+        ("BAO INTERNATIONAL TRADING PRIVATE L", "Bao Intl Trading Pte. Ltd."),
+    ],
+)
+def test_a_name_cut_at_the_field_length_keys_as_the_whole_name(cut: str, whole: str) -> None:
+    assert variant_key(1, cut, "", "CN").tokens == variant_key(2, whole, "", "CN").tokens
+
+
+def test_a_short_name_ending_like_a_legal_form_keeps_its_word() -> None:
+    assert variant_key(1, "Heng Li", "", "CN").tokens == ("heng", "li")
+    assert "lim" in variant_key(1, "Lim Lim", "", "MY").tokens

@@ -159,7 +159,27 @@ def _name_tokens(name: str) -> tuple[tuple[str, ...], frozenset[str]]:
     key = name_key(undot(name))
     tokens = key.tokens if key is not None else tuple(fold(name).split())
     legal = frozenset(LEGAL_FAMILY[w] for w in (key.legal if key else ()) if w in LEGAL_FAMILY)
+    if key is not None and len(tokens) > 1 and _cut_legal_word(name, key.words, tokens[-1]):
+        tokens = tokens[:-1]
     return tokens, legal
+
+
+def _cut_legal_word(name: str, words: tuple[str, ...], last: str) -> bool:
+    """A long name's last word is the start of a legal form the field cut short
+    ('... Spinning Co., Lim' for 'Limited'): not a word of the name."""
+    from flscreen.normalize.names import vocabulary
+
+    shortest = 2 if len(name) >= NAME_FIELD else 3
+    if len(name) < CUT_MIN or len(last) < shortest or not words or words[-1] != last:
+        return False
+    return any(form.startswith(last) and form != last for form in vocabulary().legal_en)
+
+
+CUT_MIN = 25
+"""Names this long may have been cut at a field limit ('American Business Corporati' in
+US manifest data): a last word of 3+ letters that starts a legal form is dropped."""
+NAME_FIELD = 35
+"""UN/EDIFACT's NAD party name (an..35): at this length a 2-letter start ('Li') too."""
 
 
 def variant_key(vid: int, name: str, address: str, country: str) -> VariantKey:

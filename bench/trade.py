@@ -20,6 +20,7 @@ import argparse
 import csv
 import resource
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -87,8 +88,13 @@ def run(
     n: int,
     engine_name: str,
     previous_too: bool = True,
+    memory_limit: str | None = None,
 ) -> dict[str, float]:
-    engine: Engine = DuckDBEngine() if engine_name == "duckdb" else SparkEngine()
+    engine: Engine = (
+        DuckDBEngine(memory_limit=memory_limit, temp_directory=tempfile.gettempdir())
+        if engine_name == "duckdb"
+        else SparkEngine()
+    )
     timing: dict[str, float] = {}
     previous: dict[int, str] = {}
     try:
@@ -174,6 +180,7 @@ def main(argv: Iterable[str] | None = None) -> None:
     parser.add_argument(
         "--no-previous", action="store_true", help="skip trade-firms-v1 (large runs)"
     )
+    parser.add_argument("--memory-limit", help="DuckDB memory_limit, e.g. 5GB (spills beyond)")
     args = parser.parse_args(list(argv) if argv is not None else None)
     if args.records is not None:
         truth = {(a, b, c): f for a, b, c, f in _read_csv(args.records / "truth.csv")}
@@ -187,7 +194,7 @@ def main(argv: Iterable[str] | None = None) -> None:
         print(f"generated {len(ts.rows):,} records in {time.perf_counter() - t0:.1f} s "
               f"(seed {args.seed}, engine {args.engine})")  # fmt: skip
         truth, planted, n, load = ts.truth, ts.planted, len(ts.firms), rows_loader(ts.rows)
-    run(load, truth, planted, n, args.engine, previous_too=not args.no_previous)
+    run(load, truth, planted, n, args.engine, not args.no_previous, args.memory_limit)
 
 
 def _read_csv(path: Path) -> list[list[str]]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import resource
 import sys
 import tempfile
@@ -101,7 +102,9 @@ def run(
         t0, c0 = time.perf_counter(), time.process_time()
         records = load(engine)
         timing["load_s"] = time.perf_counter() - t0
-        inf = resolve_and_infer(engine, region_locator(), with_bills=False, fetch=False)
+        inf = resolve_and_infer(
+            engine, region_locator(), with_bills=False, fetch=False, workers=os.cpu_count() or 1
+        )
         timing.update(inf.timings)
         timing["total_s"] = time.perf_counter() - t0
         timing["cpu_s"] = time.process_time() - c0

@@ -196,3 +196,11 @@ def test_a_name_cut_at_the_field_length_keys_as_the_whole_name(cut: str, whole: 
 def test_a_short_name_ending_like_a_legal_form_keeps_its_word() -> None:
     assert variant_key(1, "Heng Li", "", "CN").tokens == ("heng", "li")
     assert "lim" in variant_key(1, "Lim Lim", "", "MY").tokens
+
+
+def test_name_keys_in_worker_processes_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    from flscreen.trade import resolve
+
+    names = [row[4] for row in _two_phats()] + ["阿克苏华孚色纺有限公司", "Sheng Brands L.L.C."]
+    monkeypatch.setattr(resolve, "PARALLEL_MIN", 0)
+    assert resolve.name_tokens_many(names, workers=2) == resolve.name_tokens_many(names)

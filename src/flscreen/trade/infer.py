@@ -29,6 +29,7 @@ from flscreen.trade.resolve import (
     Variant,
     cluster,
     key_rows,
+    name_tokens_many,
     variant_key,
 )
 
@@ -126,16 +127,22 @@ class Inference:
         return {c.firm_id: c for c in self.firms}
 
 
-def resolve_firms(engine: Engine, params: sql.Params) -> list[Cluster]:
-    """Blocking, scoring and clustering; leaves ``tr_vfirm`` (variant -> firm) on the engine."""
+def resolve_firms(engine: Engine, params: sql.Params, workers: int = 1) -> list[Cluster]:
+    """Blocking, scoring and clustering; leaves ``tr_vfirm`` (variant -> firm) on the engine.
+
+    ``workers`` > 1 computes the name keys of many distinct names in that many processes.
+    """
     d = engine.dialect
     engine.create(sql.variants(d))
     variants: list[Variant] = []
     keys = {}
+    named = name_tokens_many(
+        [row[0] for row in engine.fetch("SELECT DISTINCT name FROM tr_var")], workers
+    )
     for vid, name, address, country, n, roles in engine.fetch(
         "SELECT vid, name, address, country, n, roles FROM tr_var"
     ):
-        k = variant_key(int(vid), name, address, country)
+        k = variant_key(int(vid), name, address, country, named)
         keys[k.vid] = k
         variants.append(Variant(int(vid), name, address, country, int(n), roles, k.country))
     vkey, vtok = key_rows(keys.values())
@@ -254,6 +261,7 @@ def resolve_and_infer(
     params: sql.Params | None = None,
     with_bills: bool = True,
     fetch: bool = True,
+    workers: int = 1,
 ) -> Inference:
     """Firms, their locations, inferred edges and transshipment flags from ``tr_rec``.
 
@@ -262,7 +270,7 @@ def resolve_and_infer(
     params = params or sql.Params()
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    clusters = resolve_firms(engine, params)
+    clusters = resolve_firms(engine, params, workers)
     timings["resolve_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     locations = {c.firm_id: locate(c) for c in clusters}

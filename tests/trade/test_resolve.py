@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
@@ -204,3 +205,26 @@ def test_name_keys_in_worker_processes_are_the_same(monkeypatch: pytest.MonkeyPa
     names = [row[4] for row in _two_phats()] + ["阿克苏华孚色纺有限公司", "Sheng Brands L.L.C."]
     monkeypatch.setattr(resolve, "PARALLEL_MIN", 0)
     assert resolve.name_tokens_many(names, workers=2) == resolve.name_tokens_many(names)
+
+
+def test_workers_give_the_same_firms_and_locations(
+    monkeypatch: pytest.MonkeyPatch, trade_sample: Path
+) -> None:
+    from flscreen.trade import infer, resolve
+    from flscreen.trade.read import read_trade_file
+
+    monkeypatch.setattr(resolve, "PARALLEL_MIN", 0)
+    monkeypatch.setattr(infer, "PARALLEL_LOCATE_MIN", 0)
+    records = read_trade_file(str(trade_sample / "bills_of_lading.csv"))
+    answers = []
+    for workers in (1, 2):
+        engine = DuckDBEngine()
+        try:
+            infer.load_records(engine, records)
+            inf = infer.resolve_and_infer(engine, infer.region_locator(), workers=workers)
+        finally:
+            engine.close()
+        firms = sorted((c.firm_id, sorted(v.vid for v in c.variants)) for c in inf.firms)
+        answers.append((firms, inf.locations))
+    assert answers[0] == answers[1]
+    assert any(loc.status == "xinjiang" for loc in answers[0][1].values())

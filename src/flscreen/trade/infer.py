@@ -265,7 +265,9 @@ def resolve_and_infer(
 ) -> Inference:
     """Firms, their locations, inferred edges and transshipment flags from ``tr_rec``.
 
-    ``fetch=False`` leaves the edges on the engine (``tr_edge``) for large runs.
+    ``fetch=False`` leaves the edges on the engine (``tr_edge``) for large runs;
+    ``workers`` > 1 computes name keys and (with :func:`region_locator`) firm locations
+    in that many processes when there are many.
     """
     params = params or sql.Params()
     timings: dict[str, float] = {}
@@ -273,7 +275,10 @@ def resolve_and_infer(
     clusters = resolve_firms(engine, params, workers)
     timings["resolve_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    locations = {c.firm_id: locate(c) for c in clusters}
+    if isinstance(locate, RegionLocator):
+        locations = locate.many(clusters, workers)
+    else:
+        locations = {c.firm_id: locate(c) for c in clusters}
     timings["locate_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     infer_edges(engine, with_bills)
@@ -287,21 +292,52 @@ def resolve_and_infer(
     return Inference(clusters, locations, edges, flags, timings, counts)
 
 
-def region_locator() -> LocateFn:
-    """Locate a firm with the region engine from its main spelling and address."""
-    from flscreen.region import LocateQuery, locate
+LocateQuery = tuple[str, str | None, str, str | None]
+"""(firm id, address, name, country) of a firm's representative spelling."""
+
+
+def _locate_query(c: Cluster) -> LocateQuery:
+    return (c.firm_id, c.address(), c.representative.name, c.country())
+
+
+def _locate_chunk(queries: list[LocateQuery]) -> list[LocationFact]:
+    from flscreen.region import LocateQuery as Query
+    from flscreen.region import locate
     from flscreen.supply.annotate import location_fact
 
-    def where(c: Cluster) -> LocationFact:
-        rep = c.representative
-        loc = locate(
-            LocateQuery(
-                id=c.firm_id,
-                address=c.address(),
-                name=rep.name,
-                country=c.country(),
-            )
-        )
-        return location_fact(loc)
+    return [
+        location_fact(locate(Query(id=fid, address=address, name=name, country=country)))
+        for fid, address, name, country in queries
+    ]
 
-    return where
+
+class RegionLocator:
+    """Locate a firm with the region engine from its main spelling and address."""
+
+    def __call__(self, c: Cluster) -> LocationFact:
+        return _locate_chunk([_locate_query(c)])[0]
+
+    def many(self, clusters: list[Cluster], workers: int) -> dict[str, LocationFact]:
+        """Every firm's location, over ``workers`` processes when there are many firms."""
+        queries = [_locate_query(c) for c in clusters]
+        if workers <= 1 or len(queries) < PARALLEL_LOCATE_MIN:
+            facts = _locate_chunk(queries)
+        else:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            size = max(1000, len(queries) // (workers * 8))
+            chunks = [queries[i : i + size] for i in range(0, len(queries), size)]
+            context = multiprocessing.get_context("forkserver")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                facts = [f for part in pool.map(_locate_chunk, chunks) for f in part]
+        return {q[0]: f for q, f in zip(queries, facts, strict=True)}
+
+
+PARALLEL_LOCATE_MIN = 20_000
+"""Fewer firms than this are located in this process (a worker starts in ~1-2 s)."""
+
+
+def region_locator() -> RegionLocator:
+    """Locate a firm with the region engine from its main spelling and address."""
+    return RegionLocator()

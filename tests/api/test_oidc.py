@@ -120,6 +120,14 @@ def test_sign_in_through_the_provider_with_pkce(app_client: TestClient, store: S
     # The session works for pages and API alike, like a password sign-in's.
     assert app_client.get("/ui/cases").status_code == 200
     assert app_client.get("/shipments").status_code == 200
+    # Signing out revokes it on the server: the old cookie, replayed, is refused.
+    old = str(app_client.cookies.get(SESSION))
+    out = app_client.post("/auth/logout", headers={"x-csrf-token": me["csrf_token"]})
+    assert out.status_code == 200
+    replay = TestClient(app_client.app, base_url="https://testserver")
+    replay.cookies.set(SESSION, old)
+    r = replay.get("/shipments")
+    assert r.status_code == 401 and "signed out" in r.json()["message"]
 
 
 def test_importer_signed_in_by_provider_sees_only_its_tenant(app_client: TestClient) -> None:

@@ -73,7 +73,9 @@ def make_client(
 ) -> TestClient:
     """A client of a fresh app acting as ``who`` (an officer by default; None: nobody).
     Every role's token is in ``client.tokens``; see :func:`bearer`."""
-    app = create_app(db_url, documents_dir=tmp_path / "documents", limits=limits)
+    app = create_app(
+        db_url, documents_dir=tmp_path / "documents", limits=limits, index_dir=tmp_path / "index"
+    )
     tokens = seed_identities(app.state.flscreen.store)
     headers = {"Authorization": f"Bearer {tokens[who]}"} if who else {}
     client = TestClient(app, base_url="https://testserver", headers=headers)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from flscreen.api.state import MatcherCache
+from flscreen.lists.service import import_list
 from flscreen.lists.store import iter_entries
 from flscreen.matching import Matcher, Query
 from flscreen.matching.judgements import load_judgements
@@ -140,6 +142,29 @@ def test_matcher_cache_keeps_a_few_selections(listed: TestClient, store: Store) 
     cache.get(store, ["my-watchlist"])  # evicts ofac-sdn, the least recently used
     cache.get(store, ["ofac-sdn"])
     assert cache.builds == 4
+
+
+def test_matcher_cache_maps_the_saved_index(
+    listed: TestClient, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 12: the API maps the index the CLI saves instead of rebuilding it; a new
+    list version is matched at once (a new index, never the stale one)."""
+    index_dir = tmp_path / "shared-index"
+    first = MatcherCache(index_dir=index_dir)
+    hit = first.get(store, None).match(Query(id="q", name=ZHONGTAI_ZH)).hits[0]
+    saved = {p.name for p in index_dir.iterdir() if p.is_dir()}
+    assert len(saved) == 1
+    # another server process: no build, the saved arrays are mapped
+    monkeypatch.setattr(Matcher, "build", classmethod(lambda *a, **k: pytest.fail("rebuilt")))
+    again = MatcherCache(index_dir=index_dir).get(store, None)
+    assert again.match(Query(id="q", name=ZHONGTAI_ZH)).hits[0] == hit
+    monkeypatch.undo()
+    own = tmp_path / "own.csv"
+    own.write_text("id,name,schema\nsr,Sunrise Textile Co. Ltd.,company\n", encoding="utf-8")
+    import_list(store, str(own), "my-watchlist", fmt="csv")
+    result = first.get(store, None).match(Query(id="q", name="Sunrise Textile Co., Ltd."))
+    assert result.match and result.hits[0].entry_id == "sr"
+    assert {p.name for p in index_dir.iterdir() if p.is_dir()} - saved
 
 
 SUPPLIERS_CSV = """id,name,aliases,country

@@ -16,7 +16,7 @@ from flscreen.store import open_store
 
 from .docs import install_docs
 from .errors import install_error_handlers
-from .state import AppState, Limits
+from .state import AppState, Limits, MatcherCache
 from .strict import known_query
 
 UPLOAD_PATHS = ("/import", "/documents")
@@ -118,11 +118,14 @@ def create_app(
     limits: Limits | None = None,
     with_web: bool = True,
     oidc: OidcConfig | None = None,
+    index_dir: str | Path | None = None,
 ) -> FastAPI:
     """The flscreen app over the store at ``store_url`` (default: FLSCREEN_DB_URL, else the
     SQLite file under FLSCREEN_HOME), migrated on start. ``documents_dir`` is where case
     documents are stored (default: FLSCREEN_HOME/documents). ``oidc`` is the OpenID
-    provider people sign in through (default: FLSCREEN_OIDC_*, none when unset)."""
+    provider people sign in through (default: FLSCREEN_OIDC_*, none when unset).
+    ``index_dir`` is where matching indexes are saved and mapped (default:
+    FLSCREEN_HOME/index, as the CLI)."""
     settings = load_settings()
     store = open_store(store_url or settings.db_url)
     from flscreen.identity.scope import install_row_scope
@@ -132,6 +135,7 @@ def create_app(
         store=store,
         limits=limits or Limits(),
         documents_dir=Path(documents_dir) if documents_dir else settings.documents_dir,
+        matchers=MatcherCache(index_dir=Path(index_dir) if index_dir else settings.index_dir),
     )
     provider = oidc or load_oidc()
     if provider is not None:

@@ -1,9 +1,10 @@
 """What the app holds between requests: the store, limits, and a matcher cache.
 
-Building a matcher indexes every list entry, so it is built once and reused
-until a list gets a new version or an analyst records a judgement; a cheap
-query per request tells which (the cache key is the latest version of each list
-and the newest judgement id).
+Building a matcher indexes every list entry, so it is read from the saved index
+(``matching.persist``, the one ``flscreen match`` maps, built and saved on first
+use) and reused until a list gets a new version or an analyst records a
+judgement; a cheap query per request tells which (the cache key is the latest
+version of each list and the newest judgement id).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from flscreen.errors import InvalidInput
 from flscreen.identity.throttle import Throttle
 from flscreen.lists import store as lists_store
 from flscreen.matching import Matcher
-from flscreen.matching.judgements import judgements_table, load_judgements
+from flscreen.matching.judgements import judgements_table
+from flscreen.matching.persist import matcher_for
 from flscreen.store import Store
 
 from .shipments import GraphCache
@@ -57,6 +59,9 @@ class MatcherCache:
     keep: int = 3
     """Matchers kept at once (one per distinct ``lists`` selection, least recent dropped):
     each holds a whole index, so clients cannot fill memory by varying ``lists``."""
+    index_dir: Path | None = None
+    """Where saved indexes live (FLSCREEN_HOME/index, shared with the CLI); None: build
+    in memory, never save."""
 
     def get(self, store: Store, lists: Sequence[str] | None) -> Matcher:
         """The matcher over the latest version of ``lists`` (all when empty) and every judgement."""
@@ -81,11 +86,9 @@ class MatcherCache:
                 self._built[wanted] = cached  # most recently used last
                 return cached[1]
             cached = None  # let a stale index go before building its successor
-            with store.connect() as conn:
-                matcher = Matcher.build(
-                    lists_store.iter_entries(conn, list_names=list(names)),
-                    judgements=load_judgements(conn),
-                )
+            # the saved index for exactly these versions (mapped, not rebuilt), else
+            # built and saved; judgements are read fresh either way
+            matcher = matcher_for(store, list(names), self.index_dir)
             self.builds += 1
             self._built[wanted] = (key, matcher)
             while len(self._built) > self.keep:

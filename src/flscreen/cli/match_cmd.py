@@ -26,9 +26,7 @@ from flscreen.matching.persist import matcher_for
 from flscreen.matching.query import party_key
 from flscreen.model.matching import MatchResult
 from flscreen.records import Record, open_output, read_records, write_bytes, write_jsonl
-from flscreen.reports.rows import MATCH_COLUMNS, match_rows
 from flscreen.reports.tabular import FORMATS as TABULAR_FORMATS
-from flscreen.reports.tabular import export as export_rows
 from flscreen.services.matching import judge, judgement_json, judgement_problems
 from flscreen.settings import load_settings
 from flscreen.store import Store
@@ -275,6 +273,10 @@ def match_cmd(
         return
     matched = 0
     if fmt in TABULAR_FORMATS:
+        # the report rows pull in the verdict layer: imported only for CSV/XLSX output
+        from flscreen.reports.rows import MATCH_COLUMNS, match_rows
+        from flscreen.reports.tabular import export as export_rows
+
         pairs = [
             (q, matcher.match(q, threshold=threshold, limit=limit).to_dict())
             for q in with_progress(queries, "matching", PROGRESS_FROM)

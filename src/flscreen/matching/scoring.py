@@ -19,9 +19,9 @@ versions reproducible: change ``ALGORITHM`` with any change here.
 
 from __future__ import annotations
 
+import functools
+
 from rapidfuzz.distance import Indel
-from rigour.ids import USCC
-from rigour.territories import lookup_territory
 
 from flscreen.matching.features import (
     NAME_FEATURES,
@@ -175,7 +175,14 @@ def country_code(value: str | None) -> str | None:
     """ISO-like code of a country name or code (China, PRC, 中国, CN -> cn), else None."""
     if not value or not value.strip():
         return None
-    territory = lookup_territory(value.strip())
+    return _country_code(value.strip())
+
+
+@functools.lru_cache(maxsize=4096)
+def _country_code(value: str) -> str | None:
+    from rigour.territories import lookup_territory  # 0.1 s of imports: only when asked
+
+    territory = lookup_territory(value)
     if territory is None:
         return None
     code = str(territory.code)
@@ -186,6 +193,8 @@ def valid_uscc(value: str | None) -> str | None:
     """The normalised USCC when ``value`` is a valid unified social credit code, else None."""
     if not value:
         return None
+    from rigour.ids import USCC  # imported on first use: most names carry no id
+
     try:
         if USCC.is_valid(value):
             out = USCC.normalize(value)

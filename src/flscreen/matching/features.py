@@ -56,7 +56,9 @@ def token_similarity(a: str, b: str, person: bool = False) -> float:
     0.9; a missing or extra letter in a 4-letter word 0.8 (Coor/Color); two typos in
     a word of 8+ letters 0.8; a dropped or swapped first letter in 5+ letters 0.85,
     a mistyped one in 6+ letters 0.8, never in people's names nor when both are pinyin
-    (Hongtai is not Zhongtai); else the Indel ratio from 0.8 up. Valid pinyin on both
+    (Hongtai is not Zhongtai) unless one is a place (eijing is Beijing); two typos in
+    8+ letters 0.8 even when one is at the start (not in people's names); else the
+    Indel ratio from 0.8 up. Valid pinyin on both
     sides may be other characters: 0.85 in company names, 0.8 in people's (Mingjing
     may be another person than Mingming), and 4-letter pinyin words never pair (Chan
     is not Chang).
@@ -67,16 +69,7 @@ def token_similarity(a: str, b: str, person: bool = False) -> float:
         return 0.0
     shortest = min(len(a), len(b))
     if a[0] != b[0]:
-        # only a dropped (or added) first letter: "extile" for "textile"
-        if shortest < 5 or (is_pinyin(a) and is_pinyin(b)):
-            return 0.0  # Hongtai is another brand than Zhongtai, not a typo of it
-        if (a[1:] == b or b[1:] == a) and shortest >= (6 if person else 5):
-            return 0.8 if person else 0.85  # the first letter dropped
-        if a[1] == b[0] and a[0] == b[1] and a[2:] == b[2:]:
-            return 0.8 if person else 0.85  # the first two letters swapped
-        if a[1:] == b[1:] and shortest >= 6 and not person:
-            return 0.8  # the first letter mistyped (Yianjin for Tianjin); not in people's names
-        return 0.0
+        return _first_letter_similarity(a, b, shortest, person)
     if shortest < 4:
         return 0.0
     both_pinyin = is_pinyin(a) and is_pinyin(b)
@@ -88,7 +81,7 @@ def token_similarity(a: str, b: str, person: bool = False) -> float:
         if both_pinyin:
             return 0.8 if person else 0.85
         return 0.9
-    two_edits = shortest >= LONG_WORD and OSA.distance(a, b, score_cutoff=2) <= 2
+    two_edits = _long_pair(a, b) and OSA.distance(a, b, score_cutoff=2) <= 2
     if both_pinyin:
         # two typos in a long pinyin word (zhongtai -> zhnogta): still that word, in a
         # company's name; a person's name two letters off is another person's
@@ -97,6 +90,33 @@ def token_similarity(a: str, b: str, person: bool = False) -> float:
     if two_edits:
         return max(0.8, float(sim))
     return float(sim) if sim >= FUZZY_TOKEN_MIN else 0.0
+
+
+def _long_pair(a: str, b: str) -> bool:
+    """One word has LONG_WORD letters or more and the other at most one fewer (a long
+    word that lost a letter to a typo is still long)."""
+    return max(len(a), len(b)) >= LONG_WORD and min(len(a), len(b)) >= LONG_WORD - 1
+
+
+def _first_letter_similarity(a: str, b: str, shortest: int, person: bool) -> float:
+    """token_similarity for words whose first letters differ (see there)."""
+    if shortest < 5:
+        return 0.0
+    dropped = a[1:] == b or b[1:] == a
+    if is_pinyin(a) and is_pinyin(b):
+        # Hongtai is another brand than Zhongtai, not a typo of it; but a place keeps
+        # its identity without its first letter ("eijing" is no other place than Beijing)
+        places = token_class(a) == PLACE or token_class(b) == PLACE
+        return 0.85 if dropped and places and not person and shortest >= 5 else 0.0
+    if dropped and shortest >= (6 if person else 5):
+        return 0.8 if person else 0.85  # the first letter dropped
+    if a[1] == b[0] and a[0] == b[1] and a[2:] == b[2:]:
+        return 0.8 if person else 0.85  # the first two letters swapped
+    if a[1:] == b[1:] and shortest >= 6 and not person:
+        return 0.8  # the first letter mistyped (Yianjin for Tianjin); not in people's names
+    if _long_pair(a, b) and not person and OSA.distance(a, b, score_cutoff=2) <= 2:
+        return 0.8  # two typos in a long word, one at its start ("ecnhology" for technology)
+    return 0.0
 
 
 def align_tokens(
@@ -401,6 +421,17 @@ def name_literal(p: NamePair) -> Feature:
     )
 
 
+def name_respaced(p: NamePair) -> Feature | None:
+    """The query's word boundaries were moved back to where known words have them
+    (a letter shifted across a space, or two words run together), then compared; this
+    counts a little less than the names as written."""
+    if p.query.respaced is None:
+        return None
+    return Feature(
+        "name_respaced", RESEGMENT_FACTOR, f"'{p.query.original}' read as '{p.query.respaced}'"
+    )
+
+
 def name_pinyin(p: NamePair) -> Feature | None:
     """The names are in different scripts and were compared through pinyin and the
     reviewed glossary; pinyin is lossy, so this finds candidates but is not proof."""
@@ -518,6 +549,7 @@ NAME_FEATURES = (
     name_token_overlap_weighted,
     name_compact,
     name_literal,
+    name_respaced,
     name_pinyin,
     name_glossary,
     brand_spelling,

@@ -53,6 +53,14 @@ def _deletions(token: str) -> list[str]:
     return [token[:i] + token[i + 1 :] for i in range(len(token))]
 
 
+def _transpositions(token: str) -> list[str]:
+    return [
+        token[:i] + token[i + 1] + token[i] + token[i + 2 :]
+        for i in range(len(token) - 1)
+        if token[i] != token[i + 1]
+    ]
+
+
 @dataclass(slots=True)
 class Postings:
     """Sorted unique key hashes with CSR offsets into one posting array of row ids."""
@@ -214,8 +222,13 @@ class NameIndex:
         probe_set = {token, *_deletions(token)}
         if max_edits >= 2:
             # the vocabulary holds single deletions: second deletions on the query side
-            # reach a word two dropped or swapped letters away
+            # reach a word two dropped or swapped letters away, and the query with one
+            # swap undone (and a letter dropped) a word that also lost a letter
+            # ("chegaung" for chenguang), without a larger index
             probe_set |= {d2 for d in _deletions(token) for d2 in _deletions(d)}
+            for t in _transpositions(token):
+                probe_set.add(t)
+                probe_set.update(_deletions(t))
         probes = [key_hash("d:", d) for d in probe_set]
         out: set[str] = set()
         rows = self.deletions.rows

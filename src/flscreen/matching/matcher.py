@@ -42,10 +42,12 @@ from flscreen.normalize.names import (
     acronym,
     acronyms,
     compact_of,
+    exact_token,
+    latin_words,
     name_keys,
     token_class,
 )
-from flscreen.normalize.text import is_han
+from flscreen.normalize.text import clean_text, is_han
 
 CANDIDATE_ROWS = 24
 """Name rows taken from the index per query key before full scoring."""
@@ -213,11 +215,86 @@ class Matcher:
 
     # -- matching ---------------------------------------------------------------
 
+    def _known(self, words: list[str], short: bool = False) -> list[bool]:
+        """Whether each word (as written) reads as a word the lists or the reviewed
+        vocabulary know: a legal form, filler or trade word, or a token in the index
+        (of 3+ letters, or 2 with ``short``)."""
+        assert self.index is not None
+        out: list[bool] = []
+        probe: list[tuple[int, str]] = []
+        for i, w in enumerate(words):
+            core = "".join(latin_words(w))
+            if not core or not core.isascii():
+                out.append(True)
+                continue
+            tok = exact_token(core)
+            out.append(token_class(tok) != BRAND)
+            if not out[-1] and len(tok) >= (2 if short else 3):
+                probe.append((i, tok))
+        dfs = self.index.postings.df([key_hash("t:", t) for _, t in probe])
+        for (i, _), df in zip(probe, dfs, strict=True):
+            out[i] = df > 0
+        return out
+
+    def respaced(self, name: str) -> str | None:
+        """The name with misplaced word boundaries put back, or None when none is found.
+
+        Evasion moves a boundary by a letter ("AccessoriesC o.", "HKL IMITED") or drops
+        one ("COLIMITED"): where a word is unknown to the lists, the letter next to a
+        boundary is moved across it, or the word cut in two, and the change is kept only
+        when every word it makes is known (see :meth:`_known`).
+        """
+        cleaned = clean_text(name)
+        if cleaned is None or not cleaned.isascii():
+            return None
+        words = cleaned.split(" ")
+        known = self._known(words)
+        if all(known) or len(words) > 12:
+            return None
+        changed = False
+        i = 0
+        while i < len(words):
+            if known[i]:
+                i += 1
+                continue
+            options: list[tuple[int, list[str]]] = []
+            a = words[i]
+            if i + 1 < len(words):
+                b = words[i + 1]
+                if len(a) >= 2 and a[-1].isalpha():
+                    options.append((2, [a[:-1], a[-1] + b]))
+                if len(b) >= 2 and b[0].isalpha():
+                    options.append((2, [a + b[0], b[1:]]))
+            if i > 0:
+                z = words[i - 1]
+                if len(z) >= 2 and z[-1].isalpha():
+                    options.append((-2, [z[:-1], z[-1] + a]))
+                if len(a) >= 2 and a[0].isalpha():
+                    options.append((-2, [z + a[0], a[1:]]))
+            if a.isalpha() and len(a) >= 5:
+                options.extend((1, [a[:k], a[k:]]) for k in range(2, len(a) - 1))
+            for span, new in options:
+                # a two-letter word (HK) only from a moved letter, never a cut
+                if all(self._known(new, short=abs(span) == 2)):
+                    start = i if span > 0 else i - 1
+                    words[start : start + abs(span)] = new
+                    known[start : start + abs(span)] = [True] * len(new)
+                    changed = True
+                    break
+            i += 1
+        return " ".join(words) if changed else None
+
     def _query_keys(self, query: Query) -> list[NameKey]:
         person = query.schema == "person"
         keys: list[NameKey] = []
         for name in query.names:
             keys.extend(name_keys(name, person=person, resegment=True))
+            fixed = self.respaced(name)
+            if fixed is not None:
+                keys.extend(
+                    replace(k, original=name, respaced=fixed)
+                    for k in name_keys(fixed, person=person)
+                )
             if not person and _is_short_han(name):
                 # A bare 2-4 character Chinese name may be a person's: read it both ways.
                 keys.extend(name_keys(name, person=True))
@@ -245,7 +322,7 @@ class Matcher:
             put(key_hash("t:", tok), w)
             if w >= 0.5 and token_class(tok) == BRAND:
                 near_words = index.fuzzy_tokens(tok)
-                if not near_words and len(tok) >= LONG_WORD:
+                if not near_words and len(tok) >= LONG_WORD - 1:
                     near_words = index.fuzzy_tokens(tok, max_edits=2)
                 for near in near_words:
                     put(key_hash("t:", near), w * 0.9)

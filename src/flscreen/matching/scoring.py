@@ -109,6 +109,8 @@ def estimate_name_pair(p: NamePair) -> float:
             p.brand_rule = ""  # the other words differ only in spelling: not another firm
         elif p.brand_rule == "query_is_brand":
             base = min(max(base, BRAND_ALONE_SCORE), BRAND_ONLY_CAP) / 0.97
+    if p.query.respaced is not None:
+        base *= RESEGMENT_FACTOR  # read with its word boundaries moved: not as written
     q_han = p.query.script in ("han", "mixed")
     if q_han != p.candidate_han:
         base *= PINYIN_FACTOR

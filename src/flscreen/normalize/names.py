@@ -150,6 +150,9 @@ class NameKey:
     """Every Latin-space word in order, legal forms included (for acronyms: XPCC)."""
     glossary: tuple[tuple[str, str], ...] = ()
     """(Chinese, English) industry words translated by the reviewed glossary (化学, chemical)."""
+    respaced: str | None = None
+    """The query as re-spaced before reading, when its word boundaries were moved back to
+    where the list's words have them ("AccessoriesC o." -> "Accessories Co.")."""
 
     @property
     def text(self) -> str:
@@ -316,6 +319,13 @@ def canonical_token(word: str) -> str:
     """One Latin word to its key: abbreviation/full form, plural and place variant folded,
     a single typo in a vocabulary word (legal form, industry, place) corrected."""
     return _canonical(word, fix_typos=True)
+
+
+@functools.lru_cache(maxsize=65536)
+def exact_token(word: str) -> str:
+    """One Latin word to its key as :func:`canonical_token` does, but with no typo
+    corrected: what the word is when it is spelled right."""
+    return _canonical(word, fix_typos=False)
 
 
 def _canonical(word: str, fix_typos: bool) -> str:

@@ -72,6 +72,9 @@ ENTRIES = [
         "Urumqi Tianhe International Commercial Development Holding Import and Export Co., Ltd.",
     ),
     _company("baiyun-mfg", "Baiyun Manufacturing Industrial Group Co., Ltd."),
+    _company("western-cotton", "Xinjiang Western Cotton Textile Co., Ltd."),
+    _company("xibu-energy", "Xibu Energy Co., Ltd."),  # a firm that transliterates 西部
+    _company("beijing-liuyun", "Beijing Liuyun Machinery Co., Ltd."),
     _person("zhu-hailun", "ZHU, Hailun"),
     _person("chen-quanguo", "CHEN, Quanguo"),
     _person("chen-mingguo", "CHEN, Mingguo"),

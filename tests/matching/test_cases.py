@@ -79,12 +79,21 @@ CASES = [
     ("Sunrise extile Co., Ltd.", "sunrise-textile", "match"),  # first letter dropped
     ("Xinjiang ZhongtaiChemical Co., Ltd.", "zhongtai", "match"),
     ("Xinjiang Zhongta iChemcal Co., Ltd.", "zhongtai", "match"),  # shifted space + typo
+    ("Sunrise TextileC o., Ltd.", "sunrise-textile", "match"),  # a letter moved into "Co"
+    ("Xinjiang Zhongtai Chemical COLIMITED", "zhongtai", "match"),  # legal forms run together
+    ("eijing Liuyun Machinery Co., Ltd.", "beijing-liuyun", "match"),  # a place's first letter
+    ("Hongtai Chemical Co., Ltd.", "zhongtai", "no"),  # a brand's is another brand (pinyin)
     # --- full-width letters mixed with doubled spaces -----------------------------
     ("Ｘinjiang  Ｚhongtai　 Chemical  Co.,  Ltd.", "zhongtai", "match"),
     # --- two typos in one long name; a swap plus a dropped letter in one word ----
     ("Xinjiang Zhnogtai Chemcial Co., Ltd.", "zhongtai", "match"),
     ("Xinjiang Zhngotai Chemical Co., Ltd.", "zhongtai", "match"),
     ("Xinjaing Zhongtai Chemcal Co., Ltd.", "zhongtai", "match"),
+    ("Xinjiang Zhongtai Cehmcal Co., Ltd.", "zhongtai", "match"),  # swap + drop in one word
+    ("Xinjiang Goens Energy ecnhology Co., Ltd.", "goens", "match"),  # one of two at the start
+    # --- Chinese script for an English-listed firm: dictionary words both ways -----
+    ("新疆西部棉纺织有限公司", "western-cotton", "match"),  # 西部 western (CC-CEDICT)
+    ("西部能源有限公司", "xibu-energy", "match"),  # ...or read in pinyin when the firm does
     # --- abbreviations as trade records write them --------------------------------
     ("Xinjiang Goens Engy Tech Co Ltd", "goens", "match"),
     ("URUMQI TIANHE INTL COML DEV HLDG IMP & EXP CO LTD", "tianhe-impex", "match"),

@@ -76,7 +76,8 @@ class Vocabulary:
     industry: frozenset[str]
     filler: frozenset[str]
     zh: dict[str, tuple[str, str]]
-    """Chinese word -> (kind, value): kind is legal, place, glossary or brand."""
+    """Chinese word -> (kind, value): kind is legal, place, glossary, dictionary (the
+    CC-CEDICT trade words) or brand."""
     zh_max: int
 
 
@@ -113,6 +114,10 @@ def vocabulary() -> Vocabulary:
         zh[row["zh"]] = ("place", canonical)
     for row in _read_csv("glossary_zh_en.csv"):
         zh.setdefault(row["zh"], ("glossary", row["en"]))
+    for row in _read_csv("glossary_cedict.csv"):
+        # generated from CC-CEDICT (scripts/build_glossary_cedict.py); the reviewed
+        # tables above win
+        zh.setdefault(row["zh"], ("dictionary", row["en"]))
     for word in legal["chinese"]:
         zh[word] = ("legal", word)
     for row in _read_csv("brands.csv"):
@@ -265,7 +270,8 @@ def _typo_index() -> dict[str, frozenset[str]]:
 def _vocabulary_typo(word: str) -> str | None:
     """The one vocabulary word ``word`` is a single typo of (edit, swap, extra or missing
     letter, first letter kept), e.g. 'corproation' -> 'corporation', or two typos of
-    when both are 8+ letters; None if none or several."""
+    when the word is 8+ letters (one may be at the start: 'ecnhology'); None if none
+    or several."""
     if len(word) < 4 or not word.isalpha():
         return None
     index = _typo_index()
@@ -285,11 +291,11 @@ def _vocabulary_typo(word: str) -> str | None:
         hits = {
             w
             for w in found
-            if w[0] == word[0]
-            and len(w) >= TWO_TYPO_LEN
+            if len(w) >= TWO_TYPO_LEN
             and OSA.distance(word, w, score_cutoff=2) <= 2
             and w != word
-        }
+            and (w[0] == word[0] or not is_pinyin(word))
+        }  # one of the two may be at the start ("ecnhology"), unless it reads as pinyin
     if not hits and len(word) >= 5:
         # the first two letters swapped ("ocmpany", "ilmited")
         swapped = word[1] + word[0] + word[2:]
@@ -450,7 +456,9 @@ def pinyin_word(han: str) -> str:
     return "".join(p for p in lazy_pinyin(han, errors="ignore") if p.isalnum()).lower()
 
 
-def _segment_han(text: str, use_brands: bool) -> list[tuple[str, str, str]]:
+def _segment_han(
+    text: str, use_brands: bool, use_dictionary: bool = True
+) -> list[tuple[str, str, str]]:
     """Backward maximum matching: (kind, chinese, value); kind legal/place/glossary/brand/run.
 
     Matching from the end finds the suffix words Chinese company names are built
@@ -469,7 +477,9 @@ def _segment_han(text: str, use_brands: bool) -> list[tuple[str, str, str]]:
             if entry is None:
                 continue
             kind, value = entry
-            if kind == "brand" and not use_brands:
+            if (kind == "brand" and not use_brands) or (
+                kind == "dictionary" and not use_dictionary
+            ):
                 continue
             hit = (kind, word, value)
             break
@@ -562,7 +572,12 @@ def _known_word(word: str) -> bool:
 
 
 def _build(
-    original: str, cleaned: str, person: bool, use_brands: bool, split: bool = False
+    original: str,
+    cleaned: str,
+    person: bool,
+    use_brands: bool,
+    split: bool = False,
+    use_dictionary: bool = True,
 ) -> NameKey:
     tokens: list[str] = []
     legal: list[str] = []
@@ -597,7 +612,7 @@ def _build(
             tokens.extend(words)
             ordered.extend(words)
             continue
-        for kind, zh, value in _segment_han(simplified, use_brands):
+        for kind, zh, value in _segment_han(simplified, use_brands, use_dictionary):
             if kind == "legal":
                 legal.append(zh)
             elif kind == "run":
@@ -612,7 +627,7 @@ def _build(
             else:
                 if kind == "brand":
                     brand_used = zh
-                elif kind == "glossary":
+                elif kind in ("glossary", "dictionary"):
                     glossary.append((zh, value))
                 translations.append((zh, value))
                 add_latin(latin_words(value))
@@ -705,6 +720,11 @@ def _misspelt_legal_tail(
 
 
 @functools.cache
+def _dictionary_words() -> frozenset[str]:
+    return frozenset(w for w, (kind, _) in vocabulary().zh.items() if kind == "dictionary")
+
+
+@functools.cache
 def _brand_words() -> tuple[str, ...]:
     return tuple(w for w, (kind, _) in vocabulary().zh.items() if kind == "brand")
 
@@ -732,6 +752,12 @@ def name_keys(text: object, person: bool = False, resegment: bool = False) -> li
             other = _build(text, joined, person, use_brands=False)
             if other.tokens and all(other.tokens != k.tokens for k in keys):
                 keys.append(other)
+    if not person and not _dictionary_words().isdisjoint(zh for zh, _ in first.glossary):
+        # a dictionary word may be part of a transliterated name (东方 in Dongfang
+        # Electric, East Hope elsewhere): the reading in pinyin is kept beside it
+        plain = _build(text, cleaned, person, use_brands=False, use_dictionary=False)
+        if plain.tokens and all(plain.tokens != k.tokens for k in keys):
+            keys.append(plain)
     if (
         not person
         and not cleaned.isascii()

@@ -1042,7 +1042,8 @@ def run_speed(sizes: list[int], n_queries: int) -> None:
 STARTUP_CHILD = """
 import json, sys, time
 t0 = time.perf_counter()
-import flscreen.cli.main  # the CLI's imports, as `flscreen match` pays them
+import flscreen.cli.main  # the CLI's imports, as `flscreen match` pays them: the root
+import flscreen.cli.match_cmd  # and the one command it loads (the root imported all)
 from flscreen.matching import Query
 from flscreen.matching.persist import load_matcher
 folder, qfile = sys.argv[1], sys.argv[2]

@@ -80,6 +80,7 @@ CASES = [
     ("Xinjiang ZhongtaiChemical Co., Ltd.", "zhongtai", "match"),
     ("Xinjiang Zhongta iChemcal Co., Ltd.", "zhongtai", "match"),  # shifted space + typo
     ("Sunrise TextileC o., Ltd.", "sunrise-textile", "match"),  # a letter moved into "Co"
+    ("Sunrise Textile Co., Pimited", "sunrise-textile", "match"),  # legal form, first letter
     ("Xinjiang Zhongtai Chemical COLIMITED", "zhongtai", "match"),  # legal forms run together
     ("eijing Liuyun Machinery Co., Ltd.", "beijing-liuyun", "match"),  # a place's first letter
     ("Hongtai Chemical Co., Ltd.", "zhongtai", "no"),  # a brand's is another brand (pinyin)

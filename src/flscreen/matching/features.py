@@ -56,7 +56,8 @@ def token_similarity(a: str, b: str, person: bool = False) -> float:
     0.9; a missing or extra letter in a 4-letter word 0.8 (Coor/Color); two typos in
     a word of 8+ letters 0.8; a dropped or swapped first letter in 5+ letters 0.85,
     a mistyped one in 6+ letters 0.8, never in people's names nor when both are pinyin
-    (Hongtai is not Zhongtai) unless one is a place (eijing is Beijing); two typos in
+    (Hongtai is not Zhongtai) unless one is a place (eijing is Beijing); a word that is
+    no place one typo from a place 0.85 in company names (Huan for Hunan); two typos in
     8+ letters 0.8 even when one is at the start (not in people's names); else the
     Indel ratio from 0.8 up. Valid pinyin on both
     sides may be other characters: 0.85 in company names, 0.8 in people's (Mingjing
@@ -68,6 +69,8 @@ def token_similarity(a: str, b: str, person: bool = False) -> float:
     if a.isdigit() or b.isdigit():
         return 0.0
     shortest = min(len(a), len(b))
+    if not person and shortest >= 4 and _place_typo(a, b):
+        return 0.85
     if a[0] != b[0]:
         return _first_letter_similarity(a, b, shortest, person)
     if shortest < 4:
@@ -90,6 +93,14 @@ def token_similarity(a: str, b: str, person: bool = False) -> float:
     if two_edits:
         return max(0.8, float(sim))
     return float(sim) if sim >= FUZZY_TOKEN_MIN else 0.0
+
+
+def _place_typo(a: str, b: str) -> bool:
+    """Places are a closed list: a word that is none, one typo from one, is that place
+    (Huan, Ebei, Nahui for Hunan, Hebei, Anhui), pinyin or not."""
+    if (token_class(a) == PLACE) == (token_class(b) == PLACE):
+        return False
+    return a[1:] == b or b[1:] == a or OSA.distance(a, b, score_cutoff=1) <= 1
 
 
 def _long_pair(a: str, b: str) -> bool:

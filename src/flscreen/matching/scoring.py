@@ -137,9 +137,9 @@ def brand_rule(a: TokenAlignment) -> str:
     if not a.brand_matched or not a.pairs:
         return ""
     paired_q = {x for x, _, s in a.pairs if s > 0}
-    classes = {token_class(x) for x, _, s in a.pairs if s > 0} | {
-        token_class(y) for _, y, s in a.pairs if s > 0
-    }
+    # what the shared words are is read on the list's side: a query word cut out of a
+    # brand ("gold" of Goldenix, joined back to pair) is no trade word in common
+    classes = {token_class(y) for _, y, s in a.pairs if s > 0}
     strong = all(s >= 0.85 for _, _, s in a.pairs)
     if (
         not a.query_only

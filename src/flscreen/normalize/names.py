@@ -274,6 +274,7 @@ def _vocabulary_typo(word: str) -> str | None:
     or several."""
     if len(word) < 4 or not word.isalpha():
         return None
+    voc = vocabulary()
     index = _typo_index()
     found: set[str] = set()
     for probe in {word, *_deletions(word)}:
@@ -294,8 +295,12 @@ def _vocabulary_typo(word: str) -> str | None:
             if len(w) >= TWO_TYPO_LEN
             and OSA.distance(word, w, score_cutoff=2) <= 2
             and w != word
-            and (w[0] == word[0] or not is_pinyin(word))
-        }  # one of the two may be at the start ("ecnhology"), unless it reads as pinyin
+            and (
+                w[0] == word[0]
+                or (len(word) >= TWO_TYPO_LEN and not is_pinyin(word) and w not in voc.places)
+            )
+        }  # one may be at the start of an 8+ letter word ("ecnhology"; devices is not
+        # services), unless it reads as pinyin or the word is a place
     if not hits and len(word) >= 5:
         # the first two letters swapped ("ocmpany", "ilmited")
         swapped = word[1] + word[0] + word[2:]
@@ -306,6 +311,14 @@ def _vocabulary_typo(word: str) -> str | None:
         hits = {w for w in index.get(word, frozenset()) if w[1:] == word}
         if len(word) >= 6:
             hits |= {w for w in index.get(word[1:], frozenset()) if w == word[1:]}
+    if not hits and len(word) >= 5 and not is_pinyin(word):
+        # the first letter mistyped ("pimited", "froup", "cactory"): not a place, whose
+        # neighbours by one first letter are other places
+        hits = {
+            w
+            for w in index.get(word[1:], frozenset())
+            if len(w) == len(word) and w[1:] == word[1:] and w not in voc.places
+        }
     if len({index_canonical(w) for w in hits}) == 1:
         return min(hits)  # several spellings of one word (technology, tecnology)
     return None

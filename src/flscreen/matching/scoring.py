@@ -1,4 +1,4 @@
-"""How features combine into one score (algorithm ``flscreen-v2``).
+"""How features combine into one score (algorithm ``flscreen-v3``).
 
 name score = 0.6 x weighted word overlap + 0.4 x compact spelling similarity,
 where the word overlap is the better of the words as written and the query
@@ -12,9 +12,12 @@ brand spelling. Qualifiers then apply to the best name pair of an entry: an
 equal registration id lifts the score to at least 0.97; two valid but
 different USCCs multiply it by 0.6; a country mismatch by 0.85; a person
 against an organisation by 0.8 (a query naming a legal form or a trade is an
-organisation even when its schema is not given). flscreen-v1 (before the
-boundary re-cut, brand rules and inferred schema) is commit 84d918f. Keep old
-versions reproducible: change ``ALGORITHM`` with any change here.
+organisation even when its schema is not given); a query read re-spaced
+(its word boundaries moved back, ``name_respaced``) counts x0.98. flscreen-v1
+(before the boundary re-cut, brand rules and inferred schema) is commit 84d918f;
+flscreen-v2 (before re-spacing, two-typo blocking, place typos and the CC-CEDICT
+glossary) is commit e359b18. Keep old versions reproducible: change ``ALGORITHM``
+with any change here.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from flscreen.model.matching import Feature
 from flscreen.normalize.names import BRAND, INDUSTRY, STOPWORDS, token_class
 from flscreen.normalize.text import clean_text
 
-ALGORITHM = "flscreen-v2"
+ALGORITHM = "flscreen-v3"
 DEFAULT_THRESHOLD = 0.80
 """Hits from here up are matches."""
 REVIEW_THRESHOLD = 0.62

@@ -230,3 +230,19 @@ def test_attach_to_a_transaction_outside_any_case(cli_env: dict[str, str], tmp_p
     assert unknown.exit_code == 2 and "no transaction 'T-78'" in unknown.output
     log = runner.invoke(app, ["audit", "log", "--subject", "T-77"])
     assert json.loads(log.stdout)["payload"]["kind"] == "bill_of_lading"
+
+
+def test_case_show_json_is_the_api_answer(cli_env: dict[str, str]) -> None:
+    """`case show --json` and `GET /cases/{id}` are one use case: the same fields, the same
+    values (the stale-list warning and the audit sequence of each step included)."""
+    from flscreen.services.cases import case_detail
+
+    case_id = _detained_case(cli_env["FLSCREEN_DB_URL"])
+    shown = json.loads(runner.invoke(app, ["case", "show", case_id, "--json"]).stdout)
+    store = open_store(cli_env["FLSCREEN_DB_URL"])
+    with store.connect() as conn:
+        answered = json.loads(json.dumps(case_detail(conn, case_id).to_dict()))
+    store.dispose()
+    assert shown == answered
+    assert {"held", "stale", "list_versions", "exception_rule"} <= shown.keys()
+    assert shown["held"] is True and shown["history"][0]["audit_seq"] is not None

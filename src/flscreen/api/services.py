@@ -18,11 +18,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from flscreen import audit
-from flscreen.errors import InvalidInput, NotFound, Problem
+from flscreen.errors import InvalidInput, Problem
 from flscreen.identity.scope import (
-    OutOfScope,
     Scope,
-    require_shipment,
     shipment_clause,
     visible_shipments,
 )
@@ -34,15 +32,14 @@ from flscreen.matching import Query
 from flscreen.model.lists import ListEntry, ListVersionRef
 from flscreen.policy import cases
 from flscreen.policy import tables as case_tables
-from flscreen.policy.records import get_screening
 from flscreen.region import ALGORITHM as REGION_ALGORITHM
 from flscreen.region import LocateQuery, locate
+from flscreen.services import cases as cases_service
 from flscreen.services import matching as matching_service
 from flscreen.services.matching import judgement_json
 from flscreen.store import Store
 
 from .locks import writing
-from .shipments import staleness
 from .state import AppState
 
 # --- lists ---------------------------------------------------------------------
@@ -286,67 +283,12 @@ def cases_by_state(conn: Connection, scope: Scope | None = None) -> dict[str, in
     return {state: int(n) for state, n in conn.execute(stmt)}
 
 
-def scoped_case(conn: Connection, ref: str, scope: Scope | None) -> cases.Case:
-    """The case, or NotFound, also (with the same message) for another tenant's."""
-    try:
-        case = cases.get_case(conn, ref)
-    except NotFound as exc:
-        if scope is None or scope.unrestricted:
-            raise
-        # Under row-level security another tenant's case is invisible, not absent.
-        raise OutOfScope(str(exc), f"case {ref} is not visible to tenant {scope.tenant}") from None
-    if scope is not None:
-        require_shipment(
-            conn, scope, case.shipment_id, f"no case {ref!r} (see `flscreen case list`)"
-        )
-    return case
-
-
-def document_json(d: cases.StoredDocument) -> dict[str, Any]:
-    return d.to_dict()
+scoped_case = cases_service.scoped_case
 
 
 def case_detail(conn: Connection, ref: str, scope: Scope | None = None) -> dict[str, Any]:
-    """A case with its verdict's reasons, history, rebuttals and documents
-    (``flscreen case show --json``), plus the states it may move to."""
-    case = scoped_case(conn, ref, scope)
-    screening = get_screening(conn, case.screening_id)
-    events = cases.history(conn, case)
-    rebuttals = cases.rebuttals_of_case(conn, case)
-    docs = cases.documents_of_case(conn, case)
-    findings = cases.findings_of_case(conn, case)
-    return {
-        **case.to_dict(),
-        "allowed_next": sorted(cases.TRANSITIONS[case.state]),
-        "held": case.held,
-        "findings": [f.to_dict() for f in findings],
-        "exception_rule": case.exception_rule,
-        "reasons": [r.to_dict() for r in screening.verdict.reasons],
-        "list_versions": screening.verdict.list_versions,
-        **staleness(conn, screening.verdict.list_versions, screening.screened_at),
-        "history": [
-            {
-                "from": e.from_state,
-                "to": e.to_state,
-                "actor": e.actor,
-                "at": e.at,
-                "reason": e.reason,
-                "clear_and_convincing": e.clear_and_convincing,
-                "audit_seq": e.audit_seq,
-            }
-            for e in events
-        ],
-        "rebuttals": [
-            {
-                "statement": r.statement,
-                "supplied_by": r.supplied_by,
-                "at": r.submitted_at,
-                "documents": [d.sha256 for d in r.documents],
-            }
-            for r in rebuttals
-        ],
-        "documents": [document_json(d) for d in docs],
-    }
+    """The case (flscreen.services.cases) as the API answers it."""
+    return cases_service.case_detail(conn, ref, scope).to_dict()
 
 
 def transition_case(store: Store, ref: str, to: str, actor: str, reason: str) -> dict[str, Any]:
@@ -414,7 +356,7 @@ def attach_documents(
             transaction_id=transaction,
             statement=statement,
         )
-    return {"attached": [document_json(d) for d in stored]}
+    return {"attached": [d.to_dict() for d in stored]}
 
 
 def verify_audit(conn: Connection, documents_dir: Path) -> dict[str, Any]:

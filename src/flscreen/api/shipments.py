@@ -22,7 +22,7 @@ from flscreen.identity.scope import OutOfScope, Scope, require_shipment
 from flscreen.model.supply import Shipment
 from flscreen.policy import bundled_policies, load_policy
 from flscreen.policy import cases as case_rules
-from flscreen.policy.records import latest_screening, stale_lists, stale_note
+from flscreen.policy.records import latest_screening, staleness
 from flscreen.policy.tables import cases as cases_table
 from flscreen.policy.tables import screenings
 from flscreen.policy.verdict import Verdict
@@ -324,16 +324,6 @@ def stored_verdict(
         "case_state": case.state if case else None,
         **staleness(conn, s.verdict.list_versions, s.screened_at),
     }
-
-
-def staleness(
-    conn: Connection, cited: dict[str, dict[str, Any]], screened_at: str
-) -> dict[str, Any]:
-    """``stale`` (the lists changed since: list, cited and latest version) and a note."""
-    from flscreen.lists.store import latest_versions
-
-    stale = stale_lists(cited, screened_at, latest_versions(conn))
-    return {"stale": stale, "stale_note": stale_note(stale)}
 
 
 def shipment_detail(

@@ -13,7 +13,7 @@ from rich.table import Table
 from flscreen.cli.common import acting, get_store, handle_errors, out_console
 from flscreen.identity.roles import Permission, transition_permission
 from flscreen.policy import cases
-from flscreen.policy.records import get_screening
+from flscreen.services.cases import case_detail
 from flscreen.settings import load_settings
 
 case_app = typer.Typer(
@@ -89,39 +89,10 @@ def show_cmd(
     """A case with its verdict and reasons, history, rebuttals and documents."""
     store = get_store()
     with store.connect() as conn:
-        case = cases.get_case(conn, case_id)
-        screening = get_screening(conn, case.screening_id)
-        events = cases.history(conn, case)
-        rebuttals = cases.rebuttals_of_case(conn, case)
-        docs = cases.documents_of_case(conn, case)
-        findings = cases.findings_of_case(conn, case)
-    data = {
-        **case.to_dict(),
-        "allowed_next": sorted(cases.TRANSITIONS[case.state]),
-        "reasons": [r.to_dict() for r in screening.verdict.reasons],
-        "history": [
-            {
-                "from": e.from_state,
-                "to": e.to_state,
-                "actor": e.actor,
-                "at": e.at,
-                "reason": e.reason,
-                "clear_and_convincing": e.clear_and_convincing,
-            }
-            for e in events
-        ],
-        "rebuttals": [
-            {
-                "statement": r.statement,
-                "supplied_by": r.supplied_by,
-                "at": r.submitted_at,
-                "documents": [d.sha256 for d in r.documents],
-            }
-            for r in rebuttals
-        ],
-        "findings": [f.to_dict() for f in findings],
-        "documents": [d.to_dict() for d in docs],
-    }
+        detail = case_detail(conn, case_id)
+    case, screening, events = detail.case, detail.screening, detail.events
+    rebuttals, docs, findings = detail.rebuttals, detail.documents, detail.findings
+    data = detail.to_dict()
     if as_json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return

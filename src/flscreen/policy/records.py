@@ -311,3 +311,13 @@ def stale_note(stale: Sequence[Mapping[str, Any]]) -> str | None:
         "Stale: the lists changed after this verdict (" + ", ".join(parts) + "); screen again "
         "to decide on the newest versions."
     )
+
+
+def staleness(
+    conn: Connection, cited: dict[str, dict[str, Any]], screened_at: str
+) -> dict[str, Any]:
+    """``stale`` (the lists changed since: list, cited and latest version) and a note."""
+    from flscreen.lists.store import latest_versions
+
+    stale = stale_lists(cited, screened_at, latest_versions(conn))
+    return {"stale": stale, "stale_note": stale_note(stale)}

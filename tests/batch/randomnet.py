@@ -228,3 +228,42 @@ def collapse(result: TraceResult) -> dict[tuple[str, str], float]:
 
 def flows_of(graph: SupplyGraph) -> list[Flow]:
     return list(graph.transactions.values())
+
+
+def routes(result: TraceResult) -> dict[str, Any]:
+    """Everything a dossier shows of the routes: each listed taint route (source and every
+    transaction) with its share, how many routes are not listed, each gap with its route."""
+    listed: dict[tuple[Any, ...], float | None] = {}
+    for p in result.paths:
+        s = p.source
+        key = (s.kind, s.party_id, s.facility_id, s.confidence, s.detail, p.evidence)
+        listed[(*key, tuple(step.transaction_id for step in p.steps))] = p.share
+    return {
+        "tainted": result.tainted,
+        "listed": listed,
+        "unlisted": result.unlisted_paths,
+        "gaps": sorted(
+            (g.party_id, g.material, g.reason, g.detail, tuple(s.transaction_id for s in g.steps))
+            for g in result.gaps
+        ),
+    }
+
+
+def same_routes(a: TraceResult, b: TraceResult, tolerance: float = 2e-6) -> bool:
+    """``routes`` equal, each route's share within ``tolerance`` (both engines round shares
+    to 6 places; sums taken in another order can round one unit apart)."""
+    ra, rb = routes(a), routes(b)
+    if {k: v for k, v in ra.items() if k != "listed"} != {
+        k: v for k, v in rb.items() if k != "listed"
+    }:
+        return False
+    la, lb = ra["listed"], rb["listed"]
+    if la.keys() != lb.keys():
+        return False
+    for key, share in la.items():
+        other = lb[key]
+        if (share is None) != (other is None):
+            return False
+        if share is not None and other is not None and abs(share - other) > tolerance:
+            return False
+    return True

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from flscreen.batch import DuckDBEngine, run_batch_on_graph
 from flscreen.batch.sql import DUCKDB, SPARK, edges_sql, feeds_sql, step_sql
 from flscreen.model.trace import TraceResult
 from flscreen.trace import SupplyGraph, TraceConfig, load_config, trace_shipment
-from tests.batch.randomnet import collapse, networkx_shares, normalize, random_network
+from tests.batch.randomnet import (
+    collapse,
+    networkx_shares,
+    normalize,
+    random_network,
+    routes,
+    same_routes,
+)
 
 CONFIG = load_config(lookback_days=400)
 
@@ -38,8 +47,59 @@ def test_random_networks_agree(seed: int) -> None:
     for sid in graph.shipments:
         memory = trace_shipment(graph, sid, CONFIG)
         assert normalize(batch[sid]) == normalize(memory), sid
+        assert same_routes(batch[sid], memory), sid
         assert collapse(batch[sid]) == pytest.approx(reference[sid], abs=1e-5), sid
     engine.close()
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    seed=st.integers(0, 10**6),
+    size=st.integers(2, 7),
+    max_paths=st.integers(1, 40),
+    max_depth=st.integers(1, 6),
+)
+def test_every_route_is_the_in_memory_route(
+    seed: int, size: int, max_paths: int, max_depth: int
+) -> None:
+    """On any generated network and any cap, the batch lists the routes the desk sees:
+    the same first ``max_paths`` routes, shares, count beyond the cap, gaps and their routes."""
+    config = CONFIG.replace(max_paths=max_paths, max_depth=max_depth)
+    graph = random_network(seed, size)
+    batch = {r.shipment: r for r in run_batch_on_graph(graph, config)}
+    assert set(batch) == set(graph.shipments)
+    for sid in graph.shipments:
+        memory = trace_shipment(graph, sid, config)
+        assert routes(batch[sid])["listed"].keys() == routes(memory)["listed"].keys(), sid
+        assert same_routes(batch[sid], memory), (sid, routes(batch[sid]), routes(memory))
+        assert len(memory.paths) <= max_paths
+
+
+def test_cap_lists_the_first_routes_and_counts_the_rest() -> None:
+    # seed 16 at size 7 has a shipment with 20 routes: a cap of 5 must bite there
+    graph = random_network(16, 7)
+    full = {r.shipment: r for r in run_batch_on_graph(graph, CONFIG)}
+    capped_config = CONFIG.replace(max_paths=5)
+    capped = {r.shipment: r for r in run_batch_on_graph(graph, capped_config)}
+    bitten = [sid for sid, r in full.items() if len(r.paths) > 5]
+    assert bitten, "no shipment has more than 5 routes: the case shows nothing"
+    for sid in graph.shipments:
+        everything, first = full[sid], capped[sid]
+        assert everything.unlisted_paths == 0
+        assert len(first.paths) + first.unlisted_paths == len(everything.paths), sid
+        # the listed routes are the first of the complete list, in the same order
+        assert [p.steps for p in first.paths] == [p.steps for p in everything.paths[:5]], sid
+        limit = [g for g in first.gaps if g.reason == "path_limit"]
+        if sid in bitten:
+            assert first.unlisted_paths == len(everything.paths) - 5
+            assert limit and f"{first.unlisted_paths:,} more" in limit[0].detail
+        else:
+            assert not limit
+        assert same_routes(first, trace_shipment(graph, sid, capped_config)), sid
 
 
 def test_random_networks_are_not_trivial() -> None:
@@ -60,12 +120,15 @@ def test_sql_is_generated_per_dialect() -> None:
     spark = edges_sql(SPARK, 30)
     assert duck.name == spark.name == "fl_edge"
     assert "dn.day - 30 AND dn.day" in duck.select and "dn.day - 30 AND dn.day" in spark.select
-    step_duck, step_spark = step_sql(DUCKDB, 3, 30), step_sql(SPARK, 3, 30)
+    step_duck, step_spark = step_sql(DUCKDB, 3, 30, 50), step_sql(SPARK, 3, 30, 50)
     assert "ASOF JOIN" in feeds_sql(DUCKDB, 30).select
     assert "ASOF" not in feeds_sql(SPARK, 30).select
     assert "FROM fl_front_3" in step_duck.select and step_duck.name == "fl_front_4"
-    assert "arg_max(struct_pack(" in step_duck.select and "list_prepend(" in step_duck.select
-    assert "max_by(named_struct(" in step_spark.select and "concat(array(" in step_spark.select
+    assert "list_contains(" in step_duck.select and "list_prepend(" in step_duck.select
+    assert "array_contains(" in step_spark.select and "concat(array(" in step_spark.select
+    # each group keeps its 50 first routes
+    assert "CASE WHEN kind = 0 THEN 50 ELSE 1 END" in step_duck.select
+    assert "lambda r:" in step_duck.select and "r -> " in step_spark.select
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -80,16 +143,17 @@ def test_depth_limit_is_the_same_on_both_engines(seed: int) -> None:
         assert all(len(p.steps) <= 3 for p in memory.paths)
 
 
-def test_witness_steps_carry_the_hop_shares(sample_graph: SupplyGraph, config: TraceConfig) -> None:
+def test_route_steps_carry_the_hop_shares(sample_graph: SupplyGraph, config: TraceConfig) -> None:
     batch = {r.shipment: r for r in run_batch_on_graph(sample_graph, config)}
     for sid, result in batch.items():
         memory = trace_shipment(sample_graph, sid, config)
 
-        # the sample has one route per source and first hop: the witness is that route
-        def routes(r: TraceResult) -> list[str]:
+        # every step as the dossier prints it: documents, facility, share of input
+        def described(r: TraceResult) -> list[str]:
             return sorted(repr((p.source.kind, p.source.party_id, p.steps)) for p in r.paths)
 
-        assert routes(result) == routes(memory), sid
+        assert described(result) == described(memory), sid
+        assert same_routes(result, memory), sid
 
 
 def test_same_day_cycle_does_not_inflate_shares() -> None:
@@ -109,4 +173,5 @@ def test_same_day_cycle_does_not_inflate_shares() -> None:
     [batch] = run_batch_on_graph(g, CONFIG)
     memory = trace_shipment(g, "S", CONFIG)
     assert normalize(batch) == normalize(memory)
+    assert same_routes(batch, memory)
     assert sum(p.share or 0 for p in batch.paths) <= 1.0

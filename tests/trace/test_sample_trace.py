@@ -143,7 +143,8 @@ def test_unknown_shipment(sample_graph: SupplyGraph, config: TraceConfig) -> Non
 
 def test_result_json_shape(sample_graph: SupplyGraph, config: TraceConfig) -> None:
     data = trace_shipment(sample_graph, "S-1003", config).to_dict()
-    assert list(data) == ["shipment", "tainted", "paths", "gaps", "mass_balance"]
+    assert list(data) == ["shipment", "tainted", "paths", "gaps", "mass_balance", "unlisted_paths"]
+    assert data["unlisted_paths"] == 0  # the sample has far fewer routes than max_paths
     path = data["paths"][0]
     assert set(path) == {"source", "steps", "share", "evidence"}
     assert path["evidence"] == "declared"  # no trade records in this graph

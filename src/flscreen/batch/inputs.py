@@ -88,6 +88,8 @@ SCHEMAS: dict[str, Columns] = {
         ("period", "INTEGER"),
     ),
     "fl_mbm": (("fid", "INTEGER"), ("material", "INTEGER")),
+    # the order routes are listed in (trace.memory.flag_order)
+    "fl_flag": (("flag", "INTEGER"), ("prefix", "INTEGER"), ("frank", "INTEGER")),
     "fl_party": (("p", "INTEGER"), ("id", "VARCHAR"), ("name", "VARCHAR")),
     "fl_ship_detail": (
         ("s", "INTEGER"),

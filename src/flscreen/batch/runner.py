@@ -1,11 +1,10 @@
 """Run the batch trace on an engine and turn its rows into TraceResults.
 
 The SQL (``batch.sql``) does the graph work; this module only sequences the
-statements, reports progress and decodes the result rows. For each shipment
-and each flag reaching each first-hop purchase there is one path: the route
-with the largest share (the witness) and the share summed over all routes
-through that purchase, so the batch output stays linear in the data while the
-in-memory engine lists every route.
+statements, reports progress and decodes the result rows. Each shipment gets
+every tainted route, as the in-memory tracer lists them, up to ``max_paths``
+(the first in :func:`flscreen.trace.memory.route_key` order) with the number
+of routes beyond; each gap its largest-share route.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from flscreen.model.trace import Gap, MassBalanceFinding, Step, TaintedPath, Tra
 from flscreen.supply.bom import BillOfMaterials
 from flscreen.trace.config import TraceConfig
 from flscreen.trace.massbalance import Ledger, balance, finding, finding_order
-from flscreen.trace.memory import KIND_ORDER
+from flscreen.trace.memory import flag_order, list_routes
 
 Progress = Callable[[str, int, int], None]
 """(stage, done, total) callback."""
@@ -97,7 +96,8 @@ def run_batch(
     report = progress or (lambda stage, done, total: None)
     if inputs is not None:
         report("load", 0, 1)
-        engine.load(inputs.tables)
+        order = flag_order(inputs.flags)
+        engine.load({**inputs.tables, "fl_flag": [(i, *o) for i, o in enumerate(order)]})
     total_stages = 6 + config.max_depth
     done = 0
     for stage, table in statements(engine, config):
@@ -113,7 +113,7 @@ def run_batch(
         report(stage, done, total_stages)
     depth = 1
     for depth in range(1, config.max_depth):
-        engine.create(sql.step_sql(engine.dialect, depth, config.lookback_days))
+        engine.create(sql.step_sql(engine.dialect, depth, config.lookback_days, config.max_paths))
         done += 1
         report(f"hop {depth + 1}", done, total_stages)
         if next(engine.fetch(sql.count_sql(f"fl_front_{depth + 1}")))[0] == 0:
@@ -121,8 +121,7 @@ def run_batch(
     else:
         depth = config.max_depth - 1
     depths = depth + 1
-    engine.create(sql.reach_sql(engine.dialect, depths))
-    engine.create(sql.results_sql(engine.dialect))
+    engine.create(sql.results_sql(engine.dialect, depths, config.max_paths))
     report("results", total_stages, total_stages)
     yield from assemble(engine, inputs, config, mass)
     for k in range(1, depths + 1):
@@ -326,9 +325,12 @@ def _result(
     findings: list[MassBalanceFinding] = []
     missing: dict[tuple[str, str, str], Gap] = {}
     mass_seen: set[int] = set()
-    for _, kind, flag, _seed, share, known, seed_w, path, ws in rows:
+    routes = len(paths)
+    for _, kind, flag, _seed, share, known, seed_w, path, ws, n in rows:
         flag = int(flag)
-        if kind == sql.KIND_TAINT:
+        if kind == sql.KIND_COUNT:
+            routes += int(n)
+        elif kind == sql.KIND_TAINT:
             steps = decoder.steps(path, ws, seed_w)
             value = round(float(share), 6) if known and share is not None else None
             paths.append(TaintedPath(decoder.flags[flag], steps, value))
@@ -380,18 +382,15 @@ def _result(
                 sector,
             )
         )
-    paths.sort(
-        key=lambda p: (
-            p.source.confidence != "confirmed",
-            KIND_ORDER[p.source.kind],
-            -(p.share or 0.0),
-            len(p.steps),
-        )
-    )
+    listed, limit = list_routes(paths, routes, config, manufacturer, product)
+    if limit is not None:
+        gap_list.append(limit)
     gap_list.extend(sorted(missing.values(), key=lambda g: (g.party_id, g.material, g.detail)))
     mb = sorted(
         findings,
         key=finding_order,
     )
-    tainted = any(p.source.confidence == "confirmed" for p in paths)
-    return TraceResult(sid, tainted, tuple(paths), tuple(gap_list), tuple(mb))
+    tainted = any(p.source.confidence == "confirmed" for p in listed)
+    return TraceResult(
+        sid, tainted, tuple(listed), tuple(gap_list), tuple(mb), routes - len(listed)
+    )

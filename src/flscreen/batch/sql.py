@@ -30,20 +30,28 @@ Input tables (built by :mod:`flscreen.batch.inputs` or a generator):
 Shares need, for each sale, the total the seller bought in the window
 (``fl_feed``); the propagation then joins each hop's frontier to the sales it
 can feed, so the full (purchase, sale) relation is never stored. The trace
-propagates flags (taint sources, gap origins, mass-balance
-shortfalls) downstream from the transactions where they arise, through the
-"feeds" relation, summing each flag's share per transaction; shipments then
-pick up the flags of their first-hop purchases. A taint flag stops where its
-own party sells again (the path reports a party the first time it appears).
+propagates flags (taint sources, gap origins, mass-balance shortfalls)
+downstream from the transactions where they arise, one hop per statement and
+only from the routes found at the previous hop (semi-naive). A frontier row is
+a (transaction, flag) group with a list of its routes (transactions and hop
+weights); it keeps its ``max_paths`` largest-share routes and counts all of
+them, so a shipment gets its first ``max_paths`` routes exactly and the number
+beyond.
+Shipments pick the routes up at their first-hop purchases. A taint flag stops
+where its own party sells again (the path reports a party the first time it
+appears).
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from typing import ClassVar
 
 KIND_TAINT = 0
 KIND_GAP = 1
 KIND_MASS = 2
+KIND_COUNT = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,55 +62,242 @@ class Table:
     select: str
 
 
-@dataclass(frozen=True)
-class Dialect:
-    name: str
+class Dialect(ABC):
+    """The SQL that differs between engines: one subclass per engine owns its spelling
+    (splink's dialects). Steps call these methods and never test the engine's name."""
 
-    def arg_max(self, value: str, key: str) -> str:
-        return f"max_by({value}, {key})" if self.name == "spark" else f"arg_max({value}, {key})"
+    name: ClassVar[str]
 
-    def arg_min(self, value: str, key: str) -> str:
-        return f"min_by({value}, {key})" if self.name == "spark" else f"arg_min({value}, {key})"
-
+    @abstractmethod
     def prepend(self, item: str, items: str) -> str:
-        if self.name == "spark":
-            return f"concat(array({item}), {items})"
-        return f"list_prepend({item}, {items})"
+        """The list ``items`` with ``item`` in front."""
 
+    @abstractmethod
     def single(self, item: str) -> str:
-        return f"array({item})" if self.name == "spark" else f"[{item}]"
+        """A list of one ``item``."""
 
+    @abstractmethod
     def null_safe_eq(self, a: str, b: str) -> str:
-        return f"{a} <=> {b}" if self.name == "spark" else f"{a} IS NOT DISTINCT FROM {b}"
+        """``a = b`` where NULL equals NULL."""
 
-    def pair(self, path: str, ws: str) -> str:
-        """A struct of a route's transactions and hop weights, so both come from one row."""
-        if self.name == "spark":
-            return f"named_struct('path', {path}, 'ws', {ws})"
-        return f"struct_pack(path := {path}, ws := {ws})"
-
+    @abstractmethod
     def contains(self, items: str, item: str) -> str:
-        if self.name == "spark":
-            return f"array_contains({items}, {item})"
-        return f"list_contains({items}, {item})"
+        """Whether the list ``items`` holds ``item``."""
 
+    @abstractmethod
     def explode(self, items: str) -> str:
-        return f"explode({items})" if self.name == "spark" else f"unnest({items})"
+        """One row per element of the list ``items``."""
+
+    @abstractmethod
+    def length(self, items: str) -> str:
+        """The number of elements of the list ``items``."""
+
+    @abstractmethod
+    def struct(self, **fields: str) -> str:
+        """A struct of named fields (structs order field by field)."""
+
+    @abstractmethod
+    def lam(self, var: str, body: str) -> str:
+        """A lambda of one argument, for :meth:`transform` and :meth:`keep`."""
+
+    @abstractmethod
+    def transform(self, items: str, fn: str) -> str:
+        """The list ``items`` with ``fn`` applied to each element."""
+
+    @abstractmethod
+    def keep(self, items: str, fn: str) -> str:
+        """The elements of ``items`` for which ``fn`` is true."""
+
+    @abstractmethod
+    def first(self, items: str, n: str) -> str:
+        """The sorted ``items``' first ``n`` elements."""
+
+    @abstractmethod
+    def gather(self, lists: str) -> str:
+        """Aggregate: the elements of every list ``lists`` in the group, as one list."""
 
     def double(self, value: str) -> str:
         return f"CAST({value} AS DOUBLE)"
 
+    @abstractmethod
+    def window_purchases(self, lookback_days: int) -> str:
+        """Rows (t, k, e, n): per sale ``t`` and pool ``k``, the amount ``e`` of the sold
+        material the seller's purchases in the window can make, and their number ``n``."""
 
-DUCKDB = Dialect("duckdb")
-SPARK = Dialect("spark")
+    @abstractmethod
+    def gap_origins(self) -> str:
+        """FROM/WHERE of the sales where a priority-sector chain stops: an unknown seller,
+        or no purchase that could feed the sale and no raw material or producer."""
+
+
+class DuckDBDialect(Dialect):
+    name = "duckdb"
+
+    def prepend(self, item: str, items: str) -> str:
+        return f"list_prepend({item}, {items})"
+
+    def single(self, item: str) -> str:
+        return f"[{item}]"
+
+    def null_safe_eq(self, a: str, b: str) -> str:
+        return f"{a} IS NOT DISTINCT FROM {b}"
+
+    def contains(self, items: str, item: str) -> str:
+        return f"list_contains({items}, {item})"
+
+    def explode(self, items: str) -> str:
+        return f"unnest({items})"
+
+    def length(self, items: str) -> str:
+        return f"len({items})"
+
+    def struct(self, **fields: str) -> str:
+        return "struct_pack(" + ", ".join(f"{k} := {v}" for k, v in fields.items()) + ")"
+
+    def lam(self, var: str, body: str) -> str:
+        return f"lambda {var}: {body}"
+
+    def transform(self, items: str, fn: str) -> str:
+        return f"list_transform({items}, {fn})"
+
+    def keep(self, items: str, fn: str) -> str:
+        return f"list_filter({items}, {fn})"
+
+    def first(self, items: str, n: str) -> str:
+        return f"list_slice(list_sort({items}), 1, {n})"
+
+    def gather(self, lists: str) -> str:
+        return f"flatten(list({lists}))"
+
+    def window_purchases(self, lookback_days: int) -> str:
+        """Read off running sums per (buyer, material, dimension) with two ASOF joins, which
+        stays linear in the transactions: the (purchase, sale) pairs are never formed."""
+        return f"""
+        WITH daily AS (
+            SELECT buyer, material, dim, day, SUM(qty) AS q, COUNT(*) AS k
+            FROM fl_txn GROUP BY buyer, material, dim, day
+        ),
+        cum AS (
+            SELECT buyer, material, dim, day,
+                   SUM(q) OVER w AS cq, SUM(k) OVER w AS ck
+            FROM daily
+            WINDOW w AS (PARTITION BY buyer, material, dim ORDER BY day
+                         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+        ),
+        bought AS (SELECT DISTINCT buyer, material, dim FROM daily),
+        probe AS (
+            SELECT dn.t, dn.supplier AS buyer, um.input AS material, b.dim, dn.day,
+                   um.factor, um.idim, um.odim
+            FROM fl_txn dn JOIN fl_um um ON um.material = dn.material
+            JOIN bought b ON b.buyer = dn.supplier AND b.material = um.input
+        ),
+        hi AS (
+            SELECT p.t, p.material, p.dim, p.factor, p.idim, p.odim, c.cq, c.ck
+            FROM probe p ASOF JOIN cum c
+                 ON c.buyer = p.buyer AND c.material = p.material AND c.dim = p.dim
+                 AND c.day <= p.day
+        ),
+        lo AS (
+            SELECT p.t, p.material, p.dim, c.cq, c.ck
+            FROM probe p ASOF JOIN cum c
+                 ON c.buyer = p.buyer AND c.material = p.material AND c.dim = p.dim
+                 AND c.day <= p.day - {int(lookback_days)} - 1
+        )
+        SELECT hi.t, {_pool("hi", "hi")} AS k,
+               (hi.cq - COALESCE(lo.cq, 0)) / hi.factor AS e, hi.ck - COALESCE(lo.ck, 0) AS n
+        FROM hi LEFT JOIN lo ON lo.t = hi.t AND lo.material = hi.material AND lo.dim = hi.dim
+        """
+
+    def gap_origins(self) -> str:
+        """IN / NOT IN subqueries, which DuckDB plans as fast mark joins."""
+        return """
+        FROM fl_txn t
+        JOIN fl_mat m ON m.material = t.material AND m.priority
+        WHERE t.supplier IN (SELECT party FROM fl_unknown)
+           OR (NOT m.raw
+               AND NOT (t.facility IS NULL AND t.supplier IN (SELECT party FROM fl_raw_party))
+               AND NOT (t.facility IS NOT NULL
+                        AND t.facility IN (SELECT facility FROM fl_raw_facility))
+               AND t.t NOT IN (SELECT t FROM fl_feed))
+        """
+
+
+class SparkDialect(Dialect):
+    name = "spark"
+
+    def prepend(self, item: str, items: str) -> str:
+        return f"concat(array({item}), {items})"
+
+    def single(self, item: str) -> str:
+        return f"array({item})"
+
+    def null_safe_eq(self, a: str, b: str) -> str:
+        return f"{a} <=> {b}"
+
+    def contains(self, items: str, item: str) -> str:
+        return f"array_contains({items}, {item})"
+
+    def explode(self, items: str) -> str:
+        return f"explode({items})"
+
+    def length(self, items: str) -> str:
+        return f"size({items})"
+
+    def struct(self, **fields: str) -> str:
+        return "named_struct(" + ", ".join(f"'{k}', {v}" for k, v in fields.items()) + ")"
+
+    def lam(self, var: str, body: str) -> str:
+        return f"{var} -> {body}"
+
+    def transform(self, items: str, fn: str) -> str:
+        return f"transform({items}, {fn})"
+
+    def keep(self, items: str, fn: str) -> str:
+        return f"filter({items}, {fn})"
+
+    def first(self, items: str, n: str) -> str:
+        return f"slice(array_sort({items}), 1, {n})"
+
+    def gather(self, lists: str) -> str:
+        return f"flatten(collect_list({lists}))"
+
+    def window_purchases(self, lookback_days: int) -> str:
+        """Spark has no ASOF join: it sums the (purchase, sale) pairs."""
+        return f"""
+        SELECT dn.t, {_pool("um", "up")} AS k, up.qty / um.factor AS e, 1 AS n
+        FROM fl_txn dn
+        JOIN fl_txn up ON up.buyer = dn.supplier
+             AND up.day BETWEEN dn.day - {int(lookback_days)} AND dn.day
+        JOIN fl_um um ON um.material = dn.material AND um.input = up.material
+        """
+
+    def gap_origins(self) -> str:
+        """Anti-joins written as LEFT JOINs: Spark would plan the NOT IN as a nested loop."""
+        return """
+        FROM fl_txn t
+        JOIN fl_mat m ON m.material = t.material AND m.priority
+        LEFT JOIN fl_unknown un ON un.party = t.supplier
+        LEFT JOIN fl_raw_party rp ON rp.party = t.supplier
+        LEFT JOIN fl_raw_facility rf ON rf.facility = t.facility
+        LEFT JOIN (SELECT DISTINCT t AS fed FROM fl_feed) fe ON fe.fed = t.t
+        WHERE un.party IS NOT NULL
+           OR (NOT m.raw
+               AND NOT (t.facility IS NULL AND rp.party IS NOT NULL)
+               AND rf.facility IS NULL
+               AND fe.fed IS NULL)
+        """
+
+
+DUCKDB: Dialect = DuckDBDialect()
+SPARK: Dialect = SparkDialect()
+DIALECTS = {d.name: d for d in (DUCKDB, SPARK)}
 
 
 def dialect(name: str) -> Dialect:
-    if name == "spark":
-        return SPARK
-    if name == "duckdb":
-        return DUCKDB
-    raise ValueError(f"unknown dialect {name!r}")
+    try:
+        return DIALECTS[name]
+    except KeyError:
+        raise ValueError(f"unknown dialect {name!r}") from None
 
 
 def _pool(um: str, up: str) -> str:
@@ -146,53 +341,9 @@ def feeds_sql(d: Dialect, lookback_days: int) -> Table:
     are (``k`` NULL: purchases no factor converts); ``pools`` the convertible pools of the
     sale. The denominators of the shares.
 
-    DuckDB reads them off running sums per (buyer, material, dimension) with two ASOF
-    joins, which stays linear in the transactions; Spark sums the (purchase, sale) pairs.
+    How the window is summed is the dialect's (:meth:`Dialect.window_purchases`).
     """
-    lb = int(lookback_days)
-    if d.name == "spark":
-        per = f"""
-        SELECT dn.t, {_pool("um", "up")} AS k, up.qty / um.factor AS e, 1 AS n
-        FROM fl_txn dn
-        JOIN fl_txn up ON up.buyer = dn.supplier AND up.day BETWEEN dn.day - {lb} AND dn.day
-        JOIN fl_um um ON um.material = dn.material AND um.input = up.material
-        """
-    else:
-        per = f"""
-        WITH daily AS (
-            SELECT buyer, material, dim, day, SUM(qty) AS q, COUNT(*) AS k
-            FROM fl_txn GROUP BY buyer, material, dim, day
-        ),
-        cum AS (
-            SELECT buyer, material, dim, day,
-                   SUM(q) OVER w AS cq, SUM(k) OVER w AS ck
-            FROM daily
-            WINDOW w AS (PARTITION BY buyer, material, dim ORDER BY day
-                         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-        ),
-        bought AS (SELECT DISTINCT buyer, material, dim FROM daily),
-        probe AS (
-            SELECT dn.t, dn.supplier AS buyer, um.input AS material, b.dim, dn.day,
-                   um.factor, um.idim, um.odim
-            FROM fl_txn dn JOIN fl_um um ON um.material = dn.material
-            JOIN bought b ON b.buyer = dn.supplier AND b.material = um.input
-        ),
-        hi AS (
-            SELECT p.t, p.material, p.dim, p.factor, p.idim, p.odim, c.cq, c.ck
-            FROM probe p ASOF JOIN cum c
-                 ON c.buyer = p.buyer AND c.material = p.material AND c.dim = p.dim
-                 AND c.day <= p.day
-        ),
-        lo AS (
-            SELECT p.t, p.material, p.dim, c.cq, c.ck
-            FROM probe p ASOF JOIN cum c
-                 ON c.buyer = p.buyer AND c.material = p.material AND c.dim = p.dim
-                 AND c.day <= p.day - {lb} - 1
-        )
-        SELECT hi.t, {_pool("hi", "hi")} AS k,
-               (hi.cq - COALESCE(lo.cq, 0)) / hi.factor AS e, hi.ck - COALESCE(lo.ck, 0) AS n
-        FROM hi LEFT JOIN lo ON lo.t = hi.t AND lo.material = hi.material AND lo.dim = hi.dim
-        """
+    per = d.window_purchases(lookback_days)
     select = f"""
         SELECT t, k, total, n, COUNT(k) OVER (PARTITION BY t) AS pools FROM (
             SELECT t, k, SUM(e) AS total, SUM(n) AS n FROM ({per}) x
@@ -253,7 +404,7 @@ def origins_sql(d: Dialect) -> Table:
         UNION ALL
         SELECT t.t, {KIND_GAP} AS kind, CAST(t.t AS BIGINT) AS flag,
                CAST(NULL AS INTEGER) AS stop_party
-        {_gap_origins(d)}
+        {d.gap_origins()}
         UNION ALL
         SELECT t.t, {KIND_MASS} AS kind, CAST(mb.key AS BIGINT) AS flag,
                CAST(NULL AS INTEGER) AS stop_party
@@ -263,67 +414,66 @@ def origins_sql(d: Dialect) -> Table:
     )
 
 
-def _gap_origins(d: Dialect) -> str:
-    """FROM/WHERE of the sales where a priority-sector chain stops: an unknown seller,
-    or no purchase that could feed the sale and no raw material or producer.
-
-    DuckDB plans IN / NOT IN subqueries as fast mark joins; Spark would plan this
-    NOT IN as a nested loop, so it gets anti-joins written as LEFT JOINs."""
-    if d.name == "spark":
-        return """
-        FROM fl_txn t
-        JOIN fl_mat m ON m.material = t.material AND m.priority
-        LEFT JOIN fl_unknown un ON un.party = t.supplier
-        LEFT JOIN fl_raw_party rp ON rp.party = t.supplier
-        LEFT JOIN fl_raw_facility rf ON rf.facility = t.facility
-        LEFT JOIN (SELECT DISTINCT t AS fed FROM fl_feed) fe ON fe.fed = t.t
-        WHERE un.party IS NOT NULL
-           OR (NOT m.raw
-               AND NOT (t.facility IS NULL AND rp.party IS NOT NULL)
-               AND rf.facility IS NULL
-               AND fe.fed IS NULL)
-        """
-    return """
-        FROM fl_txn t
-        JOIN fl_mat m ON m.material = t.material AND m.priority
-        WHERE t.supplier IN (SELECT party FROM fl_unknown)
-           OR (NOT m.raw
-               AND NOT (t.facility IS NULL AND t.supplier IN (SELECT party FROM fl_raw_party))
-               AND NOT (t.facility IS NOT NULL
-                        AND t.facility IN (SELECT facility FROM fl_raw_facility))
-               AND t.t NOT IN (SELECT t FROM fl_feed))
-        """
+def _route(d: Dialect, o: str, path: str, ws: str, known: str) -> str:
+    """A route as a struct that sorts in listing order: ``o`` is minus its share (so the
+    largest share comes first), then its transactions (downstream first), its hop weights
+    and whether every weight is known."""
+    return d.struct(o=o, path=path, ws=ws, known=known)
 
 
 def frontier0_sql(d: Dialect) -> Table:
+    """fl_front_1: each flag at the transaction where it starts, with one route of one
+    transaction.
+
+    Every frontier row is a group (t, kind, flag, stop_party): ``routes`` its first
+    routes (see :func:`_route`; a weight not known counts 0), ``n`` how many routes the
+    group has in all and ``whole`` whether ``routes`` holds every one of them."""
+    route = _route(d, d.double("-1.0"), d.single("t"), d.single(d.double("NULL")), "TRUE")
     return Table(
         "fl_front_1",
         f"""
-        SELECT t, kind, flag, stop_party, {d.double("1.0")} AS share, TRUE AS known,
-               {d.single("t")} AS path, {d.single(d.double("NULL"))} AS ws
+        SELECT t, kind, flag, stop_party, CAST(1 AS BIGINT) AS n, TRUE AS whole,
+               {d.single(route)} AS routes
         FROM fl_origin
         """,
     )
 
 
-def step_sql(d: Dialect, depth: int, lookback_days: int) -> Table:
-    """fl_front_{depth+1}: the flags of fl_front_{depth} moved one sale downstream."""
+def step_sql(d: Dialect, depth: int, lookback_days: int, cap: int) -> Table:
+    """fl_front_{depth+1}: every route of fl_front_{depth} moved one sale downstream.
+
+    Semi-naive: only the routes found at the previous depth move, joined to the sales
+    their transactions can feed. Each group keeps its ``cap`` routes with the largest
+    shares (then by transactions), which is exact for the ``cap`` first routes of a
+    shipment: a route's share at a shipment is its share here times the same downstream
+    weights as every other route through the same sale. Gaps and shortfalls keep one route
+    per group. ``n`` counts every route (the routes kept where the group was whole)."""
     prev = f"fl_front_{depth}"
     lb = int(lookback_days)
+    moved = d.transform(
+        d.keep("f.routes", d.lam("r", f"NOT {d.contains('r.path', 'e.down')}")),
+        d.lam(
+            "r",
+            _route(
+                d,
+                "r.o * COALESCE(e.w, 0)",
+                d.prepend("e.down", "r.path"),
+                d.prepend("e.w", "r.ws"),
+                "r.known AND e.w IS NOT NULL",
+            ),
+        ),
+    )
+    keep = f"CASE WHEN kind = {KIND_TAINT} THEN {int(cap)} ELSE 1 END"
     return Table(
         f"fl_front_{depth + 1}",
         f"""
-        SELECT t, kind, flag, stop_party, share, known, route.path AS path, route.ws AS ws
+        SELECT t, kind, flag, stop_party,
+               SUM(CASE WHEN pwhole = 1 THEN {d.length("ext")} ELSE pn END) AS n,
+               MIN(pwhole) = 1 AND SUM({d.length("ext")}) <= {int(cap)} AS whole,
+               {d.first(d.gather("ext"), keep)} AS routes
         FROM (
-        SELECT x.t, x.kind, x.flag, x.stop_party, SUM(x.share) AS share,
-               bool_and(x.known) AS known,
-               {d.arg_max(d.pair("x.path", "x.ws"), "x.share")} AS route
-        FROM (
-            SELECT e.down AS t, f.kind, f.flag, f.stop_party,
-                   f.share * COALESCE(e.w, 0) AS share,
-                   f.known AND e.w IS NOT NULL AS known,
-                   {d.prepend("e.down", "f.path")} AS path,
-                   {d.prepend("e.w", "f.ws")} AS ws
+            SELECT e.down AS t, f.kind, f.flag, f.stop_party, f.n AS pn,
+                   CASE WHEN f.whole THEN 1 ELSE 0 END AS pwhole, {moved} AS ext
             FROM {prev} f
             JOIN (
                 SELECT up.t AS up, dn.t AS down, dn.supplier AS seller,
@@ -336,57 +486,60 @@ def step_sql(d: Dialect, depth: int, lookback_days: int) -> Table:
                 JOIN fl_um um ON um.material = dn.material AND um.input = up.material
                 LEFT JOIN fl_feed fd ON fd.t = dn.t AND fd.k = {_pool("um", "up")}
             ) e ON e.up = f.t
-            WHERE (f.stop_party IS NULL OR e.seller <> f.stop_party)
-              AND NOT {d.contains("f.path", "e.down")}
-        ) x
-        GROUP BY x.t, x.kind, x.flag, x.stop_party
-        ) g
+            WHERE f.stop_party IS NULL OR e.seller <> f.stop_party
+        ) c
+        GROUP BY t, kind, flag, stop_party
         """,
     )
 
 
-def reach_sql(d: Dialect, depths: int) -> Table:
-    """fl_reach: every flag at every transaction, summed over path lengths."""
+def results_sql(d: Dialect, depths: int, cap: int) -> Table:
+    """fl_out: per shipment its ``cap`` first taint routes (in the order the in-memory
+    tracer lists them: confidence and kind of the source, larger share, fewer steps, then
+    transactions and source), the number of taint routes in all (kind
+    :data:`KIND_COUNT`, in ``n``), each gap once (its largest-share route) and each
+    shortfall once."""
     union = " UNION ALL ".join(
-        f"SELECT t, kind, flag, stop_party, share, known, path, ws, {k} AS depth FROM fl_front_{k}"
-        for k in range(1, depths + 1)
+        f"SELECT t, kind, flag, n, routes FROM fl_front_{k}" for k in range(1, depths + 1)
     )
-    return Table(
-        "fl_reach",
-        f"""
-        SELECT t, kind, flag, share, known, route.path AS path, route.ws AS ws FROM (
-        SELECT t, kind, flag, SUM(share) AS share, bool_and(known) AS known,
-               {d.arg_min(d.pair("path", "ws"), "depth")} AS route
-        FROM ({union}) u
-        GROUP BY t, kind, flag
-        ) g
-        """,
-    )
-
-
-def results_sql(d: Dialect) -> Table:
-    """fl_out: per shipment, each taint flag reaching each first-hop purchase (one route,
-    summed share); each gap once (its largest-share route); each shortfall once."""
+    size = d.length("rt.path")
+    none = "CAST(NULL AS BIGINT)"
     return Table(
         "fl_out",
         f"""
         WITH x AS (
-            SELECT sd.s, r.kind, r.flag, sd.t AS seed, sd.w * r.share AS share,
-                   r.known AND sd.w IS NOT NULL AS known, sd.w AS seed_w, r.path, r.ws
-            FROM fl_seed sd JOIN fl_reach r ON r.t = sd.t
+            SELECT sd.s, g.kind, g.flag, sd.t AS seed, sd.w AS seed_w, g.n, g.routes
+            FROM fl_seed sd JOIN ({union}) g ON g.t = sd.t
+        ),
+        r AS (
+            SELECT s, kind, flag, seed, seed_w, {d.explode("routes")} AS rt
+            FROM x WHERE kind IN ({KIND_TAINT}, {KIND_GAP})
+        ),
+        y AS (
+            SELECT r.s, r.kind, r.flag, r.seed, -(rt.o * COALESCE(r.seed_w, 0)) AS share,
+                   rt.known AND r.seed_w IS NOT NULL AS known, r.seed_w, rt.path AS path,
+                   rt.ws AS ws, rt.o * COALESCE(r.seed_w, 0) AS o, {size} AS steps
+            FROM r
         )
-        SELECT s, kind, flag, seed, share, known, seed_w, path, ws FROM x WHERE kind = {KIND_TAINT}
+        SELECT s, kind, flag, seed, share, known, seed_w, path, ws, {none} AS n FROM (
+            SELECT y.*, row_number() OVER (
+                PARTITION BY y.s ORDER BY fl.prefix, y.o, y.steps, y.path, fl.frank) AS k
+            FROM y JOIN fl_flag fl ON fl.flag = y.flag
+            WHERE y.kind = {KIND_TAINT}
+        ) listed WHERE k <= {int(cap)}
         UNION ALL
-        SELECT s, kind, flag, g.best.seed, NULL, NULL, g.best.seed_w, g.best.path, g.best.ws
-        FROM (
-            SELECT x.s, x.kind, x.flag,
-                   {d.arg_max(_struct4(d, "x.seed", "x.seed_w", "x.path", "x.ws"), "x.share")}
-                       AS best
-            FROM x WHERE x.kind = {KIND_GAP} GROUP BY x.s, x.kind, x.flag
-        ) g
+        SELECT s, {KIND_COUNT}, CAST(-1 AS BIGINT), CAST(NULL AS INTEGER), CAST(NULL AS DOUBLE),
+               CAST(NULL AS BOOLEAN), CAST(NULL AS DOUBLE), NULL, NULL, SUM(n)
+        FROM x WHERE kind = {KIND_TAINT} GROUP BY s
+        UNION ALL
+        SELECT s, kind, flag, seed, share, known, seed_w, path, ws, {none} FROM (
+            SELECT y.*, row_number() OVER (
+                PARTITION BY y.s, y.flag ORDER BY y.o, y.steps, y.path) AS k
+            FROM y WHERE y.kind = {KIND_GAP}
+        ) best WHERE k = 1
         UNION ALL
         SELECT DISTINCT s, kind, flag, CAST(NULL AS INTEGER), CAST(NULL AS DOUBLE),
-               CAST(NULL AS BOOLEAN), CAST(NULL AS DOUBLE), NULL, NULL
+               CAST(NULL AS BOOLEAN), CAST(NULL AS DOUBLE), NULL, NULL, {none}
         FROM (
             SELECT s, kind, flag FROM x WHERE kind = {KIND_MASS}
             UNION ALL
@@ -396,12 +549,6 @@ def results_sql(d: Dialect) -> Table:
         ) m
         """,
     )
-
-
-def _struct4(d: Dialect, seed: str, seed_w: str, path: str, ws: str) -> str:
-    if d.name == "spark":
-        return f"named_struct('seed', {seed}, 'seed_w', {seed_w}, 'path', {path}, 'ws', {ws})"
-    return f"struct_pack(seed := {seed}, seed_w := {seed_w}, path := {path}, ws := {ws})"
 
 
 def count_sql(table: str) -> str:
@@ -415,6 +562,6 @@ def seed_materials_sql() -> str:
 
 def out_sql() -> str:
     return (
-        "SELECT s, kind, flag, seed, share, known, seed_w, path, ws FROM fl_out "
+        "SELECT s, kind, flag, seed, share, known, seed_w, path, ws, n FROM fl_out "
         "ORDER BY s, kind, flag, seed"
     )

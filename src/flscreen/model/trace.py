@@ -146,6 +146,8 @@ class TraceResult:
     paths: tuple[TaintedPath, ...]
     gaps: tuple[Gap, ...]
     mass_balance: tuple[MassBalanceFinding, ...]
+    unlisted_paths: int = 0
+    """Tainted routes found beyond the ``max_paths`` listed (a 'path_limit' gap says so)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The same dict as ``dataclasses.asdict`` (which is slow on millions of results)."""

@@ -83,6 +83,7 @@ def trace_to_dict(trace: TraceResult) -> dict[str, Any]:
             }
             for m in trace.mass_balance
         ],
+        "unlisted_paths": trace.unlisted_paths,
     }
 
 

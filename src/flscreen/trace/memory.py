@@ -14,7 +14,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from flscreen.model.trace import Gap, MassBalanceFinding, Step, TaintedPath, TraceResult
+from flscreen.model.trace import (
+    Gap,
+    MassBalanceFinding,
+    Step,
+    TaintedPath,
+    TaintSource,
+    TraceResult,
+)
 from flscreen.supply.bom import material_key
 from flscreen.trace.config import TraceConfig, period_of
 from flscreen.trace.graph import Flow, SupplyGraph, day_number
@@ -23,6 +30,59 @@ from flscreen.trace.massbalance import MassBalanceIndex, finding_order, mass_bal
 from flscreen.trace.taint import TaintIndex, build_taint_index
 
 KIND_ORDER = {"list": 0, "ownership": 1, "xpcc": 2, "region": 3}
+
+RouteKey = tuple[bool, int, float, int, tuple[str, ...], str, str, str]
+
+
+def route_key(path: TaintedPath) -> RouteKey:
+    """The order both engines list a shipment's routes in: confirmed sources first, then
+    lists, ownership, XPCC and region; a larger share first, then fewer steps; ties by the
+    transactions (manufacturer's end first) and the source."""
+    src = path.source
+    return (
+        src.confidence != "confirmed",
+        KIND_ORDER[src.kind],
+        -(path.share or 0.0),
+        len(path.steps),
+        tuple(s.transaction_id or "" for s in path.steps),
+        src.party_id,
+        src.facility_id or "",
+        src.detail,
+    )
+
+
+def flag_order(sources: Sequence[TaintSource]) -> list[tuple[int, int]]:
+    """Per source (by position), the (prefix, rank) the batch SQL orders routes by so that
+    its cut agrees with :func:`route_key`: prefix from confidence and kind, rank among the
+    sources by party, facility and detail."""
+    ranked = sorted(
+        range(len(sources)),
+        key=lambda i: (sources[i].party_id, sources[i].facility_id or "", sources[i].detail),
+    )
+    rank = {i: n for n, i in enumerate(ranked)}
+    return [
+        ((s.confidence != "confirmed") * 10 + KIND_ORDER[s.kind], rank[i])
+        for i, s in enumerate(sources)
+    ]
+
+
+def list_routes(
+    paths: Sequence[TaintedPath], total: int, config: TraceConfig, party_id: str, product: str
+) -> tuple[list[TaintedPath], Gap | None]:
+    """The first ``max_paths`` of a shipment's ``total`` tainted routes in :func:`route_key`
+    order, and a 'path_limit' gap saying how many more there are (None when all fit)."""
+    listed = sorted(paths, key=route_key)[: config.max_paths]
+    more = total - len(listed)
+    if more <= 0:
+        return listed, None
+    gap = Gap(
+        party_id,
+        product,
+        "path_limit",
+        f"{total:,} tainted routes: the first {len(listed):,} (max_paths) are listed, "
+        f"confirmed sources and larger shares first; {more:,} more are not",
+    )
+    return listed, gap
 
 
 @dataclass
@@ -155,10 +215,20 @@ class _Walk:
         self.prepared = prepared
         self.config = prepared.config
         self.paths: list[TaintedPath] = []
-        self.gaps: dict[str, Gap] = {}
-        self.truncated = False
+        """The first routes found so far, by :func:`route_key` (trimmed as it grows)."""
+        self.found = 0
+        """Every route found, listed or not."""
+        self.gaps: dict[str, tuple[tuple[float, int, tuple[str, ...]], Gap]] = {}
         self._feeders: dict[str, list[tuple[Flow, float | None]]] = {}
         self._interesting: dict[str, tuple[bool, int]] = {}
+
+    def add(self, path: TaintedPath) -> None:
+        """Count a route; keep it while it may be among the first ``max_paths``."""
+        self.found += 1
+        self.paths.append(path)
+        cap = self.config.max_paths
+        if len(self.paths) > 2 * cap + 1000:  # bounded memory, sorting amortised
+            self.paths = sorted(self.paths, key=route_key)[:cap]
 
     def feeders(self, flow: Flow) -> list[tuple[Flow, float | None]]:
         key = flow.txn.transaction_id
@@ -198,19 +268,19 @@ class _Walk:
         seller = flow.txn.supplier_id
         if seller not in sellers:
             for src in self.prepared.taint.for_flow(flow):
-                if len(self.paths) >= self.config.max_paths:
-                    self.truncated = True
-                    return
-                self.paths.append(
-                    TaintedPath(src, steps, None if share is None else round(share, 6))
-                )
+                self.add(TaintedPath(src, steps, None if share is None else round(share, 6)))
         ups = self.feeders(flow)
         gap = gap_at(self.graph, flow, self.prepared, bool(ups))
-        if gap is not None and flow.txn.transaction_id not in self.gaps:
-            sector = self.config.sector(flow.material)
-            self.gaps[flow.txn.transaction_id] = Gap(
-                seller, flow.txn.material, gap[0], gap[1], steps, sector
-            )
+        if gap is not None:
+            # the route with the largest share, as the batch engines choose it
+            key = (-(share or 0.0), len(steps), tuple(s.transaction_id or "" for s in steps))
+            known = self.gaps.get(flow.txn.transaction_id)
+            if known is None or key < known[0]:
+                sector = self.config.sector(flow.material)
+                self.gaps[flow.txn.transaction_id] = (
+                    key,
+                    Gap(seller, flow.txn.material, gap[0], gap[1], steps, sector),
+                )
         if len(steps) >= self.config.max_depth:
             return
         seen = on_path | {flow.txn.transaction_id}
@@ -254,38 +324,29 @@ def trace_shipment(graph: SupplyGraph, shipment_id: str, config: TraceConfig) ->
     walk = _Walk(graph, prepared)
     for party in dict.fromkeys((s.manufacturer_id, s.exporter_id)):
         for src in prepared.taint.for_supplier(party, None):
-            walk.paths.append(TaintedPath(src, (), 1.0))
+            walk.add(TaintedPath(src, (), 1.0))
     first = seeds(graph, shipment_id, config)
     for flow, w in first:
         if walk.interesting(flow, 1):
             walk.walk(flow, w, w, (), frozenset(), frozenset())
-    gaps = list(walk.gaps.values())
+    gaps = [g for _, g in walk.gaps.values()]
     gaps.extend(_missing_inputs(graph, s.manufacturer_id, s.product, [f for f, _ in first], config))
-    if walk.truncated:
-        gaps.append(
-            Gap(
-                s.manufacturer_id,
-                s.product,
-                "path_limit",
-                f"more than {config.max_paths} tainted paths; the first {config.max_paths} "
-                "are listed (raise max_paths or use the batch engine for totals)",
-            )
-        )
+    paths, limit = list_routes(walk.paths, walk.found, config, s.manufacturer_id, s.product)
+    if limit is not None:
+        gaps.append(limit)
     reached = cone(graph, [f for f, _ in first], config)
     own = (s.manufacturer_id, material_key(s.product), period_of(s.date, config.period))
     findings, missing = _findings_for(graph, reached, prepared, own)
     gaps.extend(missing)
-    paths = sorted(
-        walk.paths,
-        key=lambda p: (
-            p.source.confidence != "confirmed",
-            KIND_ORDER[p.source.kind],
-            -(p.share or 0.0),
-            len(p.steps),
-        ),
-    )
     tainted = any(p.source.confidence == "confirmed" for p in paths)
-    result = TraceResult(s.shipment_id, tainted, tuple(paths), tuple(gaps), tuple(findings))
+    result = TraceResult(
+        s.shipment_id,
+        tainted,
+        tuple(paths),
+        tuple(gaps),
+        tuple(findings),
+        walk.found - len(paths),
+    )
     return mark_inferred(result)
 
 

@@ -118,7 +118,8 @@ def get_trace(
 ) -> dict[str, Any]:
     """Trace a shipment upstream now, in memory (`flscreen trace SHIPMENT --json`):
     `{"shipment", "tainted", "paths": [{"source", "steps", "share"}], "gaps",
-    "mass_balance"}`; each step cites its transaction and documents."""
+    "mass_balance", "unlisted_paths"}`; each step cites its transaction and documents; at
+    most `max_paths` routes are listed, `unlisted_paths` counts the rest."""
     return service.trace_one(
         state.store,
         state.graphs,

@@ -4,12 +4,13 @@
 
 Each graph is one of the seeded random supply networks the unit tests use
 (tests/batch/randomnet.py: tiers, cycles, mixed materials, taint, gaps and
-shortfalls). For every shipment both engines must agree on what the batch
-engine reports: per taint source and first-hop purchase the share summed over
-all routes, whether the shipment is tainted, every gap and every mass-balance
-shortfall. The batch engine gives one witness route per source and first hop,
-not every route, so the route lists themselves are not compared. Prints the
-number of graphs and shipments compared and every disagreement.
+shortfalls). For every shipment both engines must agree on every route they
+list (source, each transaction, share within 2e-6), how many routes lie beyond
+``max_paths``, whether the shipment is tainted, every gap with its route, every
+mass-balance shortfall, and per taint source and first-hop purchase the summed
+share. ``--max-paths`` sets the cap (default 10,000, as trace.yml; a small cap
+checks the cut). Prints the number of graphs, shipments and routes compared and
+every disagreement, against the in-memory tracer as the baseline.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.batch.randomnet import normalize, random_network
+from tests.batch.randomnet import normalize, random_network, same_routes
 
 from flscreen.batch import DuckDBEngine, run_batch_on_graph
 from flscreen.trace import load_config, trace_shipment
@@ -44,29 +45,35 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--graphs", type=int, default=1000)
     parser.add_argument("--first-seed", type=int, default=1000)
+    parser.add_argument("--max-paths", type=int, default=10_000)
     args = parser.parse_args()
-    config = load_config(lookback_days=400)
+    config = load_config(lookback_days=400, max_paths=args.max_paths)
     engine = DuckDBEngine()
     began = time.perf_counter()
     memory_seconds = 0.0
-    shipments = tainted = 0
+    shipments = tainted = listed = unlisted = 0
     disagree: list[tuple[int, str]] = []
     for seed in range(args.first_seed, args.first_seed + args.graphs):
         graph = random_network(seed)
         for result in run_batch_on_graph(graph, config, engine):
             shipments += 1
             tainted += result.tainted
+            listed += len(result.paths)
+            unlisted += result.unlisted_paths
             t0 = time.perf_counter()
             expected = trace_shipment(graph, result.shipment, config)
             memory_seconds += time.perf_counter() - t0
-            if not agree(normalize(result), normalize(expected)):
+            if not (
+                agree(normalize(result), normalize(expected)) and same_routes(result, expected)
+            ):
                 disagree.append((seed, result.shipment))
     engine.close()
     total = time.perf_counter() - began
     print(
         f"{args.graphs} graphs (seeds {args.first_seed}-{args.first_seed + args.graphs - 1}), "
-        f"{shipments} shipments ({tainted} tainted): {shipments - len(disagree)} agree, "
-        f"{len(disagree)} disagree; {total:.1f} s ({memory_seconds:.1f} s in-memory tracing)"
+        f"{shipments} shipments ({tainted} tainted, {listed} routes listed, {unlisted} beyond "
+        f"max_paths {args.max_paths}): {shipments - len(disagree)} agree with the in-memory "
+        f"tracer, {len(disagree)} disagree; {total:.1f} s ({memory_seconds:.1f} s in-memory)"
     )
     for seed, sid in disagree[:20]:
         print(f"  disagreement: seed {seed} shipment {sid}")

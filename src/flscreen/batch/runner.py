@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flscreen.batch import sql
@@ -53,37 +53,40 @@ class _Decoder:
     flags: Sequence[Any]
     unknown: frozenset[str]
 
+    cache: dict[tuple[int, float | None], Step] = field(default_factory=dict)
+    """Each (transaction, share) as a Step, made once: routes share their upstream ends."""
+
+    def step(self, t: int, share: float | None) -> Step:
+        key = (t, None if share is None else round(share, 6))
+        found = self.cache.get(key)
+        if found is None:
+            tid, supplier, buyer, material, qty, unit, date, docs, sname, bname, fac, kind, prov = (
+                self.txns[t]
+            )
+            found = self.cache[key] = Step(
+                tid,
+                supplier,
+                buyer,
+                material,
+                qty,
+                unit,
+                date,
+                docs,
+                sname,
+                bname,
+                fac,
+                key[1],
+                kind or "documented",
+                prov,
+            )
+        return found
+
     def steps(
         self, path: Sequence[int], ws: Sequence[float | None], seed_w: float | None
     ) -> tuple[Step, ...]:
         """Steps of a route; step k's share is the hop weight into step k-1 (the seed's for 0)."""
-        txns = self.txns
-        out = []
-        share = seed_w
-        for k, t in enumerate(path):
-            tid, supplier, buyer, material, qty, unit, date, docs, sname, bname, fac, kind, prov = (
-                txns[t]
-            )
-            out.append(
-                Step(
-                    tid,
-                    supplier,
-                    buyer,
-                    material,
-                    qty,
-                    unit,
-                    date,
-                    docs,
-                    sname,
-                    bname,
-                    fac,
-                    None if share is None else round(share, 6),
-                    kind or "documented",
-                    prov,
-                )
-            )
-            share = ws[k] if k < len(ws) else None
-        return tuple(out)
+        shares = (seed_w, *ws[: len(path) - 1])
+        return tuple(map(self.step, path, shares))
 
 
 def run_batch(

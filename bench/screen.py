@@ -97,9 +97,16 @@ def main() -> None:
     parser.add_argument(
         "--record", type=int, default=5_000, help="verdicts to store in phase 3 (0: skip)"
     )
+    parser.add_argument(
+        "--max-paths",
+        type=int,
+        default=10,
+        help="routes listed per shipment (as bench/trace.py; the generated network has "
+        "thousands per tainted shipment)",
+    )
     args = parser.parse_args()
 
-    config = load_config()
+    config = load_config(max_paths=args.max_paths)
     policy = load_policy("uflpa")
     with tempfile.TemporaryDirectory(prefix="flscreen-bench-") as tmp:
         engine = DuckDBEngine(threads=args.threads, temp_directory=tmp)

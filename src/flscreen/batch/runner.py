@@ -13,6 +13,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from flscreen.batch import sql
@@ -53,6 +54,8 @@ class _Decoder:
     flags: Sequence[Any]
     unknown: frozenset[str]
 
+    hops: dict[tuple[int, int], float | None]
+    """(sale, purchase) -> the purchase's weight in the sale, for the hops reported."""
     cache: dict[tuple[int, float | None], Step] = field(default_factory=dict)
     """Each (transaction, share) as a Step, made once: routes share their upstream ends."""
 
@@ -81,12 +84,12 @@ class _Decoder:
             )
         return found
 
-    def steps(
-        self, path: Sequence[int], ws: Sequence[float | None], seed_w: float | None
-    ) -> tuple[Step, ...]:
-        """Steps of a route; step k's share is the hop weight into step k-1 (the seed's for 0)."""
-        shares = (seed_w, *ws[: len(path) - 1])
-        return tuple(map(self.step, path, shares))
+    def steps(self, path: Sequence[int], seed_w: float | None) -> tuple[tuple[Step, ...], bool]:
+        """Steps of a route and whether every weight on it is known; step k's share is the
+        weight of the hop into step k-1 (the seed's own for step 0)."""
+        hop = self.hops
+        shares = (seed_w, *(hop[pair] for pair in pairwise(path)))
+        return tuple(map(self.step, path, shares)), None not in shares
 
 
 def run_batch(
@@ -125,6 +128,7 @@ def run_batch(
         depth = config.max_depth - 1
     depths = depth + 1
     engine.create(sql.results_sql(engine.dialect, depths, config.max_paths))
+    engine.create(sql.hop_weights_sql(engine.dialect))
     report("results", total_stages, total_stages)
     yield from assemble(engine, inputs, config, mass)
     for k in range(1, depths + 1):
@@ -271,7 +275,8 @@ def assemble(
             kind,
             prov,
         )
-    decoder = _Decoder(txns, names, mass, flags, unknown)
+    hops = {(int(dn), int(up)): w for dn, up, w in engine.fetch("SELECT dn, up, w FROM fl_hop")}
+    decoder = _Decoder(txns, names, mass, flags, unknown, hops)
     closures: dict[str, frozenset[str]] = {}
     bought: dict[int, set[str]] = defaultdict(set)
     for s, material in engine.fetch(
@@ -329,16 +334,16 @@ def _result(
     missing: dict[tuple[str, str, str], Gap] = {}
     mass_seen: set[int] = set()
     routes = len(paths)
-    for _, kind, flag, _seed, share, known, seed_w, path, ws, n in rows:
+    for _, kind, flag, _seed, share, seed_w, path, n in rows:
         flag = int(flag)
         if kind == sql.KIND_COUNT:
             routes += int(n)
         elif kind == sql.KIND_TAINT:
-            steps = decoder.steps(path, ws, seed_w)
+            steps, known = decoder.steps(path, seed_w)
             value = round(float(share), 6) if known and share is not None else None
             paths.append(TaintedPath(decoder.flags[flag], steps, value))
         elif kind == sql.KIND_GAP and flag not in gaps:
-            steps = decoder.steps(path, ws, seed_w)
+            steps, _ = decoder.steps(path, seed_w)
             last = steps[-1]
             sector = sectors.get(" ".join(last.material.strip().lower().split()))
             if last.supplier_id in decoder.unknown:

@@ -93,6 +93,14 @@ class Dialect(ABC):
         """The number of elements of the list ``items``."""
 
     @abstractmethod
+    def at(self, items: str, i: str) -> str:
+        """Element ``i`` (from 1) of the list ``items``."""
+
+    @abstractmethod
+    def positions(self, items: str) -> str:
+        """One row per position 1 .. length - 1 of the list ``items`` (its hops)."""
+
+    @abstractmethod
     def struct(self, **fields: str) -> str:
         """A struct of named fields (structs order field by field)."""
 
@@ -108,9 +116,19 @@ class Dialect(ABC):
     def keep(self, items: str, fn: str) -> str:
         """The elements of ``items`` for which ``fn`` is true."""
 
+    def nth_share(self, items: str, n: str) -> str:
+        """The ``n``-th smallest ``o`` (minus share) of the routes ``items``, +inf when there
+        are fewer: sorting plain numbers is fast, where sorting routes is not."""
+        shares = self.sort(self.transform(items, self.lam("y", "y.o")))
+        return f"COALESCE({self.at_or_null(shares, n)}, CAST('Infinity' AS DOUBLE))"
+
     @abstractmethod
-    def first(self, items: str, n: str) -> str:
-        """The sorted ``items``' first ``n`` elements."""
+    def sort(self, items: str) -> str:
+        """The list ``items`` in ascending order."""
+
+    @abstractmethod
+    def at_or_null(self, items: str, i: str) -> str:
+        """Element ``i`` (from 1) of ``items``, NULL past its end."""
 
     @abstractmethod
     def gather(self, lists: str) -> str:
@@ -151,6 +169,12 @@ class DuckDBDialect(Dialect):
     def length(self, items: str) -> str:
         return f"len({items})"
 
+    def at(self, items: str, i: str) -> str:
+        return f"{items}[{i}]"
+
+    def positions(self, items: str) -> str:
+        return f"unnest(range(1, len({items})))"
+
     def struct(self, **fields: str) -> str:
         return "struct_pack(" + ", ".join(f"{k} := {v}" for k, v in fields.items()) + ")"
 
@@ -163,8 +187,11 @@ class DuckDBDialect(Dialect):
     def keep(self, items: str, fn: str) -> str:
         return f"list_filter({items}, {fn})"
 
-    def first(self, items: str, n: str) -> str:
-        return f"list_slice(list_sort({items}), 1, {n})"
+    def sort(self, items: str) -> str:
+        return f"list_sort({items})"
+
+    def at_or_null(self, items: str, i: str) -> str:
+        return f"{items}[{i}]"
 
     def gather(self, lists: str) -> str:
         return f"flatten(list({lists}))"
@@ -243,6 +270,12 @@ class SparkDialect(Dialect):
     def length(self, items: str) -> str:
         return f"size({items})"
 
+    def at(self, items: str, i: str) -> str:
+        return f"element_at({items}, {i})"
+
+    def positions(self, items: str) -> str:
+        return f"explode(sequence(1, size({items}) - 1))"
+
     def struct(self, **fields: str) -> str:
         return "named_struct(" + ", ".join(f"'{k}', {v}" for k, v in fields.items()) + ")"
 
@@ -255,8 +288,11 @@ class SparkDialect(Dialect):
     def keep(self, items: str, fn: str) -> str:
         return f"filter({items}, {fn})"
 
-    def first(self, items: str, n: str) -> str:
-        return f"slice(array_sort({items}), 1, {n})"
+    def sort(self, items: str) -> str:
+        return f"array_sort({items})"
+
+    def at_or_null(self, items: str, i: str) -> str:
+        return f"try_element_at({items}, {i})"
 
     def gather(self, lists: str) -> str:
         return f"flatten(collect_list({lists}))"
@@ -414,11 +450,11 @@ def origins_sql(d: Dialect) -> Table:
     )
 
 
-def _route(d: Dialect, o: str, path: str, ws: str, known: str) -> str:
+def _route(d: Dialect, o: str, path: str) -> str:
     """A route as a struct that sorts in listing order: ``o`` is minus its share (so the
-    largest share comes first), then its transactions (downstream first), its hop weights
-    and whether every weight is known."""
-    return d.struct(o=o, path=path, ws=ws, known=known)
+    largest share comes first), then its transactions (downstream first). The hop weights
+    of the routes reported are looked up at the end (:func:`hop_weights_sql`)."""
+    return d.struct(o=o, path=path)
 
 
 def frontier0_sql(d: Dialect) -> Table:
@@ -428,7 +464,7 @@ def frontier0_sql(d: Dialect) -> Table:
     Every frontier row is a group (t, kind, flag, stop_party): ``routes`` its first
     routes (see :func:`_route`; a weight not known counts 0), ``n`` how many routes the
     group has in all and ``whole`` whether ``routes`` holds every one of them."""
-    route = _route(d, d.double("-1.0"), d.single("t"), d.single(d.double("NULL")), "TRUE")
+    route = _route(d, d.double("-1.0"), d.single("t"))
     return Table(
         "fl_front_1",
         f"""
@@ -444,7 +480,7 @@ def step_sql(d: Dialect, depth: int, lookback_days: int, cap: int) -> Table:
 
     Semi-naive: only the routes found at the previous depth move, joined to the sales
     their transactions can feed. Each group keeps its ``cap`` routes with the largest
-    shares (then by transactions), which is exact for the ``cap`` first routes of a
+    shares (and any tied with the last), which is exact for the ``cap`` first routes of a
     shipment: a route's share at a shipment is its share here times the same downstream
     weights as every other route through the same sale. Gaps and shortfalls keep one route
     per group. ``n`` counts every route (the routes kept where the group was whole)."""
@@ -454,23 +490,22 @@ def step_sql(d: Dialect, depth: int, lookback_days: int, cap: int) -> Table:
         d.keep("f.routes", d.lam("r", f"NOT {d.contains('r.path', 'e.down')}")),
         d.lam(
             "r",
-            _route(
-                d,
-                "r.o * COALESCE(e.w, 0)",
-                d.prepend("e.down", "r.path"),
-                d.prepend("e.w", "r.ws"),
-                "r.known AND e.w IS NOT NULL",
-            ),
+            _route(d, "r.o * COALESCE(e.w, 0)", d.prepend("e.down", "r.path")),
         ),
     )
     keep = f"CASE WHEN kind = {KIND_TAINT} THEN {int(cap)} ELSE 1 END"
     return Table(
         f"fl_front_{depth + 1}",
         f"""
+        SELECT t, kind, flag, stop_party, n, whole,
+               {d.keep("found", d.lam("x", "x.o <= nth"))} AS routes
+        FROM (
+        SELECT t, kind, flag, stop_party, n, whole, found, {d.nth_share("found", keep)} AS nth
+        FROM (
         SELECT t, kind, flag, stop_party,
                SUM(CASE WHEN pwhole = 1 THEN {d.length("ext")} ELSE pn END) AS n,
                MIN(pwhole) = 1 AND SUM({d.length("ext")}) <= {int(cap)} AS whole,
-               {d.first(d.gather("ext"), keep)} AS routes
+               {d.gather("ext")} AS found
         FROM (
             SELECT e.down AS t, f.kind, f.flag, f.stop_party, f.n AS pn,
                    CASE WHEN f.whole THEN 1 ELSE 0 END AS pwhole, {moved} AS ext
@@ -489,6 +524,8 @@ def step_sql(d: Dialect, depth: int, lookback_days: int, cap: int) -> Table:
             WHERE f.stop_party IS NULL OR e.seller <> f.stop_party
         ) c
         GROUP BY t, kind, flag, stop_party
+        ) a
+        ) b
         """,
     )
 
@@ -517,11 +554,11 @@ def results_sql(d: Dialect, depths: int, cap: int) -> Table:
         ),
         y AS (
             SELECT r.s, r.kind, r.flag, r.seed, -(rt.o * COALESCE(r.seed_w, 0)) AS share,
-                   rt.known AND r.seed_w IS NOT NULL AS known, r.seed_w, rt.path AS path,
-                   rt.ws AS ws, rt.o * COALESCE(r.seed_w, 0) AS o, {size} AS steps
+                   r.seed_w, rt.path AS path, rt.o * COALESCE(r.seed_w, 0) AS o,
+                   {size} AS steps
             FROM r
         )
-        SELECT s, kind, flag, seed, share, known, seed_w, path, ws, {none} AS n FROM (
+        SELECT s, kind, flag, seed, share, seed_w, path, {none} AS n FROM (
             SELECT y.*, row_number() OVER (
                 PARTITION BY y.s ORDER BY fl.prefix, y.o, y.steps, y.path, fl.frank) AS k
             FROM y JOIN fl_flag fl ON fl.flag = y.flag
@@ -529,17 +566,17 @@ def results_sql(d: Dialect, depths: int, cap: int) -> Table:
         ) listed WHERE k <= {int(cap)}
         UNION ALL
         SELECT s, {KIND_COUNT}, CAST(-1 AS BIGINT), CAST(NULL AS INTEGER), CAST(NULL AS DOUBLE),
-               CAST(NULL AS BOOLEAN), CAST(NULL AS DOUBLE), NULL, NULL, SUM(n)
+               CAST(NULL AS DOUBLE), NULL, SUM(n)
         FROM x WHERE kind = {KIND_TAINT} GROUP BY s
         UNION ALL
-        SELECT s, kind, flag, seed, share, known, seed_w, path, ws, {none} FROM (
+        SELECT s, kind, flag, seed, share, seed_w, path, {none} FROM (
             SELECT y.*, row_number() OVER (
                 PARTITION BY y.s, y.flag ORDER BY y.o, y.steps, y.path) AS k
             FROM y WHERE y.kind = {KIND_GAP}
         ) best WHERE k = 1
         UNION ALL
         SELECT DISTINCT s, kind, flag, CAST(NULL AS INTEGER), CAST(NULL AS DOUBLE),
-               CAST(NULL AS BOOLEAN), CAST(NULL AS DOUBLE), NULL, NULL, {none}
+               CAST(NULL AS DOUBLE), NULL, {none}
         FROM (
             SELECT s, kind, flag FROM x WHERE kind = {KIND_MASS}
             UNION ALL
@@ -547,6 +584,28 @@ def results_sql(d: Dialect, depths: int, cap: int) -> Table:
             FROM fl_ship sh JOIN fl_mb mb ON mb.party = sh.manufacturer
                  AND mb.output = sh.product AND mb.period = sh.period
         ) m
+        """,
+    )
+
+
+def hop_weights_sql(d: Dialect) -> Table:
+    """fl_hop(dn, up, w): the weight of each hop of the routes reported (purchase ``up``'s
+    share of what sale ``dn`` can be made of; NULL where no factor converts it), by the
+    expression the propagation multiplied, so a step shows the share its route carried."""
+    return Table(
+        "fl_hop",
+        f"""
+        SELECT DISTINCT h.dn, h.up,
+               CASE WHEN fd.total > 0 THEN u.qty / um.factor / fd.total / fd.pools END AS w
+        FROM (
+            SELECT {d.at("path", "i")} AS dn, {d.at("path", "i + 1")} AS up
+            FROM (SELECT path, {d.positions("path")} AS i FROM fl_out
+                  WHERE path IS NOT NULL AND {d.length("path")} > 1) x
+        ) h
+        JOIN fl_txn u ON u.t = h.up
+        JOIN fl_txn dn ON dn.t = h.dn
+        JOIN fl_um um ON um.material = dn.material AND um.input = u.material
+        LEFT JOIN fl_feed fd ON fd.t = dn.t AND fd.k = {_pool("um", "u")}
         """,
     )
 
@@ -562,6 +621,6 @@ def seed_materials_sql() -> str:
 
 def out_sql() -> str:
     return (
-        "SELECT s, kind, flag, seed, share, known, seed_w, path, ws, n FROM fl_out "
+        "SELECT s, kind, flag, seed, share, seed_w, path, n FROM fl_out "
         "ORDER BY s, kind, flag, seed"
     )

@@ -40,7 +40,7 @@ def test_import_then_trace(cli_env: dict[str, str], sample_dir: Path, tmp_path: 
     traced = runner.invoke(app, ["trace", "S-1003", "--json"])
     assert traced.exit_code == 0, traced.output
     data = json.loads(traced.stdout)
-    assert set(data) == {"shipment", "tainted", "paths", "gaps", "mass_balance"}
+    assert set(data) == {"shipment", "tainted", "paths", "gaps", "mass_balance", "unlisted_paths"}
     assert data["tainted"] is True
     suppliers = [[s["supplier_id"] for s in p["steps"]] for p in data["paths"]]
     # laundered through the Kyrgyz trader, still reaches the Aksu spinner

@@ -63,6 +63,8 @@ class _Decoder:
         key = (t, None if share is None else round(share, 6))
         found = self.cache.get(key)
         if found is None:
+            if len(self.cache) >= 500_000:  # bounded: shipments come in order, ends repeat
+                self.cache.clear()
             tid, supplier, buyer, material, qty, unit, date, docs, sname, bname, fac, kind, prov = (
                 self.txns[t]
             )

@@ -60,7 +60,7 @@ class _Decoder:
     """Each (transaction, share) as a Step, made once: routes share their upstream ends."""
 
     def step(self, t: int, share: float | None) -> Step:
-        key = (t, None if share is None else round(share, 6))
+        key = (t, share)
         found = self.cache.get(key)
         if found is None:
             if len(self.cache) >= 500_000:  # bounded: shipments come in order, ends repeat
@@ -80,7 +80,7 @@ class _Decoder:
                 sname,
                 bname,
                 fac,
-                key[1],
+                None if share is None else round(share, 6),
                 kind or "documented",
                 prov,
             )
@@ -279,7 +279,7 @@ def assemble(
         )
     hops = {(int(dn), int(up)): w for dn, up, w in engine.fetch("SELECT dn, up, w FROM fl_hop")}
     decoder = _Decoder(txns, names, mass, flags, unknown, hops)
-    closures: dict[str, frozenset[str]] = {}
+    closures: dict[str, list[tuple[str, str, frozenset[str]]]] = {}
     bought: dict[int, set[str]] = defaultdict(set)
     for s, material in engine.fetch(
         "SELECT DISTINCT sd.s, m.name FROM fl_seed sd "
@@ -325,7 +325,7 @@ def _result(
     bought: set[str],
     sectors: Mapping[str, str | None],
     config: TraceConfig,
-    closures: dict[str, frozenset[str]],
+    closures: dict[str, list[tuple[str, str, frozenset[str]]]],
 ) -> TraceResult:
     paths: list[TaintedPath] = []
     for party in dict.fromkeys((manufacturer, exporter)):
@@ -370,14 +370,15 @@ def _result(
                 else:
                     findings.append(item)
     gap_list = list(gaps.values())
-    key = " ".join(product.strip().lower().split())
-    for material in bom.get(key) or (key,):
-        sector = config.sector(material)
-        if sector is None or config.is_raw(material):
-            continue
-        closure = closures.get(material)
-        if closure is None:
-            closure = closures[material] = closure_of(bom, material)
+    needs = closures.get(product)
+    if needs is None:
+        key = " ".join(product.strip().lower().split())
+        needs = closures[product] = [
+            (material, sector, closure_of(bom, material))
+            for material in bom.get(key) or (key,)
+            if (sector := config.sector(material)) is not None and not config.is_raw(material)
+        ]
+    for material, sector, closure in needs:
         if bought & closure:
             continue
         gap_list.append(

@@ -42,6 +42,8 @@ class Params:
     """``trade-firms-v1`` keeps the earlier scores and plain union-find (for comparison)."""
     max_token_df: int = 400
     """A name token shared by more variants than this (in one country) does not block."""
+    rare_token_df: int = 20
+    """v2: a single name word blocks only when this few spellings (in one country) hold it."""
     name_high: float = 0.9
     """Name similarity that matches alone (unless the addresses clearly differ)."""
     addr_veto: float = 0.6
@@ -126,10 +128,12 @@ def token_df() -> Table:
 def candidates(p: Params) -> Table:
     """Pairs of variants in one country that share a rare name token or the whole key.
 
-    v2 also pairs spellings at one house number, street word and city ('=address'), so a
-    misspelt rare word ('Chag Spinning' for 'Chang Spinning') still meets its firm; and
-    no block (a name key, an address) larger than ``max_token_df`` spellings is used, as
-    no token is: a name shared by that many spellings says nothing on its own.
+    v2 blocks on a pair of name words ('heng+knitwear': one misspelt word leaves the
+    others), a single word only when it is rare (``rare_token_df``), the whole key,
+    and one house number, street word and city ('=address', so 'Chag Spinning' still
+    meets 'Chang Spinning' at its gate); no block larger than ``max_token_df``
+    spellings is used: a name shared by that many says nothing on its own, and the
+    pairs would grow with the square of the block.
     """
     if p.algorithm == "trade-firms-v1":
         return Table(
@@ -155,12 +159,24 @@ WITH k AS (
          count(*) OVER (PARTITION BY country, nkey) AS n_key,
          count(*) OVER (PARTITION BY country, ablock) AS n_addr
   FROM tr_vkey
+),
+tp AS (
+  SELECT vid, country, t1, t2, count(*) OVER (PARTITION BY country, t1, t2) AS n
+  FROM (
+    SELECT a.vid, a.country, a.token AS t1, b.token AS t2
+    FROM tr_vtok a JOIN tr_vtok b ON b.vid = a.vid AND a.token < b.token
+  ) x
 )
 SELECT va, vb, min(token) AS blocked_on FROM (
   SELECT a.vid AS va, b.vid AS vb, a.token AS token
   FROM tr_vtok a
-  JOIN tr_tokdf f ON f.country = a.country AND f.token = a.token AND f.df <= {cap}
+  JOIN tr_tokdf f ON f.country = a.country AND f.token = a.token AND f.df <= {p.rare_token_df}
   JOIN tr_vtok b ON b.country = a.country AND b.token = a.token AND a.vid < b.vid
+  UNION ALL
+  SELECT a.vid AS va, b.vid AS vb, concat(a.t1, '+', a.t2) AS token
+  FROM tp a JOIN tp b
+    ON b.country = a.country AND b.t1 = a.t1 AND b.t2 = a.t2 AND a.vid < b.vid
+  WHERE a.n <= {cap}
   UNION ALL
   SELECT a.vid AS va, b.vid AS vb, '=key' AS token
   FROM k a JOIN k b ON b.country = a.country AND b.nkey = a.nkey AND a.vid < b.vid

@@ -100,24 +100,41 @@ def open_store(url: str, migrate: bool = True) -> Store:
     return Store(engine=engine)
 
 
-_REVISION = re.compile(r"^(revision|down_revision)\s*=\s*(None|\"[\w.-]+\")\s*$", re.M)
+_REVISION = re.compile(
+    r"^(revision|down_revision|depends_on)\s*=\s*(None|\"[\w.-]+\"|\((?:\s*\"[\w.-]+\",?)+\s*\))\s*$",
+    re.M,
+)
+_NAME = re.compile(r"\"([\w.-]+)\"")
 
 
 @functools.cache
 def migration_heads() -> frozenset[str] | None:
-    """The head revisions of the migration scripts, read from their ``revision`` and
-    ``down_revision`` lines without importing Alembic; None when a script says it in a
-    form this does not read (then Alembic decides)."""
-    revisions: set[str] = set()
-    parents: set[str] = set()
+    """What ``alembic_version`` holds once every migration ran, read from the scripts'
+    ``revision``, ``down_revision`` and ``depends_on`` lines without importing Alembic:
+    the heads that no other head descends from (a head another branch depends on is
+    not listed, as Alembic does). None when a script says it in a form this does not
+    read (then Alembic decides)."""
+    parents: dict[str, set[str]] = {}
     for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
         found = {m[1]: m[2] for m in _REVISION.finditer(path.read_text("utf-8"))}
         if "revision" not in found or "down_revision" not in found or found["revision"] == "None":
             return None
-        revisions.add(found["revision"].strip('"'))
-        if found["down_revision"] != "None":
-            parents.add(found["down_revision"].strip('"'))
-    return frozenset(revisions - parents) or None
+        revision = found["revision"].strip('"')
+        parents[revision] = {
+            *_NAME.findall(found["down_revision"]),
+            *_NAME.findall(found.get("depends_on", "None")),
+        }
+    ancestors: dict[str, set[str]] = {}
+
+    def above(rev: str) -> set[str]:
+        if rev not in ancestors:
+            ancestors[rev] = set()
+            for parent in parents.get(rev, ()):
+                ancestors[rev] |= {parent, *above(parent)}
+        return ancestors[rev]
+
+    below = {a for rev in parents for a in above(rev)}
+    return frozenset(rev for rev in parents if rev not in below) or None
 
 
 def _at_heads(conn: Connection) -> bool:

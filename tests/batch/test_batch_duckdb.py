@@ -175,3 +175,37 @@ def test_same_day_cycle_does_not_inflate_shares() -> None:
     assert normalize(batch) == normalize(memory)
     assert same_routes(batch, memory)
     assert sum(p.share or 0 for p in batch.paths) <= 1.0
+
+
+@pytest.mark.parametrize("equal_lots", [True, False])
+def test_dense_network_lists_the_same_first_routes(equal_lots: bool) -> None:
+    """Six Xinjiang farms selling to one ginner, then six lots at each tier to one spinner,
+    mill and the manufacturer: 6^4 = 1,296 routes to the shipment, far past a cap of 40
+    (and past the point where the in-memory tracer trims what it keeps). With equal lots
+    every share ties and the order falls to the transactions; with unequal lots, routes
+    meeting the same lot sizes in another order tie too."""
+    from flscreen.model.supply import Annotations
+    from tests.trace.test_rules import graph, txn, xinjiang
+
+    def qty(k: int) -> float:
+        return 10.0 if equal_lots else 10.0 + k
+
+    txns = []
+    farms = [f"FARM{i}" for i in range(6)]
+    for i, farm in enumerate(farms):
+        txns.append(txn(f"A{i}", farm, "GIN", "seed cotton", qty(i), "2026-01-0" + str(i + 1)))
+    tiers = [("GIN", "SPIN", "cotton lint", 2), ("SPIN", "MILL", "cotton yarn", 3)]
+    tiers.append(("MILL", "M", "cotton fabric", 4))
+    for name, (seller, buyer, material, month) in zip("BCD", tiers, strict=True):
+        for k in range(6):
+            txns.append(
+                txn(f"{name}{k}", seller, buyer, material, qty(k), f"2026-0{month}-0{k + 1}")
+            )
+    ann = Annotations(parties={f: xinjiang("party", f) for f in farms})
+    g = graph(txns, ann=ann)
+    config = CONFIG.replace(max_paths=40)
+    [batch] = run_batch_on_graph(g, config)
+    memory = trace_shipment(g, "S", config)
+    assert len(memory.paths) == 40 and memory.unlisted_paths == 6**4 - 40
+    assert same_routes(batch, memory)
+    assert [p.steps for p in batch.paths] == [p.steps for p in memory.paths]

@@ -23,7 +23,7 @@ from flscreen.model.trace import Gap, MassBalanceFinding, Step, TaintedPath, Tra
 from flscreen.supply.bom import BillOfMaterials
 from flscreen.trace.config import TraceConfig
 from flscreen.trace.massbalance import Ledger, balance, finding, finding_order
-from flscreen.trace.memory import flag_order, list_routes
+from flscreen.trace.memory import Route, flag_order, list_routes, ranked
 
 Progress = Callable[[str, int, int], None]
 """(stage, done, total) callback."""
@@ -327,10 +327,10 @@ def _result(
     config: TraceConfig,
     closures: dict[str, list[tuple[str, str, frozenset[str]]]],
 ) -> TraceResult:
-    paths: list[TaintedPath] = []
+    paths: list[Route] = []
     for party in dict.fromkeys((manufacturer, exporter)):
         for src in zero.get(party, ()):
-            paths.append(TaintedPath(src, (), 1.0))
+            paths.append(ranked(1.0, TaintedPath(src, (), 1.0)))
     gaps: dict[int, Gap] = {}
     findings: list[MassBalanceFinding] = []
     missing: dict[tuple[str, str, str], Gap] = {}
@@ -343,7 +343,8 @@ def _result(
         elif kind == sql.KIND_TAINT:
             steps, known = decoder.steps(path, seed_w)
             value = round(float(share), 6) if known and share is not None else None
-            paths.append(TaintedPath(decoder.flags[flag], steps, value))
+            # ``share`` is the SQL's product, the very number the in-memory tracer orders by
+            paths.append(ranked(float(share), TaintedPath(decoder.flags[flag], steps, value)))
         elif kind == sql.KIND_GAP and flag not in gaps:
             steps, _ = decoder.steps(path, seed_w)
             last = steps[-1]

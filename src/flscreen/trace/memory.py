@@ -34,21 +34,38 @@ KIND_ORDER = {"list": 0, "ownership": 1, "xpcc": 2, "region": 3}
 RouteKey = tuple[bool, int, float, int, tuple[str, ...], str, str, str]
 
 
-def route_key(path: TaintedPath) -> RouteKey:
+def route_share(weights: Sequence[float | None]) -> float:
+    """A route's share for ordering, from its weights (the seed's first, then each hop's):
+    the product taken from the source downstream, as the batch SQL multiplies it, so both
+    engines order on the same number; a weight not known counts 0."""
+    o = -1.0
+    for w in reversed(weights[1:]):
+        o *= w or 0.0
+    return -(o * (weights[0] or 0.0)) if weights else 1.0
+
+
+def route_key(share: float, path: TaintedPath) -> RouteKey:
     """The order both engines list a shipment's routes in: confirmed sources first, then
-    lists, ownership, XPCC and region; a larger share first, then fewer steps; ties by the
-    transactions (manufacturer's end first) and the source."""
+    lists, ownership, XPCC and region; a larger ``share`` (:func:`route_share`) first,
+    then fewer steps; ties by the transactions (manufacturer's end first) and the source."""
     src = path.source
     return (
         src.confidence != "confirmed",
         KIND_ORDER[src.kind],
-        -(path.share or 0.0),
+        -share,
         len(path.steps),
         tuple(s.transaction_id or "" for s in path.steps),
         src.party_id,
         src.facility_id or "",
         src.detail,
     )
+
+
+Route = tuple[RouteKey, TaintedPath]
+
+
+def ranked(share: float, path: TaintedPath) -> Route:
+    return route_key(share, path), path
 
 
 def flag_order(sources: Sequence[TaintSource]) -> list[tuple[int, int]]:
@@ -67,11 +84,12 @@ def flag_order(sources: Sequence[TaintSource]) -> list[tuple[int, int]]:
 
 
 def list_routes(
-    paths: Sequence[TaintedPath], total: int, config: TraceConfig, party_id: str, product: str
+    paths: Sequence[Route], total: int, config: TraceConfig, party_id: str, product: str
 ) -> tuple[list[TaintedPath], Gap | None]:
-    """The first ``max_paths`` of a shipment's ``total`` tainted routes in :func:`route_key`
-    order, and a 'path_limit' gap saying how many more there are (None when all fit)."""
-    listed = sorted(paths, key=route_key)[: config.max_paths]
+    """The first ``max_paths`` of a shipment's ``total`` tainted routes (each with its
+    :func:`route_key`) in that order, and a 'path_limit' gap saying how many more there
+    are (None when all fit)."""
+    listed = [p for _, p in sorted(paths, key=lambda r: r[0])[: config.max_paths]]
     more = total - len(listed)
     if more <= 0:
         return listed, None
@@ -214,7 +232,7 @@ class _Walk:
         self.graph = graph
         self.prepared = prepared
         self.config = prepared.config
-        self.paths: list[TaintedPath] = []
+        self.paths: list[Route] = []
         """The first routes found so far, by :func:`route_key` (trimmed as it grows)."""
         self.found = 0
         """Every route found, listed or not."""
@@ -222,13 +240,13 @@ class _Walk:
         self._feeders: dict[str, list[tuple[Flow, float | None]]] = {}
         self._interesting: dict[str, tuple[bool, int]] = {}
 
-    def add(self, path: TaintedPath) -> None:
+    def add(self, share: float, path: TaintedPath) -> None:
         """Count a route; keep it while it may be among the first ``max_paths``."""
         self.found += 1
-        self.paths.append(path)
+        self.paths.append(ranked(share, path))
         cap = self.config.max_paths
         if len(self.paths) > 2 * cap + 1000:  # bounded memory, sorting amortised
-            self.paths = sorted(self.paths, key=route_key)[:cap]
+            self.paths = sorted(self.paths, key=lambda r: r[0])[:cap]
 
     def feeders(self, flow: Flow) -> list[tuple[Flow, float | None]]:
         key = flow.txn.transaction_id
@@ -258,22 +276,24 @@ class _Walk:
     def walk(
         self,
         flow: Flow,
-        share: float | None,
-        weight: float | None,
+        weights: tuple[float | None, ...],
         trail: tuple[Step, ...],
         on_path: frozenset[str],
         sellers: frozenset[str],
     ) -> None:
-        steps = (*trail, make_step(self.graph, flow, weight))
+        """Follow ``flow`` upstream; ``weights`` are the route's so far, ``flow``'s last."""
+        steps = (*trail, make_step(self.graph, flow, weights[-1]))
         seller = flow.txn.supplier_id
+        share = route_share(weights)
+        shown = None if None in weights else round(share, 6)
         if seller not in sellers:
             for src in self.prepared.taint.for_flow(flow):
-                self.add(TaintedPath(src, steps, None if share is None else round(share, 6)))
+                self.add(share, TaintedPath(src, steps, shown))
         ups = self.feeders(flow)
         gap = gap_at(self.graph, flow, self.prepared, bool(ups))
         if gap is not None:
             # the route with the largest share, as the batch engines choose it
-            key = (-(share or 0.0), len(steps), tuple(s.transaction_id or "" for s in steps))
+            key = (-share, len(steps), tuple(s.transaction_id or "" for s in steps))
             known = self.gaps.get(flow.txn.transaction_id)
             if known is None or key < known[0]:
                 sector = self.config.sector(flow.material)
@@ -287,14 +307,7 @@ class _Walk:
         for up, w in ups:
             if up.txn.transaction_id in seen or not self.interesting(up, len(steps) + 1):
                 continue
-            self.walk(
-                up,
-                None if share is None or w is None else share * w,
-                w,
-                steps,
-                seen,
-                sellers | {seller},
-            )
+            self.walk(up, (*weights, w), steps, seen, sellers | {seller})
 
 
 def cone(graph: SupplyGraph, starts: Sequence[Flow], config: TraceConfig) -> set[str]:
@@ -324,11 +337,11 @@ def trace_shipment(graph: SupplyGraph, shipment_id: str, config: TraceConfig) ->
     walk = _Walk(graph, prepared)
     for party in dict.fromkeys((s.manufacturer_id, s.exporter_id)):
         for src in prepared.taint.for_supplier(party, None):
-            walk.add(TaintedPath(src, (), 1.0))
+            walk.add(1.0, TaintedPath(src, (), 1.0))
     first = seeds(graph, shipment_id, config)
     for flow, w in first:
         if walk.interesting(flow, 1):
-            walk.walk(flow, w, w, (), frozenset(), frozenset())
+            walk.walk(flow, (w,), (), frozenset(), frozenset())
     gaps = [g for _, g in walk.gaps.values()]
     gaps.extend(_missing_inputs(graph, s.manufacturer_id, s.product, [f for f, _ in first], config))
     paths, limit = list_routes(walk.paths, walk.found, config, s.manufacturer_id, s.product)

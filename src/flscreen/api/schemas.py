@@ -7,68 +7,16 @@ record here too.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from flscreen.services.matching import PartyRecord, ShortText, as_text
+
 from .strict import StrictBody
 
-ShortText = Annotated[str, Field(max_length=2000)]
-
-
-def _text(value: Any) -> Any:
-    """Numbers are text in a supplier file (a postal code, an id); blanks are absent."""
-    if isinstance(value, bool):
-        return value  # let pydantic refuse it
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, str) and not value.strip():
-        return None
-    return value
-
-
-class MatchRecord(BaseModel):
-    """One party to screen: {id, name, aliases?, country?, address?, registration_id?, schema?}."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    id: ShortText | None = Field(
-        default=None, description="Your id for the party (default: its position, from 1)."
-    )
-    name: ShortText = Field(min_length=1, description="The party's name, in any script.")
-    aliases: list[ShortText] = Field(
-        default_factory=list, max_length=100, description="Other names, or 'a|b' text."
-    )
-    country: ShortText | None = None
-    address: ShortText | None = None
-    registration_id: ShortText | None = Field(
-        default=None, description="Registration id, e.g. a unified social credit code."
-    )
-    schema_: ShortText | None = Field(
-        default=None, alias="schema", description="person, company or organization."
-    )
-
-    @field_validator("id", "country", "address", "registration_id", "schema_", mode="before")
-    @classmethod
-    def _as_text(cls, value: Any) -> Any:
-        return _text(value)
-
-    @field_validator("name", mode="before")
-    @classmethod
-    def _name(cls, value: Any) -> Any:
-        value = _text(value)
-        if value is None:
-            raise ValueError("missing required value")
-        return value
-
-    @field_validator("aliases", mode="before")
-    @classmethod
-    def _aliases(cls, value: Any) -> Any:
-        if value is None:
-            return []
-        if isinstance(value, str):
-            return [a.strip() for a in value.replace(";", "|").split("|") if a.strip()]
-        return value
+MatchRecord = PartyRecord
+"""One party to screen (flscreen.services.matching.PartyRecord: the CLI reads the same)."""
 
 
 class MatchRequest(StrictBody):
@@ -107,7 +55,7 @@ class LocateRecord(BaseModel):
     )
     @classmethod
     def _as_text(cls, value: Any) -> Any:
-        return _text(value)
+        return as_text(value)
 
 
 class LocateRequest(StrictBody):

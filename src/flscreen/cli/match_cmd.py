@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -25,13 +25,12 @@ from flscreen.matching.judgements import iter_judgements
 from flscreen.matching.persist import matcher_for
 from flscreen.matching.query import party_key
 from flscreen.model.matching import MatchResult
-from flscreen.records import Record, open_output, read_records, write_bytes, write_jsonl
+from flscreen.records import open_output, read_records, write_bytes, write_jsonl
 from flscreen.reports.tabular import FORMATS as TABULAR_FORMATS
-from flscreen.services.matching import judge, judgement_json, judgement_problems
+from flscreen.services.matching import judge, judgement_json, judgement_problems, read_party
 from flscreen.settings import load_settings
 from flscreen.store import Store
 
-TEXT_FIELDS = ("name", "country", "address", "registration_id", "schema")
 JUDGE_FLAGS = {
     "name": "--name",
     "list": "--entry",
@@ -41,51 +40,6 @@ JUDGE_FLAGS = {
 }
 """The flag each judgement field is given by, so a problem names what the user typed."""
 PROGRESS_FROM = 200
-
-
-def _text(value: Any) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise TypeError
-    return str(value).strip() or None
-
-
-def record_to_query(source: str, row: int, record: Record, problems: list[Problem]) -> Query | None:
-    """A Query from one input record; every problem is appended, None when unusable."""
-    values: dict[str, str | None] = {}
-    ok = True
-    for field in TEXT_FIELDS:
-        try:
-            values[field] = _text(record.get(field))
-        except TypeError:
-            problems.append(Problem(source, "expected text", row=row, field=field))
-            ok = False
-    raw_aliases = record.get("aliases")
-    aliases: list[str] = []
-    if isinstance(raw_aliases, str):
-        aliases = [a.strip() for a in raw_aliases.replace(";", "|").split("|") if a.strip()]
-    elif isinstance(raw_aliases, list) and all(isinstance(a, str) for a in raw_aliases):
-        aliases = [a.strip() for a in raw_aliases if a.strip()]
-    elif raw_aliases is not None:
-        problems.append(
-            Problem(source, "expected a list of names or 'a|b' text", row=row, field="aliases")
-        )
-        ok = False
-    if ok and not values["name"]:
-        problems.append(Problem(source, "missing required value", row=row, field="name"))
-        ok = False
-    if not ok:
-        return None
-    return Query(
-        id=str(record["id"]),
-        name=values["name"] or "",
-        aliases=tuple(aliases),
-        country=values["country"],
-        address=values["address"],
-        registration_id=values["registration_id"],
-        schema=values["schema"],
-    )
 
 
 def build_matcher(store: Store, lists: list[str] | None) -> Matcher:
@@ -258,9 +212,11 @@ def match_cmd(
         problems: list[Problem] = []
         source = "<stdin>" if input == "-" else input
         for row, record in read_records(input, required=("id", "name"), list_fields=("aliases",)):
-            query = record_to_query(source, row, record, problems)
-            if query is not None:
-                queries.append(query)
+            found = read_party(source, row, record)
+            if isinstance(found, Query):
+                queries.append(found)
+            else:
+                problems.extend(found)
         if problems:
             raise InvalidInput(problems)
     store = get_store()

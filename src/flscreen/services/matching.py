@@ -1,22 +1,117 @@
-"""Judging a match: an analyst's decision that a party is (or is not) a list entry.
+"""Matching's use cases: reading a party to screen, and judging a hit.
 
-One use case for `flscreen judge`, `POST /judgements` and the hit page; the
-judgement is recorded with the list entry it names and logged in the audit trail
-in one transaction, and every later match honours it.
+A party record (`PartyRecord`) is described once, for `flscreen match` (JSON lines
+or CSV), `POST /match` and the batch page, so a line a user pipes to the CLI is a
+valid record for the API too. A judgement (an analyst's decision that a party is,
+or is not, a list entry) is recorded with the entry it names and logged in the
+audit trail in one transaction; every later match honours it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from flscreen import audit
 from flscreen.errors import InvalidInput, Problem
 from flscreen.lists.store import get_entry
 from flscreen.matching import ALGORITHM
 from flscreen.matching.judgements import Judgement, normalize_verdict, record_judgement
+from flscreen.matching.query import Query
 from flscreen.store import Store
+
+ShortText = Annotated[str, Field(max_length=2000)]
+
+
+def as_text(value: Any) -> Any:
+    """Numbers are text in a supplier file (a postal code, an id); blanks are absent."""
+    if isinstance(value, bool):
+        return value  # let pydantic refuse it
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+class PartyRecord(BaseModel):
+    """One party to screen: {id, name, aliases?, country?, address?, registration_id?, schema?}."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: ShortText | None = Field(
+        default=None, description="Your id for the party (default: its position, from 1)."
+    )
+    name: ShortText = Field(min_length=1, description="The party's name, in any script.")
+    aliases: list[ShortText] = Field(
+        default_factory=list, max_length=100, description="Other names, or 'a|b' text."
+    )
+    country: ShortText | None = None
+    address: ShortText | None = None
+    registration_id: ShortText | None = Field(
+        default=None, description="Registration id, e.g. a unified social credit code."
+    )
+    schema_: ShortText | None = Field(
+        default=None, alias="schema", description="person, company or organization."
+    )
+
+    @field_validator("id", "country", "address", "registration_id", "schema_", mode="before")
+    @classmethod
+    def _as_text(cls, value: Any) -> Any:
+        return as_text(value)
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, value: Any) -> Any:
+        value = as_text(value)
+        if value is None:
+            raise ValueError("missing required value")
+        return value
+
+    @field_validator("aliases", mode="before")
+    @classmethod
+    def _aliases(cls, value: Any) -> Any:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return [a.strip() for a in value.replace(";", "|").split("|") if a.strip()]
+        return value
+
+    def to_query(self, position: int) -> Query:
+        """The matcher's query; a record without an id is known by its position (from 1)."""
+        return Query(
+            id=self.id if self.id is not None else str(position),
+            name=self.name.strip(),
+            aliases=tuple(self.aliases),
+            country=self.country and self.country.strip(),
+            address=self.address and self.address.strip(),
+            registration_id=self.registration_id and self.registration_id.strip(),
+            schema=self.schema_ and self.schema_.strip(),
+        )
+
+
+PLAIN_MESSAGES = {
+    "string_type": "expected text",
+    "list_type": "expected a list of names or 'a|b' text",
+    "missing": "missing required value",
+}
+"""How a file's reader says pydantic's complaints (a person fixing a CSV reads these)."""
+
+
+def read_party(source: str, row: int, record: Mapping[str, Any]) -> Query | list[Problem]:
+    """The query of one record from a supplier file, or every problem with it."""
+    try:
+        return PartyRecord.model_validate(dict(record)).to_query(row)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            field = next((str(p) for p in err["loc"] if isinstance(p, str)), None)
+            message = PLAIN_MESSAGES.get(err["type"], err["msg"].removeprefix("Value error, "))
+            problems.append(Problem(source, message, row=row, field=field))
+        return problems
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,15 +33,7 @@ State = Annotated[AppState, Depends(get_state)]
 
 
 def to_query(position: int, record: MatchRecord) -> MatchQuery:
-    return MatchQuery(
-        id=record.id if record.id is not None else str(position),
-        name=record.name,
-        aliases=tuple(record.aliases),
-        country=record.country,
-        address=record.address,
-        registration_id=record.registration_id,
-        schema=record.schema_,
-    )
+    return record.to_query(position)
 
 
 @router.post(

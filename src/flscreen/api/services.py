@@ -147,7 +147,8 @@ def outcome_json(outcome: ImportOutcome) -> dict[str, Any]:
         "skipped": outcome.skipped,
         "format": outcome.format,
         "sha256": outcome.sha256,
-        "problems": [str(p) for p in outcome.problems],
+        "problems": [p.to_dict() for p in outcome.problems],
+        "warnings": [w.to_dict() for w in outcome.warnings],
     }
 
 
@@ -267,11 +268,51 @@ def list_cases(
     scope: Scope | None = None,
 ) -> dict[str, Any]:
     """Cases (of ``scope``'s tenant only, when restricted), oldest first."""
+    _check_state(state)
     found = cases.list_cases(conn, state=state, shipment_id=shipment)
     if scope is not None and not scope.unrestricted:
         visible = visible_shipments(conn, scope) or frozenset()
         found = [c for c in found if c.shipment_id in visible]
     return {"cases": [c.to_dict() for c in found], "states": list(cases.STATES)}
+
+
+def _check_state(state: str | None) -> None:
+    """A case state named in a query, refused naming the API's ``state`` parameter (the
+    core's message names the CLI's ``--state``)."""
+    if state is not None and state not in cases.STATES:
+        choices = ", ".join(cases.STATES)
+        raise InvalidInput(
+            [Problem("query", f"unknown state {state!r}: one of {choices}", field="state")]
+        )
+
+
+def work_queue(
+    conn: Connection,
+    state: str | None = None,
+    assignee: str | None = None,
+    unassigned: bool = False,
+    scope: Scope | None = None,
+) -> dict[str, Any]:
+    """Open cases (of ``scope``'s tenant only, when restricted) with the detention clock,
+    overdue first; optionally only one state, one assignee's or the unassigned."""
+    _check_state(state)
+    assignee = (assignee or "").strip() or None
+    rows = cases.work_queue(conn)
+    if scope is not None and not scope.unrestricted:
+        visible = visible_shipments(conn, scope) or frozenset()
+        rows = [r for r in rows if r["shipment"] in visible]
+    if state is not None:
+        rows = [r for r in rows if r["state"] == state]
+    if unassigned:
+        rows = [r for r in rows if not r["assignee"]]
+    elif assignee is not None:
+        rows = [r for r in rows if r["assignee"] == assignee]
+    return {
+        "cases": rows,
+        "total": len(rows),
+        "overdue": sum(1 for r in rows if r["overdue"]),
+        "states": [s for s in cases.STATES if s not in cases.CLOSED],
+    }
 
 
 def cases_by_state(conn: Connection, scope: Scope | None = None) -> dict[str, int]:

@@ -14,6 +14,7 @@ from flscreen.policy import cases
 from flscreen.policy.loader import bundled_policies, load_policy
 from flscreen.policy.records import latest_screening, stale_lists
 from flscreen.reports.dossier import DossierData, PartyView
+from flscreen.trace.graph import SupplyGraph
 
 
 def _hits(ann: Annotation | None) -> tuple[dict[str, Any], ...]:
@@ -24,16 +25,12 @@ def _location(ann: Annotation | None) -> dict[str, Any] | None:
     return ann.location.to_dict() if ann and ann.location else None
 
 
-def load_dossier(conn: Connection, shipment_id: str, policy: str | None = None) -> DossierData:
-    """Everything the dossier shows about ``shipment_id``, read in one connection."""
-    from flscreen.trace import load_config, load_graph
+def documented_chain(graph: SupplyGraph, shipment_id: str) -> list[dict[str, Any]]:
+    """Every documented transaction upstream of the shipment (step dicts, by id): what
+    the flow chart draws besides the traced paths."""
+    from flscreen.trace import load_config
     from flscreen.trace.memory import cone, seeds
 
-    screening = latest_screening(conn, shipment_id, policy)
-    graph = load_graph(conn)
-    if shipment_id not in graph.shipments:
-        raise NotFound(f"shipment {shipment_id!r} is no longer in the supply store")
-    shipment = graph.shipment(shipment_id)
     config = load_config()
     reached = cone(graph, [f for f, _ in seeds(graph, shipment_id, config)], config)
     chain: list[dict[str, Any]] = []
@@ -51,6 +48,20 @@ def load_dossier(conn: Connection, shipment_id: str, policy: str | None = None) 
                 "documents": list(t.documents),
             }
         )
+    return chain
+
+
+def load_dossier(conn: Connection, shipment_id: str, policy: str | None = None) -> DossierData:
+    """Everything the dossier shows about ``shipment_id``, read in one connection."""
+
+    from flscreen.trace import load_graph
+
+    screening = latest_screening(conn, shipment_id, policy)
+    graph = load_graph(conn)
+    if shipment_id not in graph.shipments:
+        raise NotFound(f"shipment {shipment_id!r} is no longer in the supply store")
+    shipment = graph.shipment(shipment_id)
+    chain = documented_chain(graph, shipment_id)
     ann = graph.annotations
     facilities_of: dict[str, list[dict[str, Any]]] = {}
     for f in graph.facilities.values():

@@ -10,8 +10,9 @@ WeasyPrint over the same HTML.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -89,10 +90,56 @@ def _inferred(path: Mapping[str, Any]) -> bool:
 
 
 def build_chart(data: DossierData) -> str:
-    """The flow chart SVG: the whole documented chain; hops on a path to a confirmed
-    source red, to a possible source amber, undocumented inputs dashed."""
-    ship = data.shipment
-    trace = data.screening.trace
+    """The dossier's flow chart: the screened trace over the whole documented chain."""
+    names = {pid: p.name for pid, p in data.parties.items()}
+    return chart_svg(data.shipment, data.screening.trace, data.chain, names)
+
+
+def _fmt_qty(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
+
+
+def _edge_details(
+    chain: Sequence[Mapping[str, Any]], trace: Mapping[str, Any]
+) -> dict[tuple[str, str, str], str]:
+    """(supplier, buyer, material) -> "120,000 kg · 60%": the quantity sold (each
+    transaction once) and its share of the buyer's usable inputs, where known."""
+    counted: set[str] = set()
+    shared: set[str] = set()
+    qty: dict[tuple[str, str, str], dict[str, float]] = defaultdict(dict)
+    share: dict[tuple[str, str, str], float] = defaultdict(float)
+    # The chain has every sale once; traced steps repeat them, with their shares.
+    for s in [*chain, *(s for _, s in _steps_of(trace))]:
+        tx = s.get("transaction_id")
+        if not tx:
+            continue
+        key = (s["supplier_id"], s["buyer_id"], s["material"])
+        if tx not in counted and isinstance(s.get("quantity"), int | float):
+            counted.add(tx)
+            unit = str(s.get("unit") or "")
+            qty[key][unit] = qty[key].get(unit, 0.0) + float(s["quantity"])
+        if tx not in shared and isinstance(s.get("share_of_input"), int | float):
+            shared.add(tx)
+            share[key] += float(s["share_of_input"])
+    out: dict[tuple[str, str, str], str] = {}
+    for key in {*qty, *share}:
+        parts = [f"{_fmt_qty(v)} {u}".strip() for u, v in sorted(qty.get(key, {}).items())]
+        if key in share:
+            parts.append(f"{min(share[key], 1.0):.0%}")
+        out[key] = " · ".join(parts)
+    return out
+
+
+def chart_svg(
+    ship: Shipment,
+    trace: Mapping[str, Any],
+    chain: Sequence[Mapping[str, Any]],
+    names: Mapping[str, str],
+) -> str:
+    """The flow chart SVG of ``trace`` over the documented ``chain``: hops on a path to a
+    confirmed source red, to a possible source (or through an inferred trade edge:
+    never proof) amber, undocumented inputs dashed; each sale labelled with its
+    material, quantity and share of the buyer's inputs."""
     confirmed_tx: set[tuple[str, str, str]] = set()
     possible_tx: set[tuple[str, str, str]] = set()
     sources: set[str] = set()
@@ -104,6 +151,7 @@ def build_chart(data: DossierData) -> str:
         for s in p.get("steps", ()):
             key = (s["supplier_id"], s["buyer_id"], s["material"])
             (confirmed_tx if confirmed else possible_tx).add(key)
+    details = _edge_details(chain, trace)
     edges: dict[tuple[str, str, str], Edge] = {}
     owner_names: dict[str, str] = {}
 
@@ -117,9 +165,10 @@ def build_chart(data: DossierData) -> str:
             key in confirmed_tx,
             gap or bool(old and old.gap),
             key in possible_tx and key not in confirmed_tx,
+            detail=details.get(key, ""),
         )
 
-    for s in data.chain:
+    for s in chain:
         add(s)
     for kind, s in _steps_of(trace):
         add(s, gap=kind == "gap")
@@ -127,7 +176,7 @@ def build_chart(data: DossierData) -> str:
         src = p["source"]
         if src["kind"] not in ("ownership", "xpcc") or not isinstance(src.get("evidence"), dict):
             continue
-        confirmed = src.get("confidence") != "possible"
+        confirmed = src.get("confidence") != "possible" and not _inferred(p)
         for hop in src["evidence"].get("chain") or src["evidence"].get("owners") or ():
             if not isinstance(hop, dict) or not hop.get("owner") or not hop.get("owned"):
                 continue
@@ -150,13 +199,20 @@ def build_chart(data: DossierData) -> str:
         )
     add({"supplier_id": ship.exporter_id, "buyer_id": ship.importer_id, "material": product})
     # The shipped goods carry the taint from the manufacturer onwards.
+    shipped = f"{_fmt_qty(ship.quantity)} {ship.unit or ''}".strip() if ship.quantity else ""
     if sources or possible_sources:
         for key in list(edges):
             if key[2] == product:
-                edges[key] = Edge(key[0], key[1], key[2], bool(sources), False, not sources)
-    names = {**owner_names, **{pid: p.name for pid, p in data.parties.items()}}
+                old = edges[key]
+                edges[key] = Edge(
+                    *key, bool(sources), False, not sources, detail=old.detail or shipped
+                )
+    elif shipped:
+        key = (ship.exporter_id, ship.importer_id, product)
+        edges[key] = replace(edges[key], detail=edges[key].detail or shipped)
+    all_names = {**owner_names, **names}
     for g in trace.get("gaps", ()):
-        names[f"? {g['material']}"] = f"undocumented {g['material']}"
+        all_names[f"? {g['material']}"] = f"undocumented {g['material']}"
     roles = {
         ship.importer_id: "importer",
         ship.exporter_id: "exporter",
@@ -165,7 +221,7 @@ def build_chart(data: DossierData) -> str:
     if ship.exporter_id == ship.manufacturer_id:
         roles[ship.exporter_id] = "manufacturer, exporter"
     chart = Chart(
-        names,
+        all_names,
         list(edges.values()),
         sources=sources,
         possible_sources=possible_sources,

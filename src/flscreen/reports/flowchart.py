@@ -32,6 +32,8 @@ class Edge:
     """On a path only to possible sources (review): amber, solid."""
     ownership: bool = False
     """An ownership link (owner above owned), not a sale: dotted."""
+    detail: str = ""
+    """Quantity and share of the buyer's inputs ("120,000 kg · 60%"), under the label."""
 
 
 @dataclass
@@ -129,6 +131,7 @@ def _collapse(
             e.gap or bool(old and old.gap),
             e.possible or bool(old and old.possible),
             e.ownership or bool(old and old.ownership),
+            detail="" if old else e.detail,  # several folded sales: no one figure
         )
     return out, sorted(merged.values(), key=lambda e: (e.supplier, e.buyer, e.label)), names
 
@@ -203,6 +206,11 @@ def render_svg(chart: Chart, sink: str) -> str:
             f'<text x="{(sx + tx) / 2 + 4:.0f}" y="{my + 3:.0f}" fill="{colour}"'
             f' font-size="8">{escape(_short(e.label, 26))}</text>'
         )
+        if e.detail:
+            out.append(
+                f'<text class="edge-detail" x="{(sx + tx) / 2 + 4:.0f}" y="{my + 12:.0f}"'
+                f' fill="{colour}" font-size="7">{escape(_short(e.detail, 34))}</text>'
+            )
     for node, (x, y) in sorted(pos.items()):
         tainted = node in chart.sources
         amber = node in chart.gap_parties or node in chart.possible_sources

@@ -79,7 +79,7 @@ def scoped_case(conn: Connection, ref: str, scope: Scope | None) -> cases.Case:
         raise OutOfScope(str(exc), f"case {ref} is not visible to tenant {scope.tenant}") from None
     if scope is not None:
         require_shipment(
-            conn, scope, case.shipment_id, f"no case {ref!r} (see `flscreen case list`)"
+            conn, scope, case.shipment_id, f"no case {ref!r} (see GET /cases, `flscreen case list`)"
         )
     return case
 

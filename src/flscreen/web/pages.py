@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from flscreen.api.errors import UNREACHABLE, error_body
 from flscreen.errors import FlscreenError, StoreError
+from flscreen.reports import tabular
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -111,12 +112,16 @@ def render(
     context: dict[str, Any],
     status: int = 200,
     with_json: bool = True,
+    exports: bool = False,
 ) -> HTMLResponse:
-    """Render ``template`` with the view's dict as ``data`` plus the page's own links."""
+    """Render ``template`` with the view's dict as ``data`` plus the page's own links
+    (its JSON twin and, with ``exports``, its CSV and XLSX downloads)."""
     path = request.url.path
     query = urlencode(list(request.query_params.multi_items()))
+    tail = f"?{query}" if query else ""
     base = path + "index" if path.endswith("/") else path
-    json_url = base + ".json" + (f"?{query}" if query else "") if with_json else None
+    json_url = base + ".json" + tail if with_json else None
+    export_urls = {fmt: f"{base}.{fmt}{tail}" for fmt in tabular.FORMATS} if exports else {}
     from flscreen.api.auth import csrf_token, current_principal
 
     html = (
@@ -126,6 +131,7 @@ def render(
             data=context,
             path=path,
             json_url=json_url,
+            export_urls=export_urls,
             request=request,
             me=current_principal(request),
             csrf=csrf_token(request),
@@ -142,11 +148,29 @@ def error_page(request: Request, exc: FlscreenError) -> HTMLResponse:
     return render(request, "error.html.j2", {"status": status, **body}, status=status)
 
 
-def page(router: APIRouter, path: str, template: str, **route: Any) -> Callable[[View], View]:
-    """Register ``view`` at ``path`` (HTML) and ``path + '.json'`` (the same dict as JSON).
+Rows = Callable[[dict[str, Any]], list[dict[str, Any]]]
+"""The table a list page shows, as flat rows for a spreadsheet (see :func:`page`)."""
+
+
+def download(
+    rows: list[dict[str, Any]], fmt: str, name: str, columns: Sequence[str] | None = None
+) -> Response:
+    """``rows`` as a CSV or XLSX attachment named ``name.fmt`` (formula-leading cells
+    neutralised by :mod:`flscreen.reports.tabular`)."""
+    body, media = tabular.export(rows, fmt, columns, sheet=name)
+    headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
+    return Response(body, media_type=media, headers=headers)
+
+
+def page(
+    router: APIRouter, path: str, template: str, rows: Rows | None = None, **route: Any
+) -> Callable[[View], View]:
+    """Register ``view`` at ``path`` (HTML) and ``path + '.json'`` (the same dict as JSON);
+    with ``rows``, also ``path + '.csv'`` and ``path + '.xlsx'``: the page's table as a
+    spreadsheet, under the same permission and with the same query parameters.
 
     The view must take ``request: Request``; its other parameters are FastAPI query
-    and path parameters, parsed and validated once for both routes.
+    and path parameters, parsed and validated once for every route.
     """
 
     def register(view: View) -> View:
@@ -169,7 +193,7 @@ def page(router: APIRouter, path: str, template: str, **route: Any) -> Callable[
             except UNREACHABLE as exc:
                 problem = StoreError(f"the store did not answer ({type(exc).__name__})")
                 return error_page(request, problem)
-            return render(request, template, context)
+            return render(request, template, context, exports=rows is not None)
 
         as_json.__signature__ = signature  # type: ignore[attr-defined]
         as_html.__signature__ = signature  # type: ignore[attr-defined]
@@ -185,9 +209,33 @@ def page(router: APIRouter, path: str, template: str, **route: Any) -> Callable[
             tags=["pages"],
             **route,
         )
+        if rows is not None:
+            name = path.rstrip("/").rsplit("/", 1)[-1] or "export"
+            for fmt in tabular.FORMATS:
+                router.add_api_route(
+                    f"{path.rstrip('/')}.{fmt}",
+                    _as_file(view, signature, rows, fmt, name),
+                    methods=["GET"],
+                    summary=f"{doc.splitlines()[0] if doc else name} ({fmt.upper()})",
+                    description=f"The page's table as {fmt.upper()}, formula-leading cells "
+                    "neutralised (a leading apostrophe).",
+                    tags=["pages"],
+                    **route,
+                )
         router.add_api_route(
             path, as_html, methods=["GET"], include_in_schema=False, response_class=HTMLResponse
         )
         return view
 
     return register
+
+
+def _as_file(
+    view: View, signature: inspect.Signature, rows: Rows, fmt: str, name: str
+) -> Callable[..., Response]:
+    @functools.wraps(view)
+    def as_file(*args: Any, **kwargs: Any) -> Response:
+        return download(rows(view(*args, **kwargs)), fmt, name)
+
+    as_file.__signature__ = signature  # type: ignore[attr-defined]
+    return as_file

@@ -35,8 +35,12 @@ from flscreen.policy import bundled_policies
 from flscreen.policy import cases as case_rules
 from flscreen.records import read_records
 from flscreen.region import LocateQuery
+from flscreen.reports import tabular
+from flscreen.reports.build import documented_chain
+from flscreen.reports.dossier import chart_svg
+from flscreen.reports.rows import MATCH_COLUMNS, match_rows
 
-from .pages import error_page, page, render
+from .pages import download, error_page, page, render
 
 router = APIRouter()
 
@@ -154,6 +158,7 @@ async def batch_screen(request: Request) -> Response:
         upload = form.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise InvalidInput([Problem("form", "choose a supplier file", field="file")])
+        fmt = form.get("format")
         label = Path(upload.filename).name
         suffix = ".jsonl" if label.lower().endswith((".jsonl", ".ndjson", ".json")) else ".csv"
         with tempfile.TemporaryDirectory(prefix="flscreen-batch-") as tmp:
@@ -184,6 +189,9 @@ async def batch_screen(request: Request) -> Response:
         matched = await run_in_threadpool(services.match_queries, state, queries, None, None, 3)
     except FlscreenError as exc:
         return error_page(request, exc)
+    if fmt in tabular.FORMATS:
+        table = match_rows(zip(queries, matched["results"], strict=True))
+        return download(table, str(fmt), "matches", MATCH_COLUMNS)
     names = {q.id: q.name for q in queries}
     result = {
         "file": label,
@@ -286,7 +294,37 @@ def diff_page(
         return services.list_diff(conn, name, from_version, to_version)
 
 
-@page(router, "/ui/shipments", "shipments.html.j2")
+def _shipment_rows(out: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for s in out["shipments"]:
+        latest = s.get("latest") or {}
+        main = latest.get("main_reason") or {}
+        rows.append(
+            {
+                "shipment": s["shipment"],
+                "date": s["date"],
+                "product": s["product"],
+                "hs_code": s["hs_code"],
+                "quantity": s["quantity"],
+                "unit": s["unit"],
+                "value": s["value"],
+                "declared_origin": s["declared_origin"],
+                "importer": s["importer"]["name"] or s["importer"]["id"],
+                "exporter": s["exporter"]["name"] or s["exporter"]["id"],
+                "manufacturer": s["manufacturer"]["name"] or s["manufacturer"]["id"],
+                "verdict": latest.get("verdict", "unscreened"),
+                "policy": latest.get("policy"),
+                "policy_version": latest.get("policy_version"),
+                "screened_at": latest.get("screened_at"),
+                "main_reason": main.get("code"),
+                "reason_text": main.get("text"),
+                "case": s.get("case"),
+            }
+        )
+    return rows
+
+
+@page(router, "/ui/shipments", "shipments.html.j2", rows=_shipment_rows)
 def shipments_page(
     request: Request,
     state: State,
@@ -319,11 +357,20 @@ def shipment_page(
     shipment_id: str,
     policy: Annotated[str | None, Query()] = None,
 ) -> dict[str, Any]:
-    """One shipment: its verdict and reasons, every traced path with its steps and
-    documents, gaps, mass-balance shortfalls, and links to the dossier."""
-    return shipment_service.shipment_detail(
+    """One shipment: its verdict and reasons, the flow chart of its supply chain (the
+    dossier's, with quantities and shares on the sales), every traced path with its
+    steps and documents, gaps, mass-balance shortfalls, and links to the dossier."""
+    out = shipment_service.shipment_detail(
         state.store, state.graphs, shipment_id, _blank(policy), scope_of(state, principal)
     )
+    graph = state.graphs.get(state.store)
+    out["flow_chart"] = chart_svg(
+        graph.shipment(shipment_id),
+        out["trace"],
+        documented_chain(graph, shipment_id),
+        {pid: p.name for pid, p in graph.parties.items()},
+    )
+    return out
 
 
 @router.post("/ui/screen-shipments", include_in_schema=False)
@@ -352,7 +399,7 @@ async def screen_form(
     return RedirectResponse(target, status_code=303)
 
 
-@page(router, "/ui/cases", "cases.html.j2")
+@page(router, "/ui/cases", "cases.html.j2", rows=lambda out: out["cases"])
 def cases_page(
     request: Request,
     state: State,
@@ -366,6 +413,29 @@ def cases_page(
             conn, _blank(case_state), _blank(shipment), scope_of(state, principal)
         )
     out["filter"] = {"state": _blank(case_state), "shipment": _blank(shipment)}
+    return out
+
+
+@page(router, "/ui/queue", "queue.html.j2", rows=lambda out: out["cases"])
+def queue_page(
+    request: Request,
+    state: State,
+    principal: Annotated[Principal, requires(P.CASES_READ)],
+    case_state: Annotated[str | None, Query(alias="state")] = None,
+    assignee: Annotated[str | None, Query(max_length=255)] = None,
+    unassigned: bool = False,
+) -> dict[str, Any]:
+    """The work queue: open cases by state, assignee and age with the detention clock
+    (days held against the policy's limit), overdue ones first."""
+    with state.store.connect() as conn:
+        out = services.work_queue(
+            conn, _blank(case_state), _blank(assignee), unassigned, scope_of(state, principal)
+        )
+    out["filter"] = {
+        "state": _blank(case_state),
+        "assignee": _blank(assignee),
+        "unassigned": unassigned,
+    }
     return out
 
 
@@ -396,7 +466,7 @@ def document_download(
     return serve_document(state, principal, document_id)
 
 
-@page(router, "/ui/audit", "audit.html.j2")
+@page(router, "/ui/audit", "audit.html.j2", rows=lambda out: out["records"])
 def audit_page(
     request: Request,
     state: State,

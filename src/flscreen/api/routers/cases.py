@@ -44,6 +44,24 @@ def get_cases(
         return services.list_cases(conn, case_state, shipment, scope)
 
 
+@router.get("/queue")
+def get_queue(
+    state: State,
+    principal: Reader,
+    case_state: Annotated[
+        str | None, Query(alias="state", description="Only open cases in this state.")
+    ] = None,
+    assignee: Annotated[str | None, Query(description="Only this person's cases.")] = None,
+    unassigned: Annotated[bool, Query(description="Only cases nobody works on.")] = False,
+) -> dict[str, Any]:
+    """The work queue: open cases with state, assignee, age and the detention clock (days
+    since the goods were held against the policy's `detention.limit_days`), overdue ones
+    first, then the longest held (an importer's own only)."""
+    scope = scope_of(state, principal)
+    with state.store.connect() as conn:
+        return services.work_queue(conn, case_state, assignee, unassigned, scope)
+
+
 @router.get("/{case_id}")
 def get_case(case_id: str, state: State, principal: Reader) -> dict[str, Any]:
     """A case (`CASE-000001` or its number) with the verdict's reasons and list versions,

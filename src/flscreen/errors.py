@@ -22,6 +22,16 @@ class Problem:
     """1-based line or record number in the source, when known."""
     field: str | None = None
 
+    def to_dict(self) -> dict[str, str | int | None]:
+        """The one shape of a problem everywhere JSON is written (API errors, import
+        outcomes, ``--json`` output): ``{source, row, field, message}``."""
+        return {
+            "source": self.source,
+            "row": self.row,
+            "field": self.field,
+            "message": self.message,
+        }
+
     def __str__(self) -> str:
         where = self.source or "input"
         if self.row is not None:
@@ -51,6 +61,10 @@ class InvalidInput(FlscreenError):
         if rest > 0:
             shown.append(f"... and {rest} more problem(s)")
         return "\n".join(shown) if shown else "invalid input"
+
+
+class UnsupportedMedia(InvalidInput):
+    """A request body in a media type the endpoint does not read (HTTP 415)."""
 
 
 class NotFound(FlscreenError):

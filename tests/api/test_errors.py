@@ -12,7 +12,7 @@ from flscreen.api.errors import error_body
 from flscreen.errors import FlscreenError, InvalidInput, NotFound, Problem, StoreError
 from flscreen.store import open_store
 
-from .seed import make_client
+from .seed import bearer, make_client
 
 
 @pytest.mark.parametrize(
@@ -138,3 +138,91 @@ def test_uploads_have_their_own_cap(db_url: str, tmp_path: Path) -> None:
         assert r.status_code == 413
         r = c.post("/match", json=[{"name": "x" * 400}, {"name": "y" * 400}])
         assert r.status_code == 413
+
+
+_PROBLEM_KEYS = {"source", "row", "field", "message"}
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "media"),
+    [
+        ("/match", '{"records": [{"id": "1", "name": "Hoshine"}]}', "text/plain"),
+        ("/match", "<records><record name='Hoshine'/></records>", "application/xml"),
+        ("/locate", '{"address": "新疆阿克苏"}', "application/x-www-form-urlencoded"),
+        ("/screen", '{"policy": "uflpa"}', "text/plain"),
+        ("/judgements", '{"name": "x"}', "text/csv"),
+        ("/policies/check", "name: uflpa", "application/json"),
+    ],
+)
+def test_a_wrong_content_type_is_415_naming_what_the_endpoint_reads(
+    listed: TestClient, path: str, body: str, media: str
+) -> None:
+    r = listed.post(path, content=body, headers={"Content-Type": media})
+    assert r.status_code == 415, r.text
+    data = r.json()
+    assert data["error"] == "unsupported_media_type"
+    (problem,) = data["problems"]
+    assert set(problem) == _PROBLEM_KEYS and problem["field"] == "content-type"
+    assert media in problem["message"]
+    # What it does read: JSON here, or YAML for a policy file.
+    assert ("yaml" if path == "/policies/check" else "application/json") in problem["message"]
+
+
+def test_declared_content_types_are_read(listed: TestClient) -> None:
+    as_csv = listed.post(
+        "/match", content="id,name\n1,Hoshine Silicon\n", headers={"Content-Type": "text/csv"}
+    )
+    assert as_csv.status_code == 200 and as_csv.json()["results"][0]["id"] == "1"
+    utf8 = listed.post(
+        "/locate",
+        content='{"address": "新疆阿克苏"}'.encode(),
+        headers={"Content-Type": "application/json; charset=utf-8"},
+    )
+    assert utf8.status_code == 200
+    spec = listed.get("/openapi.json").json()
+    assert "text/csv" in spec["paths"]["/match"]["post"]["requestBody"]["content"]
+
+
+def test_an_import_outcome_lists_problems_in_the_error_shape(client: TestClient) -> None:
+    rows = "id,name,aliases,country,schema,programs\nsup-1,Acme,,cn,company,\nsup-9,,,cn,company,\n"
+    admin = bearer(client, "admin")
+    r = client.post("/lists/own/import", files={"file": ("own.csv", rows.encode())}, headers=admin)
+    assert r.status_code == 200, r.text
+    (problem,) = r.json()["problems"]
+    assert set(problem) == _PROBLEM_KEYS and problem["row"] == 3
+    assert r.json()["warnings"] == []
+    refused = client.post(
+        "/lists/other/import",
+        params={"strict": True},
+        files={"file": ("own.csv", rows.encode())},
+        headers=admin,
+    )
+    assert refused.status_code == 422
+    assert all(set(p) == _PROBLEM_KEYS for p in refused.json()["problems"])
+
+
+def test_api_messages_name_api_fields_not_cli_flags(listed: TestClient) -> None:
+    answers = [
+        listed.post("/screen", json={"policy": "uflpa"}),  # no shipments yet
+        listed.get("/lists/uflpa/diff", params={"from": 1, "to": 1}),
+        listed.get("/cases", params={"state": "closed"}),
+        listed.get("/cases/CASE-999999"),
+        listed.get("/lists/nope/versions"),
+        listed.post(
+            "/lists/own/import",
+            params={"strict": True},
+            headers=bearer(listed, "admin"),
+            files={
+                "file": (
+                    "own.csv",
+                    b"id,name,aliases,country,schema,programs\nsup-9,,,cn,company,\n",
+                )
+            },
+        ),
+    ]
+    for r in answers:
+        assert 400 <= r.status_code < 500, r.text
+        text = r.json()["message"] + " ".join(p["message"] for p in r.json()["problems"])
+        assert "--" not in text, text  # no CLI flag (--state, --strict, --from)
+    assert "strict" in answers[-1].json()["message"]
+    assert answers[1].json()["problems"][0]["field"] == "from"

@@ -1,4 +1,4 @@
-"""import_list: bad input is refused or skipped per --strict, never half-written."""
+"""import_list: bad input is refused or skipped per strict (--strict), never half-written."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def test_duplicate_ids_skipped_and_reported(store: Store) -> None:
 def test_strict_refuses_the_whole_file(store: Store) -> None:
     with pytest.raises(InvalidInput) as info:
         import_list(store, DUPLICATES.encode(), "mine", fmt="csv", strict=True)
-    assert "row 4" in info.value.render() and "--strict" in info.value.render()
+    assert "row 4" in info.value.render() and "(strict)" in info.value.render()
     assert _versions(store) == {}
 
 

@@ -16,6 +16,7 @@ from flscreen.store import open_store
 
 from .docs import install_docs
 from .errors import install_error_handlers
+from .media import known_media
 from .state import AppState, Limits, MatcherCache
 from .strict import known_query
 
@@ -35,7 +36,8 @@ Forced-labour import screening over HTTP: the same services as the `flscreen` CL
 
 Errors share one shape: `{"error", "message", "problems": [{"source", "row", "field",
 "message"}]}`; bad input is 422 with every problem listed, an unknown list, shipment or
-case is 404, an unreachable database is 503. The analyst pages live under `/ui/`.
+case is 404, a body in a media type the endpoint does not read is 415, an unreachable
+database is 503. The analyst pages live under `/ui/`.
 
 Every endpoint but `/healthz` and signing in needs an identity: an API token
 (`Authorization: Bearer fls_...`, from `flscreen tokens create`) or the session cookie
@@ -197,8 +199,10 @@ def create_app(
     ):
         # flscreen's own routes refuse unknown query parameters; the yente,
         # reconciliation and OpenID callback routes keep those protocols' own tolerance.
+        # Every router refuses a body in a media type its route does not read (415).
         own = module not in (yente, reconcile, openid)
-        app.include_router(module.router, dependencies=[Depends(known_query)] if own else None)
+        checks = [Depends(known_media), *([Depends(known_query)] if own else [])]
+        app.include_router(module.router, dependencies=checks)
     if with_web:
         from flscreen.web import install
 

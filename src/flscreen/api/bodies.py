@@ -147,10 +147,12 @@ def openapi_body(request_model: type[BaseModel], record_model: type[BaseModel]) 
         {"type": "array", "items": _inline(record, record.get("$defs", {}))},
         _inline(record, record.get("$defs", {})),
     ]
+    # CSV and JSON lines are read as ``flscreen match FILE`` reads them.
+    files = {kind: {"schema": {"type": "string"}} for kind in RECORD_TYPES}
     return {
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": {"oneOf": shapes}}},
+            "content": {"application/json": {"schema": {"oneOf": shapes}}, **files},
         }
     }
 

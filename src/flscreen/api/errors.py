@@ -17,10 +17,19 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from flscreen.errors import FlscreenError, InvalidInput, NotFound, Problem, StoreError, Tampered
+from flscreen.errors import (
+    FlscreenError,
+    InvalidInput,
+    NotFound,
+    Problem,
+    StoreError,
+    Tampered,
+    UnsupportedMedia,
+)
 from flscreen.identity.roles import Forbidden, TooManyAttempts, Unauthenticated
 
 ERROR_STATUS: tuple[tuple[type[FlscreenError], int, str], ...] = (
+    (UnsupportedMedia, 415, "unsupported_media_type"),
     (InvalidInput, 422, "invalid_input"),
     (Unauthenticated, 401, "unauthenticated"),
     (Forbidden, 403, "forbidden"),
@@ -44,12 +53,7 @@ def status_of(exc: FlscreenError) -> tuple[int, str]:
 
 
 def problem_json(problem: Problem) -> dict[str, Any]:
-    return {
-        "source": problem.source,
-        "row": problem.row,
-        "field": problem.field,
-        "message": problem.message,
-    }
+    return problem.to_dict()
 
 
 def error_body(exc: FlscreenError) -> tuple[int, dict[str, Any]]:

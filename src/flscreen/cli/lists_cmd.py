@@ -68,8 +68,8 @@ def _report(outcome: ImportOutcome, as_json: bool) -> None:
                     "skipped": outcome.skipped,
                     "format": outcome.format,
                     "sha256": outcome.sha256,
-                    "problems": [str(p) for p in outcome.problems],
-                    "warnings": [str(w) for w in outcome.warnings],
+                    "problems": [p.to_dict() for p in outcome.problems],
+                    "warnings": [w.to_dict() for w in outcome.warnings],
                 }
             )
         )

@@ -268,7 +268,7 @@ def _write_version(
                 [
                     *problems,
                     *ctx.warnings,
-                    Problem(name, "import refused (--strict): nothing was stored"),
+                    Problem(name, "import refused (strict): nothing was stored", field="strict"),
                 ]
             )
         if writer.count == 0:

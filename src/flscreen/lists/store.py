@@ -339,7 +339,7 @@ def resolve_version(
             sa.select(lists_table.c.id).where(lists_table.c.name == list_name)
         ).first()
         if known is None:
-            raise NotFound(f"no list named {list_name!r} (see `flscreen lists show`)")
+            raise NotFound(f"no list named {list_name!r} (see GET /lists, `flscreen lists show`)")
         raise NotFound(f"list {list_name!r} has no version {version}")
     return int(row.id), _ref(row)
 

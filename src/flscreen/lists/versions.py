@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from flscreen.errors import InvalidInput
+from flscreen.errors import InvalidInput, Problem
 from flscreen.lists import store as lists_store
 from flscreen.model.lists import ListEntry, ListVersionRef
 
@@ -108,7 +108,15 @@ def diff_versions(
     else:
         from_v = from_version or None
     if from_v is not None and from_v == to_v:
-        raise InvalidInput(f"--from and --to are both version {to_v}: nothing to compare")
+        raise InvalidInput(
+            [
+                Problem(
+                    list_name,
+                    f"from and to are both version {to_v}: nothing to compare",
+                    field="from",
+                )
+            ]
+        )
     old: dict[str, str] = {}
     from_ref: ListVersionRef | None = None
     if from_v is not None:

@@ -261,7 +261,7 @@ def get_case(conn: Connection, ref: str) -> Case:
         stmt = stmt.where(cases.c.case_id == ref.upper())
     row = conn.execute(stmt).first()
     if row is None:
-        raise NotFound(f"no case {ref!r} (see `flscreen case list`)")
+        raise NotFound(f"no case {ref!r} (see the case list: GET /cases, `flscreen case list`)")
     return _case(row)
 
 

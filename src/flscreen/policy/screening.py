@@ -151,8 +151,8 @@ def screen_store(
         dates = version_dates(conn)
     if not graph.shipments:
         raise InvalidInput(
-            "no shipments in the store: give a supply package (flscreen screen PACKAGE) "
-            "or import one first (flscreen supply import PACKAGE)"
+            "no shipments in the store: import a supply package first "
+            "(POST /shipments/import; flscreen screen PACKAGE or flscreen supply import PACKAGE)"
         )
     if shipment_ids is None:
         ids = sorted(graph.shipments)

@@ -48,7 +48,10 @@ def get_policy(name: str) -> dict[str, Any]:
     return load_policy(name).model_dump(mode="json")
 
 
-@router.post("/check", openapi_extra={"requestBody": {"content": {"application/yaml": {}}}})
+_YAML = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "text/plain")
+
+
+@router.post("/check", openapi_extra={"requestBody": {"content": {k: {} for k in _YAML}}})
 async def check(request: Request) -> dict[str, Any]:
     """Validate a policy file sent as the request body (YAML), as `flscreen policy check`
     does: 200 with its summary, or 422 listing every problem. Nothing is stored: screen

@@ -16,12 +16,52 @@ from pathlib import Path
 from typing import IO, Any
 
 from flscreen.errors import InvalidInput, Problem
+from flscreen.lists.base import decode_legacy
 
 Record = dict[str, Any]
 
 
-def _open_text(path: str) -> tuple[IO[str], str]:
-    """Open ``path`` (or stdin) as strict UTF-8 text; BOMs are dropped."""
+def _decode(data: bytes, name: str, notes: list[Problem] | None) -> str:
+    """UTF-8 text (a BOM dropped). A line that is not UTF-8 is read as GB18030 or
+    Windows-1252, as ``lists import`` reads it (``lists.base.decode_legacy``: a
+    supplier file saved on Chinese Windows), and noted in ``notes``; without
+    ``notes`` such a file is refused, naming the line."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if notes is None:
+            line = data[: exc.start].count(b"\n") + 1
+            raise InvalidInput(
+                [
+                    Problem(
+                        name,
+                        f"invalid UTF-8 at byte {exc.start} (save the file as UTF-8)",
+                        row=line,
+                    )
+                ]
+            ) from None
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    lines = []
+    # No GB18030 or Windows-1252 character contains the byte 0x0A.
+    for number, raw in enumerate(body.split(b"\n"), start=1):
+        try:
+            lines.append(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            text, encoding = decode_legacy(raw)
+            notes.append(
+                Problem(
+                    name,
+                    f"invalid UTF-8 at byte {exc.start} of the line; read as {encoding} "
+                    "(check the names; save the file as UTF-8)",
+                    row=number,
+                )
+            )
+            lines.append(text)
+    return "\n".join(lines)
+
+
+def _open_text(path: str, notes: list[Problem] | None = None) -> tuple[IO[str], str]:
+    """Open ``path`` (or stdin) as UTF-8 text (see ``_decode``); BOMs are dropped."""
     if path == "-":
         data = sys.stdin.buffer.read()
         name = "<stdin>"
@@ -33,14 +73,7 @@ def _open_text(path: str) -> tuple[IO[str], str]:
             raise InvalidInput(f"expected a file, got a folder: {path}", source=path)
         data = p.read_bytes()
         name = path
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InvalidInput(
-            [Problem(name, f"invalid UTF-8 at byte {exc.start} (save the file as UTF-8)", row=line)]
-        ) from None
-    return io.StringIO(text, newline=""), name
+    return io.StringIO(_decode(data, name, notes), newline=""), name
 
 
 def guess_record_format(path: str, head: str) -> str:
@@ -54,14 +87,19 @@ def guess_record_format(path: str, head: str) -> str:
 
 
 def read_records(
-    path: str, required: Iterable[str] = ("id",), list_fields: Iterable[str] = ()
+    path: str,
+    required: Iterable[str] = ("id",),
+    list_fields: Iterable[str] = (),
+    notes: list[Problem] | None = None,
 ) -> Iterator[tuple[int, Record]]:
     """Yield ``(row_number, record)``; raise InvalidInput listing every bad row.
 
     ``list_fields`` in CSV are split on ``|`` or ``;`` (e.g. aliases). Records are
     validated before the first one is yielded, so callers never act on half a file.
+    With ``notes``, lines that are not UTF-8 are read as GB18030 or Windows-1252 and
+    noted there (as ``lists import`` does); without, they are refused.
     """
-    handle, name = _open_text(path)
+    handle, name = _open_text(path, notes)
     text = handle.read()
     if not text.strip():
         raise InvalidInput(f"{name} is empty: expected JSON lines or CSV records", source=name)

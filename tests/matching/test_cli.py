@@ -136,3 +136,30 @@ def test_no_lists_is_a_clear_error(cli_env: dict[str, str]) -> None:
     result = runner.invoke(app, ["match", "--name", "Xinjiang Zhongtai"])
     assert result.exit_code == 2
     assert "import a list first" in result.output
+
+
+def test_a_gb18030_supplier_file_is_read_as_lists_import_reads_it(
+    imported: dict[str, str], tmp_path: Path
+) -> None:
+    """A supplier CSV saved on Chinese Windows: `lists import` keeps its rows (read as
+    GB18030, noted); `match` reads the same bytes the same way instead of refusing."""
+    rows = [("g1", "新疆中泰化学股份有限公司"), ("g2", "Pacific Blue Textiles")]
+    data = b"id,name\n" + "".join(f"{i},{n}\n" for i, n in rows).encode("gb18030")
+    assert b"\xd0\xc2\xbd\xae" in data  # 新疆 in GB18030: not UTF-8
+    path = tmp_path / "suppliers-gbk.csv"
+    path.write_bytes(data)
+    as_list = runner.invoke(app, ["lists", "import", str(path), "--list", "gbk"])
+    assert as_list.exit_code == 0, as_list.output
+    result = runner.invoke(app, ["match", str(path), "--list", "own"])
+    assert result.exit_code == 0, result.output
+    found = {r["id"]: r for r in _lines(result.stdout)}
+    assert list(found) == ["g1", "g2"]
+    assert found["g1"]["match"] is True
+    assert found["g1"]["hits"][0]["entry_id"] == "zt"  # type: ignore[index]
+    assert "read as GB18030" in result.stderr and "row 2" in result.stderr
+    # Against the list imported from the same bytes, each row finds itself, by the
+    # same name: both commands read the file alike.
+    same = runner.invoke(app, ["match", str(path), "--list", "gbk"])
+    for rid, name in rows:
+        (best, *_) = {r["id"]: r for r in _lines(same.stdout)}[rid]["hits"]  # type: ignore[misc]
+        assert (best["entry_id"], best["name"]) == (rid, name)

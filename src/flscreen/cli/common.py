@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from flscreen.errors import FlscreenError, InvalidInput, NotFound, StoreError
+from flscreen.errors import FlscreenError, InvalidInput, NotFound, Problem, StoreError
 from flscreen.identity.roles import Forbidden, Permission, Principal, Unauthenticated
 from flscreen.settings import load_settings
 from flscreen.store import Store, open_store
@@ -156,3 +156,11 @@ def acting(store: Store, permission: Permission, claimed: str | None = None) -> 
             "use --as to act as another user"
         )
     return principal.label()
+
+
+def print_notes(notes: list[Problem], limit: int = 20) -> None:
+    """Caveats about input that was read anyway (a line read as GB18030), on stderr."""
+    for note in notes[:limit]:
+        err_console.print(f"[yellow]note:[/] {note}", highlight=False)
+    if len(notes) > limit:
+        err_console.print(f"[yellow]... and {len(notes) - limit} more notes[/]")

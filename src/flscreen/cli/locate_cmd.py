@@ -7,7 +7,13 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from flscreen.cli.common import err_console, handle_errors, out_console, with_progress
+from flscreen.cli.common import (
+    err_console,
+    handle_errors,
+    out_console,
+    print_notes,
+    with_progress,
+)
 from flscreen.errors import InvalidInput, Problem
 from flscreen.model.region import Location
 from flscreen.records import Record, open_output, read_records, write_jsonl
@@ -143,10 +149,12 @@ def locate_cmd(
     problems: list[Problem] = []
     source = "<stdin>" if input == "-" else input
     queries: list[LocateQuery] = []
-    for row, record in read_records(input, required=("id",)):
+    notes: list[Problem] = []
+    for row, record in read_records(input, required=("id",), notes=notes):
         query = _query(source, row, record, problems)
         if query is not None:
             queries.append(query)
+    print_notes(notes)
     if problems:
         raise InvalidInput(problems)
     counts: dict[str, Any] = {}

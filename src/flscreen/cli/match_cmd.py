@@ -15,6 +15,7 @@ from flscreen.cli.common import (
     get_store,
     handle_errors,
     out_console,
+    print_notes,
     with_progress,
 )
 from flscreen.errors import InvalidInput, Problem
@@ -211,7 +212,9 @@ def match_cmd(
         assert input is not None
         problems: list[Problem] = []
         source = "<stdin>" if input == "-" else input
-        for row, record in read_records(input, required=("id", "name"), list_fields=("aliases",)):
+        notes: list[Problem] = []
+        records = read_records(input, ("id", "name"), ("aliases",), notes=notes)
+        for row, record in records:
             found = read_party(source, row, record)
             if isinstance(found, Query):
                 queries.append(found)
@@ -219,6 +222,7 @@ def match_cmd(
                 problems.extend(found)
         if problems:
             raise InvalidInput(problems)
+        print_notes(notes)
     store = get_store()
     try:
         matcher = build_matcher(store, list_names)

@@ -664,12 +664,13 @@ def _choose(entries: list[_Scored], named: list[tuple[Division, ...]]) -> _Score
             return best  # the text names places that exclude each other: keep the best
         best = max(fitting, key=lambda e: e[0])
     named_codes = {d.code for options in named for d in options}
+    top = best[1]
     deeper = [
         e
         for e in entries
-        if e[1].code in named_codes
-        and e[1].depth > best[1].depth
-        and best[1].code in e[1].lineage
+        if e[1].depth > top.depth
+        and top.code in e[1].lineage
+        and e[1].code in named_codes
         and _consistent(e[1], named)
     ]
     if deeper:
@@ -704,8 +705,10 @@ def resolve(mentions: list[Mention]) -> AddressReading:
     ]
     foreign = next((m.foreign for m in mentions if m.foreign), None)
     scored = _score(counted)
-    xj = _choose(scored[True], _named(counted, True))
-    el = _choose(scored[False], _named(counted, False))
+    # A side with one reading has nothing to choose between: no consistency to check.
+    xj_entries, el_entries = scored[True], scored[False]
+    xj = _choose(xj_entries, _named(counted, True) if len(xj_entries) > 1 else [])
+    el = _choose(el_entries, _named(counted, False) if len(el_entries) > 1 else [])
     if xj is not None and any(m.generic for m in mentions):
         xj = _refine_generic(xj, mentions)
     el_score = el[0] if el else 0.0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -81,3 +83,14 @@ def make_client(
     client = TestClient(app, base_url="https://testserver", headers=headers)
     client.tokens = tokens  # type: ignore[attr-defined]
     return client
+
+
+@contextmanager
+def screened_client(store: Store, db_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    """An officer's client over the sample lists and package screened under UFLPA (six
+    open cases)."""
+    seed_lists(store)
+    seed_supply(store)
+    with make_client(db_url, tmp_path) as c:
+        assert c.post("/screen", json={"policy": "uflpa"}).status_code == 200
+        yield c

@@ -24,7 +24,7 @@ from flscreen.identity.roles import Permission
 from flscreen.identity.tables import api_tokens, sessions, users
 from flscreen.store import Store
 
-from .seed import SAMPLE_SUPPLY, bearer, make_client, seed_lists, seed_supply
+from .seed import SAMPLE_SUPPLY, bearer, screened_client
 
 NORTHWIND = {"S-1001", "S-1002", "S-1003", "S-1004", "S-1005", "S-1006"}  # importer IMP-NW
 SOUTHERN = {"S-2001"}  # importer IMP-SC
@@ -100,10 +100,7 @@ def _count(store: Store) -> int:
 
 @pytest.fixture
 def screened(store: Store, db_url: str, tmp_path: Path) -> Iterator[TestClient]:
-    seed_lists(store)
-    seed_supply(store)
-    with make_client(db_url, tmp_path) as c:
-        assert c.post("/screen", json={"policy": "uflpa"}).status_code == 200
+    with screened_client(store, db_url, tmp_path) as c:
         yield c
 
 

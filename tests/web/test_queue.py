@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from flscreen.policy.tables import cases as cases_table
 from flscreen.store import Store
-from tests.api.seed import bearer, make_client, seed_lists, seed_supply
+from tests.api.seed import bearer, screened_client
 
 from .test_pages import form, sign_in
 
@@ -22,10 +22,7 @@ from .test_pages import form, sign_in
 @pytest.fixture
 def api(store: Store, db_url: str, tmp_path: Path) -> Iterator[TestClient]:
     """An officer's API client over the screened sample package (six open cases)."""
-    seed_lists(store)
-    seed_supply(store)
-    with make_client(db_url, tmp_path) as c:
-        assert c.post("/screen", json={"policy": "uflpa"}).status_code == 200
+    with screened_client(store, db_url, tmp_path) as c:
         yield c
 
 

@@ -19,7 +19,7 @@ runner = CliRunner()
 
 
 def _svg(html: str) -> str:
-    start = html.index('<svg xmlns="http://www.w3.org/2000/svg" class="flowchart"')
+    start = html.index('<svg class="flowchart"')
     return html[start : html.index("</svg>", start)]
 
 

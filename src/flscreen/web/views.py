@@ -364,12 +364,14 @@ def shipment_page(
         state.store, state.graphs, shipment_id, _blank(policy), scope_of(state, principal)
     )
     graph = state.graphs.get(state.store)
-    out["flow_chart"] = chart_svg(
+    svg = chart_svg(
         graph.shipment(shipment_id),
         out["trace"],
         documented_chain(graph, shipment_id),
         {pid: p.name for pid, p in graph.parties.items()},
     )
+    # Inline in HTML an <svg> needs no namespace (the page names no outside address).
+    out["flow_chart"] = svg.replace(' xmlns="http://www.w3.org/2000/svg"', "", 1)
     return out
 
 

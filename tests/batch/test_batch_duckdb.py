@@ -31,7 +31,7 @@ def test_sample_matches_in_memory(sample_graph: SupplyGraph, config: TraceConfig
         )
     by_id = {r.shipment: r for r in batch}
     laundered = next(p for p in by_id["S-1003"].paths if p.source.kind == "list")
-    # the witness route cites every transaction and its documents
+    # the route cites every transaction and its documents
     assert [s.transaction_id for s in laundered.steps] == ["T-C03", "T-C02", "T-C01"]
     assert laundered.steps[1].documents == ("D-C02-INV", "D-C02-COO")
     assert by_id["S-1004"].mass_balance[0].input_material == "cotton lint"

@@ -99,10 +99,12 @@ def test_duckdb_engine_reaches_the_same_verdicts(
     result = _invoke("screen", "--engine", "duckdb", "--output", str(out))
     assert result.exit_code == 0, result.output
     duck = {json.loads(x)["shipment"]: json.loads(x) for x in out.read_text().splitlines()}
-    # the SQL engine keeps one witness route per source, the memory engine all of them,
-    # so the reasons may differ in number but never in outcome
+    # both engines list the same routes, so the verdicts rest on the same reasons
     assert {s: v["verdict"] for s, v in duck.items()} == {
         s: v["verdict"] for s, v in screened.items()
+    }
+    assert {s: v["reasons"] for s, v in duck.items()} == {
+        s: v["reasons"] for s, v in screened.items()
     }
 
 

@@ -199,3 +199,42 @@ def test_policy_commands_let_a_user_start_their_own(
     refused = _invoke("policy", "check", str(mine))
     assert refused.exit_code == 2 and "sources.region.outcome" in refused.output
     assert _invoke("policy", "show", "cbp").exit_code == 2
+
+
+def _imports(db_url: str) -> int:
+    from flscreen.store import open_store
+    from flscreen.supply.store import imports
+
+    store = open_store(db_url)
+    try:
+        with store.connect() as conn:
+            return len(conn.execute(imports.select()).all())
+    finally:
+        store.dispose()
+
+
+def test_screening_an_imported_package_again_does_not_import_it_twice(
+    screened: dict[str, Any], cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    import shutil
+
+    db_url = cli_env["FLSCREEN_DB_URL"]
+    assert _imports(db_url) == 1
+    again = _invoke("screen", str(SAMPLE / "supply"))
+    assert again.exit_code == 0, again.output
+    assert "not imported again" in again.stderr and _imports(db_url) == 1
+    assert "7 shipment" in again.output or "detain" in again.output  # still screened
+    # The same path with a record changed is imported again; unchanged, it is not.
+    package = tmp_path / "package"
+    shutil.copytree(SAMPLE / "supply", package)
+    assert _invoke("screen", str(package)).exit_code == 0 and _imports(db_url) == 2
+    assert _invoke("screen", str(package)).exit_code == 0 and _imports(db_url) == 2
+    txns = package / "transactions.csv"
+    lines = txns.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    first = lines[1].split(",")
+    first[header.index("quantity")] = str(float(first[header.index("quantity")]) + 1)
+    txns.write_text("\n".join([lines[0], ",".join(first), *lines[2:]]) + "\n", encoding="utf-8")
+    changed = _invoke("screen", str(package))
+    assert changed.exit_code == 0, changed.output
+    assert "imported" in changed.stderr and _imports(db_url) == 3

@@ -65,7 +65,11 @@ def screen_cmd(
     chosen = load_policy(policy)  # bad policy: refused before anything is written
     store = get_store()
     who = acting(store, Permission.SCREEN, actor)
-    if package is not None:
+    if package is not None and _unchanged(store, package):
+        # Screening the store again after a list update: the package is not imported
+        # a second time (no new import, no second annotation of its parties).
+        err_console.print(f"{package}: already in the store, unchanged; not imported again")
+    elif package is not None:
         done = import_package(store, package)
         err_console.print(
             f"imported {package}: " + ", ".join(f"{v} {k}" for k, v in done.counts.items() if v),
@@ -226,3 +230,22 @@ def register(app: typer.Typer) -> None:
     app.command("screen")(screen_cmd)
     app.add_typer(policy_app, name="policy")
     register_after_import(_after_list_import)
+
+
+def _unchanged(store: Store, package: str) -> bool:
+    """Whether the package at ``package`` was imported from this path before and every
+    record of it is stored as it is now (a package never imported from here is not read
+    twice: it is validated once, by the import)."""
+    from pathlib import Path
+
+    import sqlalchemy as sa
+
+    from flscreen.supply import load_package
+    from flscreen.supply.store import already_stored, imports
+
+    path = Path(package)
+    with store.connect() as conn:
+        seen = conn.execute(
+            sa.select(imports.c.import_id).where(imports.c.source == str(path.resolve())).limit(1)
+        ).first()
+        return seen is not None and already_stored(conn, load_package(path))

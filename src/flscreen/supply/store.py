@@ -114,22 +114,38 @@ def save_package(conn: Connection, pkg: SupplyPackage, source: str) -> int:
     return import_id
 
 
+def _key_clause(
+    table: sa.Table, key: tuple[str, ...], records: list[dict[str, Any]]
+) -> sa.ColumnElement[bool]:
+    """Rows of ``table`` with the key of one of ``records``."""
+    if len(key) == 1:
+        return table.c[key[0]].in_([r[key[0]] for r in records])
+    return sa.tuple_(*(table.c[k] for k in key)).in_([tuple(r[k] for k in key) for r in records])
+
+
 def _delete_existing(
     conn: Connection, table: sa.Table, key: tuple[str, ...], records: list[dict[str, Any]]
 ) -> None:
     for start in range(0, len(records), CHUNK):
-        chunk = records[start : start + CHUNK]
-        if len(key) == 1:
-            col = table.c[key[0]]
-            conn.execute(table.delete().where(col.in_([r[key[0]] for r in chunk])))
-        else:
-            conn.execute(
-                table.delete().where(
-                    sa.tuple_(*(table.c[k] for k in key)).in_(
-                        [tuple(r[k] for k in key) for r in chunk]
-                    )
-                )
-            )
+        conn.execute(table.delete().where(_key_clause(table, key, records[start : start + CHUNK])))
+
+
+def already_stored(conn: Connection, pkg: SupplyPackage) -> bool:
+    """Whether every record of ``pkg`` is stored exactly as it would be written: importing
+    it again would change nothing (``flscreen screen PACKAGE`` then skips the import)."""
+    for name, spec in TABLES.items():
+        wanted = [values_of(spec, record) for record in getattr(pkg, name)]
+        table = RECORD_TABLES[name]
+        stored: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for start in range(0, len(wanted), CHUNK):
+            clause = _key_clause(table, spec.key, wanted[start : start + CHUNK])
+            for row in conn.execute(sa.select(table).where(clause)).mappings():
+                stored[tuple(row[k] for k in spec.key)] = dict(row)
+        for values in wanted:
+            got = stored.get(tuple(values[k] for k in spec.key))
+            if got is None or any(got.get(k) != v for k, v in values.items()):
+                return False
+    return True
 
 
 def load_package(conn: Connection) -> SupplyPackage:

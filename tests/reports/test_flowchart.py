@@ -46,3 +46,23 @@ def test_hundreds_of_clean_farms_fold_into_one_box_but_tainted_ones_stay() -> No
     assert svg.count('<g class="node') == 8 + 3  # a tier of 8, then gin, mill, importer
     width = int(re.search(r'width="(\d+)"', svg).group(1))  # type: ignore[union-attr]
     assert width < 2000  # eight boxes wide, not three hundred
+
+
+def test_long_names_wrap_inside_their_box_instead_of_being_cut() -> None:
+    names = {
+        "SPIN": "Aksu Huafu Color Spinning Co., Ltd.",
+        "FARM": "新疆生产建设兵团第八师一四三团棉花种植基地有限责任公司",
+        "IMP": "Northwind Apparel Inc.",
+    }
+    edges = [Edge("FARM", "SPIN", "seed cotton", tainted=True), Edge("SPIN", "IMP", "yarn")]
+    svg = render_svg(Chart(names, edges, sources={"FARM"}), "IMP")
+    bold = re.findall(r'<text[^>]*font-weight="bold">([^<]*)</text>', svg)
+    assert "…" not in "".join(bold)  # before, both were cut at 26 characters
+    drawn = re.sub(r"\s+", "", "".join(bold))
+    for name in names.values():  # the whole name, in order, over its lines
+        assert re.sub(r"\s+", "", name) in drawn, name
+    height = int(re.search(r'<rect[^>]* height="(\d+)"', svg).group(1))  # type: ignore[union-attr]
+    assert height > 46  # the boxes grew a line for the two-line names
+    lines = re.findall(r'<text x="([\d.]+)" y="[\d.]+" font-weight="bold">([^<]*)<', svg)
+    for _x, line in lines:  # each line fits the box (CJK a full em at font size 10)
+        assert sum(10 if "\u4e00" <= c <= "\u9fff" else 6.2 for c in line) <= 190 - 12

@@ -8,12 +8,18 @@ the party a taint comes from has a red border; paths only to possible sources
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 NODE_W, NODE_H = 190, 46
+LINE_H = 12
+"""A node grows by a line of this height for each more line its longest name needs."""
+NAME_LINES = 3
+TEXT_W = NODE_W - 12
 COL_GAP, ROW_GAP = 34, 16
 MARGIN = 16
 RED, GREY, AMBER = "#c0392b", "#6b7280", "#b7791f"
@@ -78,6 +84,47 @@ def _depths(sink: str, edges: Iterable[Edge]) -> dict[str, int]:
 
 def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _char_w(ch: str) -> float:
+    """Width at font size 10, bold: a CJK character a full em, Latin about 0.62 em."""
+    return 10.0 if unicodedata.east_asian_width(ch) in "WF" else 6.2
+
+
+def wrap_name(name: str, width: float = TEXT_W, lines: int = NAME_LINES) -> list[str]:
+    """``name`` on as many lines as it needs of ``width`` pixels, up to ``lines``: Latin
+    broken at spaces, Chinese anywhere; only a name longer than that ends in "…"."""
+    pieces = re.findall(
+        r"[\u3000-\u9fff\uff00-\uffef]|[^\s\u3000-\u9fff\uff00-\uffef]+\s*|\s+", name
+    )
+    out: list[str] = [""]
+    used = 0.0
+    for piece in pieces:
+        w = sum(_char_w(c) for c in piece.rstrip())
+        if out[-1] and used + w > width:
+            out.append("")
+            used = 0.0
+        while w > width:  # one word wider than the box: split it
+            cut, acc = 0, 0.0
+            while cut < len(piece) and acc + _char_w(piece[cut]) <= width - used:
+                acc += _char_w(piece[cut])
+                cut += 1
+            cut = max(cut, 1)
+            out[-1] += piece[:cut]
+            out.append("")
+            used = 0.0
+            piece = piece[cut:]
+            w = sum(_char_w(c) for c in piece.rstrip())
+        out[-1] += piece
+        used += sum(_char_w(c) for c in piece)
+    out = [line.strip() for line in out if line.strip()] or [""]
+    if len(out) > lines:
+        out = out[:lines]
+        last = out[-1]
+        while last and sum(_char_w(c) for c in last + "…") > width:
+            last = last[:-1]
+        out[-1] = last.rstrip() + "…"
+    return out
 
 
 MAX_PER_TIER = 8
@@ -156,6 +203,8 @@ def render_svg(chart: Chart, sink: str) -> str:
         chart.gap_parties,
         chart.roles,
     )
+    wrapped = {node: wrap_name(names.get(node, node)) for nodes in tiers.values() for node in nodes}
+    node_h = NODE_H + LINE_H * (max((len(v) for v in wrapped.values()), default=1) - 1)
     widest = max(len(v) for v in tiers.values())
     width = MARGIN * 2 + widest * NODE_W + (widest - 1) * ROW_GAP
     pos: dict[str, tuple[float, float]] = {}
@@ -163,8 +212,8 @@ def render_svg(chart: Chart, sink: str) -> str:
         row_w = len(nodes) * NODE_W + (len(nodes) - 1) * ROW_GAP
         x0 = (width - row_w) / 2
         for i, node in enumerate(nodes):
-            pos[node] = (x0 + i * (NODE_W + ROW_GAP), MARGIN + tier * (NODE_H + COL_GAP))
-    height = MARGIN * 2 + (max_d + 1) * NODE_H + max_d * COL_GAP
+            pos[node] = (x0 + i * (NODE_W + ROW_GAP), MARGIN + tier * (node_h + COL_GAP))
+    height = MARGIN * 2 + (max_d + 1) * node_h + max_d * COL_GAP
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="flowchart" viewBox="0 0 {width:.0f}'
         f' {height}" width="{width:.0f}" height="{height}" font-family="{escape(FONT)}"'
@@ -182,10 +231,10 @@ def render_svg(chart: Chart, sink: str) -> str:
         if e.supplier not in pos or e.buyer not in pos:
             continue
         (x1, y1), (x2, y2) = pos[e.supplier], pos[e.buyer]
-        sx, sy = x1 + NODE_W / 2, y1 + NODE_H
+        sx, sy = x1 + NODE_W / 2, y1 + node_h
         tx, ty = x2 + NODE_W / 2, y2
         if ty <= sy:  # same or upward tier (a loop): enter from the side
-            tx, ty = x2 + NODE_W, y2 + NODE_H / 2
+            tx, ty = x2 + NODE_W, y2 + node_h / 2
         if e.tainted:
             colour, name = RED, "red"
         elif e.gap or e.possible:
@@ -216,15 +265,18 @@ def render_svg(chart: Chart, sink: str) -> str:
         amber = node in chart.gap_parties or node in chart.possible_sources
         stroke = RED if tainted else (AMBER if amber else GREY)
         fill = "#fdecea" if tainted else "#ffffff"
-        name = chart.names.get(node, node)
         role = chart.roles.get(node)
+        lines = wrapped.get(node) or wrap_name(chart.names.get(node, node))
+        name_lines = "".join(
+            f'<text x="{x + 6:.1f}" y="{y + 18 + LINE_H * i:.1f}" font-weight="bold">'
+            f"{escape(line)}</text>"
+            for i, line in enumerate(lines)
+        )
         out.append(
             f'<g class="node{" tainted" if tainted else ""}"><rect x="{x:.1f}" y="{y:.1f}"'
-            f' width="{NODE_W}" height="{NODE_H}" rx="5" fill="{fill}" stroke="{stroke}"'
-            f' stroke-width="{2 if tainted else 1}"/>'
-            f'<text x="{x + 6:.1f}" y="{y + 18:.1f}" font-weight="bold">'
-            f"{escape(_short(name, 26))}</text>"
-            f'<text x="{x + 6:.1f}" y="{y + 34:.1f}" fill="#444">'
+            f' width="{NODE_W}" height="{node_h}" rx="5" fill="{fill}" stroke="{stroke}"'
+            f' stroke-width="{2 if tainted else 1}"/>{name_lines}'
+            f'<text x="{x + 6:.1f}" y="{y + node_h - 12:.1f}" fill="#444">'
             f"{escape(_short(node + (' · ' + role if role else ''), 32))}</text></g>"
         )
     out.append("</svg>")

@@ -66,3 +66,18 @@ def test_an_inferred_path_is_not_coloured_as_confirmed(
     svg = _svg(html)
     assert 'class="edge tainted"' not in svg and 'class="node tainted"' not in svg
     assert json.dumps(detail["trace"]["tainted"]) == "false"
+
+
+def test_paths_that_share_steps_list_them_once(api: TestClient) -> None:  # noqa: F811
+    paths = api.get("/shipments/S-1001").json()["trace"]["paths"]
+    first = paths[0]["steps"][0]["transaction_id"]  # the spinner's yarn to the mill
+    assert sum(1 for p in paths if p["steps"][0]["transaction_id"] == first) > 3
+    html = api.get("/ui/shipments/S-1001").text
+    listed = html[html.index("<h2>Trace now") :]
+    assert listed.count(f"<code>{first}</code>") == 1  # was once per path
+    assert "Steps 1–2 as in path 1" in listed
+    # Every transaction on a path is still listed, once.
+    every = {s["transaction_id"] for p in paths for s in p["steps"]}
+    assert all(listed.count(f"<code>{tx}</code>") >= 1 for tx in every)
+    shared = api.get("/ui/shipments/S-1001.json").json()["trace"]["paths"]
+    assert shared[0]["shared"] is None and shared[1]["shared"] == {"path": 1, "steps": 2}

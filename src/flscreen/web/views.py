@@ -372,7 +372,24 @@ def shipment_page(
     )
     # Inline in HTML an <svg> needs no namespace (the page names no outside address).
     out["flow_chart"] = svg.replace(' xmlns="http://www.w3.org/2000/svg"', "", 1)
+    _group_shared_steps(out["trace"].get("paths", ()))
     return out
+
+
+def _group_shared_steps(paths: list[dict[str, Any]]) -> None:
+    """Mark on each path the earlier path it shares its first steps with, and how many
+    (``shared: {"path", "steps"}``), so the page lists those steps once, not per path."""
+    for i, p in enumerate(paths):
+        ids = [s.get("transaction_id") for s in p.get("steps", ())]
+        best = (0, 0)
+        for j in range(i):
+            other = [s.get("transaction_id") for s in paths[j].get("steps", ())]
+            n = 0
+            while n < min(len(ids), len(other)) and ids[n] is not None and ids[n] == other[n]:
+                n += 1
+            if n > best[1]:
+                best = (j + 1, n)
+        p["shared"] = {"path": best[0], "steps": best[1]} if best[1] else None
 
 
 @router.post("/ui/screen-shipments", include_in_schema=False)

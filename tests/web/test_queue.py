@@ -207,3 +207,51 @@ def test_exports_keep_the_page_permission(api: TestClient) -> None:
     for url in ("/ui/audit.csv", "/ui/audit.xlsx"):
         assert api.get(url, headers=bearer(api, "analyst")).status_code == 403, url
     assert api.get("/ui/audit.csv", headers=bearer(api, "auditor")).status_code == 200
+
+
+def test_the_officer_goes_from_the_queue_to_a_release_and_every_step_is_audited(
+    api: TestClient,
+) -> None:
+    """The desk end to end: the first held case in the queue, taken, its evidence attached
+    and opened (the bytes that were filed, hash-checked), an applicability finding on
+    that evidence, the release; each step in the audit trail, which still verifies."""
+    first = api.get("/cases/queue").json()["cases"][0]  # held goods come first
+    case_id = first["case"]
+    assert first["verdict"] == "detain" and first["detained_days"] is not None
+
+    assert api.post(f"/cases/{case_id}/assign", json={"to": "officer.li"}).status_code == 200
+    mill_records = b"Mill: Tashkent Textile; lots 44-51; ginning receipts from Fergana."
+    filed = api.post(
+        f"/cases/{case_id}/documents",
+        data={"kind": "production_record"},
+        files=[("file", ("mill-records.txt", mill_records))],
+    )
+    assert filed.status_code == 201, filed.text
+    doc = filed.json()["attached"][0]
+    opened = api.get(f"/cases/{case_id}/documents/{doc['id']}")
+    assert opened.status_code == 200 and opened.content == mill_records
+    assert "attachment" in opened.headers["content-disposition"]
+
+    refused = api.post(f"/cases/{case_id}/transition", json={"to": "released", "reason": "ok"})
+    assert refused.status_code == 422  # held goods leave only on a recorded finding
+    finding = api.post(
+        f"/cases/{case_id}/findings",
+        json={
+            "kind": "applicability",
+            "statement": "Inputs traced to Uzbek mills; no Xinjiang link.",
+            "documents": [doc["id"]],
+        },
+    )
+    assert finding.status_code == 201, finding.text
+    released = api.post(
+        f"/cases/{case_id}/transition", json={"to": "released", "reason": "on the finding"}
+    )
+    assert released.status_code == 200, released.text
+    assert released.json()["state"] == "released"
+    assert case_id not in {c["case"] for c in api.get("/cases/queue").json()["cases"]}
+
+    log = api.get("/audit/log", params={"subject": case_id}).json()["records"]
+    kinds = [r["kind"] for r in reversed(log)]  # oldest first
+    assert kinds.index("case.assign") < kinds.index("case.finding") < kinds.index("case.transition")
+    assert {r["actor"] for r in log if r["kind"] != "case.open"} <= {"officer.li"}
+    assert api.get("/audit/verify").json()["ok"] is True

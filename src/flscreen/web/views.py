@@ -22,7 +22,6 @@ from flscreen.api import shipments as shipment_service
 from flscreen.api.auth import audit_read, public, requires, scope_of
 from flscreen.api.routers.cases import attach
 from flscreen.api.routers.documents import serve as serve_document
-from flscreen.api.routers.match import to_query
 from flscreen.api.routers.shipments import import_package
 from flscreen.api.schemas import MatchRequest
 from flscreen.api.state import AppState, get_state
@@ -185,7 +184,7 @@ async def batch_screen(request: Request) -> Response:
                 ]
             )
         body = MatchRequest.model_validate({"records": rows})
-        queries = [to_query(i, r) for i, r in enumerate(body.records, start=1)]
+        queries = [r.to_query(i) for i, r in enumerate(body.records, start=1)]
         matched = await run_in_threadpool(services.match_queries, state, queries, None, None, 3)
     except FlscreenError as exc:
         return error_page(request, exc)

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from flscreen.identity.roles import Permission, Principal
-from flscreen.matching import Query as MatchQuery
 from flscreen.reports.rows import MATCH_COLUMNS, match_rows
 from flscreen.reports.tabular import MEDIA_TYPES
 from flscreen.reports.tabular import export as export_rows
@@ -30,10 +29,6 @@ from ..state import AppState, get_state
 router = APIRouter(tags=["matching"])
 
 State = Annotated[AppState, Depends(get_state)]
-
-
-def to_query(position: int, record: MatchRecord) -> MatchQuery:
-    return record.to_query(position)
 
 
 @router.post(
@@ -76,7 +71,7 @@ async def match(
         data = await read_json(request)
     strict = MatchRecord if suffix is None else None  # a file's other columns are fine
     body = parse_batch(data, MatchRequest, state.limits.max_records, strict)
-    queries = [to_query(i, r) for i, r in enumerate(body.records, start=1)]
+    queries = [r.to_query(i) for i, r in enumerate(body.records, start=1)]
     out = await run_in_threadpool(
         services.match_queries, state, queries, body.lists, body.threshold, body.limit
     )

@@ -467,7 +467,7 @@ def app_role(store: Store) -> sa.TextClause:
             )
         )
         conn.execute(
-            sa.text("GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO fl_app")
+            sa.text("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO fl_app")
         )
         conn.execute(sa.text("GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO fl_app"))
     return sa.text("SET LOCAL ROLE fl_app")

@@ -2,7 +2,10 @@
 
 The supply graph is loaded once and reused until a package import or a
 re-annotation changes the store (the cache key is the newest import and
-annotation ids), so tracing one shipment from a page costs milliseconds.
+annotation ids), so tracing one shipment from a page costs milliseconds. On
+PostgreSQL an importer's transactions see only its tenant's shipments (row-level
+security, identity_0004), so the graph is kept per row scope: officers share one,
+each tenant has its own, built from what its own transaction could read.
 """
 
 from __future__ import annotations
@@ -18,7 +21,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from flscreen.errors import InvalidInput, NotFound, Problem
-from flscreen.identity.scope import OutOfScope, Scope, require_shipment
+from flscreen.identity.scope import (
+    OutOfScope,
+    Scope,
+    not_visible,
+    require_shipment,
+    row_scope_of,
+)
 from flscreen.model.supply import Shipment
 from flscreen.policy import bundled_policies, load_policy
 from flscreen.policy import cases as case_rules
@@ -40,32 +49,48 @@ GraphKey = tuple[int, int, int]
 class GraphCache:
     """The supply graph (and its shipments newest first), rebuilt when a package or an
     annotation is written; and each policy's latest outcomes, re-read only after a new
-    screening (screening ids only grow)."""
+    screening (screening ids only grow).
+
+    Both are kept per row scope (:func:`row_scope_of`: what PostgreSQL's row-level
+    security lets the transaction that read them see), so a graph an importer's request
+    built from its tenant's rows never serves an officer, nor the officers' graph an
+    importer. Off PostgreSQL, and for every role but importers, the scope is "" (every
+    row) and the query layer is the only wall."""
 
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _built: tuple[GraphKey, SupplyGraph, list[Shipment]] | None = None
-    _outcomes: dict[str | None, tuple[tuple[int, int], dict[str, tuple[int, str]]]] = field(
-        default_factory=dict
+    _built: dict[str, tuple[GraphKey, SupplyGraph, list[Shipment]]] = field(default_factory=dict)
+    _outcomes: dict[tuple[str, str | None], tuple[tuple[int, int], dict[str, tuple[int, str]]]] = (
+        field(default_factory=dict)
     )
     _grouped: tuple[tuple[int, int], dict[str, list[Shipment]], object, object] | None = None
     builds: int = 0
+    keep: int = 8
+    """Graphs kept at once (the officers' and the most recent tenants'; least recent
+    dropped): each holds the whole shared supply graph."""
 
     def get(self, store: Store) -> SupplyGraph:
         return self.ordered(store)[0]
 
     def ordered(self, store: Store) -> tuple[SupplyGraph, list[Shipment]]:
-        """The graph and its shipments by date, newest first."""
+        """The graph and its shipments by date, newest first, as this request's
+        transactions see them."""
         with store.connect() as conn:
+            rows = row_scope_of(conn)
             key = _graph_key(conn)
             with self._lock:
-                if self._built is not None and self._built[0] == key:
-                    return self._built[1], self._built[2]
+                cached = self._built.pop(rows, None)
+                if cached is not None and cached[0] == key:
+                    self._built[rows] = cached  # most recently used last
+                    return cached[1], cached[2]
+                cached = None  # let a stale graph go before loading its successor
                 graph = load_graph(conn)
                 ordered = sorted(
                     graph.shipments.values(), key=lambda s: (s.date, s.shipment_id), reverse=True
                 )
                 self.builds += 1
-                self._built = (key, graph, ordered)
+                self._built[rows] = (key, graph, ordered)
+                while len(self._built) > self.keep:
+                    del self._built[next(iter(self._built))]
                 return graph, ordered
 
     def outcomes(self, conn: Connection, policy: str | None) -> dict[str, tuple[int, str]]:
@@ -74,15 +99,16 @@ class GraphCache:
             sa.select(sa.func.coalesce(sa.func.max(screenings.c.id), 0), sa.func.count())
         ).one()
         key = (int(newest), int(count))
+        which = (row_scope_of(conn), policy)
         with self._lock:
-            cached = self._outcomes.get(policy)
+            cached = self._outcomes.get(which)
             if cached is not None and cached[0] == key:
                 return cached[1]
         found = _latest_outcomes(conn, policy)
         with self._lock:
-            if len(self._outcomes) > 8:  # policies are few; a client cannot grow this
+            if len(self._outcomes) > 4 * self.keep:  # a client cannot grow this
                 self._outcomes.clear()
-            self._outcomes[policy] = (key, found)
+            self._outcomes[which] = (key, found)
         return found
 
     def grouped(
@@ -254,11 +280,13 @@ def _group(
 
 def _shipment_in_scope(graph: SupplyGraph, shipment_id: str, scope: Scope | None) -> Shipment:
     """The shipment, or NotFound, also (with the same message) for another tenant's."""
-    s = graph.shipment(shipment_id)
+    message = f"no shipment {shipment_id!r} in the supply data"
+    s = graph.shipments.get(shipment_id)
+    if s is None:  # unknown, or (an importer's graph under row-level security) hidden
+        raise not_visible(scope or Scope.everything(), f"shipment {shipment_id}", message)
     if scope is not None and not scope.sees_importer(s.importer_id):
         raise OutOfScope(
-            f"no shipment {shipment_id!r} in the supply data",
-            f"shipment {shipment_id} belongs to another tenant (importer {s.importer_id})",
+            message, f"shipment {shipment_id} belongs to another tenant (importer {s.importer_id})"
         )
     return s
 

@@ -85,8 +85,8 @@ def visible_shipments(conn: Connection, scope: Scope) -> frozenset[str] | None:
 
 
 def require_shipment(conn: Connection, scope: Scope, shipment_id: str, message: str) -> None:
-    """Raise :class:`OutOfScope` (404 with ``message``) unless the scope sees the shipment.
-    An unknown shipment is left to the caller's own NotFound."""
+    """Raise :class:`OutOfScope` (404 with ``message``) unless the scope sees the shipment
+    (an unknown one included: under row-level security the two look the same)."""
     if scope.importer_ids is None:
         return
     ship = supply_store.shipments
@@ -94,11 +94,25 @@ def require_shipment(conn: Connection, scope: Scope, shipment_id: str, message: 
         sa.select(ship.c.importer_id).where(ship.c.shipment_id == shipment_id)
     ).scalar()
     if importer is None:
-        raise NotFound(message)
+        # Under row-level security (identity_0004) another tenant's shipment is
+        # invisible, not absent: logged as a refusal either way, answered alike.
+        raise not_visible(scope, f"shipment {shipment_id}", message)
     if importer not in scope.importer_ids:
         raise OutOfScope(
             message, f"shipment {shipment_id} belongs to another tenant (importer {importer})"
         )
+
+
+def _tenant(scope: Scope) -> str:
+    return f"tenant {scope.tenant} (another tenant's, or none)"
+
+
+def not_visible(scope: Scope, what: str, message: str) -> NotFound:
+    """The error for an object a restricted scope cannot see (perhaps because the wall
+    hides it): OutOfScope, so the refusal is logged; NotFound when unrestricted."""
+    if scope.importer_ids is None:
+        return NotFound(message)
+    return OutOfScope(message, f"{what} is not visible to {_tenant(scope)}")
 
 
 # --- the second wall: PostgreSQL row-level security ------------------------------------
@@ -135,3 +149,13 @@ def install_row_scope(engine: Engine) -> None:
             cursor.execute("SELECT set_config('flscreen.parties', %s, true)", (_ROW_PARTIES.get(),))
         finally:
             cursor.close()
+
+
+def row_scope_of(conn: Connection) -> str:
+    """What the row-level security policies see on ``conn``'s transaction: the importer
+    party ids it carries ("" for every row; always "" off PostgreSQL). Caches of what a
+    transaction read are keyed by it, so one tenant's view never serves another."""
+    if conn.dialect.name != "postgresql":
+        return ""
+    found = conn.execute(sa.text("SELECT current_setting('flscreen.parties', true)")).scalar()
+    return str(found or "")

@@ -1,4 +1,4 @@
-"""Roles hold what the issue says they may do, and the throttle forgets in time."""
+"""Roles hold what the issue says they may do."""
 
 from __future__ import annotations
 
@@ -10,10 +10,8 @@ from flscreen.identity.roles import (
     Permission,
     Principal,
     Role,
-    TooManyAttempts,
     transition_permission,
 )
-from flscreen.identity.throttle import Throttle
 
 P = Permission
 
@@ -50,17 +48,3 @@ def test_forbidden_names_the_permission_and_who_holds_it() -> None:
     with pytest.raises(Forbidden, match=r"'cases.decide' permission, held by officer"):
         analyst.require(transition_permission("released"))
     analyst.require(transition_permission("under_review"))
-
-
-def test_throttle_locks_then_forgets() -> None:
-    now = [0.0]
-    t = Throttle(per_user=3, per_address=10, window_seconds=60, clock=lambda: now[0])
-    for _ in range(3):
-        t.check("user:li", "address:1.2.3.4")
-        t.failed("user:li", "address:1.2.3.4")
-    with pytest.raises(TooManyAttempts) as refused:
-        t.check("user:li", "address:1.2.3.4")
-    assert 0 < refused.value.retry_after <= 61
-    t.check("user:wu", "address:5.6.7.8")  # others are not locked out
-    now[0] = 61.0
-    t.check("user:li", "address:1.2.3.4")

@@ -1,7 +1,7 @@
 """Tables of the identity domain: tenants and the importer parties they speak for,
-users, API tokens and sessions. Secrets are stored as hashes only: an argon2 hash
-for a password, sha256 for a token or session id (both are 256-bit random, so a
-fast hash is enough and lookups stay an index probe)."""
+users, API tokens, sessions and recent failed sign-ins. Secrets are stored as hashes
+only: an argon2 hash for a password, sha256 for a token or session id (both are
+256-bit random, so a fast hash is enough and lookups stay an index probe)."""
 
 from __future__ import annotations
 
@@ -67,4 +67,16 @@ sessions = sa.Table(
     sa.Column("expires_at", sa.String(40), nullable=False),
     sa.Column("revoked_at", sa.String(40), nullable=True),
     sa.Column("via", sa.String(16), nullable=False),
+)
+
+login_failures = sa.Table(
+    "identity_login_failures",
+    metadata,
+    # One row per failed sign-in and key ("user:NAME", "address:IP"), kept for the
+    # throttle's window: every server process on the store counts the same rows.
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(255), nullable=False),
+    sa.Column("at", sa.Float, nullable=False),  # epoch seconds: the servers' clocks (NTP)
+    sa.Index("ix_identity_login_failures_key_at", "key", "at"),
+    sa.Index("ix_identity_login_failures_at", "at"),
 )

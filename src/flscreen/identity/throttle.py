@@ -1,19 +1,33 @@
 """Login throttling: too many failed sign-ins for one user name or from one address
 within a window lock that key out until the oldest failure leaves the window.
 
-Kept in memory (per server process): it slows guessing without letting anyone
-lock a user out for longer than the window, and needs no table writes on the
-hot path of a password spray."""
+The failures are rows of the store (``identity_login_failures``), so every server
+process on one database counts the same attempts: N workers allow what one does.
+It stays cheap: checking is one indexed read per sign-in, a failure adds a row per
+key in a short transaction of its own, a success deletes its user name's rows only
+when it had any, and rows past the window are deleted at most once a minute per
+process. Nobody can be locked out for longer than the window."""
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from .roles import TooManyAttempts
+from .tables import login_failures
+
+KEY_CHARS = 255
+"""A key longer than the column is cut: two such names then share one count (stricter,
+never looser)."""
+
+
+def keys_of(username: str, address: str) -> tuple[str, str]:
+    """The throttle's keys of one sign-in: its user name (as looked up) and its address."""
+    return f"user:{username.strip().lower()}"[:KEY_CHARS], f"address:{address}"[:KEY_CHARS]
 
 
 @dataclass
@@ -21,41 +35,45 @@ class Throttle:
     per_user: int = 5
     per_address: int = 20
     window_seconds: float = 15 * 60
-    clock: Callable[[], float] = time.monotonic
-    _failures: dict[str, deque[float]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    clock: Callable[[], float] = time.time
+    """Wall-clock seconds: the rows are compared across processes (and machines)."""
+    prune_seconds: float = 60.0
+    """How often this process deletes rows that left the window."""
+    _pruned_at: float = float("-inf")
 
     def _limit(self, key: str) -> int:
         return self.per_user if key.startswith("user:") else self.per_address
 
-    def _recent(self, key: str, at: float) -> deque[float]:
-        found = self._failures.setdefault(key, deque())
-        while found and found[0] <= at - self.window_seconds:
-            found.popleft()
-        return found
-
-    def check(self, *keys: str) -> None:
-        """Raise :class:`TooManyAttempts` when any key has used up its failures."""
+    def check(self, conn: Connection, *keys: str) -> dict[str, int]:
+        """Raise :class:`TooManyAttempts` when any key has used up its failures; else the
+        recent failures of each key that has any."""
         at = self.clock()
-        with self._lock:
-            for key in keys:
-                recent = self._recent(key, at)
-                if len(recent) >= self._limit(key):
-                    wait = int(recent[0] + self.window_seconds - at) + 1
-                    raise TooManyAttempts(
-                        f"too many failed sign-ins for {key.split(':', 1)[0]} "
-                        f"{key.split(':', 1)[1]!r}: try again in {wait} seconds",
-                        wait,
-                    )
+        t = login_failures.c
+        rows = conn.execute(
+            sa.select(t.key, sa.func.count(), sa.func.min(t.at))
+            .where(t.key.in_(keys), t.at > at - self.window_seconds)
+            .group_by(t.key)
+        ).all()
+        for key, count, oldest in sorted(rows, key=lambda r: keys.index(r[0])):
+            if count >= self._limit(key):
+                wait = int(oldest + self.window_seconds - at) + 1
+                kind, _, name = key.partition(":")
+                raise TooManyAttempts(
+                    f"too many failed sign-ins for {kind} {name!r}: try again in {wait} seconds",
+                    wait,
+                )
+        return {key: int(count) for key, count, _ in rows}
 
-    def failed(self, *keys: str) -> None:
+    def failed(self, conn: Connection, *keys: str) -> None:
+        """Count one failure against each key (commit it even though the sign-in fails)."""
         at = self.clock()
-        with self._lock:
-            for key in keys:
-                self._recent(key, at).append(at)
-            if len(self._failures) > 100_000:  # a spray of names cannot grow this forever
-                self._failures = {k: v for k, v in self._failures.items() if v}
+        conn.execute(login_failures.insert(), [{"key": key, "at": at} for key in keys])
+        if at - self._pruned_at >= self.prune_seconds:
+            self._pruned_at = at
+            conn.execute(
+                login_failures.delete().where(login_failures.c.at <= at - self.window_seconds)
+            )
 
-    def succeeded(self, user_key: str) -> None:
-        with self._lock:
-            self._failures.pop(user_key, None)
+    def succeeded(self, conn: Connection, user_key: str) -> None:
+        """Forget the user name's failures (its address's stay counted)."""
+        conn.execute(login_failures.delete().where(login_failures.c.key == user_key))

@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from flscreen.identity import store as identity_store
 from flscreen.identity.roles import Permission, Principal, Unauthenticated
+from flscreen.identity.throttle import keys_of
 
 from ..auth import SESSION_COOKIE, csrf_token, note_refusal, public, requires
 from ..state import AppState, get_state
@@ -30,17 +31,19 @@ class LoginRequest(BaseModel):
 
 
 def _sign_in(state: AppState, request: Request, username: str, password: str) -> tuple[str, str]:
-    """Check the password under the throttle; (session secret, CSRF token) on success."""
-    address = request.client.host if request.client else "unknown"
-    keys = (f"user:{username.strip().lower()}", f"address:{address}")
-    state.throttle.check(*keys)
+    """Check the password under the throttle (shared through the store by every server
+    process); (session secret, CSRF token) on success."""
+    keys = keys_of(username, request.client.host if request.client else "unknown")
     with state.store.begin() as conn:
+        recent = state.throttle.check(conn, *keys)
         user = identity_store.check_password(conn, username, password)
-        if user is None:
-            state.throttle.failed(*keys)
-            raise Unauthenticated("wrong user name or password (or the user is disabled)")
-        state.throttle.succeeded(keys[0])
-        return identity_store.create_session(conn, user, hours=state.session_hours)
+        if user is not None:
+            if keys[0] in recent:
+                state.throttle.succeeded(conn, keys[0])
+            return identity_store.create_session(conn, user, hours=state.session_hours)
+    with state.store.begin() as conn:  # its own transaction: the refusal rolls nothing back
+        state.throttle.failed(conn, *keys)
+    raise Unauthenticated("wrong user name or password (or the user is disabled)")
 
 
 def set_session_cookie(response: Response, secret: str, state: AppState) -> None:
@@ -75,7 +78,8 @@ async def login(body: LoginRequest, request: Request) -> JSONResponse:
     """Sign in with a local user name and password: sets the session cookie (Secure,
     HttpOnly, SameSite=Lax) and answers who you are with the `csrf_token` that every
     later POST from this session must send as the `X-CSRF-Token` header. Failed
-    attempts are throttled per user name and per address (429 with Retry-After)."""
+    attempts are throttled per user name and per address (429 with Retry-After),
+    counted in the store, so every server process shares the count."""
     state = get_state(request)
     secret, csrf = await run_in_threadpool(_sign_in, state, request, body.username, body.password)
     with state.store.connect() as conn:

@@ -84,6 +84,15 @@ CASES = [
     ("Xinjiang Zhongtai Chemical COLIMITED", "zhongtai", "match"),  # legal forms run together
     ("eijing Liuyun Machinery Co., Ltd.", "beijing-liuyun", "match"),  # a place's first letter
     ("Hongtai Chemical Co., Ltd.", "zhongtai", "no"),  # a brand's is another brand (pinyin)
+    ("Andong Haiyang Seafood Trading Co., Ltd.", "dandong-haiyang", "match"),  # ...unless the
+    # rest of a long name is the list name's
+    ("LI, uping", "li-yuping", "match"),  # a given name without its first letter: no pinyin
+    ("ZHAO, Xiang", "zhao-exiang", "no"),  # ...but Xiang is a name of its own: another person
+    ("Bright Sail HKLimited", "bright-sail", "match"),  # a legal form run into a short word
+    # --- a typo in a word the normaliser rewrites: compared as written ----------------
+    ("Hepian Jinxiu Carpet Industry Co., Ltd.", "hetian-jinxiu", "match"),  # Hetian -> hotan
+    ("Hetian Jinxiu Carpet Nidutry Co., Ltd.", "hetian-jinxiu", "match"),  # Industry -> ind
+    ("Sino-Korea Friendship Cooperatizn Corporation", "sino-korea", "match"),  # not cooperative
     # --- full-width letters mixed with doubled spaces -----------------------------
     ("Ｘinjiang  Ｚhongtai　 Chemical  Co.,  Ltd.", "zhongtai", "match"),
     # --- two typos in one long name; a swap plus a dropped letter in one word ----
@@ -95,6 +104,8 @@ CASES = [
     # --- Chinese script for an English-listed firm: dictionary words both ways -----
     ("新疆西部棉纺织有限公司", "western-cotton", "match"),  # 西部 western (CC-CEDICT)
     ("西部能源有限公司", "xibu-energy", "match"),  # ...or read in pinyin when the firm does
+    ("河北冀棉纺织集团有限公司", "hebei-jimian", "match"),  # 冀棉: a brand syllable + 棉 cotton
+    ("中棉纺织集团有限公司", "china-cotton-textile", "match"),  # 中 leading a trade word: 中国
     # --- abbreviations as trade records write them --------------------------------
     ("Xinjiang Goens Engy Tech Co Ltd", "goens", "match"),
     ("URUMQI TIANHE INTL COML DEV HLDG IMP & EXP CO LTD", "tianhe-impex", "match"),
@@ -159,7 +170,7 @@ def test_every_hit_explains_itself(matcher: Matcher) -> None:
     glossary = next(f for f in top.features if f.name == "name_glossary")
     assert glossary.detail == "translated: 化学→chemical"
     assert top.list == "uflpa" and top.list_version == 3
-    assert result.algorithm == "flscreen-v3"
+    assert result.algorithm == "flscreen-v4"
 
 
 def test_hard_negative_says_why(matcher: Matcher) -> None:

@@ -30,7 +30,11 @@ def _names(hit) -> set[str]:  # type: ignore[no-untyped-def]
         ("mingming", "mingjing", True, 0.8),  # in a person's name: likely another person
         ("binrin", "dinrin", True, 0.0),  # first letters differ: in a person's name, never
         ("binrinx", "dinrinx", False, 0.8),  # in a company's: a mistyped first letter (issue 12)
-        ("hongtai", "zhongtai", False, 0.0),  # both pinyin: another brand, not a dropped letter
+        ("hongtai", "zhongtai", False, 0.7),  # both pinyin: maybe another brand; the rest decides
+        ("hongtai", "zhongtai", True, 0.0),  # ...and in a person's name, another person
+        ("uiqin", "guiqin", True, 0.8),  # no pinyin left: that name without its first letter
+        ("kiuhe", "liuhe", False, 0.8),  # a mistyped first letter that leaves no pinyin
+        ("hufu", "huafu", False, 0.75),  # a short pinyin word a letter shorter, in a company
         ("extile", "textile", False, 0.85),  # the first letter dropped
         ("zhongtai", "zhnogtia", False, 0.8),  # two typos in a long word (issue 12)
         ("chan", "chang", True, 0.0),  # short pinyin words never pair

@@ -28,6 +28,7 @@ QUERIES = [
     "Daqo",
     "Sunrise Trading Co",
     "Zhongtai Securities Co., Ltd.",
+    "Hepian Jinxiu Carpet Industry Co., Ltd.",  # read against the saved words as written
 ]
 
 

@@ -9,6 +9,7 @@ sentence an analyst reads. Name features score a pair of names; qualifiers
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from rapidfuzz.distance import OSA, Indel, Levenshtein
@@ -17,10 +18,12 @@ from flscreen.model.matching import Feature
 from flscreen.normalize.names import (
     BRAND,
     CLASS_WEIGHTS,
+    LEGAL,
     PLACE,
     NameKey,
     compact_of,
     is_pinyin,
+    read_spelled,
     token_class,
 )
 
@@ -29,9 +32,45 @@ FUZZY_TOKEN_MIN = 0.8
 LONG_WORD = 8
 """Words from this length up may carry two typos (a swap and a dropped letter) and
 still count as the same word."""
+PINYIN_FIRST_LETTER = 0.7
+"""A company's pinyin word against another, one first letter apart (Hongtai, Zhongtai):
+maybe a typo, maybe another brand; little enough that the rest of the name decides."""
+SHORT_PINYIN = 0.75
+"""A 4-letter pinyin word in a company's name against one a letter longer (Hufu, Huafu):
+as little, for the same reason; never in people's names (Chan is not Chang)."""
 RESEGMENT_FACTOR = 0.98
 """Words re-cut along the list name's word boundaries count a little less than words
 as written, so an exact copy still ranks above a re-spaced one."""
+
+
+@dataclass(slots=True)
+class Spellings:
+    """The words as written behind two names' tokens, where a token rewrote one.
+
+    Normalising folds a place variant, an abbreviation, a plural or a corrected typo
+    into one token (Hetian -> hotan, Industry -> ind), in each name on its own. A typo
+    of the word as written ("Hepian", "Nidutry") is then compared with that word, not
+    with the token it was folded to. The candidate's words are read (from the index's
+    ``row_spelled`` text) only when a pair needs them.
+    """
+
+    query: Mapping[str, tuple[str, ...]]
+    candidate_text: str = ""
+    legal_guesses: tuple[str, ...] = ()
+    """The query's words read as misspelt legal forms (NameKey.legal_guesses)."""
+    used: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    """(query token, list token) -> the words as written that were compared instead."""
+    _candidate: Mapping[str, tuple[str, ...]] | None = None
+
+    def of_query(self, token: str) -> tuple[str, ...]:
+        return self.query.get(token, ())
+
+    def of_candidate(self, token: str) -> tuple[str, ...]:
+        if not self.candidate_text:
+            return ()
+        if self._candidate is None:
+            self._candidate = read_spelled(self.candidate_text)
+        return self._candidate.get(token, ())
 
 
 @dataclass(slots=True)
@@ -47,6 +86,12 @@ class TokenAlignment:
     candidate_has_brand: bool = False
     resegmented: bool = False
     """The query's words were re-cut along the list name's boundaries (see resegment)."""
+    pieces: tuple[str, ...] = ()
+    """The re-cut query words, when re-cut."""
+    recovered: list[str] = field(default_factory=list)
+    """Query words read as misspelt legal forms that pair with a list word instead."""
+    as_written: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    """Pairs compared through the words as written (see Spellings), for the explanation."""
 
 
 def token_similarity(a: str, b: str, person: bool = False) -> float:
@@ -54,15 +99,19 @@ def token_similarity(a: str, b: str, person: bool = False) -> float:
 
     One typo (edit, swap, missing or extra letter) in a word of 5+ letters counts
     0.9; a missing or extra letter in a 4-letter word 0.8 (Coor/Color); two typos in
-    a word of 8+ letters 0.8; a dropped or swapped first letter in 5+ letters 0.85,
-    a mistyped one in 6+ letters 0.8, never in people's names nor when both are pinyin
-    (Hongtai is not Zhongtai) unless one is a place (eijing is Beijing); a word that is
-    no place one typo from a place 0.85 in company names (Huan for Hunan); two typos in
-    8+ letters 0.8 even when one is at the start (not in people's names); else the
-    Indel ratio from 0.8 up. Valid pinyin on both
-    sides may be other characters: 0.85 in company names, 0.8 in people's (Mingjing
-    may be another person than Mingming), and 4-letter pinyin words never pair (Chan
-    is not Chang).
+    a word of 8+ letters 0.8; a dropped or swapped first letter in 5+ letters 0.85, a
+    mistyped one in 6+ letters 0.8 (not in people's names); a word that is no place
+    one typo from a place 0.85 in company names (Huan for Hunan); else the Indel
+    ratio from 0.8 up. Pinyin is read as names: valid pinyin on both sides may be
+    other characters, so one typo counts 0.85 in company names and 0.8 in people's
+    (Mingjing may be another person than Mingming), a first letter apart 0.7 in
+    company names (Hongtai may be another brand than Zhongtai: the rest of the name
+    decides) and nothing in people's (Xiang is not Exiang), unless one is a place
+    (eijing is Beijing); a 4-letter pinyin word against one a letter longer 0.75 in
+    company names, never in people's (Chan is not Chang). A word that is no pinyin
+    against one that is cannot be another Chinese name: it is that name misspelt, so
+    a dropped or mistyped first letter counts from 4-5 letters, in people's names too
+    ("uiqin" for Guiqin).
     """
     if a == b:
         return 1.0
@@ -77,9 +126,11 @@ def token_similarity(a: str, b: str, person: bool = False) -> float:
         return 0.0
     both_pinyin = is_pinyin(a) and is_pinyin(b)
     if shortest == 4:
-        if both_pinyin or abs(len(a) - len(b)) != 1:
+        if abs(len(a) - len(b)) != 1 or OSA.distance(a, b, score_cutoff=1) > 1:
             return 0.0
-        return 0.8 if OSA.distance(a, b, score_cutoff=1) <= 1 else 0.0
+        if both_pinyin:
+            return 0.0 if person else SHORT_PINYIN
+        return 0.8
     if OSA.distance(a, b, score_cutoff=1) <= 1:
         if both_pinyin:
             return 0.8 if person else 0.85
@@ -111,21 +162,30 @@ def _long_pair(a: str, b: str) -> bool:
 
 def _first_letter_similarity(a: str, b: str, shortest: int, person: bool) -> float:
     """token_similarity for words whose first letters differ (see there)."""
-    if shortest < 5:
+    if shortest < 4:
         return 0.0
     dropped = a[1:] == b or b[1:] == a
-    if is_pinyin(a) and is_pinyin(b):
-        # Hongtai is another brand than Zhongtai, not a typo of it; but a place keeps
-        # its identity without its first letter ("eijing" is no other place than Beijing)
+    a_pinyin, b_pinyin = is_pinyin(a), is_pinyin(b)
+    if a_pinyin and b_pinyin:
+        # Two readable pinyin words a first letter apart may be two names (Hongtai and
+        # Zhongtai, Xiang and Exiang): in a company's name a little weight, so the other
+        # words decide; a place keeps its identity without its first letter ("eijing" is
+        # no other place than Beijing)
+        if not dropped or shortest < 5 or person:
+            return 0.0
         places = token_class(a) == PLACE or token_class(b) == PLACE
-        return 0.85 if dropped and places and not person and shortest >= 5 else 0.0
-    if dropped and shortest >= (6 if person else 5):
+        return 0.85 if places else PINYIN_FIRST_LETTER
+    # A word that is no pinyin against one that is cannot be another Chinese name: it is
+    # that name misspelt ("uiqin" for Guiqin, "Kiuhe" for Liuhe), even when short.
+    misspelt = a_pinyin != b_pinyin
+    if dropped and shortest >= (4 if misspelt else 6 if person else 5):
         return 0.8 if person else 0.85  # the first letter dropped
-    if a[1] == b[0] and a[0] == b[1] and a[2:] == b[2:]:
+    if shortest >= 5 and a[1] == b[0] and a[0] == b[1] and a[2:] == b[2:]:
         return 0.8 if person else 0.85  # the first two letters swapped
-    if a[1:] == b[1:] and shortest >= 6 and not person:
-        return 0.8  # the first letter mistyped (Yianjin for Tianjin); not in people's names
-    if _long_pair(a, b) and not person and OSA.distance(a, b, score_cutoff=2) <= 2:
+    if a[1:] == b[1:] and shortest >= (5 if misspelt else 6) and (misspelt or not person):
+        return 0.8  # the first letter mistyped (Yianjin for Tianjin); in people's names
+        # only when the result reads as no name
+    if _long_pair(a, b) and (misspelt or not person) and OSA.distance(a, b, score_cutoff=2) <= 2:
         return 0.8  # two typos in a long word, one at its start ("ecnhology" for technology)
     return 0.0
 
@@ -136,9 +196,12 @@ def align_tokens(
     c: tuple[str, ...],
     cw: list[float],
     person: bool = False,
+    spelled: Spellings | None = None,
 ) -> TokenAlignment:
     """Pair tokens exactly, then as joined neighbours ("zhong tai" = "zhongtai"),
-    then by spelling similarity; score = matched weight / all weight (order-free)."""
+    then by spelling similarity (of the tokens, or of the words as written where a
+    token rewrote one: see :class:`Spellings`); score = matched weight / all weight
+    (order-free)."""
     out = TokenAlignment()
     if q == c:
         # the common case for true matches: every word pairs with itself
@@ -170,8 +233,25 @@ def align_tokens(
         _pair_joined(q, c, qw, cw, rest_q, rest_c, matched, extra_q, extra_c)
     # 3. spelling similarity, best pairs first
     if rest_q and rest_c:
-        rest_q, rest_c = _pair_similar(q, c, rest_q, rest_c, matched, person)
+        rest_q, rest_c = _pair_similar(q, c, rest_q, rest_c, matched, person, spelled)
     m = d = 0.0
+    # 4. words the query's reading set aside as misspelt legal forms, against the list
+    # name's words still unpaired ("Cooperatizn" for its Cooperation, not cooperative)
+    if rest_c and spelled is not None and spelled.legal_guesses:
+        for word in spelled.legal_guesses:
+            sim, j = max(
+                ((_spelled_similarity(word, (), c[j], spelled, person), j) for j in rest_c),
+                default=(0.0, -1),
+            )
+            if sim > 0:
+                rest_c.remove(j)
+                m += cw[j] * sim
+                d += cw[j] * (1 - sim)
+                out.pairs.append((word, c[j], sim))
+                out.recovered.append(word)
+                out.brand_matched |= token_class(c[j]) == BRAND
+                if not rest_c:
+                    break
     for i, j, sim in matched:
         wq = qw[i] + extra_q.get(i + 1, 0.0)
         wc = cw[j] + extra_c.get(j + 1, 0.0)
@@ -189,6 +269,10 @@ def align_tokens(
         out.candidate_only.append(c[j])
     out.candidate_has_brand = any(token_class(t) == BRAND for t in c)
     out.score = m / (m + d) if (m + d) > 0 else 0.0
+    if spelled is not None and spelled.used:
+        out.as_written = {
+            k: v for k, v in spelled.used.items() if k[:2] in {p[:2] for p in out.pairs}
+        }
     return out
 
 
@@ -229,6 +313,28 @@ def _pair_joined(
                         break
 
 
+def _spelled_similarity(
+    q_token: str,
+    q_forms: tuple[str, ...],
+    c_token: str,
+    spelled: Spellings | None,
+    person: bool,
+) -> float:
+    """token_similarity of two tokens, or of the words as written behind them when
+    that is higher (see :class:`Spellings`)."""
+    sim = token_similarity(q_token, c_token, person)
+    if sim < 1.0 and spelled is not None:
+        for a, b in itertools.product(
+            (q_token, *q_forms), (c_token, *spelled.of_candidate(c_token))
+        ):
+            if a != q_token or b != c_token:
+                other = token_similarity(a, b, person)
+                if other > sim:
+                    sim = other
+                    spelled.used[(q_token, c_token)] = (a, b)
+    return sim
+
+
 def _pair_similar(
     q: tuple[str, ...],
     c: tuple[str, ...],
@@ -236,13 +342,15 @@ def _pair_similar(
     rest_c: list[int],
     matched: list[tuple[int, int, float]],
     person: bool,
+    spelled: Spellings | None = None,
 ) -> tuple[list[int], list[int]]:
     """Pair the remaining tokens by spelling similarity, best pairs first; the
     tokens still unpaired."""
     cands: list[tuple[float, int, int]] = []
     for i in rest_q:
+        q_forms = spelled.of_query(q[i]) if spelled is not None else ()
         for j in rest_c:
-            sim = token_similarity(q[i], c[j], person)
+            sim = _spelled_similarity(q[i], q_forms, c[j], spelled, person)
             if sim > 0:
                 cands.append((sim, i, j))
     cands.sort(reverse=True)
@@ -315,6 +423,7 @@ def resegmented_alignment(
     c: tuple[str, ...],
     cw: list[float],
     person: bool = False,
+    spelled: Spellings | None = None,
 ) -> TokenAlignment | None:
     """Token alignment of the query re-cut along the list name's boundaries (see
     :func:`resegment`), or None when re-cutting changes nothing. A piece that spans a
@@ -324,15 +433,19 @@ def resegmented_alignment(
         return None
     own = dict(zip(q, qw, strict=True))
     new = {p for p in pieces if p not in own}
-    if any(len(p) < 3 for p in new):
-        return None  # a letter or two cut off a word is not a word
+    whole = {p for p, k in zip(pieces, owners, strict=True) if k >= 0 and c[k] == p}
+    if any(len(p) < 3 and p not in whole for p in new):
+        return None  # a letter or two cut off a word is not a word, unless it is the
+        # list's own short word ("HKLimited" cut as "HK Limited")
     weights = [
         cw[k] if k >= 0 else own.get(p, CLASS_WEIGHTS[token_class(p)])
         for p, k in zip(pieces, owners, strict=True)
     ]
-    out = align_tokens(pieces, weights, c, cw, person)
-    if any(p in new for p in out.query_only):
-        return None  # the re-cut made a piece that is no word of the list name
+    out = align_tokens(pieces, weights, c, cw, person, spelled)
+    out.pieces = pieces
+    if any(p in new and token_class(p) != LEGAL for p in out.query_only):
+        return None  # the re-cut made a piece that is no word of the list name (a legal
+        # form cut off the end, as in "HKLimited", is none of its core words either)
     return out
 
 
@@ -382,9 +495,13 @@ class NamePair:
     person: bool = False
     acronym: bool = False
     """The query is the initials of the list name (XPCC)."""
+    candidate_spelled: str = ""
+    """The candidate's words as written behind rewritten tokens (NameKey.spelled_text)."""
     alignment: TokenAlignment = field(default_factory=TokenAlignment)
     compact: float = 0.0
     compact_how: str = ""
+    compact_query: str = ""
+    """The query as compared without spaces, when not its tokens as read (re-cut)."""
     base: float = 0.0
     brand_rule: str = ""
     """'query_is_brand', 'brand_shared_only' or '' (see scoring.brand_rule)."""
@@ -393,10 +510,19 @@ class NamePair:
     features: list[Feature] = field(default_factory=list)
 
 
-def _fmt_pairs(pairs: list[tuple[str, str, float]]) -> str:
+def _fmt_pairs(
+    pairs: list[tuple[str, str, float]],
+    as_written: dict[tuple[str, str], tuple[str, str]] | None = None,
+) -> str:
     parts = []
     for a, b, s in pairs:
-        parts.append(a if a == b else f"{a}~{b} ({s:.2f})")
+        written = (as_written or {}).get((a, b))
+        if a == b:
+            parts.append(a)
+        elif written is not None:
+            parts.append(f"{a}~{b} ({s:.2f}, as written {written[0]}~{written[1]})")
+        else:
+            parts.append(f"{a}~{b} ({s:.2f})")
     return ", ".join(parts) or "none"
 
 
@@ -404,7 +530,7 @@ def name_token_overlap_weighted(p: NamePair) -> Feature:
     """Share of the names' weighted words that pair up, in any order; distinctive
     words weigh 1, industry words 0.5, places 0.3, filler 0.05, legal forms 0."""
     a = p.alignment
-    detail = f"shared words: {_fmt_pairs(a.pairs)}"
+    detail = f"shared words: {_fmt_pairs(a.pairs, a.as_written)}"
     if a.resegmented:
         detail = "query words re-cut at the list name's word boundaries; " + detail
     if a.query_only:
@@ -417,7 +543,7 @@ def name_token_overlap_weighted(p: NamePair) -> Feature:
 def name_compact(p: NamePair) -> Feature:
     """Spelling similarity of the two names written without spaces or legal forms
     (catches typos and split or joined words)."""
-    q = compact_of(p.query.tokens)
+    q = p.compact_query or compact_of(p.query.tokens)
     c = compact_of(p.candidate_tokens)
     return Feature("name_compact", round(p.compact, 4), f"'{q}' vs '{c}' ({p.compact_how})")
 

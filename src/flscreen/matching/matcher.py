@@ -111,6 +111,8 @@ class Matcher:
         self.entry_usccs: dict[int, tuple[str, ...]] = {}
         self.row_text: Sequence[str] = []
         self.row_original: Sequence[str] = []
+        self.row_spelled: Sequence[str] = []
+        """Per row, the words as written behind rewritten tokens (NameKey.spelled_text)."""
         self.row_entry: Sequence[int] = array("i")
         self.row_flags: Sequence[int] = bytearray()
         self.row_weight: Sequence[float] = array("f")
@@ -138,6 +140,7 @@ class Matcher:
         entry_countries: list[tuple[str, ...]] = []
         row_text: list[str] = []
         row_original: list[str] = []
+        row_spelled: list[str] = []
         row_entry: array[int] = array("i")
         row_flags = bytearray()
         by_entry: dict[tuple[str, str], int] = {}
@@ -161,6 +164,7 @@ class Matcher:
                     row = len(row_text)
                     row_text.append(key.text)
                     row_original.append(name)
+                    row_spelled.append(key.spelled_text)
                     row_entry.append(entry_i)
                     flags = _FLAG_HAN if key.script in ("han", "mixed") else 0
                     row_flags.append(flags | (_FLAG_PERSON if person else 0))
@@ -182,6 +186,7 @@ class Matcher:
         self.entry_flags, self.entry_countries = entry_flags, entry_countries
         self.row_text, self.row_original, self.row_entry = row_text, row_original, row_entry
         self.row_flags, self.by_entry = row_flags, by_entry
+        self.row_spelled = row_spelled
         self.index = builder.freeze()
         self._weigh_rows()
         if judgements is not None:
@@ -523,4 +528,5 @@ class Matcher:
             candidate_weights=self.index.token_weights(tokens),
             person=bool(self.row_flags[row] & _FLAG_PERSON),
             acronym=is_acronym,
+            candidate_spelled=self.row_spelled[row],
         )

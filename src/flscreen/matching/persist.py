@@ -35,7 +35,7 @@ from flscreen.matching.scoring import ALGORITHM
 from flscreen.model.lists import ListVersionRef
 from flscreen.store import Store
 
-FORMAT = 1
+FORMAT = 2
 """Bump when the saved layout changes."""
 KEEP = 4
 """Saved indexes kept in a folder (least recently used removed first)."""
@@ -186,6 +186,7 @@ def save_matcher(matcher: Matcher, folder: Path) -> Path:
         for name, values in (
             ("row_text", matcher.row_text),
             ("row_original", matcher.row_original),
+            ("row_spelled", matcher.row_spelled),
             ("entry_ids", matcher.entry_ids),
             ("vocab", index.vocab),
         ):
@@ -257,6 +258,7 @@ def load_matcher(folder: Path) -> Matcher:
     m.entry_usccs = {int(k): tuple(v) for k, v in meta["usccs"].items()}
     m.row_text = strings("row_text")
     m.row_original = strings("row_original")
+    m.row_spelled = strings("row_spelled")
     m.row_entry = arr("row_entry")  # type: ignore[assignment]
     m.row_flags = arr("row_flags")  # type: ignore[assignment]
     m.row_weight = arr("row_weight")  # type: ignore[assignment]

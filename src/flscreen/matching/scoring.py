@@ -1,4 +1,4 @@
-"""How features combine into one score (algorithm ``flscreen-v3``).
+"""How features combine into one score (algorithm ``flscreen-v4``).
 
 name score = 0.6 x weighted word overlap + 0.4 x compact spelling similarity,
 where the word overlap is the better of the words as written and the query
@@ -13,11 +13,14 @@ equal registration id lifts the score to at least 0.97; two valid but
 different USCCs multiply it by 0.6; a country mismatch by 0.85; a person
 against an organisation by 0.8 (a query naming a legal form or a trade is an
 organisation even when its schema is not given); a query read re-spaced
-(its word boundaries moved back, ``name_respaced``) counts x0.98. flscreen-v1
+(its word boundaries moved back, ``name_respaced``) counts x0.98. Words are
+compared as tokens and, where normalising rewrote one (a place variant, an
+abbreviation, a corrected typo), as written (``Spellings``). flscreen-v1
 (before the boundary re-cut, brand rules and inferred schema) is commit 84d918f;
 flscreen-v2 (before re-spacing, two-typo blocking, place typos and the CC-CEDICT
-glossary) is commit e359b18. Keep old versions reproducible: change ``ALGORITHM``
-with any change here.
+glossary) is commit e359b18; flscreen-v3 (before words as written, pinyin first
+letters, legal-form guesses and lone brand syllables) is commit 3dc67ec. Keep old
+versions reproducible: change ``ALGORITHM`` with any change here.
 """
 
 from __future__ import annotations
@@ -30,16 +33,25 @@ from flscreen.matching.features import (
     NAME_FEATURES,
     RESEGMENT_FACTOR,
     NamePair,
+    Spellings,
     TokenAlignment,
     align_tokens,
     compact_similarity,
     resegmented_alignment,
 )
 from flscreen.model.matching import Feature
-from flscreen.normalize.names import BRAND, INDUSTRY, STOPWORDS, token_class
+from flscreen.normalize.names import (
+    BRAND,
+    INDUSTRY,
+    LEGAL,
+    STOPWORDS,
+    NameKey,
+    compact_of,
+    token_class,
+)
 from flscreen.normalize.text import clean_text
 
-ALGORITHM = "flscreen-v3"
+ALGORITHM = "flscreen-v4"
 DEFAULT_THRESHOLD = 0.80
 """Hits from here up are matches."""
 REVIEW_THRESHOLD = 0.62
@@ -80,22 +92,52 @@ def literal_form(text: str) -> str:
     return (clean_text(text) or "").casefold()
 
 
+@functools.lru_cache(maxsize=4096)
+def query_spellings(key: NameKey) -> dict[str, tuple[str, ...]]:
+    """Token -> the query's words as written that became it (``NameKey.spelled``)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for tok, word in key.spelled:
+        out[tok] = (*out.get(tok, ()), word)
+    return out
+
+
+def _compare_compact(p: NamePair) -> None:
+    """Set ``p.compact``: the names' spellings without spaces, and where the alignment
+    read the query otherwise (words recovered from its legal forms, a legal form cut off
+    by the re-cut), that reading's spelling when closer."""
+    p.compact, p.compact_how = compact_similarity(p.query.tokens, p.candidate_tokens)
+    if p.compact == 1.0:
+        return
+    readings: list[tuple[tuple[str, ...], float, str]] = []
+    if p.alignment.recovered:
+        fuller = (*p.query.tokens, *p.alignment.recovered)
+        readings.append((fuller, 1.0, f"with {', '.join(p.alignment.recovered)}"))
+    if p.alignment.resegmented:
+        # a legal form run into the last word ("HKLimited") is cut off by the re-cut
+        core = tuple(t for t in p.alignment.pieces if token_class(t) != LEGAL)
+        if core != p.query.tokens:
+            readings.append((core, RESEGMENT_FACTOR, "re-cut"))
+    for tokens, factor, why in readings:
+        sim, how = compact_similarity(tokens, p.candidate_tokens)
+        if sim * factor > p.compact:
+            p.compact, p.compact_how = sim * factor, f"{why}, {how}"
+            p.compact_query = compact_of(tokens)
+
+
 def estimate_name_pair(p: NamePair) -> float:
     """Stage 1 (cheap): align words and compare compact spellings; set and return
     ``p.base``, the name score before the literal-copy factor (at most 3% lower)."""
-    p.alignment = align_tokens(
-        p.query.tokens, p.query_weights, p.candidate_tokens, p.candidate_weights, p.person
-    )
+    spelled = Spellings(query_spellings(p.query), p.candidate_spelled, p.query.legal_guesses)
+    sides = (p.query.tokens, p.query_weights, p.candidate_tokens, p.candidate_weights)
+    p.alignment = align_tokens(*sides, p.person, spelled)
     if p.alignment.score < 1.0 and len(p.query.tokens) + len(p.candidate_tokens) > 2:
         # boundary errors: the query re-cut along the list name's word boundaries
-        recut = resegmented_alignment(
-            p.query.tokens, p.query_weights, p.candidate_tokens, p.candidate_weights, p.person
-        )
+        recut = resegmented_alignment(*sides, p.person, spelled)
         if recut is not None and recut.score * RESEGMENT_FACTOR > p.alignment.score:
             recut.score *= RESEGMENT_FACTOR
             recut.resegmented = True
             p.alignment = recut
-    p.compact, p.compact_how = compact_similarity(p.query.tokens, p.candidate_tokens)
+    _compare_compact(p)
     base = W_TOKENS * p.alignment.score + W_COMPACT * p.compact
     if p.compact == 1.0:
         base = max(base, 1.0)
@@ -151,7 +193,11 @@ def brand_rule(a: TokenAlignment) -> str:
         and all(token_class(x) == BRAND for x in paired_q)
     ):
         return "query_is_brand"
-    extra = [t for t in (*a.query_only, *a.candidate_only) if t not in STOPWORDS]
+    extra = [
+        t
+        for t in (*a.query_only, *a.candidate_only)
+        if t not in STOPWORDS and token_class(t) != LEGAL
+    ]
     brands = sum(1 for x, _, s in a.pairs if s > 0 and token_class(x) == BRAND)
     if extra and INDUSTRY not in classes and brands <= 2:
         return "brand_shared_only"

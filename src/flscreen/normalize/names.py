@@ -158,6 +158,13 @@ class NameKey:
     respaced: str | None = None
     """The query as re-spaced before reading, when its word boundaries were moved back to
     where the list's words have them ("AccessoriesC o." -> "Accessories Co.")."""
+    spelled: tuple[tuple[str, str], ...] = ()
+    """(token, word as written) for every Latin word its token rewrote (Hetian -> hotan,
+    Industry -> ind, a typo corrected): a misspelling of the word as written is compared
+    with it, not with the token it was rewritten to."""
+    legal_guesses: tuple[str, ...] = ()
+    """Words as written that only a typo correction made legal forms ("Cooperatizn" read
+    as cooperative): they may be a misspelt word of the list name instead."""
 
     @property
     def text(self) -> str:
@@ -167,6 +174,20 @@ class NameKey:
     @property
     def compact(self) -> str:
         return compact_of(self.tokens)
+
+    @property
+    def spelled_text(self) -> str:
+        """``spelled`` as one string ("hotan=hetian ind=industry"): what the index stores."""
+        return " ".join(f"{tok}={word}" for tok, word in self.spelled)
+
+
+def read_spelled(text: str) -> dict[str, tuple[str, ...]]:
+    """Token -> words as written, from :attr:`NameKey.spelled_text`."""
+    out: dict[str, tuple[str, ...]] = {}
+    for part in text.split():
+        tok, _, word = part.partition("=")
+        out[tok] = (*out.get(tok, ()), word)
+    return out
 
 
 def compact_of(tokens: tuple[str, ...] | list[str]) -> str:
@@ -508,6 +529,38 @@ def _segment_han(
     if run:
         out.append(("run", "".join(reversed(run)), ""))
     out.reverse()
+    if len(out) > 1 and out[0][:2] == ("run", "中") and out[1][0] in ("glossary", "dictionary"):
+        # 中 leading a trade word abbreviates 中国, as state firms name themselves
+        # (中棉 China Cotton, 中纺 China Textile); 中泰 (no trade word) stays a brand
+        out[0] = ("glossary", "中", voc.zh["中国"][1])
+    return out
+
+
+def _join_lone(segments: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """A lone character left between words read is a brand's syllable, and brands are
+    mostly two characters: the one-character translated word beside it (棉 cotton, 金
+    gold, also as the head of a longer word: 棉|纺织 of 棉纺织) is read as the brand's
+    other syllable, so 豫棉 is the brand Yumian as well as "Yu Cotton" (the caller keeps
+    the other reading beside this one)."""
+    zh_words = vocabulary().zh
+    translated = ("glossary", "dictionary")
+    out = list(segments)
+    for i, (kind, zh, _) in enumerate(out):
+        if kind != "run" or len(zh) != 1:
+            continue
+        for k in (i + 1, i - 1):
+            if not 0 <= k < len(out) or out[k][0] not in translated:
+                continue
+            word = out[k][1]
+            syllable, rest = (word[0], word[1:]) if k > i else (word[-1], word[:-1])
+            rest_entry = zh_words.get(rest) if rest else None
+            if rest and (rest_entry is None or rest_entry[0] not in translated):
+                continue  # the word's other characters are no word of their own
+            brand = ("run", zh + syllable if k > i else syllable + zh, "")
+            tail = [(rest_entry[0], rest, rest_entry[1])] if rest_entry else []
+            a, b = sorted((i, k))
+            out[a : b + 1] = [brand, *tail] if k > i else [*tail, brand]
+            return _join_lone(out)
     return out
 
 
@@ -591,6 +644,7 @@ def _build(
     use_brands: bool,
     split: bool = False,
     use_dictionary: bool = True,
+    join_lone: bool = False,
 ) -> NameKey:
     tokens: list[str] = []
     legal: list[str] = []
@@ -601,6 +655,8 @@ def _build(
     ordered: list[str] = []
 
     raw: list[str] = []
+    spelled: dict[tuple[str, str], None] = {}
+    guesses: list[str] = []
 
     def add_latin(words: list[str]) -> None:
         if split:
@@ -611,8 +667,13 @@ def _build(
             ordered.append(tok)
             if _token_class(tok) == LEGAL:
                 legal.append(tok)
+                if len(word) >= 5 and _token_class(exact_token(word)) != LEGAL:
+                    guesses.append(word)
             else:
                 tokens.append(tok)
+                for as_written in (word, _stem(word)):  # "Commodities", and "commodity"
+                    if as_written != tok and as_written.isalpha():
+                        spelled[(tok, as_written)] = None
 
     for han, segment in _segments(cleaned):
         if not han:
@@ -625,7 +686,10 @@ def _build(
             tokens.extend(words)
             ordered.extend(words)
             continue
-        for kind, zh, value in _segment_han(simplified, use_brands, use_dictionary):
+        segments = _segment_han(simplified, use_brands, use_dictionary)
+        if join_lone:
+            segments = _join_lone(segments)
+        for kind, zh, value in segments:
             if kind == "legal":
                 legal.append(zh)
             elif kind == "run":
@@ -662,6 +726,8 @@ def _build(
         brand_variant=brand_used,
         words=tuple(ordered),
         glossary=tuple(glossary),
+        spelled=tuple(spelled),
+        legal_guesses=tuple(guesses),
     )
 
 
@@ -771,6 +837,11 @@ def name_keys(text: object, person: bool = False, resegment: bool = False) -> li
         plain = _build(text, cleaned, person, use_brands=False, use_dictionary=False)
         if plain.tokens and all(plain.tokens != k.tokens for k in keys):
             keys.append(plain)
+    if not person and first.glossary and not cleaned.isascii():
+        # a one-character trade word beside a lone character may be the brand's syllable
+        lone = _build(text, cleaned, person, use_brands=False, join_lone=True)
+        if lone.tokens and all(lone.tokens != k.tokens for k in keys):
+            keys.append(lone)
     if (
         not person
         and not cleaned.isascii()

@@ -50,6 +50,9 @@ class OidcConfig:
     claim: str = "email"
     """The ID token or userinfo claim whose value names the flscreen user (``users add
     --oidc VALUE``)."""
+    post_logout_redirect_uri: str | None = None
+    """Where the provider sends the browser after signing out there, registered at the
+    provider; None: this server's ``/auth/oidc/signed-out`` as the request reached it."""
     label: str = "single sign-on"
     """What the sign-in page's link calls the provider."""
     scope: str = "openid email profile"
@@ -61,7 +64,8 @@ OIDC_REQUIRED = ("FLSCREEN_OIDC_ISSUER", "FLSCREEN_OIDC_CLIENT_ID", "FLSCREEN_OI
 
 def load_oidc(env: dict[str, str] | None = None) -> OidcConfig | None:
     """The OpenID provider from FLSCREEN_OIDC_ISSUER, _CLIENT_ID, _CLIENT_SECRET and the
-    optional _REDIRECT_URI, _CLAIM (default email) and _LABEL; None when no issuer is set.
+    optional _REDIRECT_URI, _POST_LOGOUT_REDIRECT_URI, _CLAIM (default email) and _LABEL;
+    None when no issuer is set.
     Half a configuration is an error naming what is missing."""
     from flscreen.errors import InvalidInput, Problem
 
@@ -78,6 +82,7 @@ def load_oidc(env: dict[str, str] | None = None) -> OidcConfig | None:
         client_id=env["FLSCREEN_OIDC_CLIENT_ID"],
         client_secret=env["FLSCREEN_OIDC_CLIENT_SECRET"],
         redirect_uri=env.get("FLSCREEN_OIDC_REDIRECT_URI") or None,
+        post_logout_redirect_uri=env.get("FLSCREEN_OIDC_POST_LOGOUT_REDIRECT_URI") or None,
         claim=env.get("FLSCREEN_OIDC_CLAIM") or "email",
         label=env.get("FLSCREEN_OIDC_LABEL") or "single sign-on",
     )

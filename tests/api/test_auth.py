@@ -56,6 +56,7 @@ def test_every_route_declares_a_permission(tmp_path: Path) -> None:
         "/docs-static",
         "/auth/oidc/login",
         "/auth/oidc/callback",
+        "/auth/oidc/signed-out",
     }, public
 
 

@@ -6,6 +6,7 @@ a disabled user), each with an audit record of the refusal."""
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import shutil
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+import httpx
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
@@ -22,18 +24,26 @@ from flscreen.api import create_app
 from flscreen.identity import store as identity_store
 from flscreen.settings import OidcConfig
 from flscreen.store import Store, open_store
-from tests.oidc.provider import CLIENT_ID, CLIENT_SECRET, running_provider, sign_in_at_provider
+from tests.oidc.provider import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    running_provider,
+    sign_in_at_provider,
+    sign_out_at_provider,
+    visit_provider,
+)
 
 from .seed import SETUP, seed_identities, seed_supply
 
 CALLBACK = "https://testserver/auth/oidc/callback"
+SIGNED_OUT = "https://testserver/auth/oidc/signed-out"
 SESSION = "__Host-flscreen-session"
 PENDING = "__Host-flscreen-oidc"
 
 
 @pytest.fixture(scope="module")
 def issuer() -> Iterator[str]:
-    with running_provider([CALLBACK]) as found:
+    with running_provider([CALLBACK], post_logout_redirect_uris=[SIGNED_OUT]) as found:
         yield found
 
 
@@ -219,3 +229,91 @@ def test_an_expired_id_token_from_the_provider_is_refused(
     assert r.status_code == 401 and "ID token is not valid: The token is expired" in r.text
     assert app_client.get("/auth/me").status_code == 401
     assert "expired" in str(audit_kinds(store, "auth.refused")[-2]["reason"])
+
+
+def _claims(jwt: str) -> dict[str, object]:
+    body = jwt.split(".")[1]
+    found: dict[str, object] = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    return found
+
+
+def test_signing_out_ends_the_providers_session_too(app_client: TestClient, store: Store) -> None:
+    """RP-initiated logout: signing out of a session that came from the provider ends it
+    here, then sends the browser to the provider's end_session_endpoint (from its
+    discovery document) with the sign-in's ID token as id_token_hint and the registered
+    post_logout_redirect_uri; once the person confirms there, the provider's session is
+    over (signing in again asks for the login) and the browser is back on our page."""
+    with httpx.Client(follow_redirects=False, timeout=30) as at_provider:
+        back = sign_in_at_provider(start(app_client), "li", at_provider)
+        assert app_client.get(callback_path(back)).status_code == 303
+        # While the provider's session lasts, signing in again there asks for nothing.
+        silent = visit_provider(at_provider, start(app_client))
+        assert silent.is_redirect and silent.headers["location"].startswith(CALLBACK)
+        assert app_client.get(callback_path(silent.headers["location"])).status_code == 303
+        old = str(app_client.cookies.get(SESSION))
+        csrf = app_client.get("/auth/me").json()["csrf_token"]
+        # The pages let their sign-out form be redirected to the provider (browsers
+        # hold a form's redirects to the page's form-action), and nowhere else.
+        policy = app_client.get("/ui/cases").headers["content-security-policy"]
+        provider = app_client.app.state.flscreen.oidc.config.issuer  # type: ignore[attr-defined]
+        assert policy.endswith(f"form-action 'self' {provider}"), policy
+        r = app_client.post("/ui/logout", data={"csrf_token": csrf})
+        assert r.status_code == 303
+        to = urlsplit(r.headers["location"])
+        discovery = httpx.get(f"{provider}/.well-known/openid-configuration").json()
+        assert f"{to.scheme}://{to.netloc}{to.path}" == discovery["end_session_endpoint"]
+        query = dict(parse_qsl(to.query))
+        assert query["post_logout_redirect_uri"] == SIGNED_OUT
+        assert query["client_id"] == CLIENT_ID
+        hint = _claims(query["id_token_hint"])
+        assert (hint["sub"], hint["aud"]) == ("li", CLIENT_ID)  # the sign-in's own ID token
+        # The flscreen session ended before the browser left, and its ID token with it.
+        replay = TestClient(app_client.app, base_url="https://testserver")
+        replay.cookies.set(SESSION, old)
+        assert replay.get("/shipments").status_code == 401
+        with store.connect() as conn:
+            ended = sa.text("SELECT id_token FROM identity_sessions WHERE revoked_at IS NOT NULL")
+            assert list(conn.execute(ended).scalars()) == [None]
+        # At the provider: confirm, and come back to the page registered for it.
+        landed = sign_out_at_provider(at_provider, r.headers["location"])
+        assert landed == SIGNED_OUT
+        page = app_client.get(urlsplit(landed).path)
+        assert page.status_code == 200
+        assert "signed out of flscreen and of Customs SSO" in page.text
+        # The provider's session is over: signing in again shows its login form.
+        again = visit_provider(at_provider, start(app_client))
+        assert again.status_code == 200 and 'name="login"' in again.text, again.headers
+
+
+def test_signing_out_falls_back_to_our_page_without_an_end_session_endpoint(
+    store: Store, tmp_path: Path
+) -> None:
+    """A provider that offers no end_session_endpoint (and a password session on an app
+    with a provider): signing out ends the session here and lands on the sign-in page;
+    the API says there is nowhere else to go."""
+    with running_provider([CALLBACK], rp_initiated_logout=False) as plain_issuer:
+        app = create_app(
+            str(store.engine.url),
+            documents_dir=tmp_path / "documents",
+            oidc=OidcConfig(plain_issuer, CLIENT_ID, CLIENT_SECRET, label="Customs SSO"),
+        )
+        with TestClient(app, base_url="https://testserver", follow_redirects=False) as c:
+            assert "end_session_endpoint" not in app.state.flscreen.oidc.metadata()
+            back = sign_in_at_provider(start(c), "li")
+            assert c.get(callback_path(back)).status_code == 303
+            csrf = c.get("/auth/me").json()["csrf_token"]
+            r = c.post("/ui/logout", data={"csrf_token": csrf})
+            assert r.status_code == 303 and r.headers["location"] == "/ui/login?next=/ui/"
+            assert c.get("/auth/me").status_code == 401
+            back = sign_in_at_provider(start(c), "li")
+            assert c.get(callback_path(back)).status_code == 303
+            csrf = c.get("/auth/me").json()["csrf_token"]
+            r = c.post("/auth/logout", headers={"x-csrf-token": csrf})
+            assert r.json() == {"signed_out": True, "end_session_url": None}
+            # A password session is ended here only, provider or not.
+            signed_in = c.post(
+                "/auth/login", json={"username": "officer.li", "password": "officer.li-password"}
+            )
+            assert signed_in.status_code == 200
+            r = c.post("/ui/logout", data={"csrf_token": signed_in.json()["csrf_token"]})
+            assert r.headers["location"] == "/ui/login?next=/ui/"

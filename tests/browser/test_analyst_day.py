@@ -278,7 +278,13 @@ def test_an_officer_signs_in_through_the_openid_provider(
     store.dispose()
     app = create_app(db_url, documents_dir=tmp_path / "documents")
     driver = browser
-    with serving(app) as base, running_provider([f"{base}/auth/oidc/callback"]) as issuer:
+    with (
+        serving(app) as base,
+        running_provider(
+            [f"{base}/auth/oidc/callback"],
+            post_logout_redirect_uris=[f"{base}/auth/oidc/signed-out"],
+        ) as issuer,
+    ):
         app.state.flscreen.oidc = OidcClient(
             OidcConfig(issuer, CLIENT_ID, CLIENT_SECRET, label="Customs SSO")
         )
@@ -294,3 +300,13 @@ def test_an_officer_signs_in_through_the_openid_provider(
         assert driver.current_url == f"{base}/ui/cases", driver.current_url
         shot(driver, "12-oidc-signed-in")
         assert "officer.li" in driver.find_element(By.TAG_NAME, "body").text
+        # Signing out ends the provider's session too: its own confirmation, then back.
+        click_and_wait(
+            driver, driver.find_element(By.CSS_SELECTOR, "form[action='/ui/logout'] button")
+        )
+        assert driver.current_url.startswith(f"{issuer}/session/end"), driver.current_url
+        shot(driver, "13-oidc-provider-sign-out")
+        click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "button[value=yes]"))
+        assert driver.current_url == f"{base}/auth/oidc/signed-out", driver.current_url
+        shot(driver, "14-oidc-signed-out")
+        assert "signed out of flscreen and of Customs SSO" in driver.page_source

@@ -2,8 +2,10 @@
 //
 // Reads its configuration as JSON on argv[2]:
 //   {"client_id", "client_secret", "redirect_uris": [...],
+//    "post_logout_redirect_uris": [...] (optional),
 //    "accounts": {"<login>": {"email": ..., "name": ..., "email_verified": true}},
-//    "id_token_ttl": seconds (optional)}
+//    "id_token_ttl": seconds (optional),
+//    "rp_initiated_logout": false to offer no end_session_endpoint (optional)}
 // listens on a free port and prints one JSON line {"issuer": "http://127.0.0.1:PORT"}
 // once it serves. People sign in through its development login and consent forms
 // (devInteractions): the login name picks the account, any password is accepted;
@@ -30,6 +32,7 @@ server.listen(0, '127.0.0.1', () => {
         client_id: config.client_id,
         client_secret: config.client_secret,
         redirect_uris: config.redirect_uris,
+        post_logout_redirect_uris: config.post_logout_redirect_uris ?? [],
         response_types: ['code'],
         grant_types: ['authorization_code'],
         token_endpoint_auth_method: 'client_secret_basic',
@@ -44,7 +47,11 @@ server.listen(0, '127.0.0.1', () => {
     },
     pkce: { required: () => true },
     ttl: { IdToken: config.id_token_ttl ?? 3600 },
-    features: { devInteractions: { enabled: true } },
+    features: {
+      devInteractions: { enabled: true },
+      // OpenID Connect RP-Initiated Logout 1.0: end_session_endpoint in discovery.
+      rpInitiatedLogout: { enabled: config.rp_initiated_logout ?? true },
+    },
     async findAccount(_ctx, id) {
       const account = accounts[id];
       if (!account) return undefined;

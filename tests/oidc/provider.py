@@ -95,16 +95,36 @@ def submit_form(
     return client.post(urljoin(str(page.url), form.get("action")), data=data)
 
 
-def sign_in_at_provider(authorize_url: str, login: str) -> str:
+def sign_in_at_provider(authorize_url: str, login: str, browser: httpx.Client | None = None) -> str:
     """Follow the provider's login and consent forms as a person would; the URL it
-    finally sends the browser to (flscreen's callback with code and state)."""
-    with httpx.Client(follow_redirects=False, timeout=30) as browser:
-        page = _follow(browser, browser.get(authorize_url))
-        page = _follow(browser, submit_form(browser, page, {"login": login, "password": "any"}))
-        if page.status_code == 200 and 'value="consent"' in page.text:  # the consent form
-            page = _follow(browser, submit_form(browser, page, {}))
-        assert page.is_redirect, f"the provider did not send the browser back: {page.text[:500]}"
-        return str(page.headers["location"])
+    finally sends the browser to (flscreen's callback with code and state). ``browser``
+    keeps the provider's cookies (its session) for later requests; a fresh one by
+    default."""
+    if browser is None:
+        with httpx.Client(follow_redirects=False, timeout=30) as fresh:
+            return sign_in_at_provider(authorize_url, login, fresh)
+    page = _follow(browser, browser.get(authorize_url))
+    page = _follow(browser, submit_form(browser, page, {"login": login, "password": "any"}))
+    if page.status_code == 200 and 'value="consent"' in page.text:  # the consent form
+        page = _follow(browser, submit_form(browser, page, {}))
+    assert page.is_redirect, f"the provider did not send the browser back: {page.text[:500]}"
+    return str(page.headers["location"])
+
+
+def visit_provider(browser: httpx.Client, url: str) -> httpx.Response:
+    """Open ``url`` at the provider and follow its redirects while they stay there: a
+    page of its own (a login form), or the redirect that leaves it."""
+    return _follow(browser, browser.get(url))
+
+
+def sign_out_at_provider(browser: httpx.Client, end_session_url: str) -> str:
+    """Open the provider's end-session URL and confirm its "sign me out" form; the URL it
+    then sends the browser to (the client's post-logout redirect URI)."""
+    page = visit_provider(browser, end_session_url)
+    assert page.status_code == 200 and "logoutForm" in page.text, page.text[:500]
+    page = _follow(browser, submit_form(browser, page, {"logout": "yes"}))
+    assert page.is_redirect, f"the provider did not send the browser back: {page.text[:500]}"
+    return str(page.headers["location"])
 
 
 def _follow(browser: httpx.Client, answer: httpx.Response) -> httpx.Response:

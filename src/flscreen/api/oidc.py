@@ -13,6 +13,11 @@ a local password.
 What must survive the trip to the provider (state, nonce, PKCE verifier, the page
 to return to) rides in a short-lived ``__Host-`` cookie of its own: the callback
 is refused unless its ``state`` equals the one this browser was sent off with.
+
+Signing out of such a session ends the provider's session too (OpenID Connect
+RP-Initiated Logout 1.0): the browser is sent to the provider's
+``end_session_endpoint`` with the sign-in's ID token as ``id_token_hint`` and a
+registered ``post_logout_redirect_uri`` to come back to.
 """
 
 from __future__ import annotations
@@ -20,10 +25,12 @@ from __future__ import annotations
 import base64
 import hmac
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 import requests
 from authlib.common.security import generate_token
@@ -80,6 +87,14 @@ class Pending:
                 f"the sign-in took longer than {PENDING_SECONDS // 60} minutes: start again"
             )
         return pending
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """A finished sign-in: the person's claims and the ID token they came in."""
+
+    claims: dict[str, Any]
+    id_token: str
 
 
 @dataclass
@@ -172,9 +187,10 @@ class OidcClient:
             )
         return str(url), pending
 
-    def finish(self, pending: Pending, params: dict[str, str]) -> dict[str, Any]:
-        """The signed-in person's claims (ID token, then userinfo for what it lacks), from
-        the callback's query ``params``; :class:`Unauthenticated` saying what failed."""
+    def finish(self, pending: Pending, params: dict[str, str]) -> SignedIn:
+        """The signed-in person's claims (ID token, then userinfo for what it lacks) and
+        the ID token, from the callback's query ``params``; :class:`Unauthenticated`
+        saying what failed."""
         if "error" in params:
             reason = params.get("error_description") or params["error"]
             raise Unauthenticated(f"the OpenID provider refused the sign-in: {reason}")
@@ -211,7 +227,36 @@ class OidcClient:
             if self.config.claim not in claims and metadata.get("userinfo_endpoint"):
                 found = self._get_json(str(metadata["userinfo_endpoint"]), "userinfo", session)
                 claims = {**found, **claims}
-        return claims
+        return SignedIn(claims, id_token)
+
+    def form_origins(self) -> list[str]:
+        """The provider's origins a page's sign-out form is redirected to (the issuer's,
+        and its end-session endpoint's once discovery was read), for the pages'
+        ``form-action``."""
+        found = [_origin(self.config.issuer)]
+        endpoint = (self._metadata or {}).get("end_session_endpoint")
+        if isinstance(endpoint, str) and _origin(endpoint) not in found:
+            found.append(_origin(endpoint))
+        return [o for o in found if o]
+
+    def end_session_url(self, id_token: str, post_logout_redirect_uri: str) -> str | None:
+        """Where to send the browser to end its session at the provider (RP-Initiated
+        Logout 1.0), or None when the provider names no ``end_session_endpoint`` in its
+        discovery document or cannot be reached (signing out here must not wait on it)."""
+        try:
+            endpoint = self.metadata().get("end_session_endpoint")
+        except Unauthenticated:
+            return None
+        if not isinstance(endpoint, str) or not endpoint.startswith(("https://", "http://")):
+            return None
+        query = urlencode(
+            {
+                "id_token_hint": id_token,
+                "post_logout_redirect_uri": post_logout_redirect_uri,
+                "client_id": self.config.client_id,
+            }
+        )
+        return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
 
     def verify_id_token(self, id_token: str, nonce: str) -> dict[str, Any]:
         """The ID token's claims once signature, issuer, audience, expiry and nonce hold."""
@@ -247,6 +292,15 @@ class OidcClient:
         except InvalidKeyIdError:
             # A key id we do not hold: the provider may have rotated its keys since.
             return jwt.decode(id_token, self.keys(refresh=True), algorithms=ID_TOKEN_ALGORITHMS)
+
+
+def _origin(url: str) -> str:
+    """``scheme://host[:port]`` of an http(s) URL, "" for anything else (a CSP source
+    must not carry a path, a quote or a space)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not re.fullmatch(r"[\w.:\[\]-]+", parts.netloc):
+        return ""
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _why(exc: JoseError) -> str:

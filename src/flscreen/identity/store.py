@@ -296,7 +296,7 @@ def disable_user(conn: Connection, username: str, actor: Principal) -> User:
     conn.execute(
         sessions.update()
         .where(sessions.c.user_id == user.id, sessions.c.revoked_at.is_(None))
-        .values(revoked_at=stamp(now()))
+        .values(revoked_at=stamp(now()), id_token=None)
     )
     audit.append(
         conn,
@@ -487,9 +487,14 @@ def principal_from_token(conn: Connection, token: str) -> Principal:
 
 
 def create_session(
-    conn: Connection, user: User, hours: float = 8.0, via: str = "password"
+    conn: Connection,
+    user: User,
+    hours: float = 8.0,
+    via: str = "password",
+    id_token: str | None = None,
 ) -> tuple[str, str]:
-    """A new session for ``user``: (session secret for the cookie, CSRF token for forms)."""
+    """A new session for ``user``: (session secret for the cookie, CSRF token for forms).
+    ``id_token`` is an OpenID sign-in's, kept to end the provider's session with it."""
     secret = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
     created = now()
@@ -502,6 +507,7 @@ def create_session(
             expires_at=stamp(created + timedelta(hours=hours)),
             revoked_at=None,
             via=via,
+            id_token=id_token,
         )
     )
     audit.append(
@@ -532,9 +538,11 @@ def principal_from_session(conn: Connection, secret: str) -> tuple[Principal, st
     return user.principal("session"), str(row.csrf_token)
 
 
-def revoke_session(conn: Connection, secret: str) -> None:
-    conn.execute(
-        sessions.update()
-        .where(sessions.c.session_hash == sha256(secret), sessions.c.revoked_at.is_(None))
-        .values(revoked_at=stamp(now()))
-    )
+def revoke_session(conn: Connection, secret: str) -> str | None:
+    """End the session; the ID token of the OpenID sign-in it came from (to end the
+    provider's session too), None for other sessions or one already ended. The stored
+    token goes with the session."""
+    live = sa.and_(sessions.c.session_hash == sha256(secret), sessions.c.revoked_at.is_(None))
+    id_token = conn.execute(sa.select(sessions.c.id_token).where(live)).scalar()
+    conn.execute(sessions.update().where(live).values(revoked_at=stamp(now()), id_token=None))
+    return str(id_token) if id_token else None

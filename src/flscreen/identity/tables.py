@@ -67,6 +67,9 @@ sessions = sa.Table(
     sa.Column("expires_at", sa.String(40), nullable=False),
     sa.Column("revoked_at", sa.String(40), nullable=True),
     sa.Column("via", sa.String(16), nullable=False),
+    # An OpenID sign-in's ID token, sent back to the provider as ``id_token_hint`` when
+    # the session is signed out (RP-initiated logout); cleared when the session ends.
+    sa.Column("id_token", sa.Text, nullable=True),
 )
 
 login_failures = sa.Table(

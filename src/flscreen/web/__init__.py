@@ -43,11 +43,24 @@ PAGE_CSP = (
     b"form-action 'self'"
 )
 """HTML answers (pages, the dossier, error pages) load nothing from elsewhere, run no
-script, and post forms only to this app. Inline styles stay: the dossier is one
-self-contained file."""
+script, and post forms only to this app (and, when people sign in through an OpenID
+provider, to it: the sign-out form's redirect ends the provider's session, and
+browsers hold redirects of a form to ``form-action``). Inline styles stay: the dossier
+is one self-contained file."""
+
+
+def page_csp(scope: Scope) -> bytes:
+    """The page CSP for the app serving ``scope``: the OpenID provider's origins added to
+    ``form-action`` when one is configured."""
+    state = getattr(getattr(scope.get("app"), "state", None), "flscreen", None)
+    oidc = getattr(state, "oidc", None)
+    if oidc is None:
+        return PAGE_CSP
+    return b" ".join([PAGE_CSP, *(o.encode() for o in oidc.form_origins())])
+
 
 PAGE_HEADERS = [
-    (b"content-security-policy", PAGE_CSP),
+    (b"content-security-policy", PAGE_CSP),  # per app: page_csp
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),
 ]
@@ -76,7 +89,7 @@ class PageHeaders:
                 for key, value in PAGE_HEADERS:
                     if key in have or (key != b"x-content-type-options" and not html):
                         continue
-                    headers.append((key, value))
+                    headers.append((key, page_csp(scope) if value is PAGE_CSP else value))
                 message["headers"] = headers
             await send(message)
 

@@ -1,7 +1,8 @@
 """OpenID Connect sign-in for people (authorization code with PKCE, see
 :mod:`flscreen.api.oidc`): ``/auth/oidc/login`` sends the browser to the provider,
 ``/auth/oidc/callback`` signs the mapped flscreen user in with the session cookie a
-password sign-in sets.
+password sign-in sets; ``/auth/oidc/signed-out`` is where the provider sends the
+browser back after signing out there too.
 
 Included without the strict query check: a provider may add parameters of its own to
 the callback (``session_state``, ``scope``...)."""
@@ -64,7 +65,8 @@ def oidc_callback(request: Request) -> Response:
         if client is None:
             raise Unauthenticated("no OpenID provider is configured: sign in with a password")
         pending = Pending.decode(request.cookies.get(PENDING_COOKIE), client.clock())
-        claims = client.finish(pending, dict(request.query_params))
+        signed_in = client.finish(pending, dict(request.query_params))
+        claims = signed_in.claims
         with state.store.begin() as conn:
             user = identity_store.find_user_by_oidc(
                 conn, client.config.claim, claims.get(client.config.claim)
@@ -74,7 +76,7 @@ def oidc_callback(request: Request) -> Response:
                     f"the OpenID provider has not verified the e-mail {claims['email']!r}"
                 )
             secret, _csrf = identity_store.create_session(
-                conn, user, hours=state.session_hours, via="oidc"
+                conn, user, hours=state.session_hours, via="oidc", id_token=signed_in.id_token
             )
     except Unauthenticated as exc:
         return _oidc_refused(request, exc)
@@ -82,6 +84,28 @@ def oidc_callback(request: Request) -> Response:
     set_session_cookie(response, secret, state)
     response.delete_cookie(PENDING_COOKIE, path="/", secure=True, httponly=True, samesite="lax")
     return response
+
+
+@router.get("/auth/oidc/signed-out", include_in_schema=False, dependencies=[public()])
+def oidc_signed_out(request: Request) -> Response:
+    """Where the OpenID provider sends the browser back after ending its session (the
+    ``post_logout_redirect_uri`` registered there): the sign-in page, saying so. The
+    flscreen session ended before the browser left."""
+    from flscreen.web.pages import render
+
+    client = get_state(request).oidc
+    label = client.config.label if client is not None else "the OpenID provider"
+    return render(
+        request,
+        "login.html.j2",
+        {
+            "next": "/ui/",
+            "error": None,
+            "notice": f"You are signed out of flscreen and of {label}.",
+            "oidc": oidc_label(request),
+        },
+        with_json=False,
+    )
 
 
 def _oidc_refused(request: Request, exc: Unauthenticated) -> Response:

@@ -91,23 +91,32 @@ async def login(body: LoginRequest, request: Request) -> JSONResponse:
 
 @router.post("/auth/logout", dependencies=[public()])
 async def logout(request: Request) -> JSONResponse:
-    """End this session (the cookie stops working at once, server-side)."""
-    await _end_session(request)
-    response = JSONResponse({"signed_out": True})
+    """End this session (the cookie stops working at once, server-side). For a session
+    signed in through the OpenID provider, `end_session_url` is where to send the
+    browser to end the provider's session too (RP-initiated logout); null otherwise,
+    or when the provider offers no such endpoint."""
+    provider = await _end_session(request)
+    response = JSONResponse({"signed_out": True, "end_session_url": provider})
     response.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True, samesite="lax")
     return response
 
 
-async def _end_session(request: Request) -> None:
+async def _end_session(request: Request) -> str | None:
+    """End the cookie's session here; the provider's end-session URL for an OpenID one."""
     cookie = request.cookies.get(SESSION_COOKIE)
-    if cookie:
-        state = get_state(request)
+    if not cookie:
+        return None
+    state = get_state(request)
 
-        def end() -> None:
-            with state.store.begin() as conn:
-                identity_store.revoke_session(conn, cookie)
+    def end() -> str | None:
+        with state.store.begin() as conn:
+            id_token = identity_store.revoke_session(conn, cookie)
+        if id_token is None or state.oidc is None:
+            return None
+        back = state.oidc.config.post_logout_redirect_uri or str(request.url_for("oidc_signed_out"))
+        return state.oidc.end_session_url(id_token, back)
 
-        await run_in_threadpool(end)
+    return await run_in_threadpool(end)
 
 
 @router.get("/auth/me")
@@ -172,7 +181,9 @@ async def login_form(request: Request) -> Response:
 
 @router.post("/ui/logout", include_in_schema=False, dependencies=[public()])
 async def logout_form(request: Request) -> Response:
-    await _end_session(request)
-    response = RedirectResponse(f"/ui/login?next={quote('/ui/')}", status_code=303)
+    """Sign out: to the OpenID provider to end its session too when this one came from
+    it (and it offers that), else to the sign-in page."""
+    provider = await _end_session(request)
+    response = RedirectResponse(provider or f"/ui/login?next={quote('/ui/')}", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True, samesite="lax")
     return response

@@ -21,7 +21,7 @@ from flscreen.identity.scope import Scope, set_row_scope
 from flscreen.store import Store
 
 from .seed import SAMPLE_SUPPLY, bearer, screened_client
-from .test_auth import NORTHWIND, SOUTHERN, app_role
+from .test_auth import NORTHWIND, SOUTHERN, app_role, check_every_object_route
 
 NW = Scope("northwind", frozenset({"IMP-NW"}))
 
@@ -208,6 +208,15 @@ def test_the_supply_graph_is_kept_per_tenant_under_the_wall(walled: TestClient) 
         "/audit/log", params={"kind": "auth.refused"}, headers=bearer(walled, "auditor")
     ).json()["records"]
     assert refusals[0]["payload"]["reason"].startswith("shipment S-2001 is not visible")
+
+
+def test_every_object_route_answers_the_same_under_the_wall(
+    walled: TestClient, store: Store
+) -> None:
+    """The route-table walk of test_auth, with every request under row-level security:
+    the importer's own objects still answer (nothing the wall hides was needed for
+    them), another tenant's are 404 and logged as refusals."""
+    check_every_object_route(walled, store)
 
 
 def test_an_import_reusing_another_tenants_shipment_id_is_refused_under_the_wall(

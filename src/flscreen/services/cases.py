@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from flscreen.errors import NotFound
-from flscreen.identity.scope import OutOfScope, Scope, require_shipment
+from flscreen.identity.scope import Scope, not_visible, require_shipment
 from flscreen.policy import cases
 from flscreen.policy.records import StoredScreening, get_screening, staleness
 
@@ -76,7 +76,7 @@ def scoped_case(conn: Connection, ref: str, scope: Scope | None) -> cases.Case:
         if scope is None or scope.unrestricted:
             raise
         # Under row-level security another tenant's case is invisible, not absent.
-        raise OutOfScope(str(exc), f"case {ref} is not visible to tenant {scope.tenant}") from None
+        raise not_visible(scope, f"case {ref}", str(exc)) from None
     if scope is not None:
         require_shipment(
             conn, scope, case.shipment_id, f"no case {ref!r} (see GET /cases, `flscreen case list`)"

@@ -177,6 +177,17 @@ def walled(screened: TestClient, db_url: str, store: Store, tmp_path: Path) -> I
         yield c
 
 
+def test_serve_can_tell_whether_the_wall_binds_its_role(walled: TestClient, store: Store) -> None:
+    """`flscreen serve` warns when its role ignores row-level security: the tests'
+    server user is a superuser; the app's ordinary role is bound."""
+    from flscreen.store.row_security import bypassed_by
+
+    with store.connect() as conn:
+        assert "is a superuser" in str(bypassed_by(conn))
+    with walled.app.state.flscreen.store.connect() as conn:  # type: ignore[attr-defined]
+        assert bypassed_by(conn) is None
+
+
 def test_the_supply_graph_is_kept_per_tenant_under_the_wall(walled: TestClient) -> None:
     """An importer's request builds its graph from its tenant's rows; that graph never
     serves an officer, nor the officers' graph the importer (whichever comes first)."""

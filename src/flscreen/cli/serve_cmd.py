@@ -38,6 +38,17 @@ def serve_cmd(
         f"http://{host}:{port}/docs (store: {app.state.flscreen.store.dialect})",
         highlight=False,
     )
+    from flscreen.store.row_security import bypassed_by
+
+    with app.state.flscreen.store.connect() as conn:
+        why = bypassed_by(conn)
+    if why:
+        err_console.print(
+            f"flscreen: warning: the store's {why}, so PostgreSQL's row-level security (the "
+            "second tenant wall) does not apply; connect as an ordinary role "
+            "(docs/security.md)",
+            highlight=False,
+        )
     uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=False)
 
 

@@ -49,3 +49,17 @@ def disable(op: Any, tables: Mapping[str, str]) -> None:
         op.execute(f"DROP POLICY IF EXISTS tenant_wall ON {table}")
         op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
         op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
+
+
+def bypassed_by(conn: Any) -> str | None:
+    """Why row-level security does not bind ``conn``'s role (it is a superuser, or has
+    BYPASSRLS), or None when it does or the store is not PostgreSQL: then the wall is
+    off, and only the query layer keeps tenants apart."""
+    if conn.dialect.name != "postgresql":
+        return None
+    row = conn.exec_driver_sql(
+        "SELECT current_user, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"
+    ).first()
+    if row is None or not (row[1] or row[2]):
+        return None
+    return f"role {row[0]!r} is {'a superuser' if row[1] else 'BYPASSRLS'}"

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flscreen.batch import DuckDBEngine, run_batch_on_graph
-from flscreen.batch.sql import DUCKDB, SPARK, edges_sql, feeds_sql, step_sql
+from flscreen.batch.sql import DUCKDB, SPARK, edges_sql, feeds_sql, hop_sql, step_sql
 from flscreen.model.trace import TraceResult
 from flscreen.trace import SupplyGraph, TraceConfig, load_config, trace_shipment
 from tests.batch.randomnet import (
@@ -123,12 +123,22 @@ def test_sql_is_generated_per_dialect() -> None:
     step_duck, step_spark = step_sql(DUCKDB, 3, 30, 50), step_sql(SPARK, 3, 30, 50)
     assert "ASOF JOIN" in feeds_sql(DUCKDB, 30).select
     assert "ASOF" not in feeds_sql(SPARK, 30).select
-    assert "FROM fl_front_3" in step_duck.select and step_duck.name == "fl_front_4"
-    assert "list_contains(" in step_duck.select and "list_prepend(" in step_duck.select
-    assert "array_contains(" in step_spark.select and "concat(array(" in step_spark.select
+    assert "FROM fl_front_3" in step_duck.select and step_duck.name == "fl_step_next"
+    assert "list_contains(" in step_duck.select and "array_contains(" in step_spark.select
     # each group keeps its 50 first routes
     assert "CASE WHEN kind = 0 THEN 50 ELSE 1 END" in step_duck.select
     assert "lambda r:" in step_duck.select and "r -> " in step_spark.select
+    # one hop: edges, same-day cycles, the moved groups, then the next frontier and paths
+    hop = hop_sql(DUCKDB, 3, 30, 50)
+    assert [t.name for t in hop] == [
+        "fl_step_edge",
+        "fl_step_cycle",
+        "fl_step_next",
+        "fl_front_4",
+        "fl_path_4",
+    ]
+    assert "list_prepend(" in hop[-1].select and "JOIN fl_path_3" in hop[-1].select
+    assert "concat(array(" in hop_sql(SPARK, 3, 30, 50)[-1].select
 
 
 @pytest.mark.parametrize("seed", range(4))

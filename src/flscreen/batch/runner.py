@@ -41,7 +41,7 @@ def statements(engine: Engine, config: TraceConfig) -> list[tuple[str, sql.Table
 
 def after_mass_balance(engine: Engine) -> list[tuple[str, sql.Table]]:
     d = engine.dialect
-    return [("origins", sql.origins_sql(d)), ("hop 1", sql.frontier0_sql(d))]
+    return [("origins", sql.origins_sql(d)), *(("hop 1", t) for t in sql.frontier0_sql(d))]
 
 
 @dataclass
@@ -106,7 +106,7 @@ def run_batch(
         report("load", 0, 1)
         order = flag_order(inputs.flags)
         engine.load({**inputs.tables, "fl_flag": [(i, *o) for i, o in enumerate(order)]})
-    total_stages = 6 + config.max_depth
+    total_stages = 7 + config.max_depth
     done = 0
     for stage, table in statements(engine, config):
         engine.create(table)
@@ -121,7 +121,8 @@ def run_batch(
         report(stage, done, total_stages)
     depth = 1
     for depth in range(1, config.max_depth):
-        engine.create(sql.step_sql(engine.dialect, depth, config.lookback_days, config.max_paths))
+        for table in sql.hop_sql(engine.dialect, depth, config.lookback_days, config.max_paths):
+            engine.create(table)
         done += 1
         report(f"hop {depth + 1}", done, total_stages)
         if next(engine.fetch(sql.count_sql(f"fl_front_{depth + 1}")))[0] == 0:
@@ -133,8 +134,11 @@ def run_batch(
     engine.create(sql.hop_weights_sql(engine.dialect))
     report("results", total_stages, total_stages)
     yield from assemble(engine, inputs, config, mass)
+    for name in ("fl_step_edge", "fl_step_cycle", "fl_step_next"):
+        engine.drop(name)
     for k in range(1, depths + 1):
         engine.drop(f"fl_front_{k}")
+        engine.drop(f"fl_path_{k}")
 
 
 MassItem = MassBalanceFinding | Gap

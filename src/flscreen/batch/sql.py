@@ -113,6 +113,19 @@ class Dialect(ABC):
         """The list ``items`` with ``fn`` applied to each element."""
 
     @abstractmethod
+    def transform_at(self, items: str, var: str, index: str, body: str) -> str:
+        """The list ``items`` with ``body`` of each element ``var`` and its position
+        ``index`` (from 0 or 1: only distinct values are needed)."""
+
+    @abstractmethod
+    def row_number(self, order: str) -> str:
+        """A distinct number per row (``order``: columns the engine may need to order by)."""
+
+    @abstractmethod
+    def collect(self, value: str) -> str:
+        """Aggregate: the values of the group as a list."""
+
+    @abstractmethod
     def keep(self, items: str, fn: str) -> str:
         """The elements of ``items`` for which ``fn`` is true."""
 
@@ -183,6 +196,15 @@ class DuckDBDialect(Dialect):
 
     def transform(self, items: str, fn: str) -> str:
         return f"list_transform({items}, {fn})"
+
+    def transform_at(self, items: str, var: str, index: str, body: str) -> str:
+        return f"list_transform({items}, lambda {var}, {index}: {body})"
+
+    def row_number(self, order: str) -> str:
+        return "row_number() OVER ()"
+
+    def collect(self, value: str) -> str:
+        return f"list({value})"
 
     def keep(self, items: str, fn: str) -> str:
         return f"list_filter({items}, {fn})"
@@ -284,6 +306,16 @@ class SparkDialect(Dialect):
 
     def transform(self, items: str, fn: str) -> str:
         return f"transform({items}, {fn})"
+
+    def transform_at(self, items: str, var: str, index: str, body: str) -> str:
+        return f"transform({items}, ({var}, {index}) -> {body})"
+
+    def row_number(self, order: str) -> str:
+        # Spark numbers rows only in an ordered window
+        return f"row_number() OVER (ORDER BY {order})"
+
+    def collect(self, value: str) -> str:
+        return f"collect_list({value})"
 
     def keep(self, items: str, fn: str) -> str:
         return f"filter({items}, {fn})"
@@ -450,33 +482,84 @@ def origins_sql(d: Dialect) -> Table:
     )
 
 
-def _route(d: Dialect, o: str, path: str) -> str:
-    """A route as a struct that sorts in listing order: ``o`` is minus its share (so the
-    largest share comes first), then its transactions (downstream first). The hop weights
-    of the routes reported are looked up at the end (:func:`hop_weights_sql`)."""
-    return d.struct(o=o, path=path)
+ROUTE_SLOTS = 1 << 24
+"""A route's id is its group's number times this plus its place in the group's list: a
+group may list at most this many routes (16.7 million; the cap and its ties stay far
+below)."""
 
 
-def frontier0_sql(d: Dialect) -> Table:
-    """fl_front_1: each flag at the transaction where it starts, with one route of one
-    transaction.
+def frontier0_sql(d: Dialect) -> list[Table]:
+    """fl_path_1 and fl_front_1: each flag at the transaction where it starts, with one
+    route of one transaction.
 
     Every frontier row is a group (t, kind, flag, stop_party): ``routes`` its first
-    routes (see :func:`_route`; a weight not known counts 0), ``n`` how many routes the
-    group has in all and ``whole`` whether ``routes`` holds every one of them."""
-    route = _route(d, d.double("-1.0"), d.single("t"))
+    routes as (o, id) structs (``o`` minus the share, so that the largest share sorts
+    first; a weight not known counts 0; ``id`` the route's row in fl_path of that
+    depth), ``n`` how many routes the group has in all and ``whole`` whether ``routes``
+    holds every one of them. The routes carry no transactions: a route's transactions
+    (downstream first) are in fl_path_{depth}(id, t, path), built once per kept route
+    from its parent's, and only read back for the cycle check and the routes reported."""
+    return [
+        Table(
+            "fl_path_1",
+            f"""
+            SELECT {d.row_number("t, kind, flag, stop_party")} AS id, t,
+                   {d.single("t")} AS path, kind, flag, stop_party
+            FROM fl_origin
+            """,
+        ),
+        Table(
+            "fl_front_1",
+            f"""
+            SELECT t, kind, flag, stop_party, CAST(1 AS BIGINT) AS n, TRUE AS whole,
+                   {d.single(d.struct(o=d.double("-1.0"), id="id"))} AS routes
+            FROM fl_path_1
+            """,
+        ),
+    ]
+
+
+def hop_edges_sql(d: Dialect, depth: int, lookback_days: int) -> Table:
+    """fl_step_edge(up, down, seller, w, same): every sale ``down`` that a transaction of
+    fl_front_{depth} can feed, with the purchase's weight in it, and whether both fall on
+    one day (only then can ``down`` already be on a route through ``up``: a route's
+    transactions go back in time). Scalars, built apart from the routes so that the join
+    carrying the route lists meets one plain table."""
+    lb = int(lookback_days)
     return Table(
-        "fl_front_1",
+        "fl_step_edge",
         f"""
-        SELECT t, kind, flag, stop_party, CAST(1 AS BIGINT) AS n, TRUE AS whole,
-               {d.single(route)} AS routes
-        FROM fl_origin
+        SELECT up.t AS up, dn.t AS down, dn.supplier AS seller,
+               CASE WHEN fd.total > 0 THEN up.qty / um.factor / fd.total / fd.pools END AS w,
+               up.day = dn.day AS same
+        FROM (SELECT DISTINCT t FROM fl_front_{depth}) fr
+        JOIN fl_txn up ON up.t = fr.t
+        JOIN fl_txn dn ON dn.supplier = up.buyer
+             AND up.day BETWEEN dn.day - {lb} AND dn.day
+        JOIN fl_um um ON um.material = dn.material AND um.input = up.material
+        LEFT JOIN fl_feed fd ON fd.t = dn.t AND fd.k = {_pool("um", "up")}
+        """,
+    )
+
+
+def cycles_sql(d: Dialect, depth: int) -> Table:
+    """fl_step_cycle(up, down, bad): per same-day edge, the routes of fl_front_{depth}
+    through ``up`` that already pass ``down`` (moving them would loop)."""
+    return Table(
+        "fl_step_cycle",
+        f"""
+        SELECT e.up, e.down, {d.collect("p.id")} AS bad
+        FROM fl_step_edge e JOIN fl_path_{depth} p ON p.t = e.up
+        WHERE e.same AND {d.contains("p.path", "e.down")}
+        GROUP BY e.up, e.down
         """,
     )
 
 
 def step_sql(d: Dialect, depth: int, lookback_days: int, cap: int) -> Table:
-    """fl_front_{depth+1}: every route of fl_front_{depth} moved one sale downstream.
+    """fl_step_next: the groups of depth+1, every route of fl_front_{depth} moved one sale
+    downstream along fl_step_edge (:func:`hop_edges_sql`, built first), each route as
+    (o, id of its parent at ``depth``), and ``gid`` a number per group.
 
     Semi-naive: only the routes found at the previous depth move, joined to the sales
     their transactions can feed. Each group keeps its ``cap`` routes with the largest
@@ -485,42 +568,32 @@ def step_sql(d: Dialect, depth: int, lookback_days: int, cap: int) -> Table:
     weights as every other route through the same sale. Gaps and shortfalls keep one route
     per group. ``n`` counts every route (the routes kept where the group was whole)."""
     prev = f"fl_front_{depth}"
-    lb = int(lookback_days)
+    ok = f"c.bad IS NULL OR NOT {d.contains('c.bad', 'r.id')}"
     moved = d.transform(
-        d.keep("f.routes", d.lam("r", f"NOT {d.contains('r.path', 'e.down')}")),
-        d.lam(
-            "r",
-            _route(d, "r.o * COALESCE(e.w, 0)", d.prepend("e.down", "r.path")),
-        ),
+        d.keep("f.routes", d.lam("r", ok)),
+        d.lam("r", d.struct(o="r.o * COALESCE(e.w, 0)", id="r.id")),
     )
     keep = f"CASE WHEN kind = {KIND_TAINT} THEN {int(cap)} ELSE 1 END"
     return Table(
-        f"fl_front_{depth + 1}",
+        "fl_step_next",
         f"""
         SELECT t, kind, flag, stop_party, n, whole,
-               {d.keep("found", d.lam("x", "x.o <= nth"))} AS routes
+               {d.keep("found", d.lam("x", "x.o <= nth"))} AS routes,
+               {d.row_number("t, kind, flag, stop_party")} AS gid
         FROM (
         SELECT t, kind, flag, stop_party, n, whole, found, {d.nth_share("found", keep)} AS nth
         FROM (
         SELECT t, kind, flag, stop_party,
-               SUM(CASE WHEN pwhole = 1 THEN {d.length("ext")} ELSE pn END) AS n,
+               CAST(SUM(CASE WHEN pwhole = 1 THEN {d.length("ext")} ELSE pn END) AS BIGINT)
+                   AS n,
                MIN(pwhole) = 1 AND SUM({d.length("ext")}) <= {int(cap)} AS whole,
                {d.gather("ext")} AS found
         FROM (
             SELECT e.down AS t, f.kind, f.flag, f.stop_party, f.n AS pn,
                    CASE WHEN f.whole THEN 1 ELSE 0 END AS pwhole, {moved} AS ext
             FROM {prev} f
-            JOIN (
-                SELECT up.t AS up, dn.t AS down, dn.supplier AS seller,
-                       CASE WHEN fd.total > 0 THEN up.qty / um.factor / fd.total / fd.pools
-                       END AS w
-                FROM (SELECT DISTINCT t FROM {prev}) fr
-                JOIN fl_txn up ON up.t = fr.t
-                JOIN fl_txn dn ON dn.supplier = up.buyer
-                     AND up.day BETWEEN dn.day - {lb} AND dn.day
-                JOIN fl_um um ON um.material = dn.material AND um.input = up.material
-                LEFT JOIN fl_feed fd ON fd.t = dn.t AND fd.k = {_pool("um", "up")}
-            ) e ON e.up = f.t
+            JOIN fl_step_edge e ON e.up = f.t
+            LEFT JOIN fl_step_cycle c ON c.up = e.up AND c.down = e.down
             WHERE f.stop_party IS NULL OR e.seller <> f.stop_party
         ) c
         GROUP BY t, kind, flag, stop_party
@@ -530,50 +603,100 @@ def step_sql(d: Dialect, depth: int, lookback_days: int, cap: int) -> Table:
     )
 
 
+def hop_sql(d: Dialect, depth: int, lookback_days: int, cap: int) -> list[Table]:
+    """The statements of one hop, in order: fl_front_{depth+1} and fl_path_{depth+1} from
+    fl_front_{depth} and fl_path_{depth}. A route's new id is its group's ``gid`` and its
+    place in the group's list (:data:`ROUTE_SLOTS`); its path is its parent's with the
+    group's transaction in front."""
+    new_id = f"gid * {ROUTE_SLOTS} + i"
+    ids = d.transform_at("routes", "r", "i", d.struct(id=new_id, p="r.id"))
+    return [
+        hop_edges_sql(d, depth, lookback_days),
+        cycles_sql(d, depth),
+        step_sql(d, depth, lookback_days, cap),
+        Table(
+            f"fl_front_{depth + 1}",
+            f"""
+            SELECT t, kind, flag, stop_party, n, whole,
+                   {d.transform_at("routes", "r", "i", d.struct(o="r.o", id=new_id))} AS routes
+            FROM fl_step_next
+            """,
+        ),
+        Table(
+            f"fl_path_{depth + 1}",
+            f"""
+            SELECT u.id, u.t, {d.prepend("u.t", "p.path")} AS path
+            FROM (
+                SELECT t, r.id AS id, r.p AS p FROM (
+                    SELECT t, {d.explode(ids)} AS r FROM fl_step_next
+                ) x
+            ) u
+            JOIN fl_path_{depth} p ON p.id = u.p
+            """,
+        ),
+    ]
+
+
 def results_sql(d: Dialect, depths: int, cap: int) -> Table:
     """fl_out: per shipment its ``cap`` first taint routes (in the order the in-memory
     tracer lists them: confidence and kind of the source, larger share, fewer steps, then
     transactions and source), the number of taint routes in all (kind
     :data:`KIND_COUNT`, in ``n``), each gap once (its largest-share route) and each
-    shortfall once."""
+    shortfall once. Routes are ranked by share and length first; only those that can
+    still make the cut (ties included) get their transactions from fl_path."""
     union = " UNION ALL ".join(
-        f"SELECT t, kind, flag, n, routes FROM fl_front_{k}" for k in range(1, depths + 1)
+        f"SELECT t, kind, flag, n, routes, {k} AS k FROM fl_front_{k}" for k in range(1, depths + 1)
     )
-    size = d.length("rt.path")
+    paths = " UNION ALL ".join(
+        f"SELECT {k} AS k, id, path FROM fl_path_{k}" for k in range(1, depths + 1)
+    )
     none = "CAST(NULL AS BIGINT)"
     return Table(
         "fl_out",
         f"""
         WITH x AS (
-            SELECT sd.s, g.kind, g.flag, sd.t AS seed, sd.w AS seed_w, g.n, g.routes
+            SELECT sd.s, g.kind, g.flag, sd.t AS seed, sd.w AS seed_w, g.n, g.routes, g.k
             FROM fl_seed sd JOIN ({union}) g ON g.t = sd.t
         ),
         r AS (
-            SELECT s, kind, flag, seed, seed_w, {d.explode("routes")} AS rt
+            SELECT s, kind, flag, seed, seed_w, k, {d.explode("routes")} AS rt
             FROM x WHERE kind IN ({KIND_TAINT}, {KIND_GAP})
         ),
         y AS (
             SELECT r.s, r.kind, r.flag, r.seed, -(rt.o * COALESCE(r.seed_w, 0)) AS share,
-                   r.seed_w, rt.path AS path, rt.o * COALESCE(r.seed_w, 0) AS o,
-                   {size} AS steps
+                   r.seed_w, r.k, rt.id AS id, rt.o * COALESCE(r.seed_w, 0) AS o,
+                   r.k AS steps
             FROM r
-        )
+        ),
+        paths AS ({paths})
         SELECT s, kind, flag, seed, share, seed_w, path, {none} AS n FROM (
-            SELECT y.*, row_number() OVER (
-                PARTITION BY y.s ORDER BY fl.prefix, y.o, y.steps, y.path, fl.frank) AS k
-            FROM y JOIN fl_flag fl ON fl.flag = y.flag
-            WHERE y.kind = {KIND_TAINT}
-        ) listed WHERE k <= {int(cap)}
+            SELECT c.*, p.path, row_number() OVER (
+                PARTITION BY c.s ORDER BY c.prefix, c.o, c.steps, p.path, c.frank) AS j
+            FROM (
+                SELECT * FROM (
+                    SELECT y.*, fl.prefix, fl.frank, rank() OVER (
+                        PARTITION BY y.s ORDER BY fl.prefix, y.o, y.steps) AS q
+                    FROM y JOIN fl_flag fl ON fl.flag = y.flag
+                    WHERE y.kind = {KIND_TAINT}
+                ) ranked WHERE q <= {int(cap)}
+            ) c JOIN paths p ON p.k = c.k AND p.id = c.id
+        ) listed WHERE j <= {int(cap)}
         UNION ALL
         SELECT s, {KIND_COUNT}, CAST(-1 AS BIGINT), CAST(NULL AS INTEGER), CAST(NULL AS DOUBLE),
                CAST(NULL AS DOUBLE), NULL, SUM(n)
         FROM x WHERE kind = {KIND_TAINT} GROUP BY s
         UNION ALL
         SELECT s, kind, flag, seed, share, seed_w, path, {none} FROM (
-            SELECT y.*, row_number() OVER (
-                PARTITION BY y.s, y.flag ORDER BY y.o, y.steps, y.path) AS k
-            FROM y WHERE y.kind = {KIND_GAP}
-        ) best WHERE k = 1
+            SELECT c.*, p.path, row_number() OVER (
+                PARTITION BY c.s, c.flag ORDER BY c.o, c.steps, p.path) AS j
+            FROM (
+                SELECT * FROM (
+                    SELECT y.*, rank() OVER (
+                        PARTITION BY y.s, y.flag ORDER BY y.o, y.steps) AS q
+                    FROM y WHERE y.kind = {KIND_GAP}
+                ) ranked WHERE q = 1
+            ) c JOIN paths p ON p.k = c.k AND p.id = c.id
+        ) best WHERE j = 1
         UNION ALL
         SELECT DISTINCT s, kind, flag, CAST(NULL AS INTEGER), CAST(NULL AS DOUBLE),
                CAST(NULL AS DOUBLE), NULL, {none}

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flscreen.batch import DuckDBEngine, run_batch_on_graph
+from flscreen.batch import DuckDBEngine, from_graph, run_batch, run_batch_on_graph, write_batch
 from flscreen.batch.sql import DUCKDB, SPARK, edges_sql, feeds_sql, hop_sql, step_sql
 from flscreen.model.trace import TraceResult
 from flscreen.trace import SupplyGraph, TraceConfig, load_config, trace_shipment
@@ -219,3 +221,27 @@ def test_dense_network_lists_the_same_first_routes(equal_lots: bool) -> None:
     assert len(memory.paths) == 40 and memory.unlisted_paths == 6**4 - 40
     assert same_routes(batch, memory)
     assert [p.steps for p in batch.paths] == [p.steps for p in memory.paths]
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_write_batch_writes_the_results_in_order(workers: int, tmp_path: Path) -> None:
+    """The forked writer gives the bytes run_batch's results make, in shipment order."""
+    import orjson
+
+    graph = random_network(3)
+    expected = b"".join(
+        orjson.dumps(r) + b"\n"
+        for r in run_batch(DuckDBEngine(), from_graph(graph, CONFIG), CONFIG)
+    )
+    out = tmp_path / "trace.jsonl"
+
+    def summarize(result: TraceResult) -> dict[str, int]:
+        return {"tainted": result.tainted}
+
+    counts = write_batch(
+        DuckDBEngine(), from_graph(graph, CONFIG), CONFIG, out, None, workers, summarize
+    )
+    assert out.read_bytes() == expected
+    assert counts["shipments"] == len(graph.shipments)
+    assert counts["tainted"] == expected.count(b'"tainted":true')
+    assert not list(tmp_path.glob("*.part*"))

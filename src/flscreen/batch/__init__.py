@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from flscreen.batch.engines import DuckDBEngine, Engine, SparkEngine
 from flscreen.batch.inputs import BatchInputs, from_graph
-from flscreen.batch.runner import Progress, run_batch
+from flscreen.batch.runner import Progress, run_batch, write_batch
 from flscreen.model.trace import TraceResult
 from flscreen.trace.config import TraceConfig
 from flscreen.trace.graph import SupplyGraph
@@ -54,4 +54,5 @@ __all__ = [
     "make_engine",
     "run_batch",
     "run_batch_on_graph",
+    "write_batch",
 ]

@@ -9,12 +9,21 @@ of routes beyond; each gap its largest-share route.
 
 from __future__ import annotations
 
+import gc
 import json
-from collections import defaultdict
+import os
+import pickle
+import shutil
+import sys
+import traceback
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
+
+import orjson
 
 from flscreen.batch import sql
 from flscreen.batch.engines import Engine
@@ -94,14 +103,11 @@ class _Decoder:
         return tuple(map(self.step, path, shares)), None not in shares
 
 
-def run_batch(
-    engine: Engine,
-    inputs: BatchInputs | None,
-    config: TraceConfig,
-    progress: Progress | None = None,
-) -> Iterator[TraceResult]:
-    """Trace every shipment; ``inputs`` None means the engine already holds the tables."""
-    report = progress or (lambda stage, done, total: None)
+def _run_sql(
+    engine: Engine, inputs: BatchInputs | None, config: TraceConfig, report: Progress
+) -> tuple[int, dict[int, list[MassItem]]]:
+    """Every statement up to fl_out and fl_hop; returns the depths reached and the
+    mass-balance items by key."""
     if inputs is not None:
         report("load", 0, 1)
         order = flag_order(inputs.flags)
@@ -133,12 +139,144 @@ def run_batch(
     engine.create(sql.results_sql(engine.dialect, depths, config.max_paths))
     engine.create(sql.hop_weights_sql(engine.dialect))
     report("results", total_stages, total_stages)
-    yield from assemble(engine, inputs, config, mass)
+    return depths, mass
+
+
+def _drop(engine: Engine, depths: int) -> None:
     for name in ("fl_step_edge", "fl_step_cycle", "fl_step_next"):
         engine.drop(name)
     for k in range(1, depths + 1):
         engine.drop(f"fl_front_{k}")
         engine.drop(f"fl_path_{k}")
+
+
+def run_batch(
+    engine: Engine,
+    inputs: BatchInputs | None,
+    config: TraceConfig,
+    progress: Progress | None = None,
+) -> Iterator[TraceResult]:
+    """Trace every shipment; ``inputs`` None means the engine already holds the tables."""
+    report = progress or (lambda stage, done, total: None)
+    depths, mass = _run_sql(engine, inputs, config, report)
+    decoding = _Decoding.fetch(engine, inputs, config, mass)
+    yield from decoding.results(engine.fetch(_SHIPS_SQL), engine.fetch(sql.out_sql()))
+    _drop(engine, depths)
+
+
+def write_batch(
+    engine: Engine,
+    inputs: BatchInputs | None,
+    config: TraceConfig,
+    out: Path,
+    progress: Progress | None = None,
+    workers: int = 2,
+    summarize: Callable[[TraceResult], Mapping[str, int]] | None = None,
+) -> Counter[str]:
+    """Trace every shipment into ``out`` as JSON lines (shipment order), decoding in
+    ``workers`` processes; returns the sum of ``summarize`` over the results (and
+    ``shipments``, their number).
+
+    The SQL runs first, in this process; its result rows are then read into memory and
+    the shipments split into contiguous slices. The other slices are decoded by forked
+    children, which touch only those Python rows (never the engine) and write part files
+    that are appended to ``out`` in order. ``workers`` 1 decodes here alone."""
+    report = progress or (lambda stage, done, total: None)
+    depths, mass = _run_sql(engine, inputs, config, report)
+    decoding = _Decoding.fetch(engine, inputs, config, mass)
+    items = list(_per_shipment(engine.fetch(_SHIPS_SQL), engine.fetch(sql.out_sql())))
+    _drop(engine, depths)
+    slices = _split(items, max(1, workers))
+    total: Counter[str] = Counter()
+    children: list[tuple[int, int, Path]] = []
+    sys.stdout.flush()
+    sys.stderr.flush()
+    gc.freeze()  # the children's collector then leaves the shared objects (and pages) alone
+    try:
+        for n, part in enumerate(slices[1:], 1):
+            path = out.with_name(f"{out.name}.part{n}")
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - the child's coverage is not collected
+                os.close(read)
+                code = 0
+                try:
+                    summary = _write(decoding, part, path, summarize)
+                    payload = pickle.dumps(("ok", summary))
+                except BaseException:
+                    payload = pickle.dumps(("error", traceback.format_exc()))
+                    code = 1
+                with os.fdopen(write, "wb") as handle:
+                    handle.write(payload)
+                os._exit(code)
+            os.close(write)
+            children.append((pid, read, path))
+        total += _write(decoding, slices[0], out, summarize)
+        for pid, read, path in children:
+            with os.fdopen(read, "rb") as handle:
+                status, value = pickle.loads(handle.read())
+            os.waitpid(pid, 0)
+            if status != "ok":
+                raise RuntimeError(f"batch decoding worker failed:\n{value}")
+            total += value
+            with out.open("ab") as dst, path.open("rb") as src:
+                shutil.copyfileobj(src, dst, 16 << 20)
+            path.unlink()
+    finally:
+        gc.unfreeze()
+    return total
+
+
+_SHIPS_SQL = "SELECT s, id, manufacturer_id, exporter_id, product FROM fl_ship_detail ORDER BY s"
+
+Item = tuple[tuple[Any, ...], list[tuple[Any, ...]]]
+"""A shipment's fl_ship_detail row and its fl_out rows."""
+
+
+def _per_shipment(
+    ships: Iterator[tuple[Any, ...]], rows: Iterator[tuple[Any, ...]]
+) -> Iterator[Item]:
+    """Each shipment row with its result rows (both streams in shipment order)."""
+    pending = next(rows, None)
+    for ship in ships:
+        s = ship[0]
+        mine = []
+        while pending is not None and pending[0] == s:
+            mine.append(pending)
+            pending = next(rows, None)
+        yield ship, mine
+
+
+def _split(items: list[Item], n: int) -> list[list[Item]]:
+    """``n`` contiguous slices of about equal work (a shipment and each of its rows)."""
+    weight = sum(1 + len(rows) for _, rows in items)
+    slices: list[list[Item]] = []
+    start = done = 0
+    for i, (_, rows) in enumerate(items):
+        done += 1 + len(rows)
+        if len(slices) < n - 1 and done * n >= weight * (len(slices) + 1):
+            slices.append(items[start : i + 1])
+            start = i + 1
+    slices.append(items[start:])
+    return slices + [[] for _ in range(n - len(slices))]
+
+
+def _write(
+    decoding: _Decoding,
+    items: list[Item],
+    path: Path,
+    summarize: Callable[[TraceResult], Mapping[str, int]] | None,
+) -> Counter[str]:
+    summary: Counter[str] = Counter()
+    dumps = orjson.dumps
+    with path.open("wb") as handle:
+        for ship, rows in items:
+            result = decoding.result(ship, rows)
+            handle.write(dumps(result) + b"\n")
+            summary["shipments"] += 1
+            if summarize is not None:
+                summary.update(summarize(result))
+    return summary
 
 
 MassItem = MassBalanceFinding | Gap
@@ -242,78 +380,94 @@ def _finding_transactions(
     return sales, used
 
 
-def assemble(
-    engine: Engine,
-    inputs: BatchInputs | None,
-    config: TraceConfig,
-    mass: Mapping[int, Sequence[MassItem]],
-) -> Iterator[TraceResult]:
-    """Decode fl_out into one TraceResult per shipment, in shipment order."""
-    d = engine.dialect
-    flags = inputs.flags if inputs is not None else []
-    zero = inputs.zero_step if inputs is not None else {}
-    bom = inputs.bom if inputs is not None else {}
-    unknown = inputs.unknown_parties if inputs is not None else frozenset()
-    names = {pid: name for _, pid, name in engine.fetch("SELECT p, id, name FROM fl_party")}
-    sectors = {
-        name: sector
-        for _, name, sector in engine.fetch("SELECT material, name, sector FROM fl_mat_name")
-    }
-    txns: dict[int, tuple[Any, ...]] = {}
-    for row in engine.fetch(
-        "SELECT d.t, d.id, d.supplier_id, d.buyer_id, d.material, d.quantity, d.unit, "
-        "d.date, d.facility_id, d.documents, d.kind, d.provenance FROM fl_txn_detail d JOIN "
-        f"(SELECT DISTINCT {d.explode('path')} AS t FROM fl_out) p ON p.t = d.t"
-    ):
-        t, tid, supplier, buyer, material, quantity, unit, date, facility, docs, kind, prov = row
-        txns[int(t)] = (
-            tid,
-            supplier,
-            buyer,
-            material,
-            quantity,
-            unit,
-            date,
-            tuple(json.loads(docs)) if docs else (),
-            names.get(supplier, supplier),
-            names.get(buyer, buyer),
-            facility,
-            kind,
-            prov,
-        )
-    hops = {(int(dn), int(up)): w for dn, up, w in engine.fetch("SELECT dn, up, w FROM fl_hop")}
-    decoder = _Decoder(txns, names, mass, flags, unknown, hops)
-    closures: dict[str, list[tuple[str, str, frozenset[str]]]] = {}
-    bought: dict[int, set[str]] = defaultdict(set)
-    for s, material in engine.fetch(
-        "SELECT DISTINCT sd.s, m.name FROM fl_seed sd "
-        "JOIN fl_mat_name m ON m.material = sd.material"
-    ):
-        bought[int(s)].add(material)
-    rows = engine.fetch(sql.out_sql())
-    pending = next(rows, None)
-    for s, sid, manufacturer, exporter, product in engine.fetch(
-        "SELECT s, id, manufacturer_id, exporter_id, product FROM fl_ship_detail ORDER BY s"
-    ):
-        mine = []
-        while pending is not None and pending[0] == s:
-            mine.append(pending)
-            pending = next(rows, None)
-        yield _result(
-            decoder,
+@dataclass
+class _Decoding:
+    """What decoding fl_out rows into TraceResults needs, read from the engine once."""
+
+    decoder: _Decoder
+    config: TraceConfig
+    zero: Mapping[str, Sequence[Any]]
+    bom: Mapping[str, Sequence[str]]
+    bought: dict[int, set[str]]
+    sectors: dict[str, str | None]
+    closures: dict[str, list[tuple[str, str, frozenset[str]]]] = field(default_factory=dict)
+
+    @classmethod
+    def fetch(
+        cls,
+        engine: Engine,
+        inputs: BatchInputs | None,
+        config: TraceConfig,
+        mass: Mapping[int, Sequence[MassItem]],
+    ) -> _Decoding:
+        d = engine.dialect
+        flags = inputs.flags if inputs is not None else []
+        zero = inputs.zero_step if inputs is not None else {}
+        bom = inputs.bom if inputs is not None else {}
+        unknown = inputs.unknown_parties if inputs is not None else frozenset()
+        names = {pid: name for _, pid, name in engine.fetch("SELECT p, id, name FROM fl_party")}
+        sectors = {
+            name: sector
+            for _, name, sector in engine.fetch("SELECT material, name, sector FROM fl_mat_name")
+        }
+        txns: dict[int, tuple[Any, ...]] = {}
+        for row in engine.fetch(
+            "SELECT d.t, d.id, d.supplier_id, d.buyer_id, d.material, d.quantity, d.unit, "
+            "d.date, d.facility_id, d.documents, d.kind, d.provenance FROM fl_txn_detail d JOIN "
+            f"(SELECT DISTINCT {d.explode('path')} AS t FROM fl_out) p ON p.t = d.t"
+        ):
+            t, tid, supplier, buyer, material, quantity, unit, date, facility, docs, kind, prov = (
+                row
+            )
+            txns[int(t)] = (
+                tid,
+                supplier,
+                buyer,
+                material,
+                quantity,
+                unit,
+                date,
+                tuple(json.loads(docs)) if docs else (),
+                names.get(supplier, supplier),
+                names.get(buyer, buyer),
+                facility,
+                kind,
+                prov,
+            )
+        hops = {(int(dn), int(up)): w for dn, up, w in engine.fetch("SELECT dn, up, w FROM fl_hop")}
+        decoder = _Decoder(txns, names, mass, flags, unknown, hops)
+        bought: dict[int, set[str]] = defaultdict(set)
+        for s, material in engine.fetch(
+            "SELECT DISTINCT sd.s, m.name FROM fl_seed sd "
+            "JOIN fl_mat_name m ON m.material = sd.material"
+        ):
+            bought[int(s)].add(material)
+        return cls(decoder, config, zero, bom, bought, sectors)
+
+    def result(self, ship: tuple[Any, ...], rows: list[tuple[Any, ...]]) -> TraceResult:
+        s, sid, manufacturer, exporter, product = ship
+        return _result(
+            self.decoder,
             int(s),
             sid,
             manufacturer,
             exporter,
             product,
-            mine,
-            zero,
-            bom,
-            bought.get(int(s), set()),
-            sectors,
-            config,
-            closures,
+            rows,
+            self.zero,
+            self.bom,
+            self.bought.get(int(s), set()),
+            self.sectors,
+            self.config,
+            self.closures,
         )
+
+    def results(
+        self, ships: Iterator[tuple[Any, ...]], rows: Iterator[tuple[Any, ...]]
+    ) -> Iterator[TraceResult]:
+        """One TraceResult per shipment, in shipment order."""
+        for ship, mine in _per_shipment(ships, rows):
+            yield self.result(ship, mine)
 
 
 def _result(

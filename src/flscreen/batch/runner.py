@@ -95,12 +95,23 @@ class _Decoder:
             )
         return found
 
+    tails: dict[tuple[int, ...], tuple[tuple[Step, ...], bool]] = field(default_factory=dict)
+    """A route's steps after the first (and whether their weights are known) by its
+    transactions: the shipments of one manufacturer share their first-hop purchases."""
+
     def steps(self, path: Sequence[int], seed_w: float | None) -> tuple[tuple[Step, ...], bool]:
         """Steps of a route and whether every weight on it is known; step k's share is the
         weight of the hop into step k-1 (the seed's own for step 0)."""
-        hop = self.hops
-        shares = (seed_w, *(hop[pair] for pair in pairwise(path)))
-        return tuple(map(self.step, path, shares)), None not in shares
+        key = tuple(path)
+        tail = self.tails.get(key)
+        if tail is None:
+            if len(self.tails) >= 500_000:  # bounded, as the step cache
+                self.tails.clear()
+            hop = self.hops
+            shares = [hop[pair] for pair in pairwise(key)]
+            tail = self.tails[key] = tuple(map(self.step, key[1:], shares)), None not in shares
+        steps, known = tail
+        return (self.step(key[0], seed_w), *steps), known and seed_w is not None
 
 
 def _run_sql(

@@ -4,7 +4,8 @@ The SQL (``batch.sql``) does the graph work; this module only sequences the
 statements, reports progress and decodes the result rows. Each shipment gets
 every tainted route, as the in-memory tracer lists them, up to ``max_paths``
 (the first in :func:`flscreen.trace.memory.route_key` order) with the number
-of routes beyond; each gap its largest-share route.
+of routes beyond; each gap its largest-share route. ``run_batch`` yields the
+results; ``write_batch`` writes them as JSON lines, decoding in several processes.
 """
 
 from __future__ import annotations

@@ -33,10 +33,12 @@ can feed, so the full (purchase, sale) relation is never stored. The trace
 propagates flags (taint sources, gap origins, mass-balance shortfalls)
 downstream from the transactions where they arise, one hop per statement and
 only from the routes found at the previous hop (semi-naive). A frontier row is
-a (transaction, flag) group with a list of its routes (transactions and hop
-weights); it keeps its ``max_paths`` largest-share routes and counts all of
-them, so a shipment gets its first ``max_paths`` routes exactly and the number
-beyond.
+a (transaction, flag) group with a list of its routes, each a share and an id;
+it keeps its ``max_paths`` largest-share routes and counts all of them, so a
+shipment gets its first ``max_paths`` routes exactly and the number beyond. A
+route's transactions are kept apart, one row per kept route built from its
+parent's (``fl_path_{depth}``), and read back only where needed: same-day
+edges (the only place a route can loop) and the routes a shipment may list.
 Shipments pick the routes up at their first-hop purchases. A taint flag stops
 where its own party sells again (the path reports a party the first time it
 appears).

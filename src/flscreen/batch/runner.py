@@ -172,7 +172,7 @@ def run_batch(
     report = progress or (lambda stage, done, total: None)
     depths, mass = _run_sql(engine, inputs, config, report)
     decoding = _Decoding.fetch(engine, inputs, config, mass)
-    yield from decoding.results(engine.fetch(_SHIPS_SQL), engine.fetch(sql.out_sql()))
+    yield from decoding.results(engine.fetch(sql.ships_sql()), engine.fetch(sql.out_sql()))
     _drop(engine, depths)
 
 
@@ -189,41 +189,38 @@ def write_batch(
     ``workers`` processes; returns the sum of ``summarize`` over the results (and
     ``shipments``, their number).
 
-    The SQL runs first, in this process; its result rows are then read into memory and
-    the shipments split into contiguous slices. The other slices are decoded by forked
-    children, which touch only those Python rows (never the engine) and write part files
-    that are appended to ``out`` in order. ``workers`` 1 decodes here alone."""
+    The SQL runs first, in this process, and cuts the shipments into contiguous slices
+    of about equal work. Each further slice's rows are read into memory and a forked
+    child decodes them, touching only those Python rows (never the engine), into a part
+    file; meanwhile this process decodes the first slice straight from the engine. The
+    parts are appended to ``out`` in order. ``workers`` 1 decodes here alone."""
     report = progress or (lambda stage, done, total: None)
     depths, mass = _run_sql(engine, inputs, config, report)
     decoding = _Decoding.fetch(engine, inputs, config, mass)
-    items = list(_per_shipment(engine.fetch(_SHIPS_SQL), engine.fetch(sql.out_sql())))
-    _drop(engine, depths)
-    slices = _split(items, max(1, workers))
+    n = max(1, workers)
+    cuts: list[int | None] = [None]
+    if n > 1:
+        cuts += [int(s) for _, s in engine.fetch(sql.slices_sql(n))]
+    cuts.append(None)
     total: Counter[str] = Counter()
     children: list[tuple[int, int, Path]] = []
-    sys.stdout.flush()
-    sys.stderr.flush()
-    gc.freeze()  # the children's collector then leaves the shared objects (and pages) alone
+    gc.freeze()  # collections then skip the shared objects: the children's pages stay shared
     try:
-        for n, part in enumerate(slices[1:], 1):
-            path = out.with_name(f"{out.name}.part{n}")
-            read, write = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # pragma: no cover - the child's coverage is not collected
-                os.close(read)
-                code = 0
-                try:
-                    summary = _write(decoding, part, path, summarize)
-                    payload = pickle.dumps(("ok", summary))
-                except BaseException:
-                    payload = pickle.dumps(("error", traceback.format_exc()))
-                    code = 1
-                with os.fdopen(write, "wb") as handle:
-                    handle.write(payload)
-                os._exit(code)
-            os.close(write)
-            children.append((pid, read, path))
-        total += _write(decoding, slices[0], out, summarize)
+        for k in range(1, len(cuts) - 1):
+            lo, hi = cuts[k], cuts[k + 1]
+            items = list(
+                _per_shipment(
+                    engine.fetch(sql.ships_sql(lo, hi)), engine.fetch(sql.out_sql(lo, hi))
+                )
+            )
+            path = out.with_name(f"{out.name}.part{k}")
+            children.append((*_fork(decoding, items, path, summarize), path))
+            del items
+        report("decoding", 0, 1)
+        first = _per_shipment(
+            engine.fetch(sql.ships_sql(None, cuts[1])), engine.fetch(sql.out_sql(None, cuts[1]))
+        )
+        total += _write(decoding, first, out, summarize)
         for pid, read, path in children:
             with os.fdopen(read, "rb") as handle:
                 status, value = pickle.loads(handle.read())
@@ -236,10 +233,35 @@ def write_batch(
             path.unlink()
     finally:
         gc.unfreeze()
+    _drop(engine, depths)
     return total
 
 
-_SHIPS_SQL = "SELECT s, id, manufacturer_id, exporter_id, product FROM fl_ship_detail ORDER BY s"
+def _fork(
+    decoding: _Decoding,
+    items: list[Item],
+    path: Path,
+    summarize: Callable[[TraceResult], Mapping[str, int]] | None,
+) -> tuple[int, int]:
+    """A child decoding ``items`` into ``path``: (its pid, the pipe its counts come on)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child's coverage is not collected
+        os.close(read)
+        code = 0
+        try:
+            payload = pickle.dumps(("ok", _write(decoding, iter(items), path, summarize)))
+        except BaseException:
+            payload = pickle.dumps(("error", traceback.format_exc()))
+            code = 1
+        with os.fdopen(write, "wb") as handle:
+            handle.write(payload)
+        os._exit(code)
+    os.close(write)
+    return pid, read
+
 
 Item = tuple[tuple[Any, ...], list[tuple[Any, ...]]]
 """A shipment's fl_ship_detail row and its fl_out rows."""
@@ -259,23 +281,9 @@ def _per_shipment(
         yield ship, mine
 
 
-def _split(items: list[Item], n: int) -> list[list[Item]]:
-    """``n`` contiguous slices of about equal work (a shipment and each of its rows)."""
-    weight = sum(1 + len(rows) for _, rows in items)
-    slices: list[list[Item]] = []
-    start = done = 0
-    for i, (_, rows) in enumerate(items):
-        done += 1 + len(rows)
-        if len(slices) < n - 1 and done * n >= weight * (len(slices) + 1):
-            slices.append(items[start : i + 1])
-            start = i + 1
-    slices.append(items[start:])
-    return slices + [[] for _ in range(n - len(slices))]
-
-
 def _write(
     decoding: _Decoding,
-    items: list[Item],
+    items: Iterator[Item],
     path: Path,
     summarize: Callable[[TraceResult], Mapping[str, int]] | None,
 ) -> Counter[str]:

@@ -744,8 +744,40 @@ def seed_materials_sql() -> str:
     return "SELECT DISTINCT s, material FROM fl_seed"
 
 
-def out_sql() -> str:
+def out_sql(lo: int | None = None, hi: int | None = None) -> str:
+    """fl_out's rows in shipment order, those of shipments ``lo`` <= s < ``hi`` if given."""
     return (
-        "SELECT s, kind, flag, seed, share, seed_w, path, n FROM fl_out "
+        f"SELECT s, kind, flag, seed, share, seed_w, path, n FROM fl_out{_between(lo, hi)} "
         "ORDER BY s, kind, flag, seed"
     )
+
+
+def ships_sql(lo: int | None = None, hi: int | None = None) -> str:
+    """The shipments to report, in order (``lo`` <= s < ``hi`` if given)."""
+    return (
+        "SELECT s, id, manufacturer_id, exporter_id, product FROM fl_ship_detail"
+        f"{_between(lo, hi)} ORDER BY s"
+    )
+
+
+def _between(lo: int | None, hi: int | None) -> str:
+    cond = [f"s >= {int(lo)}"] if lo is not None else []
+    cond += [f"s < {int(hi)}"] if hi is not None else []
+    return f" WHERE {' AND '.join(cond)}" if cond else ""
+
+
+def slices_sql(n: int) -> str:
+    """(k, first s) for k = 1 .. n-1: where to cut the shipments into ``n`` contiguous
+    slices of about equal decoding work (a shipment and each of its fl_out rows)."""
+    ks = ", ".join(f"({k})" for k in range(1, max(2, n)))
+    return f"""
+        WITH w AS (
+            SELECT d.s, SUM(1 + COALESCE(o.c, 0)) OVER (ORDER BY d.s) AS cum
+            FROM fl_ship_detail d
+            LEFT JOIN (SELECT s, COUNT(*) AS c FROM fl_out GROUP BY s) o ON o.s = d.s
+        ),
+        tot AS (SELECT MAX(cum) AS tot FROM w)
+        SELECT r.k, MIN(w.s) FROM w CROSS JOIN tot CROSS JOIN (VALUES {ks}) AS r(k)
+        WHERE w.cum * {int(n)} >= tot.tot * r.k
+        GROUP BY r.k ORDER BY r.k
+        """

@@ -18,7 +18,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
 
 from flscreen.api import create_app
-from flscreen.api.auth import check_routes, requires, route_permissions
+from flscreen.http.auth import check_routes, requires, route_permissions
 from flscreen.identity import store as identity_store
 from flscreen.identity.roles import Permission
 from flscreen.identity.tables import api_tokens, sessions, users

@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from flscreen.api import Limits
-from flscreen.api.errors import error_body
 from flscreen.errors import FlscreenError, InvalidInput, NotFound, Problem, StoreError
+from flscreen.http.errors import error_body
 from flscreen.store import open_store
 
 from .seed import bearer, make_client

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from flscreen.api.state import MatcherCache
 from flscreen.lists.service import import_list
 from flscreen.lists.store import iter_entries
 from flscreen.matching import Matcher, Query
 from flscreen.matching.judgements import load_judgements
+from flscreen.services.matching import MatcherCache
 from flscreen.store import Store
 
 ZHONGTAI_ZH = "新疆中泰化学股份有限公司"

@@ -292,6 +292,9 @@ def test_supplier_file_page(web: TestClient) -> None:
     # A file with a row missing its name: refused with the file and line.
     r = web.post("/ui/batch", data=form(web), files={"file": ("bad.csv", b"id,name\nx,\n")})
     assert r.status_code == 422 and "bad.csv, row 2" in _text(r.text)
+    # A file with a header and no supplier: refused, not a server error.
+    r = web.post("/ui/batch", data=form(web), files={"file": ("none.csv", b"id,name\n")})
+    assert r.status_code == 422 and "no suppliers" in _text(r.text)
 
 
 @pytest.mark.parametrize(

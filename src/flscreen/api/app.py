@@ -11,13 +11,15 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from flscreen.http import auth
+from flscreen.http.errors import install_error_handlers
+from flscreen.http.state import AppState, Limits
+from flscreen.services.matching import MatcherCache
 from flscreen.settings import OidcConfig, load_oidc, load_settings
 from flscreen.store import open_store
 
 from .docs import install_docs
-from .errors import install_error_handlers
 from .media import known_media
-from .state import AppState, Limits, MatcherCache
 from .strict import known_query
 
 UPLOAD_PATHS = ("/import", "/documents")
@@ -164,7 +166,6 @@ def create_app(
     install_error_handlers(app)
     install_docs(app)
 
-    from . import auth
     from .routers import (
         audit,
         cases,

@@ -18,9 +18,9 @@ from fastapi import Request, Response
 from pydantic import BaseModel, ValidationError
 
 from flscreen.errors import InvalidInput, Problem
+from flscreen.http.errors import validation_problems
 from flscreen.records import read_records
 
-from .errors import validation_problems
 from .strict import field_names, record_problems
 
 M = TypeVar("M", bound=BaseModel)

@@ -18,7 +18,7 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from .auth import public
+from flscreen.http.auth import public
 
 STATIC_URL = "/docs-static"
 _SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)

@@ -1,5 +1,5 @@
 """Identity: users, roles, tenants, API tokens and sessions, and the tenant scope the
-query layer filters by. Pure of FastAPI; the API's adapter is :mod:`flscreen.api.auth`."""
+query layer filters by. Pure of FastAPI; the app's adapter is :mod:`flscreen.http.auth`."""
 
 from typing import TYPE_CHECKING, Any
 

@@ -4,24 +4,38 @@ A party record (`PartyRecord`) is described once, for `flscreen match` (JSON lin
 or CSV), `POST /match` and the batch page, so a line a user pipes to the CLI is a
 valid record for the API too. A judgement (an analyst's decision that a party is,
 or is not, a list entry) is recorded with the entry it names and logged in the
-audit trail in one transaction; every later match honours it.
+audit trail in one transaction; every later match honours it. Screening parties
+(`match_queries`) reads the matcher from a `MatcherCache`, rebuilt only when a list
+gets a new version or a judgement is recorded.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated, Any
 
+import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from flscreen import audit
 from flscreen.errors import InvalidInput, Problem
+from flscreen.lists import store as lists_store
 from flscreen.lists.store import get_entry
-from flscreen.matching import ALGORITHM
-from flscreen.matching.judgements import Judgement, normalize_verdict, record_judgement
+from flscreen.matching import ALGORITHM, Matcher
+from flscreen.matching.judgements import (
+    Judgement,
+    judgements_table,
+    normalize_verdict,
+    record_judgement,
+)
+from flscreen.matching.persist import matcher_for
 from flscreen.matching.query import Query
 from flscreen.store import Store
+
+from .locks import writing
 
 ShortText = Annotated[str, Field(max_length=2000)]
 
@@ -194,3 +208,128 @@ def judgement_problems(
     if not by.strip():
         problems.append(Problem("", "say who decides", field=fields.get("by", "by")))
     return problems
+
+
+def check_ids(ids: Sequence[str], source: str = "body") -> None:
+    """Refuse repeated record ids (every repeat listed), as the CLI does for a file."""
+    seen: dict[str, int] = {}
+    problems = []
+    for row, rid in enumerate(ids, start=1):
+        if rid in seen:
+            problems.append(
+                Problem(source, f"duplicate id {rid!r} (first on record {seen[rid]})", row=row)
+            )
+        seen.setdefault(rid, row)
+    if problems:
+        raise InvalidInput(problems)
+
+
+def match_queries(
+    store: Store,
+    matchers: MatcherCache,
+    queries: Sequence[Query],
+    lists: Sequence[str] | None,
+    threshold: float | None,
+    limit: int,
+) -> dict[str, Any]:
+    """Screen parties against the latest lists: one ``flscreen match`` JSON line each."""
+    check_ids([q.id for q in queries])
+    matcher = matchers.get(store, lists)
+    results = [matcher.match(q, threshold=threshold, limit=limit).to_dict() for q in queries]
+    return {
+        "results": results,
+        "matched": sum(1 for r in results if r["match"]),
+        "entries": len(matcher),
+        "lists": [
+            {"list": ref.list_name, "version": ref.version, "sha256": ref.sha256}
+            for ref in matcher.refs
+        ],
+        "algorithm": ALGORITHM,
+    }
+
+
+def judge_json(
+    store: Store,
+    name: str,
+    list_name: str,
+    entry_id: str,
+    verdict: str,
+    by: str,
+    reason: str | None,
+    registration_id: str | None,
+) -> dict[str, Any]:
+    """The judgement (flscreen.services.matching.judge) as the API answers it: the stored
+    judgement with the list version and entry name it was made against."""
+    with writing(store):
+        done = judge(
+            store,
+            name=name,
+            list_name=list_name,
+            entry_id=entry_id,
+            verdict=verdict,
+            by=by,
+            reason=reason,
+            registration_id=registration_id,
+        )
+    answer = judgement_json(done.judgement)
+    return {
+        **answer,
+        "list_version": done.list_version,
+        "entry_name": done.entry_name,
+    }
+
+
+MatcherKey = tuple[tuple[tuple[str, int, str], ...], int, int]
+
+
+@dataclass
+class MatcherCache:
+    """Matchers by the lists they cover, rebuilt when a list or the judgements change."""
+
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _built: dict[tuple[str, ...], tuple[MatcherKey, Matcher]] = field(default_factory=dict)
+    builds: int = 0
+    """How many matchers were built (the tests check reuse with it)."""
+    keep: int = 3
+    """Matchers kept at once (one per distinct ``lists`` selection, least recent dropped):
+    each holds a whole index, so clients cannot fill memory by varying ``lists``."""
+    index_dir: Path | None = None
+    """Where saved indexes live (FLSCREEN_HOME/index, shared with the CLI); None: build
+    in memory, never save."""
+
+    def get(self, store: Store, lists: Sequence[str] | None) -> Matcher:
+        """The matcher over the latest version of ``lists`` (all when empty) and every judgement."""
+        wanted = tuple(sorted(set(lists or ())))
+        with store.connect() as conn:
+            latest = lists_store.latest_versions(conn)
+            if wanted:
+                for name in wanted:
+                    lists_store.resolve_version(conn, name)  # NotFound for an unknown list
+            names = wanted or tuple(sorted(latest))
+            count, newest = conn.execute(
+                sa.select(sa.func.count(), sa.func.coalesce(sa.func.max(judgements_table.c.id), 0))
+            ).one()
+            key: MatcherKey = (
+                tuple((n, latest[n].version, latest[n].sha256) for n in names if n in latest),
+                int(count),
+                int(newest),
+            )
+        with self._lock:
+            cached = self._built.pop(wanted, None)
+            if cached is not None and cached[0] == key:
+                self._built[wanted] = cached  # most recently used last
+                return cached[1]
+            cached = None  # let a stale index go before building its successor
+            # the saved index for exactly these versions (mapped, not rebuilt), else
+            # built and saved; judgements are read fresh either way
+            matcher = matcher_for(store, list(names), self.index_dir)
+            self.builds += 1
+            self._built[wanted] = (key, matcher)
+            while len(self._built) > self.keep:
+                del self._built[next(iter(self._built))]
+        if not len(matcher):
+            raise InvalidInput(
+                "no list entries to match against: import a list first "
+                "(POST /lists/{name}/import or `flscreen lists import FILE --list NAME`)"
+            )
+        return matcher

@@ -7,9 +7,12 @@ bundled (no CDN), so the pages work offline.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request, Response
+from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -18,15 +21,29 @@ STATIC = Path(__file__).parent / "static"
 
 def install(app: FastAPI) -> None:
     """Add the pages and their static files to ``app``; an unknown page under ``/ui/``
-    answers with an HTML error page, everything else keeps the API's JSON errors."""
-    from flscreen.api.errors import http_error_body, http_error_response
+    answers with an HTML error page, and a refused one with the sign-in page (a GET
+    without an identity) or an HTML error page; everything else keeps the API's JSON
+    errors."""
+    from flscreen.http.auth import REFUSALS, note_refusal, refused
+    from flscreen.http.errors import error_body, http_error_body, http_error_response
+    from flscreen.identity.roles import Unauthenticated
     from flscreen.web import views
     from flscreen.web.pages import render
 
+    async def refused_page(request: Request, exc: Exception) -> Response:
+        if not _wants_page(request):
+            return await refused(request, exc)
+        assert isinstance(exc, REFUSALS)
+        await run_in_threadpool(note_refusal, request, exc)
+        if isinstance(exc, Unauthenticated) and request.method == "GET":
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/ui/login?next={quote(target)}", status_code=303)
+        status, body = error_body(exc)
+        return render(request, "error.html.j2", {"status": status, **body}, status)
+
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
-        path = request.url.path
-        if path.startswith("/ui/") and not path.endswith(".json"):
+        if _wants_page(request):
             body = {"status": exc.status_code, **http_error_body(exc)}
             return render(request, "error.html.j2", body, exc.status_code, with_json=False)
         return http_error_response(exc)
@@ -34,7 +51,14 @@ def install(app: FastAPI) -> None:
     app.include_router(views.router)
     app.mount("/ui/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(StarletteHTTPException, http_error)
+    for kind in REFUSALS:
+        app.add_exception_handler(kind, refused_page)
     app.add_middleware(PageHeaders)
+
+
+def _wants_page(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith("/ui/") and not path.endswith(".json")
 
 
 PAGE_CSP = (

@@ -1,9 +1,10 @@
 """Serve a page and its ``.json`` from one view (the datasette way).
 
-A view returns a plain dict built from the API services; :func:`page` registers it
-twice: ``/ui/x`` renders the dict with a jinja2 template, ``/ui/x.json`` returns
-the same dict as JSON. Errors on an HTML page render as an HTML error page with
-the same status the API would answer; on ``.json`` they take the API's JSON shape.
+A view returns a plain dict built from the services (:mod:`flscreen.services`);
+:func:`page` registers it twice: ``/ui/x`` renders the dict with a jinja2
+template, ``/ui/x.json`` returns the same dict as JSON. Errors on an HTML page
+render as an HTML error page with the same status the API would answer; on
+``.json`` they take the API's JSON shape.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ import markupsafe
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from flscreen.api.errors import UNREACHABLE, error_body
 from flscreen.errors import FlscreenError, StoreError
+from flscreen.http.auth import csrf_token, current_principal, note_refusal
+from flscreen.http.errors import UNREACHABLE, error_body
 from flscreen.reports import tabular
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -122,8 +124,6 @@ def render(
     base = path + "index" if path.endswith("/") else path
     json_url = base + ".json" + tail if with_json else None
     export_urls = {fmt: f"{base}.{fmt}{tail}" for fmt in tabular.FORMATS} if exports else {}
-    from flscreen.api.auth import csrf_token, current_principal
-
     html = (
         environment()
         .get_template(template)
@@ -141,8 +141,6 @@ def render(
 
 
 def error_page(request: Request, exc: FlscreenError) -> HTMLResponse:
-    from flscreen.api.auth import note_refusal
-
     note_refusal(request, exc)  # another tenant's object, refused inside a view
     status, body = error_body(exc)
     return render(request, "error.html.j2", {"status": status, **body}, status=status)

@@ -1,7 +1,9 @@
 """The analyst pages: screen a name, locate an address, read lists, shipments and cases.
 
 Every view builds its dict from the same services as the REST API
-(:mod:`flscreen.api.services`); ``/ui/x.json`` returns that dict.
+(:mod:`flscreen.services`); ``/ui/x.json`` returns that dict. The pages share the
+app's state, permissions and uploads with the API through :mod:`flscreen.http`, and
+never call an API route.
 """
 
 from __future__ import annotations
@@ -17,15 +19,11 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
-from flscreen.api import services
-from flscreen.api import shipments as shipment_service
-from flscreen.api.auth import audit_read, public, requires, scope_of
-from flscreen.api.routers.cases import attach
-from flscreen.api.routers.documents import serve as serve_document
-from flscreen.api.routers.shipments import import_package
-from flscreen.api.schemas import MatchRequest
-from flscreen.api.state import AppState, get_state
 from flscreen.errors import FlscreenError, InvalidInput, Problem
+from flscreen.http.auth import audit_read, public, requires, scope_of
+from flscreen.http.documents import attach_from_form, serve_document
+from flscreen.http.state import AppState, get_state
+from flscreen.http.uploads import import_from_upload
 from flscreen.identity.roles import Permission, Principal, transition_permission
 from flscreen.lists.detect import FORMATS
 from flscreen.matching import DEFAULT_THRESHOLD
@@ -38,6 +36,12 @@ from flscreen.reports import tabular
 from flscreen.reports.build import documented_chain
 from flscreen.reports.dossier import chart_svg
 from flscreen.reports.rows import MATCH_COLUMNS, match_rows
+from flscreen.services import audit as audit_service
+from flscreen.services import cases as cases_service
+from flscreen.services import lists as lists_service
+from flscreen.services import matching as matching_service
+from flscreen.services import region as region_service
+from flscreen.services import shipments as shipment_service
 
 from .pages import download, error_page, page, render
 
@@ -60,8 +64,8 @@ def home(
     signed-in role may see of them)."""
     scope = scope_of(state, principal)
     with state.store.connect() as conn:
-        lists = services.lists_overview(conn)["lists"] if principal.can(P.LISTS_READ) else []
-        by_state = services.cases_by_state(conn, scope) if principal.can(P.CASES_READ) else {}
+        lists = lists_service.lists_overview(conn)["lists"] if principal.can(P.LISTS_READ) else []
+        by_state = cases_service.cases_by_state(conn, scope) if principal.can(P.CASES_READ) else {}
     shipped = (
         shipment_service.list_shipments(state.store, state.graphs, limit=1, scope=scope)
         if principal.can(P.SHIPMENTS_READ)
@@ -106,7 +110,7 @@ def screen(
         "limit": limit,
     }
     with state.store.connect() as conn:
-        available = [x["list"] for x in services.lists_overview(conn)["lists"]]
+        available = [x["list"] for x in lists_service.lists_overview(conn)["lists"]]
     out: dict[str, Any] = {
         "query": query,
         "available_lists": available,
@@ -115,8 +119,9 @@ def screen(
     }
     if q_name is None:
         return out
-    matched = services.match_queries(
-        state,
+    matched = matching_service.match_queries(
+        state.store,
+        state.matchers,
         [
             MatchQuery(
                 id="-",
@@ -183,9 +188,10 @@ async def batch_screen(request: Request) -> Response:
                     )
                 ]
             )
-        body = MatchRequest.model_validate({"records": rows})
-        queries = [r.to_query(i) for i, r in enumerate(body.records, start=1)]
-        matched = await run_in_threadpool(services.match_queries, state, queries, None, None, 3)
+        queries = _suppliers(label, rows)
+        matched = await run_in_threadpool(
+            matching_service.match_queries, state.store, state.matchers, queries, None, None, 3
+        )
     except FlscreenError as exc:
         return error_page(request, exc)
     if fmt in tabular.FORMATS:
@@ -205,6 +211,18 @@ async def batch_screen(request: Request) -> Response:
         {"result": result, "max": state.limits.max_records},
         with_json=False,
     )
+
+
+def _suppliers(label: str, rows: list[dict[str, Any]]) -> list[MatchQuery]:
+    """The supplier file's rows as queries (``flscreen match`` reads the same records), or
+    every problem with them, each naming its row."""
+    if not rows:
+        raise InvalidInput([Problem(label, "no suppliers in the file")])
+    found = [matching_service.read_party(label, i, r) for i, r in enumerate(rows, start=1)]
+    problems = [p for f in found if isinstance(f, list) for p in f]
+    if problems:
+        raise InvalidInput(problems)
+    return [f for f in found if not isinstance(f, list)]
 
 
 @page(router, "/ui/locate", "locate.html.j2")
@@ -231,7 +249,7 @@ def locate(
     out: dict[str, Any] = {"query": query, "result": None}
     if not any(query.values()):
         return out
-    located = services.locate_queries(
+    located = region_service.locate_queries(
         [
             LocateQuery(
                 id="-",
@@ -255,7 +273,7 @@ def lists_page(
 ) -> dict[str, Any]:
     """Every list and its versions."""
     with state.store.connect() as conn:
-        out = services.lists_overview(conn)
+        out = lists_service.lists_overview(conn)
     out["formats"] = list(FORMATS)
     return out
 
@@ -274,8 +292,8 @@ def list_page(
     """One list: its versions (with links to each diff) and a page of a version's entries,
     optionally only those whose id or a name contains ``q``."""
     with state.store.connect() as conn:
-        versions = services.list_versions(conn, name)
-        entries = services.list_entries(conn, name, version, limit, offset, q=_blank(q))
+        versions = lists_service.list_versions(conn, name)
+        entries = lists_service.list_entries(conn, name, version, limit, offset, q=_blank(q))
     return {**versions, "page": entries}
 
 
@@ -290,7 +308,7 @@ def diff_page(
 ) -> dict[str, Any]:
     """What changed between two versions of a list (default: the last two)."""
     with state.store.connect() as conn:
-        return services.list_diff(conn, name, from_version, to_version)
+        return lists_service.list_diff(conn, name, from_version, to_version)
 
 
 def _shipment_rows(out: dict[str, Any]) -> list[dict[str, Any]]:
@@ -427,7 +445,7 @@ def cases_page(
 ) -> dict[str, Any]:
     """Cases, oldest first, filtered by state or shipment."""
     with state.store.connect() as conn:
-        out = services.list_cases(
+        out = cases_service.list_cases(
             conn, _blank(case_state), _blank(shipment), scope_of(state, principal)
         )
     out["filter"] = {"state": _blank(case_state), "shipment": _blank(shipment)}
@@ -446,7 +464,7 @@ def queue_page(
     """The work queue: open cases by state, assignee and age with the detention clock
     (days held against the policy's limit), overdue ones first."""
     with state.store.connect() as conn:
-        out = services.work_queue(
+        out = cases_service.work_queue(
             conn, _blank(case_state), _blank(assignee), unassigned, scope_of(state, principal)
         )
     out["filter"] = {
@@ -467,7 +485,7 @@ def case_page(
     """A case: its verdict's reasons, history, rebuttals and documents, and a form to
     move it to an allowed state."""
     with state.store.connect() as conn:
-        out = services.case_detail(conn, case_id, scope_of(state, principal))
+        out = cases_service.case_json(conn, case_id, scope_of(state, principal))
     audit_read(state, principal, "case.read", out["case"])
     out["document_kinds"] = list(case_rules.DOCUMENT_KINDS)
     return out
@@ -494,8 +512,8 @@ def audit_page(
 ) -> dict[str, Any]:
     """The audit trail: is the chain intact, and the newest records (by subject or kind)."""
     with state.store.connect() as conn:
-        verified = services.verify_audit(conn, state.documents_dir)
-        records = services.audit_records(conn, _blank(subject), _blank(kind), 200)
+        verified = audit_service.verify_audit(conn, state.documents_dir)
+        records = audit_service.audit_records(conn, _blank(subject), _blank(kind), 200)
     return {
         "verify": verified,
         "records": records,
@@ -575,7 +593,7 @@ def _transition(
     principal: Principal, state: AppState, case_id: str, form: FormData
 ) -> dict[str, Any]:
     principal.require(transition_permission(_text(form, "to").strip()))
-    return services.transition_case(
+    return cases_service.transition_case(
         state.store, case_id, _text(form, "to"), principal.label(), _text(form, "reason")
     )
 
@@ -611,7 +629,7 @@ async def case_finding_form(
     return await _case_form(
         request,
         case_id,
-        lambda state, form: services.record_finding(
+        lambda state, form: cases_service.record_finding(
             state.store,
             case_id,
             _text(form, "kind"),
@@ -633,7 +651,7 @@ async def case_assign_form(
     return await _case_form(
         request,
         case_id,
-        lambda state, form: services.assign_case(
+        lambda state, form: cases_service.assign_case(
             state.store,
             case_id,
             _text(form, "to") or None,
@@ -666,7 +684,7 @@ async def list_import_form(
                     out.write(chunk)
             await form.close()
             await run_in_threadpool(
-                services.import_file,
+                lists_service.import_file,
                 state.store,
                 name,
                 target,
@@ -688,9 +706,10 @@ async def package_import_form(
     if not same_origin(request):
         exc = InvalidInput([Problem("form", "refused: the form was posted from another site")])
         return error_page(request, exc)
+    state = get_state(request)
     policy = _blank(request.query_params.get("screen"))
     try:
-        await import_package(request, get_state(request), principal, policy)
+        await import_from_upload(request, state, principal, policy)
     except FlscreenError as exc:
         return error_page(request, exc)
     return RedirectResponse("/ui/shipments", status_code=303)
@@ -709,7 +728,7 @@ async def judge_form(
         if not same_origin(request):
             raise InvalidInput([Problem("form", "refused: the form was posted from another site")])
         await run_in_threadpool(
-            services.judge,
+            matching_service.judge_json,
             state.store,
             fields.get("name", ""),
             fields.get("list", ""),
@@ -737,8 +756,9 @@ async def case_documents_form(
     if not same_origin(request):
         exc = InvalidInput([Problem("form", "refused: the form was posted from another site")])
         return error_page(request, exc)
+    state = get_state(request)
     try:
-        await attach(case_id, request, get_state(request), principal)
+        await attach_from_form(request, state, principal, case_id)
     except FlscreenError as exc:
         return error_page(request, exc)
     return RedirectResponse(f"/ui/cases/{quote(case_id)}", status_code=303)

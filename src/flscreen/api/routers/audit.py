@@ -6,11 +6,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
+from flscreen.http.auth import requires
+from flscreen.http.state import AppState, get_state
 from flscreen.identity.roles import Permission
-
-from .. import services
-from ..auth import requires
-from ..state import AppState, get_state
+from flscreen.services import audit as services
 
 router = APIRouter(prefix="/audit", tags=["audit"], dependencies=[requires(Permission.AUDIT_READ)])
 

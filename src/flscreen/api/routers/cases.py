@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-import re
-import tempfile
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
 
-from flscreen.errors import InvalidInput, Problem
+from flscreen.http.auth import audit_read, requires, scope_of
+from flscreen.http.documents import attach_from_form
+from flscreen.http.state import AppState, get_state
 from flscreen.identity.roles import Permission, Principal, transition_permission
+from flscreen.services import cases as services
 
-from .. import services
-from ..auth import audit_read, requires, scope_of
 from ..schemas import AssignRequest, FindingRequest, TransitionRequest
-from ..state import AppState, get_state
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 
 State = Annotated[AppState, Depends(get_state)]
 Reader = Annotated[Principal, requires(Permission.CASES_READ)]
-# The name is kept as the importer wrote it (Chinese names included: it is evidence),
-# without path separators, control characters or a leading dot.
-_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:]+")
 
 
 @router.get("")
@@ -69,7 +61,7 @@ def get_case(case_id: str, state: State, principal: Reader) -> dict[str, Any]:
     move to next. Every read is logged in the audit trail."""
     scope = scope_of(state, principal)
     with state.store.connect() as conn:
-        out = services.case_detail(conn, case_id, scope)
+        out = services.case_json(conn, case_id, scope)
     audit_read(state, principal, "case.read", out["case"])
     return out
 
@@ -137,38 +129,4 @@ async def attach(
     optional `statement` and `transaction`). Files are stored by sha256; with a
     `statement` the files and statement form one rebuttal. Who supplied them is the
     signed-in user (an importer: its own tenant's cases only)."""
-    form = await request.form(max_files=20)
-    fields = {k: v for k, v in form.multi_items() if isinstance(v, str)}
-    uploads = [v for _, v in form.multi_items() if isinstance(v, UploadFile)]
-    problems = []
-    if not uploads:
-        problems.append(Problem("body", "no file in the form: send one or more 'file' parts"))
-    if not fields.get("kind", "").strip():
-        problems.append(Problem("body", "missing required value", field="kind"))
-    if problems:
-        raise InvalidInput(problems)
-    with tempfile.TemporaryDirectory(prefix="flscreen-docs-") as tmp:
-        paths = []
-        for i, upload in enumerate(uploads, start=1):
-            name = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
-            base = _UNSAFE_NAME.sub("_", name).strip(". ")[:80]  # 80 CJK: 240 bytes
-            folder = Path(tmp) / str(i)  # same-named files stay apart
-            folder.mkdir()
-            target = folder / (base or f"document-{i}")
-            with target.open("wb") as out:
-                while chunk := await upload.read(1 << 20):
-                    out.write(chunk)
-            paths.append(target)
-        await form.close()
-        return await run_in_threadpool(
-            services.attach_documents,
-            state.store,
-            state.documents_dir,
-            case_id,
-            paths,
-            fields["kind"].strip(),
-            principal.label(),
-            (fields.get("statement") or "").strip() or None,
-            fields.get("transaction") or None,
-            scope_of(state, principal),
-        )
+    return await attach_from_form(request, state, principal, case_id)

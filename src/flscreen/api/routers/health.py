@@ -8,9 +8,8 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends
 
 from flscreen.errors import StoreError
-
-from ..auth import public
-from ..state import AppState, get_state
+from flscreen.http.auth import public
+from flscreen.http.state import AppState, get_state
 
 router = APIRouter(tags=["health"])
 

@@ -10,14 +10,13 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from flscreen.errors import InvalidInput, Problem
+from flscreen.http.auth import requires
+from flscreen.http.state import AppState, get_state
+from flscreen.http.uploads import save_uploads
 from flscreen.identity.roles import Permission, Principal
 from flscreen.lists.detect import FORMATS
 from flscreen.lists.service import check_list_name
-
-from .. import services
-from ..auth import requires
-from ..state import AppState, get_state
-from ..uploads import save_uploads
+from flscreen.services import lists as services
 
 router = APIRouter(prefix="/lists", tags=["lists"])
 

@@ -7,11 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
+from flscreen.http.auth import requires
+from flscreen.http.state import AppState, get_state
 from flscreen.identity.roles import Permission
 from flscreen.region import LocateQuery
+from flscreen.services import region as services
 
-from .. import services
-from ..auth import requires
 from ..bodies import (
     json_lines,
     openapi_body,
@@ -22,7 +23,6 @@ from ..bodies import (
     wants_lines,
 )
 from ..schemas import LocateRecord, LocateRequest
-from ..state import AppState, get_state
 
 router = APIRouter(tags=["region"])
 

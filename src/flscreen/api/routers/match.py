@@ -7,13 +7,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from flscreen.http.auth import requires
+from flscreen.http.state import AppState, get_state
 from flscreen.identity.roles import Permission, Principal
 from flscreen.reports.rows import MATCH_COLUMNS, match_rows
 from flscreen.reports.tabular import MEDIA_TYPES
 from flscreen.reports.tabular import export as export_rows
+from flscreen.services import matching as services
 
-from .. import services
-from ..auth import requires
 from ..bodies import (
     json_lines,
     openapi_body,
@@ -24,7 +25,6 @@ from ..bodies import (
     wants_lines,
 )
 from ..schemas import JudgementRequest, MatchRecord, MatchRequest
-from ..state import AppState, get_state
 
 router = APIRouter(tags=["matching"])
 
@@ -73,7 +73,13 @@ async def match(
     body = parse_batch(data, MatchRequest, state.limits.max_records, strict)
     queries = [r.to_query(i) for i, r in enumerate(body.records, start=1)]
     out = await run_in_threadpool(
-        services.match_queries, state, queries, body.lists, body.threshold, body.limit
+        services.match_queries,
+        state.store,
+        state.matchers,
+        queries,
+        body.lists,
+        body.threshold,
+        body.limit,
     )
     sheet = wanted_sheet(request)
     if sheet is not None:
@@ -105,7 +111,7 @@ def judge(
     """Record that a party is (or is not) a list entry; every later match honours it
     (a confirmed pair is a match, a rejected one moves to `suppressed`). The judgement
     is logged in the audit trail with who decided (the signed-in user) and why."""
-    return services.judge(
+    return services.judge_json(
         state.store,
         body.name,
         body.list,

@@ -12,13 +12,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from flscreen.http.auth import note_refusal, public
+from flscreen.http.state import get_state
 from flscreen.identity import store as identity_store
 from flscreen.identity.roles import Unauthenticated
 from flscreen.settings import OidcConfig
 
-from ..auth import note_refusal, public
 from ..oidc import PENDING_COOKIE, PENDING_SECONDS, Pending
-from ..state import get_state
 from .session import oidc_label, safe_next, set_session_cookie
 
 router = APIRouter(tags=["session"])

@@ -7,11 +7,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from flscreen.errors import InvalidInput, NotFound, Problem
+from flscreen.http.auth import requires
 from flscreen.identity.roles import Permission
 from flscreen.policy import bundled_policies, load_policy, parse_policy
 from flscreen.policy.schema import Policy
-
-from ..auth import requires
 
 # Checking a policy writes nothing, so it needs no more than reading them.
 router = APIRouter(

@@ -16,12 +16,12 @@ from flscreen.compat import models as m
 from flscreen.compat import reconcile as recon
 from flscreen.compat import yente
 from flscreen.errors import InvalidInput, Problem
+from flscreen.http.auth import requires
+from flscreen.http.state import AppState, get_state
 from flscreen.identity.roles import Permission
 from flscreen.lists import store as lists_store
 from flscreen.matching import Matcher
 
-from ..auth import requires
-from ..state import AppState, get_state
 from .yente import answer
 
 

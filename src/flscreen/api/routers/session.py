@@ -12,12 +12,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
+from flscreen.http.auth import SESSION_COOKIE, csrf_token, note_refusal, public, requires
+from flscreen.http.state import AppState, get_state
 from flscreen.identity import store as identity_store
 from flscreen.identity.roles import Permission, Principal, Unauthenticated
 from flscreen.identity.throttle import keys_of
-
-from ..auth import SESSION_COOKIE, csrf_token, note_refusal, public, requires
-from ..state import AppState, get_state
 
 router = APIRouter(tags=["session"])
 

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.concurrency import run_in_threadpool
 
+from flscreen.http.auth import audit_read, requires, scope_of
+from flscreen.http.state import AppState, get_state
+from flscreen.http.uploads import import_from_upload
 from flscreen.identity.roles import Permission, Principal
+from flscreen.services import shipments as service
 
-from .. import shipments as service
-from ..auth import audit_read, requires, scope_of
 from ..schemas import ScreenRequest
-from ..state import AppState, get_state
-from ..uploads import save_uploads
 
 router = APIRouter(tags=["shipments"])
 
@@ -70,27 +67,7 @@ async def import_package(
     shipments are screened at once (`flscreen screen PACKAGE`); screening needs the
     `shipments.screen` permission (officers and analysts). An importer may send only its
     own shipments (their `importer_id` one of its tenant's parties)."""
-    if screen is not None:
-        principal.require(Permission.SCREEN)
-        service.check_policy(screen)
-    scope = scope_of(state, principal)
-    with tempfile.TemporaryDirectory(prefix="flscreen-package-") as tmp:
-        folder = Path(tmp) / "package"
-        folder.mkdir()
-        names = await save_uploads(request, folder, max_files=20)
-        path = folder / names[0] if len(names) == 1 and not names[0].endswith(".csv") else folder
-        label = "upload:" + "+".join(sorted(names))
-        out = await run_in_threadpool(service.import_supply, state.store, path, label, scope)
-    if screen is not None:
-        out["screened"] = await run_in_threadpool(
-            service.screen,
-            state.store,
-            state.graphs,
-            screen,
-            out["shipment_ids"],
-            principal.label(),
-        )
-    return out
+    return await import_from_upload(request, state, principal, screen)
 
 
 @router.get("/shipments/{shipment_id}")

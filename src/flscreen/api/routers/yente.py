@@ -19,12 +19,11 @@ from flscreen.compat import models as m
 from flscreen.compat import yente
 from flscreen.compat.ftm import ExampleError, read_example
 from flscreen.errors import FlscreenError, InvalidInput, Problem
+from flscreen.http.auth import requires
+from flscreen.http.errors import error_body
+from flscreen.http.state import AppState, get_state
 from flscreen.identity.roles import Permission
 from flscreen.lists import store as lists_store
-
-from ..auth import requires
-from ..errors import error_body
-from ..state import AppState, get_state
 
 router = APIRouter(tags=["yente-compatible"])
 Match = [requires(Permission.MATCH)]

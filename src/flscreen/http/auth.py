@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import hmac
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
@@ -40,6 +40,7 @@ from flscreen.identity.roles import (
 )
 from flscreen.identity.scope import OutOfScope, Scope, scope_for, set_row_scope
 
+from .errors import error_body
 from .state import AppState, get_state
 
 SESSION_COOKIE = "__Host-flscreen-session"
@@ -250,35 +251,23 @@ def note_refusal(request: Request, exc: FlscreenError) -> None:
         pass  # a busy store must not turn a refusal into a 503
 
 
-def _wants_page(request: Request) -> bool:
-    path = request.url.path
-    return path.startswith("/ui/") and not path.endswith(".json")
+async def refused(request: Request, exc: Exception) -> Response:
+    """A refusal as the API answers it (JSON, with ``WWW-Authenticate`` or ``Retry-After``
+    where they apply), logged in the audit trail. The pages answer their own refusals
+    (:func:`flscreen.web.install`) and come back here for everything else."""
+    assert isinstance(exc, FlscreenError)
+    await run_in_threadpool(note_refusal, request, exc)
+    status, body = error_body(exc)
+    headers = {}
+    if isinstance(exc, Unauthenticated):
+        headers["www-authenticate"] = 'Bearer realm="flscreen"'
+    if isinstance(exc, TooManyAttempts):
+        headers["retry-after"] = str(exc.retry_after)
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def install(app: FastAPI) -> None:
-    """Answer refusals (JSON for the API, a login redirect or error page for pages) and
-    log each one; then check that every route declares a permission."""
-    from .errors import error_body
-
-    async def refused(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, FlscreenError)
-        await run_in_threadpool(note_refusal, request, exc)
-        if _wants_page(request):
-            if isinstance(exc, Unauthenticated) and request.method == "GET":
-                target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-                return RedirectResponse(f"/ui/login?next={quote(target)}", status_code=303)
-            from flscreen.web.pages import render
-
-            status, body = error_body(exc)
-            return render(request, "error.html.j2", {"status": status, **body}, status)
-        status, body = error_body(exc)
-        headers = {}
-        if isinstance(exc, Unauthenticated):
-            headers["www-authenticate"] = 'Bearer realm="flscreen"'
-        if isinstance(exc, TooManyAttempts):
-            headers["retry-after"] = str(exc.retry_after)
-        return JSONResponse(body, status_code=status, headers=headers)
-
+    """Answer refusals as JSON and log each one (:func:`refused`)."""
     for kind in REFUSALS:
         app.add_exception_handler(kind, refused)
 
@@ -341,7 +330,7 @@ def check_routes(app: FastAPI) -> None:
     if missing:
         raise RuntimeError(
             "routes without a declared permission (add dependencies=[requires(Permission.X)] "
-            "or public(); see flscreen.api.auth): " + ", ".join(missing)
+            "or public(); see flscreen.http.auth): " + ", ".join(missing)
         )
 
 

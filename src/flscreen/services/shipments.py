@@ -1,4 +1,5 @@
-"""Thin services over supply, trace, policy and reports for the shipments endpoints and pages.
+"""Shipments: list, trace, screen and read them, their verdicts and dossier; one shape for
+the REST API and the shipments pages.
 
 The supply graph is loaded once and reused until a package import or a
 re-annotation changes the store (the cache key is the newest import and
@@ -35,11 +36,11 @@ from flscreen.policy.records import latest_screening, staleness
 from flscreen.policy.tables import cases as cases_table
 from flscreen.policy.tables import screenings
 from flscreen.policy.verdict import Verdict
-from flscreen.services import supply as supply_service
 from flscreen.store import Store
 from flscreen.supply import store as supply_store
 from flscreen.trace import SupplyGraph, TraceConfig, load_config, load_graph, trace_shipment
 
+from . import supply as supply_service
 from .locks import writing
 
 GraphKey = tuple[int, int, int]
@@ -471,15 +472,27 @@ def dossier(
 
 
 def import_supply(
-    store: Store, path: Path, label: str, scope: Scope | None = None
+    store: Store,
+    path: Path,
+    label: str,
+    scope: Scope | None = None,
+    graphs: GraphCache | None = None,
+    screen_policy: str | None = None,
+    actor: str = "api",
 ) -> dict[str, Any]:
     """The package import (flscreen.services.supply) as the API answers it: the import id,
-    its source (the uploaded file names), the count per table and the shipment ids."""
+    its source (the uploaded file names), the count per table and the shipment ids; with
+    ``screen_policy``, its shipments screened at once (``screened``, by ``actor``)."""
     with writing(store):
         done = supply_service.import_package(store, path, source=label, scope=scope)
-    return {
+    out: dict[str, Any] = {
         "import": done.import_id,
         "source": done.source,
         **done.counts,
         "shipment_ids": list(done.shipment_ids),
     }
+    if screen_policy is not None:
+        out["screened"] = screen(
+            store, graphs or GraphCache(), screen_policy, out["shipment_ids"], actor
+        )
+    return out

@@ -218,6 +218,8 @@ def page(
                     description=f"The page's table as {fmt.upper()}, formula-leading cells "
                     "neutralised (a leading apostrophe).",
                     tags=["pages"],
+                    response_class=Response,
+                    responses={200: {"content": {tabular.MEDIA_TYPES[fmt]: {}}}},
                     **route,
                 )
         router.add_api_route(

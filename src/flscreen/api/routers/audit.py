@@ -11,12 +11,14 @@ from flscreen.http.state import AppState, get_state
 from flscreen.identity.roles import Permission
 from flscreen.services import audit as services
 
+from .. import answers as A
+
 router = APIRouter(prefix="/audit", tags=["audit"], dependencies=[requires(Permission.AUDIT_READ)])
 
 State = Annotated[AppState, Depends(get_state)]
 
 
-@router.get("/verify")
+@router.get("/verify", response_model=A.AuditVerify, **A.ANSWER)
 def verify(state: State) -> dict[str, Any]:
     """Recompute the chain of every screening, verdict, case move, judgement and document;
     `{"ok", "records", "head", "broken": {"seq", "problem", "kind", "at"} | null}` names
@@ -26,7 +28,7 @@ def verify(state: State) -> dict[str, Any]:
         return services.verify_audit(conn, state.documents_dir)
 
 
-@router.get("/log")
+@router.get("/log", response_model=A.AuditLog, **A.ANSWER)
 def log(
     state: State,
     subject: Annotated[

@@ -12,6 +12,7 @@ from flscreen.http.state import AppState, get_state
 from flscreen.identity.roles import Permission, Principal, transition_permission
 from flscreen.services import cases as services
 
+from .. import answers as A
 from ..schemas import AssignRequest, FindingRequest, TransitionRequest
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -20,7 +21,7 @@ State = Annotated[AppState, Depends(get_state)]
 Reader = Annotated[Principal, requires(Permission.CASES_READ)]
 
 
-@router.get("")
+@router.get("", response_model=A.CaseList, **A.ANSWER)
 def get_cases(
     state: State,
     principal: Reader,
@@ -36,7 +37,7 @@ def get_cases(
         return services.list_cases(conn, case_state, shipment, scope)
 
 
-@router.get("/queue")
+@router.get("/queue", response_model=A.Queue, **A.ANSWER)
 def get_queue(
     state: State,
     principal: Reader,
@@ -54,7 +55,7 @@ def get_queue(
         return services.work_queue(conn, case_state, assignee, unassigned, scope)
 
 
-@router.get("/{case_id}")
+@router.get("/{case_id}", response_model=A.CaseDetail, **A.ANSWER)
 def get_case(case_id: str, state: State, principal: Reader) -> dict[str, Any]:
     """A case (`CASE-000001` or its number) with the verdict's reasons and list versions,
     its history (who moved it, when, why), rebuttals, documents, and the states it may
@@ -66,7 +67,7 @@ def get_case(case_id: str, state: State, principal: Reader) -> dict[str, Any]:
     return out
 
 
-@router.post("/{case_id}/transition")
+@router.post("/{case_id}/transition", response_model=A.CaseDetail, **A.ANSWER)
 def transition(
     case_id: str,
     body: TransitionRequest,
@@ -83,7 +84,7 @@ def transition(
     return services.transition_case(state.store, case_id, body.to, principal.label(), body.reason)
 
 
-@router.post("/{case_id}/findings", status_code=201)
+@router.post("/{case_id}/findings", status_code=201, response_model=A.CaseDetail, **A.ANSWER)
 def finding(
     case_id: str,
     body: FindingRequest,
@@ -106,7 +107,7 @@ def finding(
     )
 
 
-@router.post("/{case_id}/assign")
+@router.post("/{case_id}/assign", response_model=A.CaseDetail, **A.ANSWER)
 def assign(
     case_id: str,
     body: AssignRequest,
@@ -118,7 +119,7 @@ def assign(
     return services.assign_case(state.store, case_id, body.to, principal.label(), body.note)
 
 
-@router.post("/{case_id}/documents", status_code=201)
+@router.post("/{case_id}/documents", status_code=201, response_model=A.Attached, **A.ANSWER)
 async def attach(
     case_id: str,
     request: Request,

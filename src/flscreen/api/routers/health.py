@@ -11,10 +11,12 @@ from flscreen.errors import StoreError
 from flscreen.http.auth import public
 from flscreen.http.state import AppState, get_state
 
+from .. import answers as A
+
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz", dependencies=[public()])
+@router.get("/healthz", dependencies=[public()], response_model=A.Health, **A.ANSWER)
 def healthz(state: Annotated[AppState, Depends(get_state)]) -> dict[str, Any]:
     """Answer 200 with the store's backend when the database answers; 503 when it does not.
     Nothing about where the store lives (file path, host, database name) is shown."""

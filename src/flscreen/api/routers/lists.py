@@ -18,13 +18,15 @@ from flscreen.lists.detect import FORMATS
 from flscreen.lists.service import check_list_name
 from flscreen.services import lists as services
 
+from .. import answers as A
+
 router = APIRouter(prefix="/lists", tags=["lists"])
 
 State = Annotated[AppState, Depends(get_state)]
 Read = [requires(Permission.LISTS_READ)]
 
 
-@router.get("", dependencies=Read)
+@router.get("", dependencies=Read, response_model=A.ListsOverview, **A.ANSWER)
 def get_lists(state: State) -> dict[str, Any]:
     """Every imported list with its versions: entry count, import and retrieval time,
     source, format and sha256 (the shape of `flscreen lists show --json`)."""
@@ -32,14 +34,14 @@ def get_lists(state: State) -> dict[str, Any]:
         return services.lists_overview(conn)
 
 
-@router.get("/{name}/versions", dependencies=Read)
+@router.get("/{name}/versions", dependencies=Read, response_model=A.ListVersions, **A.ANSWER)
 def get_versions(name: str, state: State) -> dict[str, Any]:
     """The versions of one list, oldest first. 404 for an unknown list."""
     with state.store.connect() as conn:
         return services.list_versions(conn, name)
 
 
-@router.get("/{name}/diff", dependencies=Read)
+@router.get("/{name}/diff", dependencies=Read, response_model=A.ListDiff, **A.ANSWER)
 def get_diff(
     name: str,
     state: State,
@@ -58,7 +60,7 @@ def get_diff(
         return services.list_diff(conn, name, from_version, to_version)
 
 
-@router.get("/{name}/entries", dependencies=Read)
+@router.get("/{name}/entries", dependencies=Read, response_model=A.ListEntries, **A.ANSWER)
 def get_entries(
     name: str,
     state: State,
@@ -78,7 +80,7 @@ def get_entries(
         return services.list_entries(conn, name, version, limit, offset, raw, q)
 
 
-@router.post("/{name}/import")
+@router.post("/{name}/import", response_model=A.ListImport, **A.ANSWER)
 async def import_version(
     name: str,
     request: Request,

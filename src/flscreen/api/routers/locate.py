@@ -13,6 +13,7 @@ from flscreen.identity.roles import Permission
 from flscreen.region import LocateQuery
 from flscreen.services import region as services
 
+from .. import answers as A
 from ..bodies import (
     json_lines,
     openapi_body,
@@ -45,6 +46,8 @@ def to_query(position: int, record: LocateRecord) -> LocateQuery:
     "/locate",
     openapi_extra=openapi_body(LocateRequest, LocateRecord),
     dependencies=[requires(Permission.LOCATE)],
+    response_model=A.LocateAnswer,
+    **A.ANSWER,
 )
 async def locate(request: Request, state: State) -> Any:
     """Locate one or many records (`{"records": [...]}`, a JSON array, or one record).

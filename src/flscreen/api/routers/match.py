@@ -15,6 +15,7 @@ from flscreen.reports.tabular import MEDIA_TYPES
 from flscreen.reports.tabular import export as export_rows
 from flscreen.services import matching as services
 
+from .. import answers as A
 from ..bodies import (
     json_lines,
     openapi_body,
@@ -35,6 +36,8 @@ State = Annotated[AppState, Depends(get_state)]
     "/match",
     openapi_extra=openapi_body(MatchRequest, MatchRecord),
     dependencies=[requires(Permission.MATCH)],
+    response_model=A.MatchAnswer,
+    **A.ANSWER,
 )
 async def match(
     request: Request,
@@ -102,7 +105,7 @@ def wanted_sheet(request: Request) -> str | None:
     return None
 
 
-@router.post("/judgements", status_code=201)
+@router.post("/judgements", status_code=201, response_model=A.Judgement, **A.ANSWER)
 def judge(
     state: State,
     body: JudgementRequest,

@@ -13,6 +13,8 @@ from flscreen.policy import bundled_policies, load_policy, parse_policy
 from flscreen.policy.schema import Policy
 
 # Checking a policy writes nothing, so it needs no more than reading them.
+from .. import answers as A
+
 router = APIRouter(
     prefix="/policies", tags=["policies"], dependencies=[requires(Permission.POLICIES_READ)]
 )
@@ -30,14 +32,14 @@ def summary(p: Policy) -> dict[str, Any]:
     }
 
 
-@router.get("")
+@router.get("", response_model=A.PolicyList, **A.ANSWER)
 def get_policies() -> dict[str, Any]:
     """The bundled policies (`flscreen policy list`): name, version, title, jurisdiction,
     status (in force, adopted, proposal), approach (presumption or risk-based), legal basis."""
     return {"policies": [summary(load_policy(name)) for name in bundled_policies()]}
 
 
-@router.get("/{name}")
+@router.get("/{name}", response_model=Policy, **A.ANSWER)
 def get_policy(name: str) -> dict[str, Any]:
     """One bundled policy in full: which taint sources raise the presumption, how possible
     matches, gaps and shortfalls are routed, priority sectors by HS code, thresholds, the
@@ -50,7 +52,12 @@ def get_policy(name: str) -> dict[str, Any]:
 _YAML = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "text/plain")
 
 
-@router.post("/check", openapi_extra={"requestBody": {"content": {k: {} for k in _YAML}}})
+@router.post(
+    "/check",
+    openapi_extra={"requestBody": {"content": {k: {} for k in _YAML}}},
+    response_model=A.PolicyCheck,
+    **A.ANSWER,
+)
 async def check(request: Request) -> dict[str, Any]:
     """Validate a policy file sent as the request body (YAML), as `flscreen policy check`
     does: 200 with its summary, or 422 listing every problem. Nothing is stored: screen

@@ -13,6 +13,7 @@ from flscreen.http.uploads import import_from_upload
 from flscreen.identity.roles import Permission, Principal
 from flscreen.services import shipments as service
 
+from .. import answers as A
 from ..schemas import ScreenRequest
 
 router = APIRouter(tags=["shipments"])
@@ -24,7 +25,7 @@ PolicyName = Annotated[
 ]
 
 
-@router.get("/shipments")
+@router.get("/shipments", response_model=A.ShipmentList, **A.ANSWER)
 def get_shipments(
     state: State,
     principal: Reader,
@@ -49,7 +50,7 @@ def get_shipments(
     )
 
 
-@router.post("/shipments/import")
+@router.post("/shipments/import", response_model=A.PackageImport, **A.ANSWER)
 async def import_package(
     request: Request,
     state: State,
@@ -70,7 +71,7 @@ async def import_package(
     return await import_from_upload(request, state, principal, screen)
 
 
-@router.get("/shipments/{shipment_id}")
+@router.get("/shipments/{shipment_id}", response_model=A.ShipmentDetail, **A.ANSWER)
 def get_shipment(
     shipment_id: str, state: State, principal: Reader, policy: PolicyName = None
 ) -> dict[str, Any]:
@@ -80,7 +81,7 @@ def get_shipment(
     return service.shipment_detail(state.store, state.graphs, shipment_id, policy, scope)
 
 
-@router.get("/shipments/{shipment_id}/trace")
+@router.get("/shipments/{shipment_id}/trace", response_model=A.Trace, **A.ANSWER)
 def get_trace(
     shipment_id: str,
     state: State,
@@ -107,7 +108,7 @@ def get_trace(
     )
 
 
-@router.post("/screen")
+@router.post("/screen", response_model=A.ScreenRun, **A.ANSWER)
 def screen(
     body: ScreenRequest,
     state: State,
@@ -120,7 +121,7 @@ def screen(
     return service.screen(state.store, state.graphs, body.policy, body.shipments, principal.label())
 
 
-@router.get("/shipments/{shipment_id}/verdict")
+@router.get("/shipments/{shipment_id}/verdict", response_model=A.StoredVerdict, **A.ANSWER)
 def get_verdict(
     shipment_id: str, state: State, principal: Reader, policy: PolicyName = None
 ) -> dict[str, Any]:

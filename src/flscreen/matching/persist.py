@@ -46,8 +46,10 @@ class StrColumn(Sequence[str]):
     """Strings stored as one UTF-8 blob and int64 offsets; decoded on access."""
 
     def __init__(self, blob: npt.NDArray[np.uint8], offsets: npt.NDArray[np.int64]) -> None:
-        self._blob = blob
-        self._offsets = offsets
+        # memoryviews over the mapped arrays: indexing one costs a tenth of a numpy
+        # memmap's __getitem__, which a screen calls for every candidate row
+        self._blob = blob.data
+        self._offsets = offsets.data
 
     def __len__(self) -> int:
         return len(self._offsets) - 1
@@ -59,8 +61,7 @@ class StrColumn(Sequence[str]):
     def __getitem__(self, i: int | slice) -> str | list[str]:
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self)))]
-        start, end = int(self._offsets[i]), int(self._offsets[i + 1])
-        return bytes(self._blob[start:end]).decode("utf-8")
+        return str(self._blob[self._offsets[i] : self._offsets[i + 1]], "utf-8")
 
     def __iter__(self) -> Iterator[str]:
         return (self[i] for i in range(len(self)))
@@ -71,7 +72,7 @@ class TupleColumn(Sequence[tuple[str, ...]]):
 
     def __init__(self, table: list[tuple[str, ...]], index: npt.NDArray[np.int32]) -> None:
         self._table = table
-        self._index = index
+        self._index = index.data
 
     def __len__(self) -> int:
         return len(self._index)
@@ -83,7 +84,7 @@ class TupleColumn(Sequence[tuple[str, ...]]):
     def __getitem__(self, i: int | slice) -> tuple[str, ...] | list[tuple[str, ...]]:
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self)))]
-        return self._table[int(self._index[i])]
+        return self._table[self._index[i]]
 
 
 def entry_hash(list_name: str, entry_id: str) -> int:
@@ -247,21 +248,25 @@ def load_matcher(folder: Path) -> Matcher:
     def strings(name: str) -> StrColumn:
         return StrColumn(arr(f"{name}_blob"), arr(f"{name}_offsets"))
 
+    def scalars(name: str) -> memoryview:
+        """A per-row or per-entry column read one value at a time (see StrColumn)."""
+        return arr(name).data
+
     m = Matcher()
     m.refs = [ListVersionRef(**r) for r in meta["refs"]]
     m.entry_ids = strings("entry_ids")
-    m.entry_ref = arr("entry_ref")  # type: ignore[assignment]
-    m.entry_first_row = arr("entry_first_row")  # type: ignore[assignment]
-    m.entry_flags = arr("entry_flags")  # type: ignore[assignment]
+    m.entry_ref = scalars("entry_ref")
+    m.entry_first_row = scalars("entry_first_row")
+    m.entry_flags = scalars("entry_flags")
     m.entry_countries = TupleColumn([tuple(c) for c in meta["countries"]], arr("entry_country"))
     m.entry_idents = {int(k): tuple(v) for k, v in meta["idents"].items()}
     m.entry_usccs = {int(k): tuple(v) for k, v in meta["usccs"].items()}
     m.row_text = strings("row_text")
     m.row_original = strings("row_original")
     m.row_spelled = strings("row_spelled")
-    m.row_entry = arr("row_entry")  # type: ignore[assignment]
-    m.row_flags = arr("row_flags")  # type: ignore[assignment]
-    m.row_weight = arr("row_weight")  # type: ignore[assignment]
+    m.row_entry = scalars("row_entry")
+    m.row_flags = scalars("row_flags")
+    m.row_weight = scalars("row_weight")
     m.by_entry = EntryLookup(m, arr("entry_hashes"), arr("entry_order"))
     postings = Postings(arr("postings_keys"), arr("postings_offsets"), arr("postings_rows"))
     deletions = Postings(arr("deletions_keys"), arr("deletions_offsets"), arr("deletions_rows"))

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from flscreen import audit, checkpoints
 from flscreen.cli.common import err_console, get_store, handle_errors
+from flscreen.services.audit import record_json
 from flscreen.settings import load_settings
 
 EXIT_BROKEN = 1
@@ -155,16 +156,7 @@ def log_cmd(
         for rec in audit.iter_records(conn, subject=subject):
             if kind is not None and rec.kind != kind:
                 continue
-            line = {
-                "seq": rec.seq,
-                "at": rec.at,
-                "kind": rec.kind,
-                "actor": rec.actor,
-                "subject": rec.subject,
-                "payload": rec.data,
-                "hash": rec.hash,
-            }
-            print(json.dumps(line, ensure_ascii=False))
+            print(json.dumps(record_json(rec), ensure_ascii=False))
 
 
 def register(app: typer.Typer) -> None:

@@ -20,6 +20,7 @@ from flscreen.lists import store as lists_store
 from flscreen.lists.detect import FORMATS
 from flscreen.lists.service import ImportOutcome, after_import, import_list
 from flscreen.lists.versions import diff_versions, entry_summary
+from flscreen.services.lists import lists_overview
 from flscreen.store import Store
 
 lists_app = typer.Typer(
@@ -129,27 +130,10 @@ def show_cmd(
     """Lists, their versions, entry counts, sources and hashes."""
     store = get_store()
     with store.connect() as conn:
+        if as_json:
+            print(json.dumps(lists_overview(conn), ensure_ascii=False, indent=2))
+            return
         refs = lists_store.list_versions_of(conn)
-    if as_json:
-        grouped: dict[str, list[dict[str, Any]]] = {}
-        for ref in refs:
-            grouped.setdefault(ref.list_name, []).append(
-                {
-                    "version": ref.version,
-                    "entries": ref.entry_count,
-                    "imported_at": ref.imported_at,
-                    "retrieved_at": ref.retrieved_at,
-                    "source": ref.source,
-                    "format": ref.format,
-                    "sha256": ref.sha256,
-                }
-            )
-        out = [
-            {"list": name, "latest": versions[-1]["version"], "versions": versions}
-            for name, versions in grouped.items()
-        ]
-        print(json.dumps({"lists": out}, ensure_ascii=False, indent=2))
-        return
     if not refs:
         print("no lists imported yet (try: flscreen lists import FILE --list NAME)")
         return

@@ -28,15 +28,18 @@ def audit_records(
     for rec in audit.iter_records(conn, subject=subject):
         if kind is not None and rec.kind != kind:
             continue
-        kept.append(
-            {
-                "seq": rec.seq,
-                "at": rec.at,
-                "kind": rec.kind,
-                "actor": rec.actor,
-                "subject": rec.subject,
-                "payload": rec.data,
-                "hash": rec.hash,
-            }
-        )
+        kept.append(record_json(rec))
     return list(reversed(kept))
+
+
+def record_json(rec: audit.AuditRecord) -> dict[str, Any]:
+    """One audit record as `flscreen audit log` prints it and the API answers it."""
+    return {
+        "seq": rec.seq,
+        "at": rec.at,
+        "kind": rec.kind,
+        "actor": rec.actor,
+        "subject": rec.subject,
+        "payload": rec.data,
+        "hash": rec.hash,
+    }

@@ -10,7 +10,7 @@ the analysts' judgements and returns a :class:`MatchResult`.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Protocol
 
@@ -366,6 +366,9 @@ class Matcher:
     ) -> MatchResult:
         """Screen one party: hits from the review threshold up, best first, at most ``limit``.
 
+        In stages: blocking (rows worth scoring), estimate (a cheap name score per
+        row, the best per entry), explain (the full features of the entries left),
+        qualify (identifier, country, schema) and judge (analysts' judgements).
         ``result.match`` is True when a hit reaches ``threshold`` (default
         DEFAULT_THRESHOLD) or an analyst confirmed it; hits judged 'no_match'
         move to ``result.suppressed``.
@@ -386,41 +389,93 @@ class Matcher:
         keys = self._query_keys(query)
         if q_person is None and keys and all(looks_like_organisation(k) for k in keys):
             q_person = False
-        best: dict[int, NamePair] = {}
         judged_entries = {i for pair in judged if (i := self.by_entry.get(pair)) is not None}
+        best, literals = self._estimate(keys, reg, review, judged)
+        for entry_i in list(best):
+            pair = best[entry_i]
+            same_id = reg is not None and reg in self.entry_idents.get(entry_i, ())
+            if pair.base < review and not same_id and entry_i not in judged_entries:
+                del best[entry_i]
+                continue
+            explain_name_pair(pair, literal_form(literals[entry_i]))
+        hits: list[MatchHit] = []
+        suppressed: list[MatchHit] = []
+        for entry_i, pair in best.items():
+            hit = self._qualify(entry_i, pair, query_ids, query_uscc, q_country, q_person, thr)
+            ref = self.refs[self.entry_ref[entry_i]]
+            judgement = judged.get((ref.list_name, hit.entry_id))
+            if judgement is not None:
+                hit = _judged(hit, judgement)
+                if hit.judgement == "no_match":
+                    suppressed.append(hit)
+                    continue
+            if hit.score >= review or hit.judgement == "match":
+                hits.append(hit)
+        hits.sort(key=lambda h: (h.judgement != "match", -h.score, h.list, h.entry_id))
+        hits = hits[: max(limit, 0)]
+        return MatchResult(
+            id=query.id,
+            match=any(h.match for h in hits),
+            hits=tuple(hits),
+            algorithm=ALGORITHM,
+            threshold=thr,
+            review_threshold=review,
+            suppressed=tuple(suppressed),
+        )
+
+    def _blocking(
+        self, key: NameKey, q_weights: list[float], reg: str | None, review: float
+    ) -> list[tuple[float, int]]:
+        """Stage 1, blocking: the rows worth scoring for one query key, with a cheap
+        upper estimate of each one's name score, best first (at most SCORED_ROWS)."""
+        assert self.index is not None
+        rows = self.index.candidates(
+            self._blocking_keys(key, q_weights, reg),
+            limit=CANDIDATE_ROWS,
+            max_df=max(MIN_MAX_DF, self.n_names // 100),
+        )
+        # The share of the query's weight the row's keys carry and the compact
+        # spelling similarity bound the name score.
+        qc = compact_of(key.tokens)
+        own = sum(q_weights) or 1.0
+        single_word = len(key.tokens) == 1
+        quick: list[tuple[float, int]] = []
+        for r, s in rows:
+            text = self.row_text[r]
+            sim = Indel.normalized_similarity(qc, text.replace(" ", ""))
+            est = W_TOKENS * min(1.0, s / own) + W_COMPACT * sim
+            if est < review - QUICK_MARGIN and not reg:
+                continue
+            if single_word or reg:
+                quick.append((est, r))  # acronyms and ids are scored on other grounds
+                continue
+            # The row's own weight bounds the share of weight in common, as the
+            # word-overlap feature counts it (matched / all weight).
+            theirs = self.row_weight[r]
+            shared = min(s, own, theirs)
+            union = own + theirs - shared
+            est = W_TOKENS * (shared / union if union > 0 else 0.0) + W_COMPACT * sim
+            if est >= review - QUICK_MARGIN:
+                quick.append((est, r))
+        quick.sort(reverse=True)
+        return quick[:SCORED_ROWS]
+
+    def _estimate(
+        self,
+        keys: list[NameKey],
+        reg: str | None,
+        review: float,
+        judged: Mapping[tuple[str, str], Judgement],
+    ) -> tuple[dict[int, NamePair], dict[int, str]]:
+        """Stage 2, estimate: each blocked row (and each judged entry's first row)
+        scored cheaply; the best name pair per entry, and the query name it came from."""
+        assert self.index is not None
+        best: dict[int, NamePair] = {}
         literals: dict[int, str] = {}
         for key in keys:
             q_weights = self.index.token_weights(key.tokens)
-            rows = self.index.candidates(
-                self._blocking_keys(key, q_weights, reg),
-                limit=CANDIDATE_ROWS,
-                max_df=max(MIN_MAX_DF, self.n_names // 100),
-            )
-            # Quick check before scoring: the share of the query's weight the row's
-            # keys carry and the compact spelling similarity bound the name score.
-            qc = compact_of(key.tokens)
-            own = sum(q_weights) or 1.0
-            single_word = len(key.tokens) == 1
-            quick: list[tuple[float, int]] = []
-            for r, s in rows:
-                text = self.row_text[r]
-                sim = Indel.normalized_similarity(qc, text.replace(" ", ""))
-                est = W_TOKENS * min(1.0, s / own) + W_COMPACT * sim
-                if est < review - QUICK_MARGIN and not reg:
-                    continue
-                if single_word or reg:
-                    quick.append((est, r))  # acronyms and ids are scored on other grounds
-                    continue
-                # The row's own weight bounds the share of weight in common, as
-                # the word-overlap feature counts it (matched / all weight).
-                theirs = self.row_weight[r]
-                shared = min(s, own, theirs)
-                union = own + theirs - shared
-                est = W_TOKENS * (shared / union if union > 0 else 0.0) + W_COMPACT * sim
-                if est >= review - QUICK_MARGIN:
-                    quick.append((est, r))
-            quick.sort(reverse=True)
-            row_ids = [r for _, r in quick[:SCORED_ROWS]]
+            quick = self._blocking(key, q_weights, reg, review)
+            row_ids = [r for _, r in quick]
             for (list_name, entry_id), _j in judged.items():
                 entry_i = self.by_entry.get((list_name, entry_id))
                 if entry_i is not None:
@@ -438,74 +493,42 @@ class Matcher:
                 if old is None or pair.base > old.base:
                     best[entry_i] = pair
                     literals[entry_i] = key.original
-        for entry_i in list(best):
-            pair = best[entry_i]
-            same_id = reg is not None and reg in self.entry_idents.get(entry_i, ())
-            if pair.base < review and not same_id and entry_i not in judged_entries:
-                del best[entry_i]
-                continue
-            explain_name_pair(pair, literal_form(literals[entry_i]))
-        hits: list[MatchHit] = []
-        suppressed: list[MatchHit] = []
-        for entry_i, pair in best.items():
-            entry_person = bool(self.entry_flags[entry_i] & _FLAG_PERSON)
-            score, qualifiers = apply_qualifiers(
-                pair.name_score,
-                query_ids,
-                query_uscc,
-                self.entry_idents.get(entry_i, ()),
-                self.entry_usccs.get(entry_i, ()),
-                q_country,
-                self.entry_countries[entry_i],
-                q_person,
-                entry_person,
-            )
-            ref = self.refs[self.entry_ref[entry_i]]
-            entry_id = self.entry_ids[entry_i]
-            judgement = judged.get((ref.list_name, entry_id))
-            features = [*pair.features, *qualifiers]
-            hit = MatchHit(
-                entry_id=entry_id,
-                list=ref.list_name,
-                list_version=ref.version,
-                name=self.row_original[self.entry_first_row[entry_i]],
-                matched_name=pair.candidate_original,
-                score=round(score, 4),
-                features=tuple(features),
-                match=score >= thr,
-            )
-            if judgement is not None:
-                feature = Feature(
-                    "judgement",
-                    1.0 if judgement.verdict == "match" else 0.0,
-                    f"{judgement.describe()} (computed score {score:.4f})",
-                )
-                if judgement.verdict == "no_match":
-                    suppressed.append(
-                        replace(
-                            hit,
-                            score=0.0,
-                            match=False,
-                            judgement="no_match",
-                            features=(feature, *features),
-                        )
-                    )
-                    continue
-                hit = replace(
-                    hit, score=1.0, match=True, judgement="match", features=(feature, *features)
-                )
-            if hit.score >= review or hit.judgement == "match":
-                hits.append(hit)
-        hits.sort(key=lambda h: (h.judgement != "match", -h.score, h.list, h.entry_id))
-        hits = hits[: max(limit, 0)]
-        return MatchResult(
-            id=query.id,
-            match=any(h.match for h in hits),
-            hits=tuple(hits),
-            algorithm=ALGORITHM,
-            threshold=thr,
-            review_threshold=review,
-            suppressed=tuple(suppressed),
+        return best, literals
+
+    def _qualify(
+        self,
+        entry_i: int,
+        pair: NamePair,
+        query_ids: tuple[str, ...],
+        query_uscc: str | None,
+        q_country: str | None,
+        q_person: bool | None,
+        thr: float,
+    ) -> MatchHit:
+        """Stage 3, qualify: the entry's hit, its name score adjusted by identifier,
+        country and schema evidence."""
+        entry_person = bool(self.entry_flags[entry_i] & _FLAG_PERSON)
+        score, qualifiers = apply_qualifiers(
+            pair.name_score,
+            query_ids,
+            query_uscc,
+            self.entry_idents.get(entry_i, ()),
+            self.entry_usccs.get(entry_i, ()),
+            q_country,
+            self.entry_countries[entry_i],
+            q_person,
+            entry_person,
+        )
+        ref = self.refs[self.entry_ref[entry_i]]
+        return MatchHit(
+            entry_id=self.entry_ids[entry_i],
+            list=ref.list_name,
+            list_version=ref.version,
+            name=self.row_original[self.entry_first_row[entry_i]],
+            matched_name=pair.candidate_original,
+            score=round(score, 4),
+            features=(*pair.features, *qualifiers),
+            match=score >= thr,
         )
 
     def _pair(
@@ -530,3 +553,18 @@ class Matcher:
             acronym=is_acronym,
             candidate_spelled=self.row_spelled[row],
         )
+
+
+def _judged(hit: MatchHit, judgement: Judgement) -> MatchHit:
+    """Stage 5, judge: an analyst's judgement on the pair pins the hit at 1.0 (match) or
+    moves it to the suppressed hits at 0 (no_match), saying who decided and why."""
+    feature = Feature(
+        "judgement",
+        1.0 if judgement.verdict == "match" else 0.0,
+        f"{judgement.describe()} (computed score {hit.score:.4f})",
+    )
+    if judgement.verdict == "no_match":
+        return replace(
+            hit, score=0.0, match=False, judgement="no_match", features=(feature, *hit.features)
+        )
+    return replace(hit, score=1.0, match=True, judgement="match", features=(feature, *hit.features))

@@ -153,6 +153,27 @@ class Dialect(ABC):
         return f"CAST({value} AS DOUBLE)"
 
     @abstractmethod
+    def sorted_set(self, value: str) -> str:
+        """Aggregate: the distinct values of the group as a sorted list."""
+
+    @abstractmethod
+    def join_list(self, items: str, sep: str) -> str:
+        """The list ``items`` as one string, ``sep`` (a SQL string) between elements."""
+
+    @abstractmethod
+    def split(self, text: str, sep: str) -> str:
+        """``text`` cut at each ``sep`` (a one-character SQL string) into a list."""
+
+    @abstractmethod
+    def overlaps(self, a: str, b: str) -> str:
+        """Whether the lists ``a`` and ``b`` share an element."""
+
+    @abstractmethod
+    def replace_all(self, text: str, pattern: str, repl: str) -> str:
+        """``text`` with every match of the regular expression ``pattern`` (as written
+        in Python, unescaped) replaced by the SQL string ``repl``."""
+
+    @abstractmethod
     def window_purchases(self, lookback_days: int) -> str:
         """Rows (t, k, e, n): per sale ``t`` and pool ``k``, the amount ``e`` of the sold
         material the seller's purchases in the window can make, and their number ``n``."""
@@ -165,6 +186,21 @@ class Dialect(ABC):
 
 class DuckDBDialect(Dialect):
     name = "duckdb"
+
+    def sorted_set(self, value: str) -> str:
+        return f"list_sort(list(DISTINCT {value}))"
+
+    def join_list(self, items: str, sep: str) -> str:
+        return f"array_to_string({items}, {sep})"
+
+    def split(self, text: str, sep: str) -> str:
+        return f"string_split({text}, {sep})"
+
+    def overlaps(self, a: str, b: str) -> str:
+        return f"list_has_any({a}, {b})"
+
+    def replace_all(self, text: str, pattern: str, repl: str) -> str:
+        return f"regexp_replace({text}, '{pattern}', {repl}, 'g')"
 
     def prepend(self, item: str, items: str) -> str:
         return f"list_prepend({item}, {items})"
@@ -275,6 +311,23 @@ class DuckDBDialect(Dialect):
 
 class SparkDialect(Dialect):
     name = "spark"
+
+    def sorted_set(self, value: str) -> str:
+        return f"sort_array(collect_set({value}))"
+
+    def join_list(self, items: str, sep: str) -> str:
+        return f"array_join({items}, {sep})"
+
+    def split(self, text: str, sep: str) -> str:
+        return f"split({text}, {sep})"
+
+    def overlaps(self, a: str, b: str) -> str:
+        return f"arrays_overlap({a}, {b})"
+
+    def replace_all(self, text: str, pattern: str, repl: str) -> str:
+        # Spark's string literals read backslash escapes: the pattern's are doubled
+        escaped = pattern.replace("\\", "\\\\")
+        return f"regexp_replace({text}, '{escaped}', {repl})"
 
     def prepend(self, item: str, items: str) -> str:
         return f"concat(array({item}), {items})"

@@ -108,9 +108,7 @@ FROM (
 
 
 def _sorted_distinct(d: Dialect, col: str) -> str:
-    if d.name == "spark":
-        return f"array_join(sort_array(collect_set({col})), ',')"
-    return f"array_to_string(list_sort(list(DISTINCT {col})), ',')"
+    return d.join_list(d.sorted_set(col), "','")
 
 
 def _sim(a: str, b: str) -> str:
@@ -233,10 +231,7 @@ JOIN ({_soft_direction(p, "vb", "va")}) ba ON ba.va = ab.va AND ba.vb = ab.vb"""
 def _disjoint(d: Dialect, col: str) -> str:
     """Both sides list words in ``col`` (space-separated) and share none."""
     a, b = f"a.{col}", f"b.{col}"
-    if d.name == "spark":
-        overlap = f"arrays_overlap(split({a}, ' '), split({b}, ' '))"
-    else:
-        overlap = f"list_has_any(string_split({a}, ' '), string_split({b}, ' '))"
+    overlap = d.overlaps(d.split(a, "' '"), d.split(b, "' '"))
     return f"({a} <> '' AND {b} <> '' AND NOT {overlap})"
 
 
@@ -347,10 +342,7 @@ GROUP BY p.va, p.vb""",
 def record_firms(d: Dialect) -> Table:
     """``tr_rf``: per record, the supplier and buyer firms, material, HS chapter, day, weight."""
     buyer = _to_order("r.consignee_name")
-    if d.name == "spark":
-        folded = "regexp_replace(lower(coalesce(r.goods, '')), '[^\\\\p{L}\\\\p{N}]+', ' ')"
-    else:
-        folded = "regexp_replace(lower(coalesce(r.goods, '')), '[^\\p{L}\\p{N}]+', ' ', 'g')"
+    folded = d.replace_all("lower(coalesce(r.goods, ''))", r"[^\p{L}\p{N}]+", "' '")
     padded = f"concat(' ', trim({folded}), ' ')"
     material = material_case("g.folded", "g.hs")
     return Table(
@@ -376,15 +368,7 @@ JOIN tr_vfirm fb ON fb.vid = b.vid""",
 def edges_select(d: Dialect, with_bills: bool = True) -> Table:
     """``tr_edge``: firm A shipped material M (HS chapter X) to firm B in a month."""
     month = "substr(date, 1, 7)"
-    bills = (
-        (
-            "sort_array(collect_set(bill_number))"
-            if d.name == "spark"
-            else "list_sort(list(DISTINCT bill_number))"
-        )
-        if with_bills
-        else "NULL"
-    )
+    bills = d.sorted_set("bill_number") if with_bills else "NULL"
     return Table(
         "tr_edge",
         f"""

@@ -8,6 +8,8 @@ from sqlalchemy.engine import Connection
 
 from flscreen.audit import now_utc
 from flscreen.errors import NotFound
+from flscreen.identity.redact import redact_screening
+from flscreen.identity.scope import Scope
 from flscreen.lists.store import latest_versions
 from flscreen.model.supply import Annotation
 from flscreen.policy import cases
@@ -51,12 +53,15 @@ def documented_chain(graph: SupplyGraph, shipment_id: str) -> list[dict[str, Any
     return chain
 
 
-def load_dossier(conn: Connection, shipment_id: str, policy: str | None = None) -> DossierData:
-    """Everything the dossier shows about ``shipment_id``, read in one connection."""
+def load_dossier(
+    conn: Connection, shipment_id: str, policy: str | None = None, scope: Scope | None = None
+) -> DossierData:
+    """Everything the dossier shows about ``shipment_id``, read in one connection, as
+    ``scope`` may read it (other tenants' shipment ids redacted from the evidence)."""
 
     from flscreen.trace import load_graph
 
-    screening = latest_screening(conn, shipment_id, policy)
+    screening = redact_screening(conn, scope, latest_screening(conn, shipment_id, policy))
     graph = load_graph(conn)
     if shipment_id not in graph.shipments:
         raise NotFound(f"shipment {shipment_id!r} is no longer in the supply store")

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from flscreen.errors import InvalidInput, NotFound, Problem
+from flscreen.identity.redact import redact_screening
 from flscreen.identity.scope import (
     Scope,
     not_visible,
@@ -100,9 +101,10 @@ def scoped_case(conn: Connection, ref: str, scope: Scope | None) -> cases.Case:
 
 
 def case_detail(conn: Connection, ref: str, scope: Scope | None = None) -> CaseDetail:
-    """A case with its verdict's reasons, history, rebuttals, findings and documents."""
+    """A case with its verdict's reasons, history, rebuttals, findings and documents, as
+    ``scope`` may read it (other tenants' shipment ids redacted from the evidence)."""
     case = scoped_case(conn, ref, scope)
-    screening = get_screening(conn, case.screening_id)
+    screening = redact_screening(conn, scope, get_screening(conn, case.screening_id))
     return CaseDetail(
         case=case,
         screening=screening,

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from flscreen.errors import InvalidInput, NotFound, Problem
+from flscreen.identity.redact import redact_json, redact_screening
 from flscreen.identity.scope import (
     OutOfScope,
     Scope,
@@ -328,16 +329,21 @@ def trace_one(
     graph = graphs.get(store)
     _shipment_in_scope(graph, shipment_id, scope)
     config = trace_config(lookback_days, ownership_threshold)
-    return trace_shipment(graph, shipment_id, config).to_dict()
+    trace = trace_shipment(graph, shipment_id, config).to_dict()
+    if scope is None or scope.unrestricted:
+        return trace
+    with store.connect() as conn:  # other tenants' shipments out of its mass balance
+        return redact_json(conn, scope, trace)
 
 
 def stored_verdict(
     conn: Connection, shipment_id: str, policy: str | None, scope: Scope | None = None
 ) -> dict[str, Any]:
-    """The latest recorded verdict (``flscreen screen`` JSON line) and its case."""
+    """The latest recorded verdict (``flscreen screen`` JSON line) and its case, as
+    ``scope`` may read it (other tenants' shipment ids redacted)."""
     if scope is not None:
         require_shipment(conn, scope, shipment_id, f"shipment {shipment_id!r} was never screened")
-    s = latest_screening(conn, shipment_id, policy)
+    s = redact_screening(conn, scope, latest_screening(conn, shipment_id, policy))
     case = case_rules.open_case_for(conn, shipment_id)
     if case is None:
         found = case_rules.list_cases(conn, shipment_id=shipment_id)
@@ -367,8 +373,9 @@ def shipment_detail(
     s = _shipment_in_scope(graph, shipment_id, scope)
     trace = trace_shipment(graph, shipment_id, trace_config()).to_dict()
     with store.connect() as conn:
+        trace = redact_json(conn, scope, trace)
         try:
-            verdict: dict[str, Any] | None = stored_verdict(conn, shipment_id, policy)
+            verdict: dict[str, Any] | None = stored_verdict(conn, shipment_id, policy, scope)
         except NotFound:
             verdict = None
         history = [
@@ -467,7 +474,7 @@ def dossier(
 
     if fmt not in ("html", "pdf"):
         raise InvalidInput([Problem("format", f"unknown format {fmt!r}: use html or pdf")])
-    html = render_html(load_dossier(conn, shipment_id, policy))
+    html = render_html(load_dossier(conn, shipment_id, policy, scope))
     return render_pdf(html) if fmt == "pdf" else html
 
 

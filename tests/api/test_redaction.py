@@ -107,3 +107,24 @@ def test_an_importer_never_reads_another_importers_shipment_ids(
         ).all()
     assert rows and all(OTHER in json.dumps(json.loads(v)) + t for v, t in rows)
     assert shared.get("/audit/verify").json()["ok"] is True
+
+
+def test_under_the_wall_the_hidden_shipment_is_redacted_too(
+    shared: TestClient, store: Store, db_url: str, tmp_path: Path
+) -> None:
+    """On PostgreSQL with row-level security binding the app's role, the importer's
+    connection cannot see the other tenant's shipment at all: the id it cannot place
+    is redacted all the same."""
+    from flscreen.api import create_app
+
+    from .test_tenant_wall import _app_login_url, _postgresql_only
+
+    _postgresql_only(db_url)
+    app = create_app(_app_login_url(store, db_url), documents_dir=tmp_path / "walled-docs")
+    with TestClient(app, base_url="https://testserver", headers=bearer(shared, "northwind")) as c:
+        verdict = c.get(f"/shipments/{OWN}/verdict").json()
+        assert _finding(verdict)["transactions"] == [OWN, FOREIGN_SHIPMENT]
+        case = verdict["case"]
+        for url in (f"/cases/{case}", f"/shipments/{OWN}/dossier", f"/ui/cases/{case}.json"):
+            r = c.get(url)
+            assert r.status_code == 200 and OTHER not in r.text, url

@@ -105,7 +105,6 @@ async def import_from_upload(
             path,
             label,
             scope,
-            state.graphs,
             screen,
             principal.label(),
         )

@@ -436,7 +436,6 @@ def check_policy(name: str) -> None:
 
 def screen(
     store: Store,
-    graphs: GraphCache,
     policy_name: str,
     shipment_ids: list[str] | None,
     actor: str,
@@ -483,7 +482,6 @@ def import_supply(
     path: Path,
     label: str,
     scope: Scope | None = None,
-    graphs: GraphCache | None = None,
     screen_policy: str | None = None,
     actor: str = "api",
 ) -> dict[str, Any]:
@@ -499,7 +497,5 @@ def import_supply(
         "shipment_ids": list(done.shipment_ids),
     }
     if screen_policy is not None:
-        out["screened"] = screen(
-            store, graphs or GraphCache(), screen_policy, out["shipment_ids"], actor
-        )
+        out["screened"] = screen(store, screen_policy, out["shipment_ids"], actor)
     return out

@@ -424,7 +424,6 @@ async def screen_form(
         await run_in_threadpool(
             shipment_service.screen,
             state.store,
-            state.graphs,
             fields.get("policy") or "uflpa",
             [shipment] if shipment else None,
             principal.label(),

@@ -151,3 +151,54 @@ class FreebaseExtendPropertiesResponse(BaseModel):
     limit: int
     type: str
     properties: list[dict[str, str]]
+
+
+class FreebaseService(BaseModel):
+    service_url: str
+    service_path: str
+
+
+class FreebaseManifestView(BaseModel):
+    url: str
+
+
+class FreebaseManifestPreview(BaseModel):
+    url: str
+    width: int
+    height: int
+
+
+class FreebaseManifestSuggest(BaseModel):
+    entity: FreebaseService
+    type: FreebaseService
+    property: FreebaseService
+
+
+class FreebaseManifestSetting(BaseModel):
+    name: str
+    label: str
+    type: str
+    default: int | str
+    help_text: str
+    choices: list[dict[str, Any]]
+
+
+class FreebaseManifestExtend(BaseModel):
+    propose_properties: FreebaseService
+    propose_settings: list[FreebaseManifestSetting]
+
+
+class FreebaseManifest(BaseModel):
+    """The Reconciliation API's service manifest (what OpenRefine reads first)."""
+
+    versions: list[str]
+    name: str
+    identifierSpace: str
+    schemaSpace: str
+    documentation: str
+    batchSize: int
+    view: FreebaseManifestView
+    preview: FreebaseManifestPreview
+    suggest: FreebaseManifestSuggest
+    extend: FreebaseManifestExtend
+    defaultTypes: list[FreebaseType]

@@ -69,7 +69,11 @@ def _manifest(state: AppState, request: Request, dataset: str) -> dict[str, Any]
 
 @router.get(
     "/reconcile/{dataset}",
-    response_model=dict[str, Any],
+    response_model=m.FreebaseManifest
+    | dict[str, m.FreebaseEntityResult]
+    | m.FreebaseExtendResponse,
+    # as the service answered: the manifest's types keep what they said, nothing added
+    response_model_exclude_unset=True,
     responses={200: {"description": "The service manifest, or the answers to `queries`"}},
 )
 async def manifest_or_queries(

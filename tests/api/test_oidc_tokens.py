@@ -12,7 +12,7 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet, OctKey, RSAKey
 
-from flscreen.api.oidc import OidcClient, Pending
+from flscreen.http.oidc import OidcClient, Pending
 from flscreen.identity.roles import Unauthenticated
 from flscreen.settings import OidcConfig, load_oidc
 

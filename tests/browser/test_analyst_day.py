@@ -260,7 +260,7 @@ def test_an_officer_signs_in_through_the_openid_provider(
 ) -> None:
     """The provider's real login and consent pages, in the browser; flscreen maps the
     provider's e-mail claim to its user and signs that user in."""
-    from flscreen.api.oidc import OidcClient
+    from flscreen.http.oidc import OidcClient
     from flscreen.identity import store as identity_store
     from flscreen.settings import OidcConfig
     from tests.api.seed import SETUP

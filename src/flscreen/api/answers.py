@@ -36,6 +36,31 @@ class Health(Answer):
     store: str = Field(description="The store's dialect (sqlite or postgresql).")
 
 
+# --- session -------------------------------------------------------------------------
+
+
+class Me(Answer):
+    user: str
+    role: str = Field(description="admin, officer, analyst, auditor or importer.")
+    tenant: str | None = Field(description="An importer's tenant; null for every other role.")
+    via: str = Field(description="How the caller signed in: session, oidc or token.")
+    permissions: list[str] = Field(description="What the role may do, sorted.")
+    csrf_token: str | None = Field(
+        default=None, description="With a session cookie: send it as X-CSRF-Token on POSTs."
+    )
+
+
+class SignedIn(Me):
+    csrf_token: str = Field(description="Send it as X-CSRF-Token on every POST of the session.")
+
+
+class SignedOut(Answer):
+    signed_out: bool
+    end_session_url: str | None = Field(
+        description="Where to send the browser to end the OpenID provider's session too."
+    )
+
+
 # --- lists ---------------------------------------------------------------------------
 
 

@@ -143,7 +143,7 @@ def create_app(
     )
     provider = oidc or load_oidc()
     if provider is not None:
-        from .oidc import OidcClient
+        from flscreen.http.oidc import OidcClient
 
         state.oidc = OidcClient(provider)
 
@@ -166,6 +166,8 @@ def create_app(
     install_error_handlers(app)
     install_docs(app)
 
+    from flscreen.web import signin
+
     from .routers import (
         audit,
         cases,
@@ -174,7 +176,6 @@ def create_app(
         lists,
         locate,
         match,
-        openid,
         policies,
         reconcile,
         session,
@@ -183,27 +184,31 @@ def create_app(
     )
 
     auth.install(app)
-    for module in (
-        health,
-        session,
-        openid,
-        lists,
-        match,
-        locate,
-        shipments,
-        policies,
-        cases,
-        documents,
-        audit,
-        yente,
-        reconcile,
+    # The sign-in pages and the OpenID round trip (flscreen.web.signin) are routed
+    # beside the API's session routes, with the same checks, pages or not.
+    tolerant = (yente.router, reconcile.router, signin.oidc_router)
+    for router in (
+        health.router,
+        session.router,
+        signin.router,
+        signin.oidc_router,
+        lists.router,
+        match.router,
+        locate.router,
+        shipments.router,
+        policies.router,
+        cases.router,
+        documents.router,
+        audit.router,
+        yente.router,
+        reconcile.router,
     ):
         # flscreen's own routes refuse unknown query parameters; the yente,
         # reconciliation and OpenID callback routes keep those protocols' own tolerance.
         # Every router refuses a body in a media type its route does not read (415).
-        own = module not in (yente, reconcile, openid)
+        own = router not in tolerant
         checks = [Depends(known_media), *([Depends(known_query)] if own else [])]
-        app.include_router(module.router, dependencies=checks)
+        app.include_router(router, dependencies=checks)
     if with_web:
         from flscreen.web import install
 

@@ -16,7 +16,7 @@ from flscreen.services.shipments import GraphCache
 from flscreen.store import Store
 
 if TYPE_CHECKING:
-    from flscreen.api.oidc import OidcClient
+    from flscreen.http.oidc import OidcClient
 
 
 @dataclass(frozen=True, slots=True)

@@ -98,6 +98,30 @@ DOCUMENT_KINDS = (
 
 
 @dataclass(frozen=True, slots=True)
+class CaseSubject:
+    """What a case opens on: a stored screening's shipment, policy and outcome."""
+
+    shipment_id: str
+    policy: str
+    policy_version: str
+    outcome: str
+
+
+def _case_subject(conn: Connection, screening_id: int) -> CaseSubject:
+    row = conn.execute(
+        sa.select(
+            screenings.c.shipment_id,
+            screenings.c.policy,
+            screenings.c.policy_version,
+            screenings.c.outcome,
+        ).where(screenings.c.id == screening_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"no screening {screening_id}")
+    return CaseSubject(row.shipment_id, row.policy, row.policy_version, row.outcome)
+
+
+@dataclass(frozen=True, slots=True)
 class Case:
     pk: int
     case_id: str
@@ -301,18 +325,14 @@ def open_case(
     actor: str,
     exception_rule: dict[str, Any],
     at: str | None = None,
-    screening: Any = None,
+    screening: CaseSubject | None = None,
 ) -> Case:
     """Open a case on a stored screening (a review, detain or exclude verdict).
 
-    ``screening`` (anything with shipment_id, policy, policy_version, outcome)
-    saves reading the screening back when the caller has just written it.
+    ``screening`` (its shipment, policy and outcome) saves reading the screening back
+    when the caller has just written it.
     """
-    row = screening
-    if row is None:
-        row = conn.execute(sa.select(screenings).where(screenings.c.id == screening_id)).first()
-    if row is None:
-        raise NotFound(f"no screening {screening_id}")
+    row = screening or _case_subject(conn, screening_id)
     when = at or audit.now_utc()
     detained_at = when if row.outcome in HELD_VERDICTS else None
     pk = inserted_id(

@@ -7,7 +7,6 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
-from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,6 +18,7 @@ from flscreen.model.lists import ListVersionRef
 from flscreen.model.trace import Step, TraceResult
 from flscreen.policy.cases import (
     Case,
+    CaseSubject,
     note_verdict,
     open_case,
     open_case_for,
@@ -168,12 +168,7 @@ def record_screening(
         return int(sid), note_verdict(conn, existing, verdict.outcome, sid, actor, at=when)
     if not verdict.opens_case:
         return int(sid), None
-    opened = SimpleNamespace(
-        shipment_id=verdict.shipment,
-        policy=verdict.policy,
-        policy_version=verdict.policy_version,
-        outcome=verdict.outcome,
-    )
+    opened = CaseSubject(verdict.shipment, verdict.policy, verdict.policy_version, verdict.outcome)
     case = open_case(conn, int(sid), actor, policy.case_rules(), at=when, screening=opened)
     return int(sid), case
 

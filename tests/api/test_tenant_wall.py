@@ -221,6 +221,24 @@ def test_the_supply_graph_is_kept_per_tenant_under_the_wall(walled: TestClient) 
     assert refusals[0]["payload"]["reason"].startswith("shipment S-2001 is not visible")
 
 
+def test_screening_reads_the_officers_graph_never_a_tenants(walled: TestClient) -> None:
+    """Screening takes its graph from the cache by the row scope of its own request: an
+    importer's graph built first never serves the officer's screening (it would screen
+    the tenant's shipments only), nor the officers' graph the importer afterwards."""
+    nw = bearer(walled, "northwind")
+    state = walled.app.state.flscreen  # type: ignore[attr-defined]
+    listed = walled.get("/shipments", headers=nw).json()
+    assert {s["shipment"] for s in listed["shipments"]} == NORTHWIND
+    screened = walled.post("/screen", json={"policy": "uflpa"})
+    assert screened.status_code == 200, screened.text
+    assert {r["shipment"] for r in screened.json()["results"]} == NORTHWIND | SOUTHERN
+    assert state.graphs.builds == 2  # the importer's, then the officers'
+    assert walled.post("/screen", json={"policy": "uflpa"}, headers=nw).status_code == 403
+    again = walled.get("/shipments", headers=nw).json()
+    assert {s["shipment"] for s in again["shipments"]} == NORTHWIND
+    assert state.graphs.builds == 2
+
+
 def test_every_object_route_answers_the_same_under_the_wall(
     walled: TestClient, store: Store
 ) -> None:

@@ -107,6 +107,7 @@ async def import_from_upload(
             scope,
             screen,
             principal.label(),
+            state.graphs,
         )
 
 

@@ -136,17 +136,21 @@ def screen_store(
     config: TraceConfig | None = None,
     progress: Progress | None = None,
     engine: str = "memory",
+    graph: SupplyGraph | None = None,
 ) -> list[Screened]:
     """Screen shipments (all when ``shipment_ids`` is None), record verdicts, open cases.
 
     ``engine`` traces in memory (default) or as SQL on DuckDB or Spark for large
-    stores. The records of one run are written in one transaction: all or nothing.
+    stores. ``graph`` is the supply graph as the caller's transactions read it now (a
+    cache's, kept per row scope), loaded from the store when None. The records of one
+    run are written in one transaction: all or nothing.
     """
     if engine not in ENGINES:
         raise InvalidInput(f"unknown engine {engine!r}: one of {', '.join(ENGINES)}")
     config = config or load_config()
     with store.connect() as conn:
-        graph = load_graph(conn)
+        if graph is None:
+            graph = load_graph(conn)
         versions = list_versions_now(conn)
         dates = version_dates(conn)
     if not graph.shipments:

@@ -1,9 +1,10 @@
 """Shipments: list, trace, screen and read them, their verdicts and dossier; one shape for
 the REST API and the shipments pages.
 
-The supply graph is loaded once and reused until a package import or a
-re-annotation changes the store (the cache key is the newest import and
-annotation ids), so tracing one shipment from a page costs milliseconds. On
+The supply graph is loaded once and reused, by tracing and screening alike, until a
+package import, a re-annotation or a trade import or inference run changes the store
+(the cache key is their newest ids), so tracing one shipment from a page costs
+milliseconds. On
 PostgreSQL an importer's transactions see only its tenant's shipments (row-level
 security, identity_0004), so the graph is kept per row scope: officers share one,
 each tenant has its own, built from what its own transaction could read.
@@ -40,11 +41,12 @@ from flscreen.policy.verdict import Verdict
 from flscreen.store import Store
 from flscreen.supply import store as supply_store
 from flscreen.trace import SupplyGraph, TraceConfig, load_config, load_graph, trace_shipment
+from flscreen.trade import store as trade_store
 
 from . import supply as supply_service
 from .locks import writing
 
-GraphKey = tuple[int, int, int]
+GraphKey = tuple[int, int, int, int, int]
 
 
 @dataclass
@@ -132,6 +134,10 @@ class GraphCache:
 
 
 def _graph_key(conn: Connection) -> GraphKey:
+    """What the graph is built from, as ids that grow with every write: the newest
+    package import, the annotations (count and newest: a re-annotation marks rows not
+    current and adds new ones), and the newest trade import and inference run (the
+    inferred edges and their bills of lading, :func:`flscreen.trade.graph.with_trade`)."""
     imports = supply_store.imports
     notes = supply_store.annotation_rows
     newest_import = conn.execute(
@@ -140,7 +146,19 @@ def _graph_key(conn: Connection) -> GraphKey:
     count, newest_note = conn.execute(
         sa.select(sa.func.count(), sa.func.coalesce(sa.func.max(notes.c.annotation_id), 0))
     ).one()
-    return int(newest_import), int(count), int(newest_note)
+    trade_import, trade_run = 0, 0
+    if trade_store.has_tables(conn):
+        trade_import, trade_run = conn.execute(
+            sa.select(
+                sa.select(
+                    sa.func.coalesce(sa.func.max(trade_store.imports.c.import_id), 0)
+                ).scalar_subquery(),
+                sa.select(
+                    sa.func.coalesce(sa.func.max(trade_store.runs.c.run_id), 0)
+                ).scalar_subquery(),
+            )
+        ).one()
+    return int(newest_import), int(count), int(newest_note), int(trade_import), int(trade_run)
 
 
 def shipment_json(s: Shipment, graph: SupplyGraph) -> dict[str, Any]:
@@ -439,14 +457,28 @@ def screen(
     policy_name: str,
     shipment_ids: list[str] | None,
     actor: str,
+    graphs: GraphCache | None = None,
 ) -> dict[str, Any]:
-    """``flscreen screen``: trace and decide shipments, record verdicts, open cases."""
+    """``flscreen screen``: trace and decide shipments, record verdicts, open cases.
+
+    With ``graphs`` (the app's cache), the supply graph is the one this request's
+    transactions see (:meth:`GraphCache.get`: per row scope, rebuilt when the store's
+    supply, annotations or trade inference changed) and is traced under the pages'
+    config, so its taint index is built once for screening and tracing alike."""
     from flscreen.policy.screening import screen_store
 
     check_policy(policy_name)
     policy = load_policy(policy_name)
     with writing(store):
-        results = screen_store(store, policy, actor=actor, shipment_ids=shipment_ids)
+        graph = graphs.get(store) if graphs is not None else None
+        results = screen_store(
+            store,
+            policy,
+            actor=actor,
+            shipment_ids=shipment_ids,
+            config=trace_config(),
+            graph=graph,
+        )
     tally: dict[str, int] = {}
     for r in results:
         tally[r.verdict.outcome] = tally.get(r.verdict.outcome, 0) + 1
@@ -484,10 +516,12 @@ def import_supply(
     scope: Scope | None = None,
     screen_policy: str | None = None,
     actor: str = "api",
+    graphs: GraphCache | None = None,
 ) -> dict[str, Any]:
     """The package import (flscreen.services.supply) as the API answers it: the import id,
     its source (the uploaded file names), the count per table and the shipment ids; with
-    ``screen_policy``, its shipments screened at once (``screened``, by ``actor``)."""
+    ``screen_policy``, its shipments screened at once (``screened``, by ``actor``,
+    through ``graphs`` as :func:`screen`)."""
     with writing(store):
         done = supply_service.import_package(store, path, source=label, scope=scope)
     out: dict[str, Any] = {
@@ -497,5 +531,5 @@ def import_supply(
         "shipment_ids": list(done.shipment_ids),
     }
     if screen_policy is not None:
-        out["screened"] = screen(store, screen_policy, out["shipment_ids"], actor)
+        out["screened"] = screen(store, screen_policy, out["shipment_ids"], actor, graphs)
     return out

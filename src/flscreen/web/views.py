@@ -427,6 +427,7 @@ async def screen_form(
             fields.get("policy") or "uflpa",
             [shipment] if shipment else None,
             principal.label(),
+            state.graphs,
         )
     except FlscreenError as exc:
         return error_page(request, exc)

@@ -118,7 +118,7 @@ def screen(
     record each verdict in the audit log (by the signed-in user) and open a case for
     review, detain and exclude. Each result is a `flscreen screen` JSON line with its
     screening id and case."""
-    return service.screen(state.store, body.policy, body.shipments, principal.label())
+    return service.screen(state.store, body.policy, body.shipments, principal.label(), state.graphs)
 
 
 @router.get("/shipments/{shipment_id}/verdict", response_model=A.StoredVerdict, **A.ANSWER)

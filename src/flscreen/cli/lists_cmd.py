@@ -20,7 +20,7 @@ from flscreen.lists import store as lists_store
 from flscreen.lists.detect import FORMATS
 from flscreen.lists.service import ImportOutcome, after_import, import_list
 from flscreen.lists.versions import diff_versions, entry_summary
-from flscreen.services.lists import lists_overview
+from flscreen.services.lists import lists_overview, outcome_json
 from flscreen.store import Store
 
 lists_app = typer.Typer(
@@ -57,23 +57,7 @@ def _report(outcome: ImportOutcome, as_json: bool) -> None:
     if outcome.skipped > 20:
         err_console.print(f"[yellow]... and {outcome.skipped - 20} more skipped[/]")
     if as_json:
-        ref = outcome.ref
-        print(
-            json.dumps(
-                {
-                    "list": outcome.list_name,
-                    "version": outcome.version,
-                    "unchanged": outcome.unchanged,
-                    "latest": ref.version if ref else None,
-                    "entries": outcome.entry_count,
-                    "skipped": outcome.skipped,
-                    "format": outcome.format,
-                    "sha256": outcome.sha256,
-                    "problems": [p.to_dict() for p in outcome.problems],
-                    "warnings": [w.to_dict() for w in outcome.warnings],
-                }
-            )
-        )
+        print(json.dumps(outcome_json(outcome)))
     elif outcome.unchanged:
         latest = outcome.ref.version if outcome.ref else "?"
         print(f"{outcome.list_name}: unchanged (same content as version {latest})")

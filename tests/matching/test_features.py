@@ -36,6 +36,11 @@ def _names(hit) -> set[str]:  # type: ignore[no-untyped-def]
         ("kiuhe", "liuhe", False, 0.8),  # a mistyped first letter that leaves no pinyin
         ("hufu", "huafu", False, 0.75),  # a short pinyin word a letter shorter, in a company
         ("extile", "textile", False, 0.85),  # the first letter dropped
+        ("orvo", "korvo", False, 0.85),  # no word at all: that brand, first letter lost
+        ("park", "spark", False, 0.0),  # two real words: maybe two firms' names
+        ("qrime", "prime", False, 0.8),  # a mistyped first letter leaving no word
+        ("mart", "smart", False, 0.0),  # real words again (Mart, Smart)
+        ("songhyok", "tonghyok", True, 0.0),  # a Korean name reads as no word: not a typo
         ("zhongtai", "zhnogtia", False, 0.8),  # two typos in a long word (issue 12)
         ("chan", "chang", True, 0.0),  # short pinyin words never pair
         ("color", "coor", False, 0.8),  # a 4-letter word with a letter missing

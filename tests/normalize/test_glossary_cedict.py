@@ -1,4 +1,5 @@
-"""The CC-CEDICT trade glossary: generated, not hand-edited, and read both ways."""
+"""The CC-CEDICT trade glossary and everyday words: generated, not hand-edited, and read
+both ways."""
 
 from __future__ import annotations
 
@@ -14,12 +15,8 @@ from flscreen.normalize.names import name_keys, vocabulary
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "build_glossary_cedict.py"
 
 
-def _rows() -> list[dict[str, str]]:
-    text = (
-        resources.files("flscreen.resources")
-        .joinpath("matching", "glossary_cedict.csv")
-        .read_text("utf-8")
-    )
+def _rows(name: str = "glossary_cedict.csv") -> list[dict[str, str]]:
+    text = resources.files("flscreen.resources").joinpath("matching", name).read_text("utf-8")
     return list(csv.DictReader(text.splitlines()))
 
 
@@ -31,17 +28,28 @@ def test_committed_file_is_what_the_script_makes(tmp_path: Path) -> None:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    out = tmp_path / "glossary.csv"
+    out, words = tmp_path / "glossary.csv", tmp_path / "words.csv"
     import sys
 
     argv = sys.argv
-    sys.argv = ["build", "--out", str(out)]
+    sys.argv = ["build", "--out", str(out), "--words-out", str(words)]
     try:
         module.main()
     finally:
         sys.argv = argv
     with out.open(encoding="utf-8") as handle:
         assert list(csv.DictReader(handle)) == _rows()
+    with words.open(encoding="utf-8") as handle:
+        assert list(csv.DictReader(handle)) == _rows("words_cedict.csv")
+
+
+def test_everyday_words_carry_their_first_senses() -> None:
+    rows = {r["zh"]: r["senses"].split("|") for r in _rows("words_cedict.csv")}
+    assert len(rows) > 5000  # the HSK 3.0 words of 2-4 characters
+    assert all(2 <= len(zh) <= 4 for zh in rows)
+    assert rows["书店"] == ["bookstore"]
+    assert rows["汽车"][:2] == ["car", "automobile"]  # the dictionary's order kept
+    assert all(len(senses) <= 3 for senses in rows.values())
 
 
 def test_rows_are_trade_words_the_reviewed_tables_do_not_give() -> None:

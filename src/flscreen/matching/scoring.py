@@ -1,4 +1,4 @@
-"""How features combine into one score (algorithm ``flscreen-v4``).
+"""How features combine into one score (algorithm ``flscreen-v5``).
 
 name score = 0.6 x weighted word overlap + 0.4 x compact spelling similarity,
 where the word overlap is the better of the words as written and the query
@@ -19,7 +19,9 @@ abbreviation, a corrected typo), as written (``Spellings``). flscreen-v1
 (before the boundary re-cut, brand rules and inferred schema) is commit 84d918f;
 flscreen-v2 (before re-spacing, two-typo blocking, place typos and the CC-CEDICT
 glossary) is commit e359b18; flscreen-v3 (before words as written, pinyin first
-letters, legal-form guesses and lone brand syllables) is commit 3dc67ec. Keep old
+letters, legal-form guesses and lone brand syllables) is commit 3dc67ec;
+flscreen-v4 (before non-words read as misspellings and Chinese words' other spellings:
+pinyin, senses, runs cut at everyday words and places) is commit d7d8c78. Keep old
 versions reproducible: change ``ALGORITHM`` with any change here.
 """
 
@@ -51,7 +53,7 @@ from flscreen.normalize.names import (
 )
 from flscreen.normalize.text import clean_text
 
-ALGORITHM = "flscreen-v4"
+ALGORITHM = "flscreen-v5"
 DEFAULT_THRESHOLD = 0.80
 """Hits from here up are matches."""
 REVIEW_THRESHOLD = 0.62
@@ -112,6 +114,14 @@ def _compare_compact(p: NamePair) -> None:
     if p.alignment.recovered:
         fuller = (*p.query.tokens, *p.alignment.recovered)
         readings.append((fuller, 1.0, f"with {', '.join(p.alignment.recovered)}"))
+    if p.alignment.as_written:
+        # the query as its words were compared: where a word met the list's through its
+        # other spelling (a Chinese word's pinyin, Jianzhu for 建筑 read construction;
+        # a word as written), the same word is the list's word in the compact spelling
+        alt = {q: (c if a == b else a) for (q, c), (a, b) in p.alignment.as_written.items()}
+        compared = tuple(alt.get(t, t) for t in p.query.tokens)
+        if compared != p.query.tokens:
+            readings.append((compared, 1.0, "words as compared"))
     if p.alignment.resegmented:
         # a legal form run into the last word ("HKLimited") is cut off by the re-cut
         core = tuple(t for t in p.alignment.pieces if token_class(t) != LEGAL)

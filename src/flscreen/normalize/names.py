@@ -24,7 +24,7 @@ from __future__ import annotations
 import csv
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -161,7 +161,8 @@ class NameKey:
     spelled: tuple[tuple[str, str], ...] = ()
     """(token, word as written) for every Latin word its token rewrote (Hetian -> hotan,
     Industry -> ind, a typo corrected): a misspelling of the word as written is compared
-    with it, not with the token it was rewritten to."""
+    with it, not with the token it was rewritten to. A Chinese word read in translation
+    has its pinyin here (construction=jianzhu): a firm may romanise it instead."""
     legal_guesses: tuple[str, ...] = ()
     """Words as written that only a typo correction made legal forms ("Cooperatizn" read
     as cooperative): they may be a misspelt word of the list name instead."""
@@ -499,6 +500,59 @@ def latin_words(text: str) -> list[str]:
     return _apply_phrases(words)
 
 
+ADMIN_SUFFIXES = frozenset({"省", "市", "县", "区"})
+"""Administrative suffixes of Chinese place names: province, city, county, district."""
+
+
+@functools.cache
+def everyday_words() -> dict[str, tuple[str, ...]]:
+    """Everyday Chinese words (HSK 3.0, 2-4 characters) -> the single English words of
+    their first senses (resources/matching/words_cedict.csv, from CC-CEDICT)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for row in _read_csv("words_cedict.csv"):
+        words = [s for s in row["senses"].split("|") if s.isalpha() and s.isascii()]
+        out[row["zh"]] = tuple(dict.fromkeys(w.lower() for w in words))
+    return out
+
+
+@functools.cache
+def division_names() -> frozenset[str]:
+    """Chinese names of every division of China (the region engine's gazetteer, full and
+    short: 台州市, 台州), for cutting a run of unread characters at a place."""
+    text = resources.files("flscreen.resources").joinpath("gazetteer", "divisions.csv")
+    names: set[str] = set()
+    for row in csv.DictReader(text.read_text("utf-8").splitlines()):
+        names.update(n for n in (row["name"], row["short"]) if len(n) >= 2)
+    return frozenset(names)
+
+
+def _cut_run(run: str) -> list[str]:
+    """A run of characters no table reads, cut at the everyday words and place names
+    in it (backward maximum matching, as :func:`_segment_han`): 路畅机电 -> 路畅 | 机电,
+    台州春博 -> 台州 | 春博. The characters between words stay together: they are a
+    brand's syllables."""
+    words, places = everyday_words(), division_names()
+    out: list[str] = []
+    rest: list[str] = []
+    end = len(run)
+    while end > 0:
+        for size in range(min(6, end), 1, -1):
+            piece = run[end - size : end]
+            if (size <= 4 and piece in words) or piece in places:
+                if rest:
+                    out.append("".join(reversed(rest)))
+                    rest = []
+                out.append(run[end - size : end])
+                end -= size
+                break
+        else:
+            rest.append(run[end - 1])
+            end -= 1
+    if rest:
+        out.append("".join(reversed(rest)))
+    return out[::-1]
+
+
 @functools.lru_cache(maxsize=131072)
 def pinyin_word(han: str) -> str:
     """Toneless pinyin of a run of Chinese characters as one word (中泰 -> zhongtai)."""
@@ -654,6 +708,91 @@ def _known_word(word: str) -> bool:
     )
 
 
+@dataclass(slots=True)
+class _Reading:
+    """What :func:`_build` collects while it reads a name, segment by segment."""
+
+    split: bool = False
+    tokens: list[str] = field(default_factory=list)
+    legal: list[str] = field(default_factory=list)
+    translations: list[tuple[str, str]] = field(default_factory=list)
+    glossary: list[tuple[str, str]] = field(default_factory=list)
+    ordered: list[str] = field(default_factory=list)
+    raw: list[str] = field(default_factory=list)
+    spelled: dict[tuple[str, str], None] = field(default_factory=dict)
+    guesses: list[str] = field(default_factory=list)
+    brand_used: str | None = None
+
+    def add_latin(self, words: list[str]) -> None:
+        if self.split:
+            words = [part for w in words for part in split_joined(w)]
+        for word in words:
+            tok = canonical_token(word)
+            self.raw.append(word)
+            self.ordered.append(tok)
+            if _token_class(tok) == LEGAL:
+                self.legal.append(tok)
+                if len(word) >= 5 and _token_class(exact_token(word)) != LEGAL:
+                    self.guesses.append(word)
+            else:
+                self.tokens.append(tok)
+                for as_written in (word, _stem(word)):  # "Commodities", and "commodity"
+                    if as_written != tok and as_written.isalpha():
+                        self.spelled[(tok, as_written)] = None
+
+    def add_run(self, zh: str, cut: bool) -> None:
+        """Characters no table reads, in pinyin: folded like the same word in Latin
+        script (益利 -> yili -> ili, as "Yili" is), so a key never depends on the script
+        it came in; cut at everyday words and places when ``cut``."""
+        for piece in _cut_run(zh) if cut else [zh]:
+            word = pinyin_word(piece)
+            word = canonical_token(word) if word else word
+            if not word:
+                continue
+            self.tokens.append(word)
+            self.ordered.append(word)
+            self.translations.append((piece, word))
+            # an everyday word's senses are its other spellings (书店 shudian, or
+            # bookstore): a firm may translate it
+            for sense in everyday_words().get(piece, ()):
+                if sense != word:
+                    self.spelled[(word, sense)] = None
+
+    def add_translated(self, kind: str, zh: str, value: str) -> None:
+        """A word a table reads (place, brand, glossary, dictionary) as its Latin value."""
+        if kind == "brand":
+            self.brand_used = zh
+        elif kind in ("glossary", "dictionary"):
+            self.glossary.append((zh, value))
+        self.translations.append((zh, value))
+        first = len(self.tokens)
+        self.add_latin(latin_words(value))
+        if kind not in ("glossary", "dictionary"):
+            return
+        # a firm's English name may romanise the word instead (建筑 as Jianzhu, not
+        # Construction) or translate it otherwise (汽车 car, not automotive): its pinyin
+        # and its other senses are the token's other spellings
+        others = (pinyin_word(zh), *everyday_words().get(zh, ()))
+        added = self.tokens[first:]
+        for tok in added:
+            for other in others if len(added) == 1 else others[:1]:
+                if other and other != tok:
+                    self.spelled[(tok, other)] = None
+
+    def add_han(self, segments: list[tuple[str, str, str]], cut_runs: bool) -> None:
+        previous = ""
+        for kind, zh, value in segments:
+            after_place, previous = previous in ("place", "run"), kind
+            if kind == "legal" or (after_place and zh in ADMIN_SUFFIXES):
+                # an administrative suffix after a place (深圳市, 黄岛区) is what English
+                # listings leave out ("Shenzhen ..."): set aside, as legal forms are
+                self.legal.append(zh)
+            elif kind == "run":
+                self.add_run(zh, cut_runs)
+            else:
+                self.add_translated(kind, zh, value)
+
+
 def _build(
     original: str,
     cleaned: str,
@@ -662,89 +801,42 @@ def _build(
     split: bool = False,
     use_dictionary: bool = True,
     join_lone: bool = False,
+    cut_runs: bool = False,
 ) -> NameKey:
-    tokens: list[str] = []
-    legal: list[str] = []
-    translations: list[tuple[str, str]] = []
-    glossary: list[tuple[str, str]] = []
-    brand_used: str | None = None
-
-    ordered: list[str] = []
-
-    raw: list[str] = []
-    spelled: dict[tuple[str, str], None] = {}
-    guesses: list[str] = []
-
-    def add_latin(words: list[str]) -> None:
-        if split:
-            words = [part for w in words for part in split_joined(w)]
-        for word in words:
-            tok = canonical_token(word)
-            raw.append(word)
-            ordered.append(tok)
-            if _token_class(tok) == LEGAL:
-                legal.append(tok)
-                if len(word) >= 5 and _token_class(exact_token(word)) != LEGAL:
-                    guesses.append(word)
-            else:
-                tokens.append(tok)
-                for as_written in (word, _stem(word)):  # "Commodities", and "commodity"
-                    if as_written != tok and as_written.isalpha():
-                        spelled[(tok, as_written)] = None
-
+    r = _Reading(split=split)
     for han, segment in _segments(cleaned):
         if not han:
-            add_latin(latin_words(segment))
+            r.add_latin(latin_words(segment))
             continue
         simplified = to_simplified(segment)
         if person:
             words = _han_person(simplified)
-            translations.append((simplified, " ".join(words)))
-            tokens.extend(words)
-            ordered.extend(words)
+            r.translations.append((simplified, " ".join(words)))
+            r.tokens.extend(words)
+            r.ordered.extend(words)
             continue
         segments = _segment_han(simplified, use_brands, use_dictionary)
-        if join_lone:
-            segments = _join_lone(segments)
-        for kind, zh, value in segments:
-            if kind == "legal":
-                legal.append(zh)
-            elif kind == "run":
-                # Folded like the same word in Latin script (益利 -> yili -> ili, as
-                # "Yili" is), so a key never depends on the script it came in.
-                word = pinyin_word(zh)
-                word = canonical_token(word) if word else word
-                if word:
-                    tokens.append(word)
-                    ordered.append(word)
-                    translations.append((zh, word))
-            else:
-                if kind == "brand":
-                    brand_used = zh
-                elif kind in ("glossary", "dictionary"):
-                    glossary.append((zh, value))
-                translations.append((zh, value))
-                add_latin(latin_words(value))
+        r.add_han(_join_lone(segments) if join_lone else segments, cut_runs)
     # Once more over the canonical words: a corrected typo can complete a phrase
     # ("Import & Eport" -> import and export -> impex).
-    tokens = _apply_phrases(tokens)
+    tokens = _apply_phrases(r.tokens)
     if not person:
-        _misspelt_legal_tail(ordered, raw, tokens, legal)
-    if not tokens and legal:
+        _misspelt_legal_tail(r.ordered, r.raw, tokens, r.legal)
+    if not tokens and r.legal:
         # A name that is nothing but legal words ("Group Co., Ltd.") keeps them,
         # so it can still be compared with itself.
-        tokens = [t for t in legal if t.isascii()] or [pinyin_word(t) for t in legal]
+        tokens = [t for t in r.legal if t.isascii()] or [pinyin_word(t) for t in r.legal]
     return NameKey(
         original=original,
         tokens=tuple(tokens),
-        legal=tuple(legal),
+        legal=tuple(r.legal),
         script=script_of(cleaned),
-        translations=tuple(translations),
-        brand_variant=brand_used,
-        words=tuple(ordered),
-        glossary=tuple(glossary),
-        spelled=tuple(spelled),
-        legal_guesses=tuple(guesses),
+        translations=tuple(r.translations),
+        brand_variant=r.brand_used,
+        words=tuple(r.ordered),
+        glossary=tuple(r.glossary),
+        spelled=tuple(r.spelled),
+        legal_guesses=tuple(r.guesses),
     )
 
 
@@ -825,6 +917,14 @@ def _brand_words() -> tuple[str, ...]:
     return tuple(w for w, (kind, _) in vocabulary().zh.items() if kind == "brand")
 
 
+def _has_cut(key: NameKey) -> bool:
+    """Whether a reading's runs of unread characters hold an everyday word to cut at."""
+    return any(
+        len(zh) >= 3 and tok == canonical_token(pinyin_word(zh)) and len(_cut_run(zh)) > 1
+        for zh, tok in key.translations
+    )
+
+
 def name_keys(text: object, person: bool = False, resegment: bool = False) -> list[NameKey]:
     """Every key a name reads as: one, or two when a Chinese brand has a Latin brand name.
 
@@ -854,6 +954,11 @@ def name_keys(text: object, person: bool = False, resegment: bool = False) -> li
         plain = _build(text, cleaned, person, use_brands=False, use_dictionary=False)
         if plain.tokens and all(plain.tokens != k.tokens for k in keys):
             keys.append(plain)
+    if not person and not cleaned.isascii() and _has_cut(first):
+        # unread characters holding everyday words (路畅机电: a brand and a trade word)
+        cut = _build(text, cleaned, person, use_brands=False, cut_runs=True)
+        if cut.tokens and all(cut.tokens != k.tokens for k in keys):
+            keys.append(cut)
     if not person and first.glossary and not cleaned.isascii():
         # a one-character trade word beside a lone character may be the brand's syllable
         lone = _build(text, cleaned, person, use_brands=False, join_lone=True)

@@ -158,3 +158,15 @@ def test_common_keys_are_skipped_when_rarer_ones_exist() -> None:
     assert [r for r, _ in rows] == [7]  # 'xinjiang' (50 rows) skipped
     only_common = index.candidates([(common, 0.3)], limit=5, max_df=10)
     assert len(only_common) == 5  # still answers from the rarest key it has
+
+
+def test_the_literal_factor_never_takes_a_match_under_the_line() -> None:
+    """Two typos in an 8-letter brand count 0.8, the match line: the literal-copy
+    factor (an exact copy ranks above a re-spelling) must not push it under."""
+    ref = UFLPA
+    m = Matcher.build([(ref, ListEntry("vantorix", "company", "Vantorix Co., Limited"))])
+    hit = _hit(m, Query(id="q", name="VATNRIX CO., LIMITED"), "vantorix")  # a swap, a drop
+    exact = _hit(m, Query(id="q", name="Vantorix Co., Limited"), "vantorix")
+    assert hit is not None and exact is not None
+    assert hit.score >= DEFAULT_THRESHOLD and hit.match
+    assert exact.score > hit.score

@@ -18,6 +18,7 @@ LISTED = {
     "tianshan-cars": "Kashgar Tianshan Car Sales Co.",  # 汽车: car, not automotive
     "hongyuan": "大连宏远贸易有限公司",  # listed in Chinese only
     "hengda": "Taizhou Hengda Garment Co., Ltd.",  # another brand, same trade and city
+    "hongda-romanised": "Changji Hongda Jianzhu Gongcheng Youxian Gongsi",  # all pinyin
 }
 
 
@@ -47,6 +48,23 @@ def test_chinese_name_meets_its_mixed_english_listing(
     matcher: Matcher, query: str, entry_id: str
 ) -> None:
     assert _score(matcher, query, entry_id) >= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("query", "entry_id"),
+    [
+        ("新疆天宏建筑有限公司", "tianhong-jianzhu"),
+        ("喀什天山汽车销售有限公司", "tianshan-cars"),
+        ("昌吉宏达建筑工程有限公司", "hongda-romanised"),
+    ],
+)
+def test_blocking_keeps_a_listing_that_romanises_the_trade_words(
+    matcher: Matcher, query: str, entry_id: str
+) -> None:
+    """Screened as a user does (default review threshold, so the blocking stage prunes):
+    the other spellings are keys too, and the quick estimate reads them."""
+    result = matcher.match(Query(id="q", name=query))
+    assert result.match and result.hits[0].entry_id == entry_id
 
 
 def test_another_brand_in_the_same_trade_and_city_stays_apart(matcher: Matcher) -> None:

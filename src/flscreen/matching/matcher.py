@@ -41,6 +41,7 @@ from flscreen.normalize.names import (
     NameKey,
     acronym,
     acronyms,
+    canonical_token,
     compact_of,
     exact_token,
     latin_words,
@@ -93,6 +94,20 @@ class EntryIndex(Protocol):
     """(list name, entry id) -> entry number: a dict, or a lookup over saved arrays."""
 
     def get(self, key: tuple[str, str], /) -> int | None: ...
+
+
+def _other_spellings(key: NameKey) -> list[tuple[str, str]]:
+    """(token, other spelling as a token) for a name read from Chinese script: the
+    pinyin and senses its words keep beside their tokens (NameKey.spelled), in order."""
+    if key.script == "latin" or not key.spelled:
+        return []
+    tokens = set(key.tokens)
+    out: list[tuple[str, str]] = []
+    for tok, word in key.spelled:
+        other = canonical_token(word)
+        if tok in tokens and other != tok:
+            out.append((tok, other))
+    return out
 
 
 class Matcher:
@@ -353,6 +368,10 @@ class Matcher:
         acr = acronym(toks)
         if acr:
             put(key_hash("t:", acr), 1.0)
+        for tok, other in _other_spellings(key):
+            # a Chinese word's pinyin or other sense finds a listing that writes it so
+            w = weights[toks.index(tok)]
+            put(key_hash("t:", other), w)
         if reg:
             put(key_hash("i:", reg), 5.0)
         return list(out.items())
@@ -437,12 +456,18 @@ class Matcher:
         # The share of the query's weight the row's keys carry and the compact
         # spelling similarity bound the name score.
         qc = compact_of(key.tokens)
+        # ...and the compact spelling with each Chinese word in its first other
+        # spelling (a translated word's pinyin), so a romanised listing is not cut here
+        first = dict(reversed(_other_spellings(key)))
+        qc_other = compact_of([first.get(t, t) for t in key.tokens]) if first else ""
         own = sum(q_weights) or 1.0
         single_word = len(key.tokens) == 1
         quick: list[tuple[float, int]] = []
         for r, s in rows:
             text = self.row_text[r]
             sim = Indel.normalized_similarity(qc, text.replace(" ", ""))
+            if qc_other:
+                sim = max(sim, Indel.normalized_similarity(qc_other, text.replace(" ", "")))
             est = W_TOKENS * min(1.0, s / own) + W_COMPACT * sim
             if est < review - QUICK_MARGIN and not reg:
                 continue

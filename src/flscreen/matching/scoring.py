@@ -3,8 +3,8 @@
 name score = 0.6 x weighted word overlap + 0.4 x compact spelling similarity,
 where the word overlap is the better of the words as written and the query
 re-cut at the list name's word boundaries (x0.98), scaled by 0.97 + 0.03 x
-literal similarity (an exact copy ranks above a re-spelling; a score the words
-alone put at the match line stays there), capped at 0.5 when
+literal similarity (an exact copy ranks above a re-spelling; a name whose every
+word pairs with the other's stays at the match line if it reached it), capped at 0.5 when
 no distinctive word is shared, at 0.76 when only distinctive words are shared and
 either name has more, raised to 0.70 (review) when the query is exactly the list
 name's distinctive words, scaled by 0.96
@@ -223,9 +223,10 @@ def explain_name_pair(p: NamePair, literal_query: str | None = None) -> NamePair
         Indel.normalized_similarity(literal_query, literal_form(p.candidate_original))
     )
     score = p.base * (0.97 + 0.03 * p.literal)
-    if p.base >= DEFAULT_THRESHOLD:
+    a = p.alignment
+    if p.base >= DEFAULT_THRESHOLD and not a.query_only and not a.candidate_only:
         # the factor ranks an exact copy above a re-spelling; it never takes a name
-        # the words call the same (base at the match line) under that line
+        # whose every word pairs with the other's, at the match line, under that line
         score = max(score, DEFAULT_THRESHOLD)
     p.name_score = min(1.0, score)
     p.features = [f for f in (feat(p) for feat in NAME_FEATURES) if f is not None]

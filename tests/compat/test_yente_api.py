@@ -149,6 +149,34 @@ def test_bad_requests_answer_like_yente(listed: TestClient) -> None:
     assert listed.get("/entities/uflpa-nothing-here").status_code == 404
 
 
+def test_a_registered_algorithm_is_offered_and_chosen(listed: TestClient) -> None:
+    """A second algorithm stands beside flscreen's default: /algorithms lists both with
+    their tunables, and ?algorithm= scores with it (its threshold draws the line)."""
+    import dataclasses
+
+    from flscreen.matching import ALGORITHMS, DEFAULT_ALGORITHM, register
+
+    strict = register(
+        dataclasses.replace(DEFAULT_ALGORITHM, name="flscreen-strict-test", threshold=0.99)
+    )
+    try:
+        docs = listed.get("/algorithms").json()
+        names = [a["name"] for a in docs["algorithms"]]
+        assert names == [DEFAULT_ALGORITHM.name, strict.name]
+        assert docs["default"] == docs["best"] == DEFAULT_ALGORITHM.name
+        config = docs["algorithms"][1]["docs"]["config"]
+        assert config["threshold"]["value"] == 0.99 and config["w_tokens"]["description"]
+        body = {"queries": {"hoshine": HOSHINE_VARIANT}}
+        default = listed.post("/match/default", json=body).json()
+        chosen = listed.post("/match/default", params={"algorithm": strict.name}, json=body)
+        out = chosen.json()
+        assert out["matcher"]["name"] == strict.name and out["matcher"]["threshold"] == 0.99
+        assert default["responses"]["hoshine"]["results"][0]["match"] is True
+        assert out["responses"]["hoshine"]["results"][0]["match"] is False
+    finally:
+        ALGORITHMS.pop(strict.name, None)
+
+
 def test_entity_nests_its_listing_and_links(listed: TestClient) -> None:
     found = listed.get(
         "/search/default", params={"q": "Xinjiang Nonferrous Metals Industry Group"}

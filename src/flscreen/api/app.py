@@ -4,6 +4,7 @@ the analyst pages. ``flscreen serve`` runs it under uvicorn."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -115,6 +116,18 @@ async def _too_large(send: Send, limit: int) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+def offer_algorithms(path: str | None) -> None:
+    """Register the matching algorithms of the YAML file at ``path`` (FLSCREEN_ALGORITHMS)
+    beside the default, so ``?algorithm=`` and ``GET /algorithms`` offer them."""
+    if not path:
+        return
+    from flscreen.matching import register
+    from flscreen.matching.algorithm import load_algorithms
+
+    for algorithm in load_algorithms(Path(path)):
+        register(algorithm)
+
+
 def create_app(
     store_url: str | None = None,
     *,
@@ -131,6 +144,7 @@ def create_app(
     ``index_dir`` is where matching indexes are saved and mapped (default:
     FLSCREEN_HOME/index, as the CLI)."""
     settings = load_settings()
+    offer_algorithms(os.environ.get("FLSCREEN_ALGORITHMS"))
     store = open_store(store_url or settings.db_url)
     from flscreen.identity.scope import install_row_scope
 

@@ -24,7 +24,14 @@ from sqlalchemy.engine import Connection
 
 from flscreen.errors import InvalidInput, NotFound, Problem
 from flscreen.lists import store as lists_store
-from flscreen.matching import ALGORITHM, DEFAULT_THRESHOLD, REVIEW_THRESHOLD, Query
+from flscreen.matching import (
+    ALGORITHMS,
+    DEFAULT_ALGORITHM,
+    DEFAULT_THRESHOLD,
+    Algorithm,
+    Query,
+    get_algorithm,
+)
 from flscreen.model.lists import ListEntry, ListVersionRef
 from flscreen.model.matching import MatchHit
 
@@ -39,9 +46,17 @@ from .ftm import (
 
 DEFAULT_DATASET = "default"
 """The collection of every list, as yente's ``default``."""
-ALGORITHM_NAMES = (ALGORITHM, "best", "default")
-"""Names a client may ask for; each is flscreen's one algorithm (yente's ``best`` and
-``default`` are aliases there too). Any other name is refused, as yente refuses it."""
+ALIASES = ("best", "default")
+"""yente's aliases: both name flscreen's default algorithm."""
+
+
+def algorithm_names() -> tuple[str, ...]:
+    """Names a client may ask for: every registered algorithm, the default first, and
+    yente's aliases. Any other name is refused, as yente refuses it."""
+    others = sorted(n for n in ALGORITHMS if n != DEFAULT_ALGORITHM.name)
+    return (DEFAULT_ALGORITHM.name, *others, *ALIASES)
+
+
 FEATURE_DOCS = "docs/clients.md#features"
 """Where each feature is described (yente's feature docs carry a URL)."""
 MAX_BATCH = 100
@@ -89,17 +104,20 @@ def matcher_lists(latest: Mapping[str, ListVersionRef], names: Sequence[str]) ->
     return None if set(names) == set(latest) else list(names)
 
 
-def check_algorithm(name: str) -> None:
-    if name not in ALGORITHM_NAMES:
+def check_algorithm(name: str) -> Algorithm:
+    """The algorithm a client named, or a clear refusal naming those offered."""
+    if name not in algorithm_names():
         raise InvalidInput(
             [
                 Problem(
                     "query",
-                    f"unknown algorithm {name!r}; this server offers {', '.join(ALGORITHM_NAMES)}",
+                    f"unknown algorithm {name!r}; this server offers "
+                    f"{', '.join(algorithm_names())}",
                     field="algorithm",
                 )
             ]
         )
+    return get_algorithm(name)
 
 
 def dataset_json(ref: ListVersionRef) -> dict[str, Any]:
@@ -426,18 +444,21 @@ def hit_entities(
     return hit_entities_many(conn, {"": hits}, threshold, cutoff, filters)[""]
 
 
-def match_defaults(threshold: float | None, cutoff: float | None) -> tuple[float, float]:
-    """(threshold, cutoff): flscreen's match threshold, and its review band as the
+def match_defaults(
+    threshold: float | None, cutoff: float | None, algorithm: Algorithm = DEFAULT_ALGORITHM
+) -> tuple[float, float]:
+    """(threshold, cutoff): the algorithm's match threshold, and its review band as the
     cutoff so possible matches come back flagged ``match: false``; a cutoff is never
     above the threshold (as in yente)."""
-    thr = DEFAULT_THRESHOLD if threshold is None else threshold
-    cut = REVIEW_THRESHOLD if cutoff is None else cutoff
+    thr = algorithm.threshold if threshold is None else threshold
+    cut = algorithm.review_threshold if cutoff is None else cutoff
     return thr, min(cut, thr)
 
 
 def algorithm_docs() -> dict[str, Any]:
-    """``GET /algorithms`` in yente's shape: flscreen's one algorithm and its name
-    features, each described by the first paragraph of its docstring."""
+    """``GET /algorithms`` in yente's shape: every registered algorithm with its name
+    features (each described by the first paragraph of its docstring) and its
+    tunables as ``config`` (value and description)."""
     from flscreen.matching.features import NAME_FEATURES
 
     docs: dict[str, Any] = {}
@@ -448,13 +469,24 @@ def algorithm_docs() -> dict[str, Any]:
             "coefficient": 1.0,
             "url": f"{FEATURE_DOCS}#{fn.__name__}",
         }
-    algo = {
-        "name": ALGORITHM,
-        "description": "flscreen's cross-script name matcher with explained features",
-        "features": docs,
-        "docs": {"name": ALGORITHM, "description": None, "config": {}, "features": docs},
-    }
-    return {"algorithms": [algo], "default": ALGORITHM, "best": ALGORITHM}
+    algos = []
+    for name in algorithm_names()[: -len(ALIASES)]:
+        algo = ALGORITHMS[name]
+        algos.append(
+            {
+                "name": algo.name,
+                "description": algo.description,
+                "features": docs,
+                "docs": {
+                    "name": algo.name,
+                    "description": algo.description,
+                    "config": algo.config(),
+                    "features": docs,
+                },
+            }
+        )
+    default = DEFAULT_ALGORITHM.name
+    return {"algorithms": algos, "default": default, "best": default}
 
 
 # --- search ---------------------------------------------------------------------------

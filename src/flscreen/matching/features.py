@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
+from flscreen.matching.algorithm import DEFAULT_ALGORITHM, Algorithm
 from flscreen.model.matching import Feature
 from flscreen.normalize.names import (
     BRAND,
@@ -515,6 +516,8 @@ class NamePair:
     literal: float = 0.0
     name_score: float = 0.0
     features: list[Feature] = field(default_factory=list)
+    algorithm: Algorithm = DEFAULT_ALGORITHM
+    """Whose tunables the score combines with."""
 
 
 def _fmt_pairs(

@@ -9,6 +9,7 @@ the analysts' judgements and returns a :class:`MatchResult`.
 
 from __future__ import annotations
 
+import copy
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -16,16 +17,12 @@ from typing import Protocol
 
 from rapidfuzz.distance import Indel
 
+from flscreen.matching.algorithm import DEFAULT_ALGORITHM, Algorithm
 from flscreen.matching.features import LONG_WORD, NamePair
 from flscreen.matching.index import IndexBuilder, NameIndex, key_hash
 from flscreen.matching.judgements import Judgement, JudgementBook
 from flscreen.matching.query import Query, clean_registration_id, query_party_key
 from flscreen.matching.scoring import (
-    ALGORITHM,
-    DEFAULT_THRESHOLD,
-    REVIEW_THRESHOLD,
-    W_COMPACT,
-    W_TOKENS,
     apply_qualifiers,
     country_code,
     estimate_name_pair,
@@ -134,6 +131,17 @@ class Matcher:
         self.by_entry: EntryIndex = {}
         self.index: NameIndex | None = None
         self.judgements = JudgementBook()
+        self.algorithm: Algorithm = DEFAULT_ALGORITHM
+        """Whose tunables and thresholds score the matches (see with_algorithm)."""
+
+    def with_algorithm(self, algorithm: Algorithm) -> Matcher:
+        """This matcher scoring with ``algorithm``: the index and entries are shared (they
+        depend on how names are read, not on how scores combine)."""
+        if algorithm == self.algorithm:
+            return self
+        other = copy.copy(self)
+        other.algorithm = algorithm
+        return other
 
     # -- building ---------------------------------------------------------------
 
@@ -389,12 +397,13 @@ class Matcher:
         row, the best per entry), explain (the full features of the entries left),
         qualify (identifier, country, schema) and judge (analysts' judgements).
         ``result.match`` is True when a hit reaches ``threshold`` (default
-        DEFAULT_THRESHOLD) or an analyst confirmed it; hits judged 'no_match'
+        the algorithm's threshold) or an analyst confirmed it; hits judged 'no_match'
         move to ``result.suppressed``.
         """
         assert self.index is not None, "use Matcher.build()"
-        thr = DEFAULT_THRESHOLD if threshold is None else threshold
-        review = REVIEW_THRESHOLD if review_threshold is None else review_threshold
+        algo = self.algorithm
+        thr = algo.threshold if threshold is None else threshold
+        review = algo.review_threshold if review_threshold is None else review_threshold
         review = min(review, thr)
         reg = clean_registration_id(query.registration_id)
         query_uscc = valid_uscc(query.registration_id)
@@ -436,7 +445,7 @@ class Matcher:
             id=query.id,
             match=any(h.match for h in hits),
             hits=tuple(hits),
-            algorithm=ALGORITHM,
+            algorithm=algo.name,
             threshold=thr,
             review_threshold=review,
             suppressed=tuple(suppressed),
@@ -462,13 +471,14 @@ class Matcher:
         qc_other = compact_of([first.get(t, t) for t in key.tokens]) if first else ""
         own = sum(q_weights) or 1.0
         single_word = len(key.tokens) == 1
+        w_tokens, w_compact = self.algorithm.w_tokens, self.algorithm.w_compact
         quick: list[tuple[float, int]] = []
         for r, s in rows:
             text = self.row_text[r]
             sim = Indel.normalized_similarity(qc, text.replace(" ", ""))
             if qc_other:
                 sim = max(sim, Indel.normalized_similarity(qc_other, text.replace(" ", "")))
-            est = W_TOKENS * min(1.0, s / own) + W_COMPACT * sim
+            est = w_tokens * min(1.0, s / own) + w_compact * sim
             if est < review - QUICK_MARGIN and not reg:
                 continue
             if single_word or reg:
@@ -479,7 +489,7 @@ class Matcher:
             theirs = self.row_weight[r]
             shared = min(s, own, theirs)
             union = own + theirs - shared
-            est = W_TOKENS * (shared / union if union > 0 else 0.0) + W_COMPACT * sim
+            est = w_tokens * (shared / union if union > 0 else 0.0) + w_compact * sim
             if est >= review - QUICK_MARGIN:
                 quick.append((est, r))
         quick.sort(reverse=True)
@@ -543,6 +553,7 @@ class Matcher:
             self.entry_countries[entry_i],
             q_person,
             entry_person,
+            self.algorithm,
         )
         ref = self.refs[self.entry_ref[entry_i]]
         return MatchHit(
@@ -577,6 +588,7 @@ class Matcher:
             person=bool(self.row_flags[row] & _FLAG_PERSON),
             acronym=is_acronym,
             candidate_spelled=self.row_spelled[row],
+            algorithm=self.algorithm,
         )
 
 

@@ -1,4 +1,5 @@
-"""How features combine into one score (algorithm ``flscreen-v5``).
+"""How features combine into one score (the default algorithm ``flscreen-v5``, whose
+numbers are an :class:`~flscreen.matching.algorithm.Algorithm`'s tunables).
 
 name score = 0.6 x weighted word overlap + 0.4 x compact spelling similarity,
 where the word overlap is the better of the words as written and the query
@@ -23,7 +24,7 @@ glossary) is commit e359b18; flscreen-v3 (before words as written, pinyin first
 letters, legal-form guesses and lone brand syllables) is commit 3dc67ec;
 flscreen-v4 (before non-words read as misspellings and Chinese words' other spellings:
 pinyin, senses, runs cut at everyday words and places) is commit d7d8c78. Keep old
-versions reproducible: change ``ALGORITHM`` with any change here.
+versions reproducible: a change to the code here is a new default algorithm name.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import functools
 
 from rapidfuzz.distance import Indel
 
+from flscreen.matching.algorithm import DEFAULT_ALGORITHM, Algorithm
 from flscreen.matching.features import (
     NAME_FEATURES,
     RESEGMENT_FACTOR,
@@ -54,36 +56,17 @@ from flscreen.normalize.names import (
 )
 from flscreen.normalize.text import clean_text
 
-ALGORITHM = "flscreen-v5"
-DEFAULT_THRESHOLD = 0.80
-"""Hits from here up are matches."""
-REVIEW_THRESHOLD = 0.62
+ALGORITHM = DEFAULT_ALGORITHM.name
+"""The default algorithm's name; the saved index is keyed by it (see persist)."""
+DEFAULT_THRESHOLD = DEFAULT_ALGORITHM.threshold
+"""Hits from here up are matches (the default algorithm's threshold)."""
+REVIEW_THRESHOLD = DEFAULT_ALGORITHM.review_threshold
 """Hits from here up to DEFAULT_THRESHOLD are possible matches for a person to review."""
 
-W_TOKENS = 0.6
-W_COMPACT = 0.4
-NO_DISTINCTIVE_CAP = 0.5
-ACRONYM_SCORE = 0.78
-"""An acronym alone is ambiguous: review band."""
-LISTED_ACRONYM_SCORE = 0.9
-"""The list name itself carries the acronym, e.g. '... Training Center (VSETC)'."""
-PINYIN_FACTOR = 0.96
-BRAND_FACTOR = 0.98
-NUMBER_FACTOR = 0.7
-"""Numbers that differ (Da Wang 1 vs Da Wang 2; No. 4 vs No. 5 centre) mean other entities."""
-ID_MATCH_FLOOR = 0.97
-ID_CONFLICT_FACTOR = 0.6
-COUNTRY_FACTOR = 0.85
-SCHEMA_FACTOR = 0.8
-BRAND_ONLY_CAP = 0.76
-"""Names sharing only distinctive words, each with words the other lacks, stay under
-the match line: a brand is not an entity (Sunrise Trading Co / Sunrise Group Co)."""
-BRAND_ONLY_SPELLING = 0.9
-"""...unless the names spelled without spaces are this close: then the words they do
-not share are the same words misspelt (Foo dCo for Food Co), not another firm's."""
-BRAND_ALONE_SCORE = 0.70
-"""A query that is exactly a listed organisation's distinctive words (Hoshine, Daqo)
-goes to review: it may be that firm, or another one of the same brand."""
+# The default algorithm's tunables under their old names (read by the benchmarks); the
+# code reads them from the pair's Algorithm (see flscreen.matching.algorithm).
+W_TOKENS = DEFAULT_ALGORITHM.w_tokens
+W_COMPACT = DEFAULT_ALGORITHM.w_compact
 
 # Mainland China and its SARs are one jurisdiction for screening: listed
 # Chinese companies trade through Hong Kong and Macau entities.
@@ -149,33 +132,34 @@ def estimate_name_pair(p: NamePair) -> float:
             recut.resegmented = True
             p.alignment = recut
     _compare_compact(p)
-    base = W_TOKENS * p.alignment.score + W_COMPACT * p.compact
+    algo = p.algorithm
+    base = algo.w_tokens * p.alignment.score + algo.w_compact * p.compact
     if p.compact == 1.0:
         base = max(base, 1.0)
     if p.acronym:
         listed = p.query.tokens[0] in p.candidate_tokens
-        base = max(base, LISTED_ACRONYM_SCORE if listed else ACRONYM_SCORE)
+        base = max(base, algo.listed_acronym_score if listed else algo.acronym_score)
     if p.alignment.candidate_has_brand and not p.alignment.brand_matched and not p.acronym:
-        base = min(base, NO_DISTINCTIVE_CAP / 0.97)
+        base = min(base, algo.no_distinctive_cap / 0.97)
     if not p.person and not p.acronym:
         p.brand_rule = brand_rule(p.alignment)
-        if p.brand_rule == "brand_shared_only" and p.compact < BRAND_ONLY_SPELLING:
-            base = min(base, BRAND_ONLY_CAP / 0.97)
+        if p.brand_rule == "brand_shared_only" and p.compact < algo.brand_only_spelling:
+            base = min(base, algo.brand_only_cap / 0.97)
         elif p.brand_rule == "brand_shared_only":
             p.brand_rule = ""  # the other words differ only in spelling: not another firm
         elif p.brand_rule == "query_is_brand":
-            base = min(max(base, BRAND_ALONE_SCORE), BRAND_ONLY_CAP) / 0.97
+            base = min(max(base, algo.brand_alone_score), algo.brand_only_cap) / 0.97
     if p.query.respaced is not None:
         base *= RESEGMENT_FACTOR  # read with its word boundaries moved: not as written
     q_han = p.query.script in ("han", "mixed")
     if q_han != p.candidate_han:
-        base *= PINYIN_FACTOR
+        base *= algo.pinyin_factor
     if p.query.brand_variant is not None:
-        base *= BRAND_FACTOR
+        base *= algo.brand_factor
     q_num = {t for t in p.query.tokens if t.isdigit()}
     c_num = {t for t in p.candidate_tokens if t.isdigit()}
     if q_num and c_num and q_num != c_num:
-        base *= NUMBER_FACTOR
+        base *= algo.number_factor
     p.base = base
     p.name_score = min(1.0, base * 0.97)
     return base
@@ -224,10 +208,11 @@ def explain_name_pair(p: NamePair, literal_query: str | None = None) -> NamePair
     )
     score = p.base * (0.97 + 0.03 * p.literal)
     a = p.alignment
-    if p.base >= DEFAULT_THRESHOLD and not a.query_only and not a.candidate_only:
+    line = p.algorithm.threshold
+    if p.base >= line and not a.query_only and not a.candidate_only:
         # the factor ranks an exact copy above a re-spelling; it never takes a name
         # whose every word pairs with the other's, at the match line, under that line
-        score = max(score, DEFAULT_THRESHOLD)
+        score = max(score, line)
     p.name_score = min(1.0, score)
     p.features = [f for f in (feat(p) for feat in NAME_FEATURES) if f is not None]
     return p
@@ -282,6 +267,7 @@ def apply_qualifiers(
     entry_countries: tuple[str, ...],
     query_person: bool | None,
     entry_person: bool,
+    algo: Algorithm = DEFAULT_ALGORITHM,
 ) -> tuple[float, list[Feature]]:
     """Adjust a name score with identifier, country and schema evidence."""
     features: list[Feature] = []
@@ -290,7 +276,7 @@ def apply_qualifiers(
         features.append(
             Feature("identifier_match", 1.0, f"registration id {shared[0]} is the entry's own")
         )
-        score = max(score, ID_MATCH_FLOOR)
+        score = max(score, algo.id_match_floor)
     elif query_uscc and entry_usccs:
         features.append(
             Feature(
@@ -299,7 +285,7 @@ def apply_qualifiers(
                 f"valid USCC {query_uscc} differs from the entry's {', '.join(entry_usccs)}",
             )
         )
-        score *= ID_CONFLICT_FACTOR
+        score *= algo.id_conflict_factor
     if query_country and entry_countries and query_country not in entry_countries:
         features.append(
             Feature(
@@ -308,7 +294,7 @@ def apply_qualifiers(
                 f"query country {query_country} is not the entry's ({', '.join(entry_countries)})",
             )
         )
-        score *= COUNTRY_FACTOR
+        score *= algo.country_factor
     if query_person is not None and query_person != entry_person:
         features.append(
             Feature(
@@ -319,5 +305,5 @@ def apply_qualifiers(
                 else "an organisation against a person",
             )
         )
-        score *= SCHEMA_FACTOR
+        score *= algo.schema_factor
     return score, features

@@ -244,7 +244,7 @@ def match_queries(
             {"list": ref.list_name, "version": ref.version, "sha256": ref.sha256}
             for ref in matcher.refs
         ],
-        "algorithm": ALGORITHM,
+        "algorithm": matcher.algorithm.name,
     }
 
 

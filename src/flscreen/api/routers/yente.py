@@ -73,7 +73,7 @@ def _match(
     body: EntityMatchQuery,
     params: dict[str, Any],
 ) -> dict[str, Any]:
-    yente.check_algorithm(params["algorithm"])
+    algorithm = yente.check_algorithm(params["algorithm"])
     if body.config:
         raise InvalidInput(
             [
@@ -85,7 +85,7 @@ def _match(
         raise InvalidInput(
             [Problem("body", f"too many queries in one batch (limit: {yente.MAX_BATCH})")]
         )
-    threshold, cutoff = yente.match_defaults(params["threshold"], params["cutoff"])
+    threshold, cutoff = yente.match_defaults(params["threshold"], params["cutoff"], algorithm)
     limit = params["limit"]
     filters = yente.Filters(
         topics=tuple(params["topics"]),
@@ -108,6 +108,8 @@ def _match(
     names = yente.scope(latest, dataset, params["include_dataset"], params["exclude_dataset"])
     responses: dict[str, Any] = {}
     matcher = state.matchers.get(state.store, yente.matcher_lists(latest, names)) if names else None
+    if matcher is not None:
+        matcher = matcher.with_algorithm(algorithm)
     # Over-fetch so filters applied after scoring still leave ``limit`` results.
     fetch = (
         min(100, limit * 3 + 5)
@@ -135,7 +137,7 @@ def _match(
     return {
         "responses": responses,
         "limit": limit,
-        "matcher": {"name": yente.ALGORITHM_NAMES[0], "threshold": threshold, "cutoff": cutoff},
+        "matcher": {"name": algorithm.name, "threshold": threshold, "cutoff": cutoff},
         "lists": [
             {"list": n, "version": latest[n].version, "sha256": latest[n].sha256} for n in names
         ],
@@ -293,6 +295,6 @@ async def catalog(state: State) -> Any:
 
 @router.get("/algorithms", dependencies=Read, response_model=m.AlgorithmResponse)
 async def algorithms() -> dict[str, Any]:
-    """The matching algorithms, as yente's `GET /algorithms`: flscreen's one, with its
+    """The matching algorithms, as yente's `GET /algorithms`: each registered one, with its
     features (`best` and `default` name it too)."""
     return yente.algorithm_docs()

@@ -3,7 +3,7 @@
     nice -n 10 python bench/trace.py --transactions 1000000 --shipments 100000 --spark
     nice -n 10 python bench/trace.py --transactions 10000000 --shipments 1000000 --no-networkx
 
-Prints generation time, DuckDB trace time (SQL plus decoding into TraceResults
+Prints generation time, DuckDB trace time (SQL plus rendering the JSON lines in SQL
 plus writing JSON lines; every route per shipment up to ``--max-paths``, the rest
 counted), the networkx baseline (feeds graph built from the
 same edges, then each shipment traced by a DAG walk; timed on a sample of
@@ -28,9 +28,8 @@ import networkx as nx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from flscreen.batch.engines import DuckDBEngine, Engine, SparkEngine, spark_session
-from flscreen.batch.runner import run_batch, write_batch
+from flscreen.batch.runner import run_batch, summary, write_batch
 from flscreen.batch.sql import edges_sql
-from flscreen.model.trace import TraceResult
 from flscreen.trace import load_config
 from gen_network import generate
 
@@ -39,31 +38,9 @@ def peak_rss_gib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
 
 
-def peak_child_rss_gib() -> float:
-    """The largest peak of any decoding child (its pages shared with this process count)."""
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 / 1024
-
-
-def summarize(result: TraceResult) -> dict[str, int]:
-    """The counts the benchmark prints, per result."""
-    gaps = sum(g.reason != "path_limit" for g in result.gaps)
-    return {
-        "tainted": result.tainted,
-        "paths": len(result.paths),
-        "unlisted": result.unlisted_paths,
-        "gaps": gaps,
-        "shortfalls": len(result.mass_balance),
-        "with_gaps": gaps > 0,
-        "capped": result.unlisted_paths > 0,
-        "with_shortfalls": bool(result.mass_balance),
-    }
-
-
-def trace_all(
-    engine: Engine, inputs: Any, out: Path | None, max_paths: int, workers: int = 1
-) -> dict[str, float]:
-    """Trace every shipment; with ``out``, through ``write_batch`` (JSON lines, decoding in
-    ``workers`` processes), else through ``run_batch`` with the results counted here."""
+def trace_all(engine: Engine, inputs: Any, out: Path | None, max_paths: int) -> dict[str, float]:
+    """Trace every shipment; with ``out``, through ``write_batch`` (JSON lines, rendered in
+    SQL on DuckDB), else through ``run_batch`` with the results counted here."""
     config = load_config(max_paths=max_paths)
     began = time.perf_counter()
     marks: dict[str, float] = {}
@@ -73,11 +50,10 @@ def trace_all(
 
     counts: Counter[str] = Counter()
     if out is not None:
-        counts = write_batch(engine, inputs, config, out, progress, workers, summarize)
+        counts = write_batch(engine, inputs, config, out, progress)
     else:
         for result in run_batch(engine, inputs, config, progress):
-            counts["shipments"] += 1
-            counts.update(summarize(result))
+            counts.update(summary(result))
     total = time.perf_counter() - began
     stages = ", ".join(f"{k} {v:.0f}s" for k, v in marks.items())
     print(f"  stages (cumulative): {stages}", flush=True)
@@ -160,12 +136,6 @@ def main() -> None:
         "list every route of this dense network, hundreds of thousands for some shipments",
     )
     parser.add_argument(
-        "--workers",
-        type=int,
-        default=2,
-        help="processes decoding DuckDB's result rows into JSON lines (after the SQL)",
-    )
-    parser.add_argument(
         "--output", type=Path, help="write the JSON lines here (default: a temp file)"
     )
     args = parser.parse_args()
@@ -178,22 +148,18 @@ def main() -> None:
         f"network: {net.transactions:,} transactions, {net.shipments:,} shipments, "
         f"generated in {net.seconds:.1f} s (seed {args.seed})"
     )
-    duck = trace_all(engine, net.inputs, out, args.max_paths, args.workers)
+    duck = trace_all(engine, net.inputs, out, args.max_paths)
     edges = engine.con.execute("SELECT SUM(n) FROM fl_feed").fetchone()[0]  # type: ignore[index]
     print(
         f"duckdb: {duck['seconds']:.1f} s end to end ({duck['sql_seconds']:.1f} s SQL, "
-        "rest decoding "
-        f"and writing {out.stat().st_size / 1e6:.0f} MB of JSON lines in {args.workers} "
-        f"processes); {edges:,} feeds edges; "
+        "rest rendering "
+        f"and writing {out.stat().st_size / 1e6:.0f} MB of JSON lines); {edges:,} feeds edges; "
         f"{duck['tainted']:,} tainted of {duck['shipments']:,} shipments, {duck['paths']:,} routes "
         f"listed (max_paths {args.max_paths}), {duck['unlisted']:,} more counted "
         f"({duck['capped']:,} shipments over the cap), "
         f"{duck['with_gaps']:,} with gaps, {duck['with_shortfalls']:,} with mass-balance shortfalls"
     )
-    print(
-        f"peak memory so far: {peak_rss_gib():.1f} GiB "
-        f"(largest decoding child {peak_child_rss_gib():.1f} GiB)"
-    )
+    print(f"peak memory so far: {peak_rss_gib():.1f} GiB")
     if not args.no_networkx:
         base = networkx_baseline(engine, args.networkx_sample)
         print(

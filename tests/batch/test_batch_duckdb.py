@@ -190,7 +190,7 @@ def test_same_day_cycle_does_not_inflate_shares() -> None:
 
 
 @pytest.mark.parametrize("equal_lots", [True, False])
-def test_dense_network_lists_the_same_first_routes(equal_lots: bool) -> None:
+def test_dense_network_lists_the_same_first_routes(equal_lots: bool, tmp_path: Path) -> None:
     """Six Xinjiang farms selling to one ginner, then six lots at each tier to one spinner,
     mill and the manufacturer: 6^4 = 1,296 routes to the shipment, far past a cap of 40
     (and past the point where the in-memory tracer trims what it keeps). With equal lots
@@ -221,27 +221,43 @@ def test_dense_network_lists_the_same_first_routes(equal_lots: bool) -> None:
     assert len(memory.paths) == 40 and memory.unlisted_paths == 6**4 - 40
     assert same_routes(batch, memory)
     assert [p.steps for p in batch.paths] == [p.steps for p in memory.paths]
+    out = tmp_path / "trace.jsonl"  # ties ordered by the transactions in SQL too
+    write_batch(DuckDBEngine(), from_graph(g, config), config, out)
+    assert out.read_bytes().split(b"\n") == [*_python_lines(g, config), b""]
 
 
-@pytest.mark.parametrize("workers", [1, 2, 3])
-def test_write_batch_writes_the_results_in_order(workers: int, tmp_path: Path) -> None:
-    """The forked writer gives the bytes run_batch's results make, in shipment order."""
+def _python_lines(graph: SupplyGraph, config: TraceConfig) -> list[bytes]:
+    """The JSON lines of run_batch's TraceResults, as orjson renders them."""
     import orjson
 
-    graph = random_network(3)
-    expected = b"".join(
-        orjson.dumps(r) + b"\n"
-        for r in run_batch(DuckDBEngine(), from_graph(graph, CONFIG), CONFIG)
-    )
+    return [orjson.dumps(r) for r in run_batch(DuckDBEngine(), from_graph(graph, config), config)]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_lines_rendered_in_sql_are_the_python_rendering(seed: int, tmp_path: Path) -> None:
+    """write_batch renders the JSON lines in SQL: byte for byte the lines orjson makes of
+    run_batch's results, on the seeded networks, with the cap biting or not, and cut into
+    slices of a few result rows or written at once."""
+    graph = random_network(seed)
     out = tmp_path / "trace.jsonl"
+    for max_paths, slice_rows in ((10, 400_000), (2, 5)):
+        config = CONFIG.replace(max_paths=max_paths)
+        expected = _python_lines(graph, config)
+        counts = write_batch(
+            DuckDBEngine(), from_graph(graph, config), config, out, slice_rows=slice_rows
+        )
+        assert out.read_bytes().split(b"\n") == [*expected, b""], (seed, max_paths)
+        assert counts["shipments"] == len(graph.shipments)
+        assert counts["tainted"] == sum(b'"tainted":true' in line for line in expected)
+        assert counts["paths"] == sum(line.count(b'"evidence":"declared"') for line in expected)
+        assert not list(tmp_path.glob("*.part*"))
 
-    def summarize(result: TraceResult) -> dict[str, int]:
-        return {"tainted": result.tainted}
 
-    counts = write_batch(
-        DuckDBEngine(), from_graph(graph, CONFIG), CONFIG, out, None, workers, summarize
-    )
-    assert out.read_bytes() == expected
-    assert counts["shipments"] == len(graph.shipments)
-    assert counts["tainted"] == expected.count(b'"tainted":true')
-    assert not list(tmp_path.glob("*.part*"))
+def test_sample_lines_rendered_in_sql(
+    sample_graph: SupplyGraph, config: TraceConfig, tmp_path: Path
+) -> None:
+    """The sample package (documents, facilities, unknown suppliers, shortfalls and
+    missing conversions) renders to the same bytes in SQL as in Python."""
+    out = tmp_path / "trace.jsonl"
+    write_batch(DuckDBEngine(), from_graph(sample_graph, config), config, out)
+    assert out.read_bytes().split(b"\n") == [*_python_lines(sample_graph, config), b""]

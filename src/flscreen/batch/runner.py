@@ -10,13 +10,8 @@ results; ``write_batch`` writes them as JSON lines, decoding in several processe
 
 from __future__ import annotations
 
-import gc
 import json
-import os
-import pickle
 import shutil
-import sys
-import traceback
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,8 +21,8 @@ from typing import Any
 
 import orjson
 
-from flscreen.batch import sql
-from flscreen.batch.engines import Engine
+from flscreen.batch import render, sql
+from flscreen.batch.engines import DuckDBEngine, Engine
 from flscreen.batch.inputs import DIMENSION_NAMES, BatchInputs, closure_of, period_label
 from flscreen.model.trace import Gap, MassBalanceFinding, Step, TaintedPath, TraceResult
 from flscreen.supply.bom import BillOfMaterials
@@ -182,85 +177,127 @@ def write_batch(
     config: TraceConfig,
     out: Path,
     progress: Progress | None = None,
-    workers: int = 2,
-    summarize: Callable[[TraceResult], Mapping[str, int]] | None = None,
+    slice_rows: int = 400_000,
 ) -> Counter[str]:
-    """Trace every shipment into ``out`` as JSON lines (shipment order), decoding in
-    ``workers`` processes; returns the sum of ``summarize`` over the results (and
-    ``shipments``, their number).
+    """Trace every shipment into ``out`` as JSON lines (shipment order): the bytes
+    ``orjson.dumps`` makes of :func:`run_batch`'s results. Returns the :func:`summary`
+    counts summed over the shipments.
 
-    The SQL runs first, in this process, and cuts the shipments into contiguous slices
-    of about equal work. Each further slice's rows are read into memory and a forked
-    child decodes them, touching only those Python rows (never the engine), into a part
-    file; meanwhile this process decodes the first slice straight from the engine. The
-    parts are appended to ``out`` in order. ``workers`` 1 decodes here alone."""
+    On DuckDB the lines are rendered in SQL (:mod:`flscreen.batch.render`), a slice of
+    shipments of about ``slice_rows`` result rows at a time, each slice copied by DuckDB
+    into a part file and the parts appended in order; Python decodes no route. Other
+    engines decode here, as :func:`run_batch` does."""
     report = progress or (lambda stage, done, total: None)
     depths, mass = _run_sql(engine, inputs, config, report)
-    decoding = _Decoding.fetch(engine, inputs, config, mass)
-    n = max(1, workers)
-    cuts: list[int | None] = [None]
-    if n > 1:
-        cuts += [int(s) for _, s in engine.fetch(sql.slices_sql(n))]
-    cuts.append(None)
     total: Counter[str] = Counter()
-    children: list[tuple[int, int, Path]] = []
-    gc.freeze()  # collections then skip the shared objects: the children's pages stay shared
-    try:
-        for k in range(1, len(cuts) - 1):
-            lo, hi = cuts[k], cuts[k + 1]
-            items = list(
-                _per_shipment(
-                    engine.fetch(sql.ships_sql(lo, hi)), engine.fetch(sql.out_sql(lo, hi))
-                )
-            )
-            path = out.with_name(f"{out.name}.part{k}")
-            children.append((*_fork(decoding, items, path, summarize), path))
-            del items
+    if not isinstance(engine, DuckDBEngine):
+        decoding = _Decoding.fetch(engine, inputs, config, mass)
         report("decoding", 0, 1)
-        first = _per_shipment(
-            engine.fetch(sql.ships_sql(None, cuts[1])), engine.fetch(sql.out_sql(None, cuts[1]))
-        )
-        total += _write(decoding, first, out, summarize)
-        for pid, read, path in children:
-            with os.fdopen(read, "rb") as handle:
-                status, value = pickle.loads(handle.read())
-            os.waitpid(pid, 0)
-            if status != "ok":
-                raise RuntimeError(f"batch decoding worker failed:\n{value}")
-            total += value
-            with out.open("ab") as dst, path.open("rb") as src:
-                shutil.copyfileobj(src, dst, 16 << 20)
-            path.unlink()
-    finally:
-        gc.unfreeze()
+        with out.open("wb") as handle:
+            for result in decoding.results(
+                engine.fetch(sql.ships_sql()), engine.fetch(sql.out_sql())
+            ):
+                handle.write(orjson.dumps(result) + b"\n")
+                total.update(summary(result))
+        _drop(engine, depths)
+        return total
     _drop(engine, depths)
+    report("rendering", 0, 1)
+    _load_render_tables(engine, inputs, config, mass)
+    engine.create(render.step_json_sql())
+    engine.create(render.hops_json_sql())
+    rows = int(next(engine.fetch(sql.count_sql("fl_out")))[0])
+    n = max(1, -(-rows // max(1, slice_rows)))
+    cuts = {0, *(int(s) for _, s in engine.fetch(sql.slices_sql(n)))} if n > 1 else {0}
+    end = int(next(engine.fetch("SELECT COALESCE(MAX(s), -1) + 1 FROM fl_ship_detail"))[0])
+    longest = int(next(engine.fetch("SELECT COALESCE(MAX(len(path)), 1) FROM fl_out"))[0])
+    part = out.with_name(f"{out.name}.part")
+    with out.open("wb") as handle:
+        for lo, hi in pairwise([*sorted(c for c in cuts if c < end), end]):
+            engine.create(render.lines_sql(config, lo, hi, longest))
+            engine.copy_lines("SELECT line FROM fl_rline ORDER BY s", part)
+            counts = next(engine.fetch(render.counts_sql()))
+            total.update(dict(zip(SUMMARY, (int(c or 0) for c in counts), strict=True)))
+            with part.open("rb") as src:
+                shutil.copyfileobj(src, handle, 16 << 20)
+            part.unlink()
+    for name in ("fl_rline", "fl_rstep", *render.TABLES):
+        engine.drop(name)
     return total
 
 
-def _fork(
-    decoding: _Decoding,
-    items: list[Item],
-    path: Path,
-    summarize: Callable[[TraceResult], Mapping[str, int]] | None,
-) -> tuple[int, int]:
-    """A child decoding ``items`` into ``path``: (its pid, the pipe its counts come on)."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child's coverage is not collected
-        os.close(read)
-        code = 0
-        try:
-            payload = pickle.dumps(("ok", _write(decoding, iter(items), path, summarize)))
-        except BaseException:
-            payload = pickle.dumps(("error", traceback.format_exc()))
-            code = 1
-        with os.fdopen(write, "wb") as handle:
-            handle.write(payload)
-        os._exit(code)
-    os.close(write)
-    return pid, read
+SUMMARY = (
+    "shipments",
+    "tainted",
+    "paths",
+    "unlisted",
+    "gaps",
+    "shortfalls",
+    "with_gaps",
+    "capped",
+    "with_shortfalls",
+)
+"""The counts :func:`write_batch` returns, summed over the shipments."""
+
+
+def summary(result: TraceResult) -> dict[str, int]:
+    """One result's :data:`SUMMARY` counts (gaps not counting a 'path_limit' one)."""
+    gaps = sum(g.reason != "path_limit" for g in result.gaps)
+    return {
+        "shipments": 1,
+        "tainted": int(result.tainted),
+        "paths": len(result.paths),
+        "unlisted": result.unlisted_paths,
+        "gaps": gaps,
+        "shortfalls": len(result.mass_balance),
+        "with_gaps": int(gaps > 0),
+        "capped": int(result.unlisted_paths > 0),
+        "with_shortfalls": int(bool(result.mass_balance)),
+    }
+
+
+def _load_render_tables(
+    engine: Engine,
+    inputs: BatchInputs | None,
+    config: TraceConfig,
+    mass: Mapping[int, Sequence[MassItem]],
+) -> None:
+    """Load what Python renders for the SQL lines (:func:`render.render_tables`)."""
+    names = {pid: name for _, pid, name in engine.fetch("SELECT p, id, name FROM fl_party")}
+    sectors = {
+        name: sector
+        for _, name, sector in engine.fetch("SELECT material, name, sector FROM fl_mat_name")
+    }
+    bom = inputs.bom if inputs is not None else {}
+    products = [p for (p,) in engine.fetch("SELECT DISTINCT product FROM fl_ship_detail")]
+    last = engine.fetch(
+        "SELECT DISTINCT d.material FROM fl_txn_detail d JOIN (SELECT DISTINCT "
+        f"path[len(path)] AS t FROM fl_out WHERE kind = {sql.KIND_GAP}) g ON g.t = d.t"
+    )
+    engine.load(
+        render.render_tables(
+            names,
+            inputs.flags if inputs is not None else [],
+            inputs.zero_step if inputs is not None else {},
+            inputs.unknown_parties if inputs is not None else frozenset(),
+            mass,
+            {p: _needs(p, bom, config) for p in products if p is not None},
+            {m: sectors.get(" ".join(m.strip().lower().split())) for (m,) in last if m},
+        )
+    )
+
+
+def _needs(
+    product: str, bom: Mapping[str, Sequence[str]], config: TraceConfig
+) -> list[tuple[str, str, frozenset[str]]]:
+    """What a shipment of ``product`` must document a purchase of: (material, sector, the
+    materials that count for it) per priority-sector input that is not raw."""
+    key = " ".join(product.strip().lower().split())
+    return [
+        (material, sector, closure_of(bom, material))
+        for material in bom.get(key) or (key,)
+        if (sector := config.sector(material)) is not None and not config.is_raw(material)
+    ]
 
 
 Item = tuple[tuple[Any, ...], list[tuple[Any, ...]]]
@@ -279,24 +316,6 @@ def _per_shipment(
             mine.append(pending)
             pending = next(rows, None)
         yield ship, mine
-
-
-def _write(
-    decoding: _Decoding,
-    items: Iterator[Item],
-    path: Path,
-    summarize: Callable[[TraceResult], Mapping[str, int]] | None,
-) -> Counter[str]:
-    summary: Counter[str] = Counter()
-    dumps = orjson.dumps
-    with path.open("wb") as handle:
-        for ship, rows in items:
-            result = decoding.result(ship, rows)
-            handle.write(dumps(result) + b"\n")
-            summary["shipments"] += 1
-            if summarize is not None:
-                summary.update(summarize(result))
-    return summary
 
 
 MassItem = MassBalanceFinding | Gap
@@ -551,12 +570,7 @@ def _result(
     gap_list = list(gaps.values())
     needs = closures.get(product)
     if needs is None:
-        key = " ".join(product.strip().lower().split())
-        needs = closures[product] = [
-            (material, sector, closure_of(bom, material))
-            for material in bom.get(key) or (key,)
-            if (sector := config.sector(material)) is not None and not config.is_raw(material)
-        ]
+        needs = closures[product] = _needs(product, bom, config)
     for material, sector, closure in needs:
         if bought & closure:
             continue

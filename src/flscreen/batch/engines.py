@@ -96,17 +96,6 @@ class DuckDBEngine:
                 return
             yield from rows
 
-    def copy_lines(self, select: str, path: Path) -> None:
-        """Write the one text column of ``select`` to ``path`` as lines, in order, as is."""
-        self.con.execute("SET preserve_insertion_order = true")
-        try:
-            self.con.execute(
-                f"COPY ({select}) TO '{path}' "
-                "(FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x01')"
-            )
-        finally:
-            self.con.execute("SET preserve_insertion_order = false")
-
     def load(self, tables: Mapping[str, Sequence[tuple[Any, ...]]]) -> None:
         with tempfile.TemporaryDirectory(prefix="flscreen-batch-") as tmp:
             for name, rows in tables.items():

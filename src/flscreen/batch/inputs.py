@@ -104,7 +104,7 @@ SCHEMAS: dict[str, Columns] = {
         ("sector", "VARCHAR"),
         ("base_unit", "VARCHAR"),
     ),
-    # rendering the JSON lines in SQL (batch.render): what Python renders of its own
+    # the taint sources as JSON and in route order, for the lines (batch.render)
     "fl_rflag": (
         ("flag", "INTEGER"),
         ("json", "VARCHAR"),
@@ -112,18 +112,6 @@ SCHEMAS: dict[str, Columns] = {
         ("frank", "INTEGER"),
         ("confirmed", "BOOLEAN"),
     ),
-    "fl_rzero": (("party", "VARCHAR"), ("flag", "INTEGER"), ("pos", "INTEGER")),
-    "fl_runknown": (("id", "VARCHAR"), ("repr", "VARCHAR")),
-    "fl_rsector": (("material", "VARCHAR"), ("sector", "VARCHAR")),
-    "fl_rneed": (
-        ("product", "VARCHAR"),
-        ("idx", "INTEGER"),
-        ("material", "VARCHAR"),
-        ("sector", "VARCHAR"),
-        ("member", "VARCHAR"),
-    ),
-    "fl_rfind": (("key", "INTEGER"), ("frank", "INTEGER"), ("json", "VARCHAR")),
-    "fl_rmgap": (("key", "INTEGER"), ("grank", "INTEGER"), ("pos", "INTEGER"), ("json", "VARCHAR")),
 }
 
 

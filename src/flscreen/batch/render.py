@@ -1,29 +1,27 @@
-"""The batch trace's JSON lines rendered in SQL, so Python never decodes the routes.
+"""The steps of the batch trace's reported routes rendered as JSON in SQL.
 
 ``runner.write_batch`` on DuckDB writes each shipment's ``TraceResult`` as the
 JSON line ``orjson.dumps`` makes of the result ``runner.run_batch`` decodes,
-byte for byte: the same fields in the same order, numbers spelled as orjson
-spells them (:func:`num`), shares rounded as Python's ``round(x, 6)`` rounds
+byte for byte, without making the result: a route's steps (most of the bytes)
+come from SQL as JSON text, numbers spelled as orjson spells them
+(:func:`num`), shares rounded as Python's ``round(x, 6)`` rounds
 (:func:`round6`), strings escaped by DuckDB's ``to_json`` (which escapes as
-orjson does). Python renders only what is small and already in its hands (the
-taint sources, the mass-balance findings and missing conversions, the
-unknown suppliers' names, the products' needs) and loads it as tables; SQL
-renders each reported transaction once (``fl_rstep``), then per slice of
-shipments each route's steps, the routes in :func:`flscreen.trace.memory.route_key`
-order up to ``max_paths``, the gaps and the findings, and the line.
+orjson does). Each reported transaction is rendered once (``fl_rstep``), each
+hop's share once (``fl_rhop``), and a route's steps by one join per position
+(:func:`routes_sql`); Python orders the routes and writes the rest of the line.
+Rendering the whole line in SQL was tried and was slower at 10M transactions:
+aggregating and sorting the large strings per shipment cost more than Python's
+joins of them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 import orjson
 
 from flscreen.batch import sql
-from flscreen.model.trace import Gap, MassBalanceFinding, TaintSource
-from flscreen.trace.config import TraceConfig
-from flscreen.trace.massbalance import finding_order
+from flscreen.model.trace import TaintSource
 from flscreen.trace.memory import KIND_ORDER
 
 
@@ -142,7 +140,7 @@ def routes_sql(depth: int) -> str:
         if k > 1:
             known.append(f"(len(o.path) < {k} OR h{k}.w IS NOT NULL)")
             joins.append(
-                f"LEFT JOIN fl_rhop h{k} ON len(o.path) >= {k} "
+                f"LEFT JOIN sh h{k} ON len(o.path) >= {k} "
                 f"AND h{k}.dn = o.path[{k - 1}] AND h{k}.up = o.path[{k}]"
             )
     return f"""
@@ -154,323 +152,77 @@ def routes_sql(depth: int) -> str:
             WHERE o.path IS NOT NULL"""
 
 
-def first(items: str, n: int) -> str:
-    """The ``n`` first of ``items`` (structs with a key ``k``) in the order of their keys:
-    grading the keys alone, then picking, leaves the strings out of the sort."""
-    return f"list_select({items}, list_grade_up(list_transform({items}, lambda x: x.k))[1:{n}])"
-
-
-def ordered(keys: str, value: str) -> str:
-    """Aggregate: the group's ``value`` strings joined by commas in the order of ``keys``
-    (columns): sorting a list of structs is much cheaper than an ordered aggregate."""
-    fields = ", ".join(f"k{i} := {k}" for i, k in enumerate(keys.split(",")))
-    return (
-        f"array_to_string(list_transform(list_sort(list(struct_pack({fields}, v := {value}))), "
-        "lambda x: x.v), ',')"
-    )
-
-
-def lines_sql(config: TraceConfig, lo: int, hi: int, depth: int) -> sql.Table:
-    """fl_rline(s, line, listed, unlisted, tainted, gaps, findings): the JSON line of each
-    shipment ``lo`` <= s < ``hi`` (routes of at most ``depth`` transactions) and the counts
-    a summary adds up."""
-    cap = int(config.max_paths)
-    days = int(config.lookback_days)
-    share = "CASE WHEN rs.known THEN " + num(round6("o.share")) + " ELSE 'null' END"
-    sector = text("sc.sector")
-    unknown = cat(
-        text("j.material"),
-        "' ('",
-        sector,
-        "') in '",
-        text("j.tid"),
-        "' comes from '",
-        "u.repr",
-        "', a supplier that cannot be identified or screened'",
-    )
-    ends = cat(
-        text("j.sname"),
-        "' sold '",
-        text("j.material"),
-        "' ('",
-        sector,
-        "') in '",
-        text("j.tid"),
-        f"' but no purchase of it or its inputs is documented in the {days} days before'",
-    )
-
-    def gap(party: str, material: str, reason: str, detail: str, steps: str, sector: str) -> str:
-        return cat(
-            lit('{"party_id":'),
-            js(party),
-            lit(',"material":'),
-            js(material),
-            lit(',"reason":'),
-            js(reason),
-            lit(',"detail":'),
-            js(detail),
-            lit(',"steps":'),
-            steps,
-            lit(',"sector":'),
-            js(sector),
-            "'}'",
-        )
-
-    more = "t.routes - COALESCE(lp.listed, 0)"
-    limit = cat(
-        "format('{:,}', t.routes)",
-        "' tainted routes: the first '",
-        "format('{:,}', COALESCE(lp.listed, 0))",
-        "' (max_paths) are listed, confirmed sources and larger shares first; '",
-        f"format('{{:,}}', {more})",
-        "' more are not'",
-    )
-    manufacturer = f"CASE WHEN mp.id IS NULL THEN sh.manufacturer_id ELSE {text('mp.name')} END"
-    no_supplier = cat(
-        manufacturer,
-        "' documents no purchase of '",
-        "nd.material",
-        "' ('",
-        "nd.sector",
-        f"') or its inputs in the {days} days before the shipment'",
-    )
-    reason = "CASE WHEN u.id IS NULL THEN 'ends_before_raw_material' ELSE 'unknown_supplier' END"
-    detail = f"CASE WHEN u.id IS NULL THEN {ends} ELSE {unknown} END"
-    route_gap = gap("j.supplier_id", "j.material", reason, detail, "rs.steps", "sc.sector")
-    need_gap = gap(
-        "sh.manufacturer_id", "nd.material", "'no_supplier'", no_supplier, "'[]'", "nd.sector"
-    )
-    limit_gap = gap("sh.manufacturer_id", "sh.product", "'path_limit'", limit, "'[]'", "NULL")
-    path_json = cat(
+def rows_sql(lo: int, hi: int, depth: int) -> str:
+    """fl_out's rows of shipments ``lo`` <= s < ``hi`` in shipment order: per shipment its
+    taint routes first, in :func:`flscreen.trace.memory.route_key` order (confidence and
+    kind of the source, larger share, fewer steps, the transactions, the source), then its
+    gaps, shortfalls and count as :func:`sql.out_sql` orders them. Each row is (s, kind,
+    flag, n, prefix of the route order, share, JSON, confirmed) and, for gaps, what the
+    detail cites of the last step (supplier, material, transaction, supplier name); the
+    JSON is a taint route's whole path, a gap's steps. Routes of at most ``depth``
+    transactions; the order needs ``fl_rflag`` (:func:`flag_rows`)."""
+    taint = f"o.kind = {sql.KIND_TAINT}"
+    gap = f"o.kind = {sql.KIND_GAP}"
+    path = cat(
         lit('{"source":'),
         "f.json",
         lit(',"steps":'),
         "rs.steps",
         lit(',"share":'),
-        share,
+        f"CASE WHEN rs.known THEN {num(round6('o.share'))} ELSE 'null' END",
         lit(',"evidence":"declared"}'),
     )
-    zero_json = cat(
-        lit('{"source":'), "f.json", lit(',"steps":[],"share":1.0,"evidence":"declared"}')
+    order = ", ".join(
+        f"CASE WHEN {taint} THEN {key} END"
+        for key in ("f.prefix", "-o.share", "len(o.path)", "rs.tids", "f.frank")
     )
-    line = cat(
-        lit('{"shipment":'),
-        js("sh.id"),
-        lit(',"tainted":'),
-        "CASE WHEN COALESCE(lp.tainted, FALSE) THEN 'true' ELSE 'false' END",
-        lit(',"paths":['),
-        "COALESCE(lp.json, '')",
-        lit('],"gaps":['),
-        "COALESCE(ga.json, '')",
-        lit('],"mass_balance":['),
-        "COALESCE(mf.json, '')",
-        lit('],"unlisted_paths":'),
-        "CAST(COALESCE(t.routes, 0) - COALESCE(lp.listed, 0) AS VARCHAR)",
-        "'}'",
-    )
-    return sql.Table(
-        "fl_rline",
-        f"""
-        WITH ship AS (
-            SELECT s, id, manufacturer_id, exporter_id, product FROM fl_ship_detail
-            WHERE s >= {int(lo)} AND s < {int(hi)}
-        ),
-        o AS (
+    return f"""
+        WITH o AS (
             SELECT row_number() OVER () AS rid, s, kind, flag, seed, share, seed_w, path, n
             FROM fl_out WHERE s >= {int(lo)} AND s < {int(hi)}
         ),
-        sj AS (
-            SELECT * FROM fl_rstep WHERE t IN (SELECT unnest(path) FROM o)
-        ),
+        sj AS (SELECT * FROM fl_rstep WHERE t IN (SELECT unnest(path) FROM o)),
+        sh AS (SELECT * FROM fl_rhop WHERE up IN (SELECT unnest(path) FROM o)),
         rs AS ({routes_sql(depth)}
-        ),
-        zero AS (
-            SELECT sh.s, z.flag, z.pos FROM ship sh JOIN fl_rzero z ON z.party = sh.manufacturer_id
-            UNION ALL
-            SELECT sh.s, z.flag, z.pos FROM ship sh JOIN fl_rzero z ON z.party = sh.exporter_id
-            WHERE sh.exporter_id <> sh.manufacturer_id
-        ),
-        cand AS (
-            SELECT o.s, f.prefix, -o.share AS neg, len(o.path) AS nsteps, rs.tids, f.frank,
-                   o.flag, o.seed AS tie, f.confirmed, {path_json} AS js
-            FROM o JOIN rs ON rs.rid = o.rid JOIN fl_rflag f ON f.flag = o.flag
-            WHERE o.kind = {sql.KIND_TAINT}
-            UNION ALL
-            SELECT z.s, f.prefix, -1.0, 0, [], f.frank, f.flag, z.pos, f.confirmed, {zero_json}
-            FROM zero z JOIN fl_rflag f ON f.flag = z.flag
-        ),
-        lr AS (
-            SELECT s, list(struct_pack(k := struct_pack(prefix := prefix, neg := neg,
-                       nsteps := nsteps, tids := tids, frank := frank, flag := flag, tie := tie),
-                       confirmed := confirmed, js := js)) AS routes
-            FROM cand GROUP BY s
-        ),
-        lq AS (
-            SELECT s, {first("routes", cap)} AS routes FROM lr
-        ),
-        lp AS (
-            SELECT s, array_to_string(list_transform(routes, lambda x: x.js), ',') AS json,
-                   len(routes) AS listed, routes[1].confirmed AS tainted
-            FROM lq
-        ),
-        t AS (
-            SELECT s, CAST(SUM(c) AS BIGINT) AS routes FROM (
-                SELECT s, n AS c FROM o WHERE kind = {sql.KIND_COUNT}
-                UNION ALL SELECT s, 1 FROM zero
-            ) x GROUP BY s
-        ),
-        mk AS (SELECT DISTINCT s, flag FROM o WHERE kind = {sql.KIND_MASS}),
-        hit AS (
-            SELECT DISTINCT sh.s, nd.idx FROM ship sh
-            JOIN fl_seed se ON se.s = sh.s
-            JOIN fl_mat_name m ON m.material = se.material
-            JOIN fl_rneed nd ON nd.product = sh.product AND nd.member = m.name
-        ),
-        g AS (
-            SELECT o.s, 0 AS grp, o.flag AS k1, o.seed AS k2,
-                   {route_gap} AS js
-            FROM o JOIN rs ON rs.rid = o.rid JOIN sj j ON j.t = rs.last
-            LEFT JOIN fl_rsector sc ON sc.material = j.material
-            LEFT JOIN fl_runknown u ON u.id = j.supplier_id
-            WHERE o.kind = {sql.KIND_GAP}
-            QUALIFY row_number() OVER (PARTITION BY o.s, o.flag ORDER BY o.seed) = 1
-            UNION ALL
-            SELECT sh.s, 1, nd.idx, 0,
-                   {need_gap}
-            FROM ship sh
-            JOIN (SELECT DISTINCT product, idx, material, sector FROM fl_rneed) nd
-                 ON nd.product = sh.product
-            LEFT JOIN hit ON hit.s = sh.s AND hit.idx = nd.idx
-            LEFT JOIN fl_party mp ON mp.id = sh.manufacturer_id
-            WHERE hit.idx IS NULL
-            UNION ALL
-            SELECT sh.s, 2, 0, 0,
-                   {limit_gap}
-            FROM ship sh JOIN t ON t.s = sh.s LEFT JOIN lp ON lp.s = sh.s
-            WHERE {more} > 0
-            UNION ALL
-            SELECT mk.s, 3, m.grank, 0, arg_min(m.json, [m.key, m.pos])
-            FROM mk JOIN fl_rmgap m ON m.key = mk.flag GROUP BY mk.s, m.grank
-        ),
-        ga AS (
-            SELECT s, {ordered("grp, k1, k2", "js")} AS json,
-                   COUNT(*) FILTER (WHERE grp <> 2) AS gaps
-            FROM g GROUP BY s
-        ),
-        mf AS (
-            SELECT mk.s, {ordered("f.frank", "f.json")} AS json, COUNT(*) AS findings
-            FROM mk JOIN fl_rfind f ON f.key = mk.flag GROUP BY mk.s
         )
-        SELECT sh.s, {line} AS line,
-               COALESCE(lp.listed, 0) AS listed,
-               COALESCE(t.routes, 0) - COALESCE(lp.listed, 0) AS unlisted,
-               COALESCE(lp.tainted, FALSE) AS tainted,
-               COALESCE(ga.gaps, 0) AS gaps, COALESCE(mf.findings, 0) AS findings
-        FROM ship sh
-        LEFT JOIN lp ON lp.s = sh.s LEFT JOIN t ON t.s = sh.s
-        LEFT JOIN ga ON ga.s = sh.s LEFT JOIN mf ON mf.s = sh.s
-        """,
-    )
+        SELECT o.s, o.kind, o.flag, o.n, f.prefix, o.share,
+               CASE WHEN {taint} THEN {path} ELSE rs.steps END, f.confirmed,
+               CASE WHEN {gap} THEN j.supplier_id END, CASE WHEN {gap} THEN j.material END,
+               CASE WHEN {gap} THEN j.tid END, CASE WHEN {gap} THEN j.sname END
+        FROM o LEFT JOIN rs ON rs.rid = o.rid LEFT JOIN sj j ON j.t = rs.last
+        LEFT JOIN fl_rflag f ON {taint} AND f.flag = o.flag
+        ORDER BY o.s, o.kind, {order}, o.flag, o.seed
+        """
 
 
-def render_tables(
-    names: Mapping[str, str | None],
-    flags: Sequence[TaintSource],
-    zero: Mapping[str, Sequence[TaintSource]],
-    unknown: frozenset[str],
-    mass: Mapping[int, Sequence[MassBalanceFinding | Gap]],
-    needs: Mapping[str, Sequence[tuple[str, str, frozenset[str]]]],
-    sectors: Mapping[str, str | None],
-) -> dict[str, list[tuple[Any, ...]]]:
-    """The small tables Python renders for :func:`lines_sql`: taint sources (``fl_rflag``:
-    JSON, the route order's prefix and rank, whether confirmed), the manufacturers' and
-    exporters' own sources (``fl_rzero``), unknown suppliers' names as Python's repr
-    (``fl_runknown``), sectors by material (``fl_rsector``), what each product needs
-    (``fl_rneed``: one row per input each need's closure holds), the findings
-    (``fl_rfind``, ranked in the order a result lists them) and missing conversions
-    (``fl_rmgap``, ranked likewise)."""
-    sources: list[TaintSource] = list(flags)
-    index = {id(s): i for i, s in enumerate(sources)}
-    zero_rows = []
-    for party, found in zero.items():
-        for pos, src in enumerate(found):
-            if id(src) not in index:
-                index[id(src)] = len(sources)
-                sources.append(src)
-            zero_rows.append((party, index[id(src)], pos))
+def flag_rows(sources: Sequence[TaintSource]) -> list[tuple[int, str, int, int, bool]]:
+    """fl_rflag(flag, json, prefix, frank, confirmed): per taint source (by position) its
+    JSON, the route order's prefix (confidence, then kind: :data:`KIND_ORDER`) and rank
+    among the sources (party, facility, detail), and whether it is confirmed."""
     keys = sorted({(s.party_id, s.facility_id or "", s.detail) for s in sources})
     rank = {k: n for n, k in enumerate(keys)}
-    flag_rows = [
+    return [
         (
             i,
             orjson.dumps(s).decode(),
-            (s.confidence != "confirmed") * 10 + KIND_ORDER[s.kind],
+            prefix(s),
             rank[(s.party_id, s.facility_id or "", s.detail)],
             s.confidence == "confirmed",
         )
         for i, s in enumerate(sources)
     ]
-    found_rows = sorted(
-        (
-            (finding_order(item), key, pos, item)
-            for key, items in mass.items()
-            for pos, item in enumerate(items)
-            if isinstance(item, MassBalanceFinding)
-        ),
-        key=lambda r: (r[0], r[1], r[2]),
+
+
+def prefix(source: TaintSource) -> int:
+    """Where a source's routes come in the route order before their share: confirmed
+    first, then lists, ownership, XPCC and region."""
+    return (source.confidence != "confirmed") * 10 + KIND_ORDER[source.kind]
+
+
+def bought_sql(lo: int, hi: int) -> str:
+    """Per shipment ``lo`` <= s < ``hi``, the materials of its first-hop purchases."""
+    return (
+        "SELECT sd.s, list(DISTINCT m.name) FROM fl_seed sd "
+        "JOIN fl_mat_name m ON m.material = sd.material "
+        f"WHERE sd.s >= {int(lo)} AND sd.s < {int(hi)} GROUP BY sd.s"
     )
-    gap_keys = sorted(
-        {
-            (item.party_id, item.material, item.detail)
-            for items in mass.values()
-            for item in items
-            if isinstance(item, Gap)
-        }
-    )
-    grank = {k: n for n, k in enumerate(gap_keys)}
-    gap_rows = []
-    for key, items in mass.items():
-        for pos, item in enumerate(items):
-            if isinstance(item, Gap):
-                k = (item.party_id, item.material, item.detail)
-                gap_rows.append((key, grank[k], pos, orjson.dumps(item).decode()))
-    need_rows = [
-        (product, idx, material, sector, member)
-        for product, found in needs.items()
-        for idx, (material, sector, closure) in enumerate(found)
-        for member in sorted(closure)
-    ]
-    return {
-        "fl_rflag": flag_rows,
-        "fl_rzero": zero_rows,
-        "fl_runknown": [(pid, repr(names.get(pid, pid))) for pid in sorted(unknown)],
-        "fl_rsector": sorted(sectors.items()),
-        "fl_rneed": need_rows,
-        "fl_rfind": [
-            (key, n, orjson.dumps(item).decode()) for n, (_, key, _, item) in enumerate(found_rows)
-        ],
-        "fl_rmgap": gap_rows,
-    }
-
-
-TABLES = (
-    "fl_rhop",
-    "fl_rflag",
-    "fl_rzero",
-    "fl_runknown",
-    "fl_rsector",
-    "fl_rneed",
-    "fl_rfind",
-    "fl_rmgap",
-)
-"""The tables :func:`render_tables` fills."""
-
-
-def counts_sql() -> str:
-    """fl_rline's counts, in the order of ``runner.SUMMARY``."""
-    return """
-        SELECT COUNT(*), SUM(CAST(tainted AS INTEGER)), SUM(listed), SUM(unlisted), SUM(gaps),
-               SUM(findings), SUM(CAST(gaps > 0 AS INTEGER)), SUM(CAST(unlisted > 0 AS INTEGER)),
-               SUM(CAST(findings > 0 AS INTEGER))
-        FROM fl_rline
-        """

@@ -11,7 +11,6 @@ results; ``write_batch`` writes them as JSON lines, decoding in several processe
 from __future__ import annotations
 
 import json
-import shutil
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +23,13 @@ import orjson
 from flscreen.batch import render, sql
 from flscreen.batch.engines import DuckDBEngine, Engine
 from flscreen.batch.inputs import DIMENSION_NAMES, BatchInputs, closure_of, period_label
-from flscreen.model.trace import Gap, MassBalanceFinding, Step, TaintedPath, TraceResult
+from flscreen.model.trace import (
+    Gap,
+    MassBalanceFinding,
+    Step,
+    TaintedPath,
+    TraceResult,
+)
 from flscreen.supply.bom import BillOfMaterials
 from flscreen.trace.config import TraceConfig
 from flscreen.trace.massbalance import Ledger, balance, finding, finding_order
@@ -183,10 +188,10 @@ def write_batch(
     ``orjson.dumps`` makes of :func:`run_batch`'s results. Returns the :func:`summary`
     counts summed over the shipments.
 
-    On DuckDB the lines are rendered in SQL (:mod:`flscreen.batch.render`), a slice of
-    shipments of about ``slice_rows`` result rows at a time, each slice copied by DuckDB
-    into a part file and the parts appended in order; Python decodes no route. Other
-    engines decode here, as :func:`run_batch` does."""
+    On DuckDB no TraceResult is made: SQL renders the routes' steps as JSON and orders
+    the routes (:mod:`flscreen.batch.render`), a slice of shipments of about
+    ``slice_rows`` result rows at a time, and Python joins the pieces into each line
+    (``_Lines``). Other engines decode here, as :func:`run_batch` does."""
     report = progress or (lambda stage, done, total: None)
     depths, mass = _run_sql(engine, inputs, config, report)
     total: Counter[str] = Counter()
@@ -203,7 +208,7 @@ def write_batch(
         return total
     _drop(engine, depths)
     report("rendering", 0, 1)
-    _load_render_tables(engine, inputs, config, mass)
+    lines = _Lines.fetch(engine, inputs, config, mass)
     engine.create(render.step_json_sql())
     engine.create(render.hops_json_sql())
     rows = int(next(engine.fetch(sql.count_sql("fl_out")))[0])
@@ -211,17 +216,23 @@ def write_batch(
     cuts = {0, *(int(s) for _, s in engine.fetch(sql.slices_sql(n)))} if n > 1 else {0}
     end = int(next(engine.fetch("SELECT COALESCE(MAX(s), -1) + 1 FROM fl_ship_detail"))[0])
     longest = int(next(engine.fetch("SELECT COALESCE(MAX(len(path)), 1) FROM fl_out"))[0])
-    part = out.with_name(f"{out.name}.part")
     with out.open("wb") as handle:
         for lo, hi in pairwise([*sorted(c for c in cuts if c < end), end]):
-            engine.create(render.lines_sql(config, lo, hi, longest))
-            engine.copy_lines("SELECT line FROM fl_rline ORDER BY s", part)
-            counts = next(engine.fetch(render.counts_sql()))
-            total.update(dict(zip(SUMMARY, (int(c or 0) for c in counts), strict=True)))
-            with part.open("rb") as src:
-                shutil.copyfileobj(src, handle, 16 << 20)
-            part.unlink()
-    for name in ("fl_rline", "fl_rstep", *render.TABLES):
+            bought = {int(s): m for s, m in engine.fetch(render.bought_sql(lo, hi))}
+            chunk = []
+            for ship, mine in _per_shipment(
+                engine.fetch(sql.ships_sql(lo, hi)),
+                engine.fetch(render.rows_sql(lo, hi, longest)),
+            ):
+                line, counts = lines.line(ship, mine, bought.get(int(ship[0]), ()))
+                chunk.append(line)
+                total.update(counts)
+                if len(chunk) >= 10_000:
+                    handle.write(("\n".join(chunk) + "\n").encode())
+                    chunk = []
+            if chunk:
+                handle.write(("\n".join(chunk) + "\n").encode())
+    for name in ("fl_rstep", "fl_rhop", "fl_rflag"):
         engine.drop(name)
     return total
 
@@ -254,37 +265,6 @@ def summary(result: TraceResult) -> dict[str, int]:
         "capped": int(result.unlisted_paths > 0),
         "with_shortfalls": int(bool(result.mass_balance)),
     }
-
-
-def _load_render_tables(
-    engine: Engine,
-    inputs: BatchInputs | None,
-    config: TraceConfig,
-    mass: Mapping[int, Sequence[MassItem]],
-) -> None:
-    """Load what Python renders for the SQL lines (:func:`render.render_tables`)."""
-    names = {pid: name for _, pid, name in engine.fetch("SELECT p, id, name FROM fl_party")}
-    sectors = {
-        name: sector
-        for _, name, sector in engine.fetch("SELECT material, name, sector FROM fl_mat_name")
-    }
-    bom = inputs.bom if inputs is not None else {}
-    products = [p for (p,) in engine.fetch("SELECT DISTINCT product FROM fl_ship_detail")]
-    last = engine.fetch(
-        "SELECT DISTINCT d.material FROM fl_txn_detail d JOIN (SELECT DISTINCT "
-        f"path[len(path)] AS t FROM fl_out WHERE kind = {sql.KIND_GAP}) g ON g.t = d.t"
-    )
-    engine.load(
-        render.render_tables(
-            names,
-            inputs.flags if inputs is not None else [],
-            inputs.zero_step if inputs is not None else {},
-            inputs.unknown_parties if inputs is not None else frozenset(),
-            mass,
-            {p: _needs(p, bom, config) for p in products if p is not None},
-            {m: sectors.get(" ".join(m.strip().lower().split())) for (m,) in last if m},
-        )
-    )
 
 
 def _needs(
@@ -507,6 +487,168 @@ class _Decoding:
         """One TraceResult per shipment, in shipment order."""
         for ship, mine in _per_shipment(ships, rows):
             yield self.result(ship, mine)
+
+
+@dataclass
+class _Lines:
+    """What writing a shipment's JSON line from the rows of :func:`render.rows_sql` needs:
+    the bytes ``orjson.dumps`` makes of the TraceResult :func:`_result` would decode."""
+
+    config: TraceConfig
+    names: Mapping[str, str | None]
+    zero: Mapping[str, list[tuple[int, tuple[str, str, str], str, bool]]]
+    """A manufacturer's or exporter's own sources: (route order prefix, party, facility
+    and detail, the path's JSON, confirmed)."""
+    unknown: frozenset[str]
+    sectors: Mapping[str, str | None]
+    mass: Mapping[int, Sequence[MassItem]]
+    bom: Mapping[str, Sequence[str]]
+    needs: dict[str, list[tuple[str, str, frozenset[str]]]] = field(default_factory=dict)
+    rendered: dict[int, str] = field(default_factory=dict)
+
+    @classmethod
+    def fetch(
+        cls,
+        engine: Engine,
+        inputs: BatchInputs | None,
+        config: TraceConfig,
+        mass: Mapping[int, Sequence[MassItem]],
+    ) -> _Lines:
+        """Read what the lines need and load ``fl_rflag`` for :func:`render.rows_sql`."""
+        engine.load({"fl_rflag": render.flag_rows(inputs.flags if inputs is not None else [])})
+        names = {pid: name for _, pid, name in engine.fetch("SELECT p, id, name FROM fl_party")}
+        sectors = {
+            name: sector
+            for _, name, sector in engine.fetch("SELECT material, name, sector FROM fl_mat_name")
+        }
+        zero: dict[str, list[tuple[int, tuple[str, str, str], str, bool]]] = {}
+        for party, found in (inputs.zero_step if inputs is not None else {}).items():
+            for src in found:
+                path = f'{{"source":{_dumps(src)},"steps":[],"share":1.0,"evidence":"declared"}}'
+                tie = (src.party_id, src.facility_id or "", src.detail)
+                zero.setdefault(party, []).append(
+                    (render.prefix(src), tie, path, src.confidence == "confirmed")
+                )
+        return cls(
+            config,
+            names,
+            zero,
+            inputs.unknown_parties if inputs is not None else frozenset(),
+            sectors,
+            mass,
+            inputs.bom if inputs is not None else {},
+        )
+
+    def item(self, item: MassItem) -> str:
+        """A finding or missing conversion as JSON, rendered once."""
+        found = self.rendered.get(id(item))
+        if found is None:
+            found = self.rendered[id(item)] = _dumps(item)
+        return found
+
+    def line(
+        self, ship: tuple[Any, ...], rows: list[tuple[Any, ...]], bought: Sequence[str]
+    ) -> tuple[str, dict[str, int]]:
+        """The shipment's JSON line (no newline) and its :func:`summary` counts."""
+        config = self.config
+        _, sid, manufacturer, exporter, product = ship
+        own = [
+            z for party in dict.fromkeys((manufacturer, exporter)) for z in self.zero.get(party, ())
+        ]
+        own.sort(key=lambda z: (z[0], z[1]))
+        paths: list[tuple[str, bool]] = []
+        routes = len(own)
+        gaps: dict[int, str] = {}
+        findings: list[MassBalanceFinding] = []
+        missing: dict[tuple[str, str, str], Gap] = {}
+        mass_seen: set[int] = set()
+        for _, kind, flag, n, prefix, share, text, confirmed, sup, mat, tid, sname in rows:
+            flag = int(flag)
+            if kind == sql.KIND_TAINT:
+                # in route order already; a shipment's own sources (share 1, no steps) go
+                # before the first route they do not follow
+                while own and (own[0][0], -1.0) <= (prefix, -share):
+                    paths.append(own.pop(0)[2:])
+                paths.append((text, confirmed))
+            elif kind == sql.KIND_COUNT:
+                routes += int(n)
+            elif kind == sql.KIND_GAP and flag not in gaps:
+                sector = self.sectors.get(" ".join(mat.strip().lower().split()))
+                if sup in self.unknown:
+                    reason = "unknown_supplier"
+                    detail = (
+                        f"{mat} ({sector}) in {tid} comes from "
+                        f"{sname!r}, a supplier that cannot be identified or screened"
+                    )
+                else:
+                    reason = "ends_before_raw_material"
+                    detail = (
+                        f"{sname} sold {mat} ({sector}) in {tid} but no purchase of it or its "
+                        f"inputs is documented in the {config.lookback_days} days before"
+                    )
+                gaps[flag] = (
+                    f'{{"party_id":{_dumps(sup)},"material":{_dumps(mat)},"reason":"{reason}",'
+                    f'"detail":{_dumps(detail)},"steps":{text},"sector":{_dumps(sector)}}}'
+                )
+            elif kind == sql.KIND_MASS and flag not in mass_seen:
+                mass_seen.add(flag)
+                for item in self.mass.get(flag, ()):
+                    if isinstance(item, Gap):
+                        missing.setdefault((item.party_id, item.material, item.detail), item)
+                    else:
+                        findings.append(item)
+        paths.extend(z[2:] for z in own)
+        gap_list = list(gaps.values())
+        ngaps = len(gap_list)
+        needs = self.needs.get(product)
+        if needs is None:
+            needs = self.needs[product] = _needs(product, self.bom, config)
+        for material, sector, closure in needs:
+            if closure.isdisjoint(bought):
+                name = self.names.get(manufacturer, manufacturer)
+                detail = (
+                    f"{name} documents no purchase of {material} ({sector}) or its inputs in "
+                    f"the {config.lookback_days} days before the shipment"
+                )
+                gap_list.append(
+                    _dumps(Gap(manufacturer, material, "no_supplier", detail, (), sector))
+                )
+                ngaps += 1
+        listed = paths[: config.max_paths]
+        more = routes - len(listed)
+        if more > 0:
+            detail = (
+                f"{routes:,} tainted routes: the first {len(listed):,} (max_paths) are listed, "
+                f"confirmed sources and larger shares first; {more:,} more are not"
+            )
+            gap_list.append(_dumps(Gap(manufacturer, product, "path_limit", detail)))
+        for key in sorted(missing):
+            gap_list.append(self.item(missing[key]))
+            ngaps += 1
+        findings.sort(key=finding_order)
+        tainted = any(confirmed for _, confirmed in listed)
+        line = (
+            f'{{"shipment":{_dumps(sid)},"tainted":{"true" if tainted else "false"},'
+            f'"paths":[{",".join(p for p, _ in listed)}],"gaps":[{",".join(gap_list)}],'
+            f'"mass_balance":[{",".join(map(self.item, findings))}],'
+            f'"unlisted_paths":{routes - len(listed)}}}'
+        )
+        counts = {
+            "shipments": 1,
+            "tainted": int(tainted),
+            "paths": len(listed),
+            "unlisted": routes - len(listed),
+            "gaps": ngaps,
+            "shortfalls": len(findings),
+            "with_gaps": int(ngaps > 0),
+            "capped": int(routes > len(listed)),
+            "with_shortfalls": int(bool(findings)),
+        }
+        return line, counts
+
+
+def _dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
 
 
 def _result(

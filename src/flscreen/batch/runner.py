@@ -306,7 +306,8 @@ def compute_mass_balance(
 ) -> dict[int, list[MassItem]]:
     """Aggregate in SQL, balance in Python with the in-memory tracer's own function, and
     load the keys of what was found back as ``fl_mb`` (so the flags can propagate)."""
-    parties = {int(p): pid for p, pid in engine.fetch("SELECT p, id FROM fl_party")}
+    party_rows = list(engine.fetch("SELECT p, id, name FROM fl_party"))
+    parties = {int(p): pid for p, pid, _ in party_rows}
     party_no = {pid: p for p, pid in parties.items()}
     materials = {int(m): name for m, name in engine.fetch("SELECT material, name FROM fl_mat_name")}
     material_no = {name: m for m, name in materials.items()}
@@ -328,7 +329,8 @@ def compute_mass_balance(
             target[key][int(period)] += float(qty)
     bill = inputs.bill_of_materials() if inputs is not None else BillOfMaterials({})
     shortfalls, missing = balance(ledger, bill, config, raw)
-    names = {pid: name for _, pid, name in engine.fetch("SELECT p, id, name FROM fl_party")}
+    names = {pid: name for _, pid, name in party_rows}
+    del party_rows
     items: dict[tuple[str, str, int], list[MassItem]] = defaultdict(list)
     found_rows = []
     for i, b in enumerate(shortfalls):

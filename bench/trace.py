@@ -3,8 +3,8 @@
     nice -n 10 python bench/trace.py --transactions 1000000 --shipments 100000 --spark
     nice -n 10 python bench/trace.py --transactions 10000000 --shipments 1000000 --no-networkx
 
-Prints generation time, DuckDB trace time (SQL plus rendering the JSON lines in SQL
-plus writing JSON lines; every route per shipment up to ``--max-paths``, the rest
+Prints generation time, DuckDB trace time (SQL plus rendering and writing the JSON
+lines; every route per shipment up to ``--max-paths``, the rest
 counted), the networkx baseline (feeds graph built from the
 same edges, then each shipment traced by a DAG walk; timed on a sample of
 shipments and scaled to all of them), Spark time, peak memory and the

@@ -2,7 +2,7 @@
 
 Prints, in one run on the same generated records (bench/gen_trade.py):
 - firm resolution pairwise precision / recall over distinct spellings, flscreen's
-  (trade-firms-v2) beside the previous algorithm (trade-firms-v1), a plain grouping
+  (trade-firms-v3) beside a previous algorithm (trade-firms-v2, or --previous), a plain grouping
   by exact normalised name (flscreen's name key, same country) and one by
   case-and-punctuation-folded name;
 - planted transshipment chains found (trader and buyer both right) and false flags
@@ -34,7 +34,7 @@ from flscreen.trade import sql
 from flscreen.trade.engine import load_rows
 from flscreen.trade.infer import region_locator, resolve_and_infer, resolve_firms
 from flscreen.trade.materials import fold
-from flscreen.trade.resolve import variant_key
+from flscreen.trade.resolve import ALGORITHM, ALGORITHMS, variant_key
 from gen_trade import generate
 
 
@@ -88,7 +88,7 @@ def run(
     planted: set[tuple[str, str]],
     n: int,
     engine_name: str,
-    previous_too: bool = True,
+    previous_algorithm: str | None = "trade-firms-v2",
     memory_limit: str | None = None,
 ) -> dict[str, float]:
     engine: Engine = (
@@ -109,13 +109,15 @@ def run(
         timing["total_s"] = time.perf_counter() - t0
         timing["cpu_s"] = time.process_time() - c0
         peak = rss_mb()
-        if previous_too:
-            # the previous algorithm on the same spellings, for firm resolution only
+        if previous_algorithm:
+            # a previous algorithm on the same spellings, for firm resolution only
+            t1 = time.perf_counter()
             previous = {
                 v.vid: c.firm_id
-                for c in resolve_firms(engine, sql.Params(algorithm="trade-firms-v1"))
+                for c in resolve_firms(engine, sql.Params(algorithm=previous_algorithm))
                 for v in c.variants
             }
+            timing["previous_resolve_s"] = time.perf_counter() - t1
     finally:
         engine.close()
 
@@ -124,7 +126,7 @@ def run(
     pred: dict[object, str] = {}
     exact: dict[object, str] = {}
     folded: dict[object, str] = {}
-    v1: dict[object, str] = {}
+    before: dict[object, str] = {}
     for c in inf.firms:
         for v in c.variants:
             key = (v.name, v.address, v.country)
@@ -132,14 +134,14 @@ def run(
                 continue
             truth[key] = truth_of[key]
             pred[key] = c.firm_id
-            v1[key] = previous.get(v.vid, c.firm_id)
+            before[key] = previous.get(v.vid, c.firm_id)
             k = variant_key(v.vid, v.name, v.address, v.country)
             exact[key] = f"{k.country}|{k.nkey}"
             folded[key] = f"{k.country}|{fold(v.name)}"
     p, r = pairwise(pred, truth)
     ep, er = pairwise(exact, truth)
     fp_, fr = pairwise(folded, truth)
-    p1, r1 = pairwise(v1, truth)
+    p1, r1 = pairwise(before, truth)
     # transshipment: firm ids -> true firm by the majority of their spellings
     owner: dict[str, str] = {}
     for c in inf.firms:
@@ -152,9 +154,10 @@ def run(
     print(f"records {records:,}  true firms {n:,}  spellings {len(truth):,}  "
           f"firms found {len(inf.firms):,}  edges {inf.counts['edges']:,}")  # fmt: skip
     print("firm resolution (pairwise over spellings)     precision  recall")
-    print(f"  flscreen trade-firms-v2                       {p:9.4f}  {r:6.4f}")
-    if previous_too:
-        print(f"  previous: flscreen trade-firms-v1             {p1:9.4f}  {r1:6.4f}")
+    print(f"  flscreen {ALGORITHM}                       {p:9.4f}  {r:6.4f}")
+    if previous_algorithm:
+        print(f"  previous: flscreen {previous_algorithm}             {p1:9.4f}  {r1:6.4f}"
+              f"  ({timing['previous_resolve_s']:.1f} s to resolve)")  # fmt: skip
     print(f"  baseline: exact normalised name (name key)    {ep:9.4f}  {er:6.4f}")
     print(f"  baseline: case/punctuation-folded name        {fp_:9.4f}  {fr:6.4f}")
     print(f"transshipment: planted chains {len(planted)}, found {found} "
@@ -181,8 +184,9 @@ def main(argv: Iterable[str] | None = None) -> None:
         help="a folder written by 'python bench/gen_trade.py --firms N --out DIR' (large runs)",
     )
     parser.add_argument(
-        "--no-previous", action="store_true", help="skip trade-firms-v1 (large runs)"
+        "--no-previous", action="store_true", help="skip the previous algorithm (large runs)"
     )
+    parser.add_argument("--previous", default="trade-firms-v2", choices=ALGORITHMS[:-1])
     parser.add_argument("--memory-limit", help="DuckDB memory_limit, e.g. 5GB (spills beyond)")
     args = parser.parse_args(list(argv) if argv is not None else None)
     if args.records is not None:
@@ -197,7 +201,8 @@ def main(argv: Iterable[str] | None = None) -> None:
         print(f"generated {len(ts.rows):,} records in {time.perf_counter() - t0:.1f} s "
               f"(seed {args.seed}, engine {args.engine})")  # fmt: skip
         truth, planted, n, load = ts.truth, ts.planted, len(ts.firms), rows_loader(ts.rows)
-    run(load, truth, planted, n, args.engine, not args.no_previous, args.memory_limit)
+    previous = None if args.no_previous else args.previous
+    run(load, truth, planted, n, args.engine, previous, args.memory_limit)
 
 
 def _read_csv(path: Path) -> list[list[str]]:

@@ -90,8 +90,13 @@ def _two_phats() -> list[tuple[object, ...]]:
     )
 
 
-def test_an_address_less_spelling_does_not_chain_two_firms() -> None:
-    firm = _firm_of(_firms(_two_phats(), "trade-firms-v2"))
+CURRENT = ("trade-firms-v2", "trade-firms-v3")
+"""v3 keeps v2's decisions on every case here; it blocks and scores once per name."""
+
+
+@pytest.mark.parametrize("algorithm", CURRENT)
+def test_an_address_less_spelling_does_not_chain_two_firms(algorithm: str) -> None:
+    firm = _firm_of(_firms(_two_phats(), algorithm))
     nantong = {firm[k] for k in firm if "Nantong" in k[1] or "NANTONG" in k[1]}
     shaoxing = {firm[k] for k in firm if "Shaoxing" in k[1] or "SHAOXING" in k[1]}
     assert len(nantong) == 1 and len(shaoxing) == 1, "each spinner's spellings are one firm"
@@ -106,7 +111,10 @@ def test_v1_chains_them_which_is_why_v2_exists() -> None:
     assert len(phats) == 1
 
 
-def test_a_misspelt_rare_word_joins_at_the_same_address_and_a_shared_stem_does_not() -> None:
+@pytest.mark.parametrize("algorithm", CURRENT)
+def test_a_misspelt_rare_word_joins_at_the_same_address_and_a_shared_stem_does_not(
+    algorithm: str,
+) -> None:
     addr = NANTONG.format(718)
     other = NANTONG.format(40)
     firms = _firms(
@@ -121,7 +129,7 @@ def test_a_misspelt_rare_word_joins_at_the_same_address_and_a_shared_stem_does_n
                 ("Chang Garment CO LTD", "", *BUYER),
             ]
         ),
-        "trade-firms-v2",
+        algorithm,
     )
     firm = _firm_of(firms)
     assert firm[("Chang Spinning Co., Ltd.", addr)] == firm[("CHAG SPINNING CO LTD", addr.upper())]
@@ -133,7 +141,7 @@ def test_a_misspelt_rare_word_joins_at_the_same_address_and_a_shared_stem_does_n
     assert firm[("Chang Garment CO LTD", "")] != firm[("Chang Spinning Co., Ltd.", addr)]
     joined = next(c for c in firms if len(c.variants) > 1 and "Chang" in c.representative.name)
     explanation = joined.explanation()
-    assert explanation["algorithm"] == "trade-firms-v2"
+    assert explanation["algorithm"] == algorithm
     assert {p["rule"] for p in explanation["pairs"]} <= {"name", "name+address"}
     assert all(p["name_similarity"] >= 0.75 for p in explanation["pairs"])
 
@@ -145,8 +153,11 @@ OTHER_BUYER = (
 )
 
 
+@pytest.mark.parametrize("algorithm", CURRENT)
 @pytest.mark.parametrize("home", ["Nantong", "Shaoxing"])
-def test_an_address_less_spelling_joins_the_firm_it_shares_partners_with(home: str) -> None:
+def test_an_address_less_spelling_joins_the_firm_it_shares_partners_with(
+    home: str, algorithm: str
+) -> None:
     """Two spinners of one name, each with its own buyer; the address-less spelling
     ships to one of the two buyers and joins that buyer's supplier, whichever it is."""
     nantong = NANTONG.format(133)
@@ -160,7 +171,7 @@ def test_an_address_less_spelling_joins_the_firm_it_shares_partners_with(home: s
             ("PHAT COTTON SPINNING COMPANY LIMITED", "", *mine),
         ]
     )
-    firm = _firm_of(_firms(rows, "trade-firms-v2"))
+    firm = _firm_of(_firms(rows, algorithm))
     address = nantong if home == "Nantong" else SHAOXING
     assert (
         firm[("PHAT COTTON SPINNING COMPANY LIMITED", "")]
@@ -168,7 +179,8 @@ def test_an_address_less_spelling_joins_the_firm_it_shares_partners_with(home: s
     )
 
 
-def test_names_alike_with_other_legal_forms_need_an_address_to_join() -> None:
+@pytest.mark.parametrize("algorithm", CURRENT)
+def test_names_alike_with_other_legal_forms_need_an_address_to_join(algorithm: str) -> None:
     la = "508 Ring Road, Hi-Tech Industrial Park, Charlotte, NC, USA"
     rows = _rows(
         [
@@ -177,9 +189,58 @@ def test_names_alike_with_other_legal_forms_need_an_address_to_join() -> None:
             ("Rui Apparel L.L.C.", "", *BUYER),
         ]
     )
-    firm = _firm_of(_firms(rows, "trade-firms-v2"))
+    firm = _firm_of(_firms(rows, algorithm))
     assert firm[("RUI APPAREL INC", "")] == firm[("Rui Apparel Inc.", la)]
     assert firm[("Rui Apparel L.L.C.", "")] != firm[("Rui Apparel Inc.", la)]
+
+
+def test_v3_joins_one_name_and_address_as_a_unit_and_says_so() -> None:
+    """Spellings with one name key, address key and legal form are joined as they stand;
+    a spelling a letter off, without an address, joins on its name alone."""
+    addr = NANTONG.format(718)
+    firms = _firms(
+        _rows(
+            [
+                ("Chang Sheng Spinning Co., Ltd.", addr, *BUYER),
+                ("CHANG SHENG SPINNING CO LTD", addr.upper().replace("ROAD", "RD"), *BUYER),
+                ("Chang Sheng Spinning Company Limited", addr, *BUYER),
+                ("Chang Shheng Spinning Co., Ltd.", "", *BUYER),
+            ]
+        ),
+        "trade-firms-v3",
+    )
+    firm = next(c for c in firms if "Chang" in c.representative.name)
+    assert len(firm.variants) == 4
+    explanation = firm.explanation()
+    assert "one flscreen name key, address key and legal form" in explanation["text"]
+    by_rule = {(p["blocked_on"], p["rule"]) for p in explanation["pairs"]}
+    assert ("=key+address", "name+address") in by_rule
+    typo = next(p for p in explanation["pairs"] if "Shheng" in p["a"] + p["b"])
+    assert typo["rule"] == "name" and typo["name_similarity"] >= 0.9
+
+
+def test_v3_two_firms_of_one_name_at_two_gates_stay_apart() -> None:
+    rows = _rows(
+        [
+            ("Hengda Spinning Co., Ltd.", NANTONG.format(12), *BUYER),
+            ("HENGDA SPINNING CO LTD", NANTONG.format(12).upper(), *BUYER),
+            ("Hengda Spinning Co., Ltd.", NANTONG.format(14), *BUYER),
+            ("Hengda Spinning Company Limited", NANTONG.format(14), *BUYER),
+        ]
+    )
+    firm = _firm_of(_firms(rows, "trade-firms-v3"))
+    assert (
+        firm[("Hengda Spinning Co., Ltd.", NANTONG.format(12))]
+        == firm[("HENGDA SPINNING CO LTD", NANTONG.format(12).upper())]
+    )
+    assert (
+        firm[("Hengda Spinning Co., Ltd.", NANTONG.format(14))]
+        == firm[("Hengda Spinning Company Limited", NANTONG.format(14))]
+    )
+    assert (
+        firm[("Hengda Spinning Co., Ltd.", NANTONG.format(12))]
+        != firm[("Hengda Spinning Co., Ltd.", NANTONG.format(14))]
+    )
 
 
 @pytest.mark.parametrize(

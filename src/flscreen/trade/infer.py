@@ -21,6 +21,9 @@ from flscreen.trade import sql
 from flscreen.trade.engine import load_rows
 from flscreen.trade.layout import TradeRecord
 from flscreen.trade.resolve import (
+    NTOK_SCHEMA,
+    NUM_MAX,
+    NUM_SCHEMA,
     VFIRM_SCHEMA,
     VKEY_SCHEMA,
     VTOK_SCHEMA,
@@ -29,7 +32,10 @@ from flscreen.trade.resolve import (
     Variant,
     cluster,
     key_rows,
+    name_rows,
     name_tokens_many,
+    unit_ids,
+    unit_pairs,
     variant_key,
 )
 
@@ -145,28 +151,50 @@ def resolve_firms(engine: Engine, params: sql.Params, workers: int = 1) -> list[
         k = variant_key(int(vid), name, address, country, named)
         keys[k.vid] = k
         variants.append(Variant(int(vid), name, address, country, int(n), roles, k.country))
-    vkey, vtok = key_rows(keys.values())
+    ids = unit_ids(keys.values())
+    vkey, vtok = key_rows(keys.values(), ids)
     load_rows(engine, "tr_vkey", VKEY_SCHEMA, vkey)
-    load_rows(engine, "tr_vtok", VTOK_SCHEMA, vtok)
-    engine.create(sql.token_df())
-    engine.create(sql.candidates(params))
+    del vkey
+    own: list[Pair] = []
+    if params.algorithm == "trade-firms-v3":
+        load_rows(engine, "tr_ntok", NTOK_SCHEMA, name_rows(keys.values(), ids))
+        load_rows(engine, "tr_num", NUM_SCHEMA, [(i,) for i in range(NUM_MAX + 1)])
+        for table in (
+            sql.name_token_df(),
+            sql.name_candidates(params),
+            sql.name_weights(),
+            sql.name_scores(params),
+            sql.unit_candidates(params),
+            sql.scored_v3(d, params),
+            sql.counterparties(),
+            sql.unit_counterparties(),
+            sql.shared_counterparties("tr_ucp"),
+        ):
+            engine.create(table)
+        own = unit_pairs(keys, ids)
+    else:
+        load_rows(engine, "tr_vtok", VTOK_SCHEMA, vtok)
+        engine.create(sql.token_df())
+        engine.create(sql.candidates(params))
     if params.algorithm == "trade-firms-v1":
         engine.create(sql.scored(params))
         query = (
             "SELECT va, vb, blocked_on, s_name, s_addr, rule, 0 FROM tr_pair WHERE rule IS NOT NULL"
         )
     else:
-        engine.create(sql.token_weights())
-        engine.create(sql.soft_names(params))
-        engine.create(sql.scored_v2(d, params))
-        engine.create(sql.counterparties())
-        engine.create(sql.shared_counterparties())
+        if params.algorithm == "trade-firms-v2":
+            engine.create(sql.token_weights())
+            engine.create(sql.soft_names(params))
+            engine.create(sql.scored_v2(d, params))
+            engine.create(sql.counterparties())
+            engine.create(sql.shared_counterparties())
         query = (
             "SELECT p.va, p.vb, p.blocked_on, p.s_name, p.s_addr, p.rule, "
             "coalesce(c.shared, 0) FROM tr_pair p "
             "LEFT JOIN tr_pcp c ON c.va = p.va AND c.vb = p.vb WHERE p.rule IS NOT NULL"
         )
-    pairs = [
+    del vtok
+    pairs = own + [
         Pair(
             int(va),
             int(vb),

@@ -20,11 +20,13 @@ from typing import Any, NamedTuple
 from flscreen.normalize.names import name_key
 from flscreen.trade.materials import fold
 
-ALGORITHM = "trade-firms-v2"
-ALGORITHMS = ("trade-firms-v1", "trade-firms-v2")
+ALGORITHM = "trade-firms-v3"
+ALGORITHMS = ("trade-firms-v1", "trade-firms-v2", "trade-firms-v3")
 """v1: pairs joined by plain union-find (chains distinct firms through address-less
 spellings); v2: IDF-weighted token similarity, house numbers, and a union only when the
-two sides' addresses do not disagree (docs/trade.md)."""
+two sides' addresses do not disagree; v3: v2's rules, with names blocked and scored once
+per distinct name key (a one-letter-off key besides word pairs) and spellings of one
+name key, address key and legal form joined as one unit (docs/trade.md)."""
 
 VKEY_SCHEMA = (
     ("vid", "BIGINT"),
@@ -38,7 +40,17 @@ VKEY_SCHEMA = (
     ("arest", "VARCHAR"),
     ("ablock", "VARCHAR"),
     ("lform", "VARCHAR"),
+    ("nid", "BIGINT"),
+    ("uid", "BIGINT"),
 )
+"""``nid``: the first spelling of its (country, name key), the id of its name; ``uid``:
+the first of its (country, name key, address key, legal form), the id of its unit."""
+NTOK_SCHEMA = (("nid", "BIGINT"), ("country", "VARCHAR"), ("token", "VARCHAR"),
+               ("rest", "VARCHAR"))  # fmt: skip
+"""``tr_ntok``: each distinct name's words, and the name's other words sorted (``rest``)."""
+NUM_SCHEMA = (("i", "INTEGER"),)
+NUM_MAX = 64
+"""``tr_num``: 0..NUM_MAX, which letter a one-letter-off key leaves out (0: none)."""
 COMMON_SHARE = 0.02
 """A name token in more than this share of the spellings (and at least COMMON_MIN) is an
 industry or filler word ('cotton', 'spinning'): the distinctive key leaves it out."""
@@ -81,20 +93,27 @@ def address_country(address: str) -> str:
     return country_code(parts[-1]) if len(parts) > 1 else ""
 
 
+ADDRESS_CACHE = 1 << 20
+"""Distinct addresses whose keys are kept (a firm's address comes back in every record)."""
+
+
+@functools.lru_cache(maxsize=ADDRESS_CACHE)
 def address_key(address: str) -> str:
     """Folded address with common abbreviations spelled out and house-number words dropped."""
     words = [_ADDRESS_WORDS.get(w, w) for w in fold(address).split()]
     return " ".join(w for w in words if w)
 
 
+@functools.lru_cache(maxsize=ADDRESS_CACHE)
 def address_parts(akey: str) -> tuple[str, str]:
     """(numbers, rest) of an address key: its digit words sorted and joined, the other words.
 
     '88 jiefang road room 1201' -> ('1201 88', 'jiefang road room').
     """
     words = akey.split()
-    numbers = sorted({w for w in words if any(ch.isdigit() for ch in w)})
-    return " ".join(numbers), " ".join(w for w in words if not any(ch.isdigit() for ch in w))
+    digits = [any(map(str.isdigit, w)) for w in words]
+    numbers = sorted({w for w, d in zip(words, digits, strict=True) if d})
+    return " ".join(numbers), " ".join(w for w, d in zip(words, digits, strict=True) if not d)
 
 
 LEGAL_FAMILY = {
@@ -223,11 +242,54 @@ def variant_key(
     return VariantKey(vid, code, " ".join(tokens), tokens, address_key(address), legal)
 
 
-def key_rows(keys: Iterable[VariantKey]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+def unit_ids(keys: Iterable[VariantKey]) -> dict[int, tuple[int, int]]:
+    """Per spelling, (name id, unit id): the first spelling (lowest vid) of its (country,
+    name key), and of its (country, name key, address key, legal form); a spelling without
+    an address is a unit of its own (which firm of that name it is, its trading partners
+    may tell: :func:`cluster`)."""
+    names: dict[tuple[str, str], int] = {}
+    units: dict[tuple[str, str, str, frozenset[str]], int] = {}
+    out = {}
+    for k in sorted(keys, key=lambda k: k.vid):
+        nid = names.setdefault((k.country, k.nkey), k.vid)
+        uid = units.setdefault((k.country, k.nkey, k.akey, k.legal), k.vid) if k.akey else k.vid
+        out[k.vid] = (nid, uid)
+    return out
+
+
+def name_rows(
+    keys: Iterable[VariantKey], ids: Mapping[int, tuple[int, int]]
+) -> list[tuple[Any, ...]]:
+    """Rows of ``tr_ntok``: the words of each distinct name (one-letter words left out)."""
+    out: list[tuple[Any, ...]] = []
+    for k in keys:
+        if ids[k.vid][0] != k.vid:
+            continue
+        words = list(dict.fromkeys(k.tokens))
+        for i, t in enumerate(words):
+            if len(t) > 1:
+                out.append((k.vid, k.country, t, " ".join(sorted(words[:i] + words[i + 1 :]))))
+    return out
+
+
+def unit_pairs(keys: Mapping[int, VariantKey], ids: Mapping[int, tuple[int, int]]) -> list[Pair]:
+    """A unit's spellings joined to its first: one name key, address key and legal form,
+    so v2's rules would accept them with both similarities 1."""
+    return [
+        Pair(uid, vid, "=key+address", 1.0, 1.0, "name+address")
+        for vid, (_nid, uid) in ids.items()
+        if uid != vid
+    ]
+
+
+def key_rows(
+    keys: Iterable[VariantKey], ids: Mapping[int, tuple[int, int]] | None = None
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """Rows of ``tr_vkey`` and ``tr_vtok``."""
     vkey: list[tuple[Any, ...]] = []
     vtok: list[tuple[Any, ...]] = []
     keys = list(keys)
+    ids = ids if ids is not None else unit_ids(keys)
     df = Counter(t for k in keys for t in set(k.tokens))
     common = max(COMMON_MIN, int(COMMON_SHARE * len(keys)))
     for k in keys:
@@ -239,8 +301,9 @@ def key_rows(keys: Iterable[VariantKey]) -> tuple[list[tuple[Any, ...]], list[tu
         nsorted = " ".join(sorted(k.tokens))
         lform = " ".join(sorted(k.legal))
         vkey.append(
-            (k.vid, k.country, k.nkey, nsorted, k.akey, script, dkey, numbers, rest, ablock, lform)
-        )
+            (k.vid, k.country, k.nkey, nsorted, k.akey, script, dkey, numbers, rest, ablock, lform,
+             *ids[k.vid])
+        )  # fmt: skip
         vtok.extend((k.vid, k.country, t) for t in dict.fromkeys(k.tokens) if len(t) > 1)
     return vkey, vtok
 
@@ -321,6 +384,16 @@ class Cluster:
                 "(trade-firms-v1: flscreen name keys blocked on a shared rare token, "
                 "Levenshtein similarity of name keys and addresses)"
             )
+        elif self.algorithm == "trade-firms-v3":
+            text = (
+                f"{len(self.variants)} spellings joined by {len(self.merges)} pair(s) "
+                "(trade-firms-v3: spellings with one flscreen name key, address key and legal "
+                "form joined as they stand; distinct names blocked on a rare word, a pair of "
+                "words, all words but one letter, or house number and street, and scored "
+                "by word similarity weighted by how rare each word is; "
+                "addresses compared on their numbers and words; no two spellings whose "
+                "addresses disagree are in one firm)"
+            )
         else:
             text = (
                 f"{len(self.variants)} spellings joined by {len(self.merges)} scored pair(s) "
@@ -363,9 +436,14 @@ class AddressSig:
 
     @classmethod
     def of(cls, akey: str) -> AddressSig:
-        numbers, rest = address_parts(akey)
-        script = "latin" if akey.isascii() else "other"
-        return cls(frozenset(numbers.split()), rest, script)
+        return _address_sig(akey)
+
+
+@functools.lru_cache(maxsize=ADDRESS_CACHE)
+def _address_sig(akey: str) -> AddressSig:
+    numbers, rest = address_parts(akey)
+    script = "latin" if akey.isascii() else "other"
+    return AddressSig(frozenset(numbers.split()), rest, script)
 
 
 def addresses_disagree(a: AddressSig, b: AddressSig, veto: float) -> bool:

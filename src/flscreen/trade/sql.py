@@ -38,12 +38,17 @@ RECORD_COLUMNS: tuple[tuple[str, str], ...] = (
 class Params:
     """Thresholds of the pairwise decision and of the transshipment flag (docs/trade.md)."""
 
-    algorithm: str = "trade-firms-v2"
-    """``trade-firms-v1`` keeps the earlier scores and plain union-find (for comparison)."""
+    algorithm: str = "trade-firms-v3"
+    """``trade-firms-v1`` and ``-v2`` keep the earlier methods (for comparison)."""
     max_token_df: int = 400
     """A name token shared by more variants than this (in one country) does not block."""
     rare_token_df: int = 20
     """v2: a single name word blocks only when this few spellings (in one country) hold it."""
+    rare_name_df: int = 6
+    """v3: a single name word blocks only when this few distinct names (one country) hold it."""
+    name_block_cap: int = 40
+    """v3: no block of more distinct names than this (a word pair, a one-letter-off key) is
+    used; an address block of more spellings than ``max_token_df`` neither."""
     name_high: float = 0.9
     """Name similarity that matches alone (unless the addresses clearly differ)."""
     addr_veto: float = 0.6
@@ -200,14 +205,16 @@ JOIN (SELECT country, count(DISTINCT vid) AS n FROM tr_vtok GROUP BY country) n
     )
 
 
-def _soft_direction(p: Params, this: str, other: str) -> str:
+def _soft_direction(
+    p: Params, this: str, other: str, cand: str = "tr_cand", weights: str = "tr_vtw"
+) -> str:
     """Share of ``this`` side's word weight found on the ``other`` side (typos allowed)."""
     best = f"max(CASE WHEN a.token = b.token THEN 1.0 ELSE {_sim('a.token', 'b.token')} END)"
     return f"""
   SELECT va, vb, sum(w * CASE WHEN best >= {p.token_typo} THEN best ELSE 0.0 END) / sum(w) AS s
   FROM (
     SELECT c.va, c.vb, a.token, a.w, {best} AS best
-    FROM tr_cand c JOIN tr_vtw a ON a.vid = c.{this} JOIN tr_vtw b ON b.vid = c.{other}
+    FROM {cand} c JOIN {weights} a ON a.vid = c.{this} JOIN {weights} b ON b.vid = c.{other}
     GROUP BY c.va, c.vb, a.token, a.w
   ) t GROUP BY va, vb"""
 
@@ -291,6 +298,164 @@ FROM (
     )
 
 
+# trade-firms-v3: names are blocked and scored once per distinct (country, name key), not
+# once per spelling; spellings with the same name key, address key and legal form are one
+# unit, joined without a score; units are compared where their names scored.
+
+
+def name_token_df() -> Table:
+    """``tr_ntokdf``: per country and name word, how many distinct names hold it."""
+    return Table(
+        "tr_ntokdf",
+        "SELECT country, token, count(*) AS df FROM tr_ntok GROUP BY country, token",
+    )
+
+
+def _one_letter_off() -> str:
+    """The word itself (``i`` = 0) or the word without its ``i``-th letter (``tr_num``)."""
+    cut = "concat(substr(t.token, 1, n.i - 1), substr(t.token, n.i + 1, length(t.token)))"
+    return f"CASE WHEN n.i = 0 THEN t.token ELSE {cut} END"
+
+
+def name_candidates(p: Params) -> Table:
+    """``tr_ncand(va, vb, blocked_on)``: pairs of distinct names (ids) worth scoring.
+
+    A name meets another that holds a rare word of it (``rare_name_df``), a pair of its
+    words, or all its words but one, that one a letter off ('~chag': 'Chang Spinning' and
+    'Chag Spinning', 'Weaving' and 'Weavving'); or whose spelling has the same house
+    number, street word and city ('=address'). No block of more than ``name_block_cap``
+    names (``max_token_df`` spellings for an address): the pairs would grow with the
+    square of the block, and a block that large says nothing on its own.
+    """
+    cap = p.name_block_cap
+    return Table(
+        "tr_ncand",
+        f"""
+WITH tp AS (
+  SELECT nid, country, t1, t2, count(*) OVER (PARTITION BY country, t1, t2) AS n
+  FROM (
+    SELECT a.nid, a.country, a.token AS t1, b.token AS t2
+    FROM tr_ntok a JOIN tr_ntok b ON b.nid = a.nid AND a.token < b.token
+  ) x
+),
+e AS (
+  SELECT nid, ekey, variant, count(*) OVER (PARTITION BY ekey) AS n FROM (
+    SELECT DISTINCT t.nid, concat(t.country, '|', t.rest, '|', {_one_letter_off()}) AS ekey,
+           {_one_letter_off()} AS variant
+    FROM tr_ntok t JOIN tr_num n ON n.i <= length(t.token)
+    WHERE length(t.token) >= 4
+  ) d
+),
+u AS (
+  SELECT vid, nid, country, ablock, count(*) OVER (PARTITION BY country, ablock) AS n
+  FROM tr_vkey WHERE vid = uid AND ablock <> ''
+)
+SELECT va, vb, min(token) AS blocked_on FROM (
+  SELECT a.nid AS va, b.nid AS vb, a.token AS token
+  FROM tr_ntok a
+  JOIN tr_ntokdf f ON f.country = a.country AND f.token = a.token AND f.df <= {p.rare_name_df}
+  JOIN tr_ntok b ON b.country = a.country AND b.token = a.token AND a.nid < b.nid
+  UNION ALL
+  SELECT a.nid AS va, b.nid AS vb, concat(a.t1, '+', a.t2) AS token
+  FROM tp a JOIN tp b
+    ON b.country = a.country AND b.t1 = a.t1 AND b.t2 = a.t2 AND a.nid < b.nid
+  WHERE a.n <= {cap}
+  UNION ALL
+  SELECT a.nid AS va, b.nid AS vb, concat('~', a.variant) AS token
+  FROM e a JOIN e b ON b.ekey = a.ekey AND a.nid < b.nid
+  WHERE a.n <= {cap}
+  UNION ALL
+  SELECT least(a.nid, b.nid) AS va, greatest(a.nid, b.nid) AS vb, '=address' AS token
+  FROM u a JOIN u b ON b.country = a.country AND b.ablock = a.ablock AND a.vid < b.vid
+  WHERE a.n <= {p.max_token_df} AND a.nid <> b.nid
+) c GROUP BY va, vb""",
+    )
+
+
+def name_weights() -> Table:
+    """``tr_ntw``: each distinct name's words weighted by rarity, ln(1 + names / df)."""
+    return Table(
+        "tr_ntw",
+        """
+SELECT t.nid AS vid, t.token, ln(1.0 + n.n / f.df) AS w
+FROM tr_ntok t
+JOIN tr_ntokdf f ON f.country = t.country AND f.token = t.token
+JOIN (SELECT country, count(DISTINCT nid) AS n FROM tr_ntok GROUP BY country) n
+  ON n.country = t.country""",
+    )
+
+
+def name_scores(p: Params) -> Table:
+    """``tr_nscore(va, vb, blocked_on, s_name)``: candidate names' weighted word similarity
+    (:func:`soft_names`, the lower of the two directions; Levenshtein of the keys when a
+    name has no word to weigh)."""
+    ab = _soft_direction(p, "va", "vb", "tr_ncand", "tr_ntw")
+    ba = _soft_direction(p, "vb", "va", "tr_ncand", "tr_ntw")
+    return Table(
+        "tr_nscore",
+        f"""
+SELECT c.va, c.vb, c.blocked_on, coalesce(t.s, {_sim("a.nkey", "b.nkey")}) AS s_name
+FROM tr_ncand c JOIN tr_vkey a ON a.vid = c.va JOIN tr_vkey b ON b.vid = c.vb
+LEFT JOIN (
+  SELECT ab.va, ab.vb, least(ab.s, ba.s) AS s
+  FROM ({ab}) ab JOIN ({ba}) ba ON ba.va = ab.va AND ba.vb = ab.vb
+) t ON t.va = c.va AND t.vb = c.vb""",
+    )
+
+
+def unit_candidates(p: Params) -> Table:
+    """``tr_ucand(va, vb, blocked_on, s_name)``: pairs of units (ids) whose names may match.
+
+    Units of one name ('=key', up to ``max_token_df`` of them), and every unit of one
+    name with every unit of another when the names scored at least ``soft_mid``, the
+    least any rule accepts.
+    """
+    cap = p.max_token_df
+    return Table(
+        "tr_ucand",
+        f"""
+WITH u AS (
+  SELECT vid, nid, count(*) OVER (PARTITION BY nid) AS n FROM tr_vkey WHERE vid = uid
+)
+SELECT a.vid AS va, b.vid AS vb, '=key' AS blocked_on, 1.0 AS s_name
+FROM u a JOIN u b ON b.nid = a.nid AND a.vid < b.vid
+WHERE a.n <= {cap}
+UNION ALL
+SELECT least(a.vid, b.vid) AS va, greatest(a.vid, b.vid) AS vb, s.blocked_on, s.s_name
+FROM tr_nscore s JOIN u a ON a.nid = s.va JOIN u b ON b.nid = s.vb
+WHERE s.s_name >= {p.soft_mid} AND a.n <= {cap} AND b.n <= {cap}""",
+    )
+
+
+def scored_v3(d: Dialect, p: Params) -> Table:
+    """``tr_pair`` (v3): :func:`scored_v2`'s rules over unit pairs, the names' score given."""
+    known = "a.akey <> '' AND b.akey <> '' AND a.ascript = b.ascript"
+    return Table(
+        "tr_pair",
+        f"""
+SELECT va, vb, blocked_on, s_name, s_addr,
+       CASE WHEN disjoint OR s_addr < {p.addr_veto} THEN NULL
+            WHEN s_addr >= {p.addr_high} AND s_name >= {p.soft_mid} THEN 'name+address'
+            WHEN s_name >= {p.soft_alone} AND NOT lconflict THEN 'name'
+            ELSE NULL END AS rule
+FROM (
+  SELECT c.va, c.vb, c.blocked_on, c.s_name,
+         CASE WHEN {known} THEN {_sim("a.arest", "b.arest")} ELSE NULL END AS s_addr,
+         CASE WHEN {known} THEN {_disjoint(d, "anum")} ELSE false END AS disjoint,
+         {_disjoint(d, "lform")} AS lconflict
+  FROM tr_ucand c JOIN tr_vkey a ON a.vid = c.va JOIN tr_vkey b ON b.vid = c.vb
+) s""",
+    )
+
+
+def unit_counterparties() -> Table:
+    """``tr_ucp(vid, cp)``: the names each unit (its id) trades with, over its spellings."""
+    return Table(
+        "tr_ucp",
+        "SELECT DISTINCT k.uid AS vid, c.cp FROM tr_vcp c JOIN tr_vkey k ON k.vid = c.vid",
+    )
+
+
 def _mention_vids(buyer_cols: bool) -> str:
     """(record, vid) of each record's shipper, or of its buyer (the notify party 'TO ORDER')."""
     if not buyer_cols:
@@ -323,7 +488,7 @@ SELECT DISTINCT x.vid, concat(k.country, '|', k.nkey) AS cp FROM (
     )
 
 
-def shared_counterparties() -> Table:
+def shared_counterparties(cp: str = "tr_vcp") -> Table:
     """``tr_pcp(va, vb, shared)``: for accepted pairs, how many trading partners they share.
 
     A firm's partners are stable from month to month; an address-less spelling that
@@ -331,9 +496,9 @@ def shared_counterparties() -> Table:
     """
     return Table(
         "tr_pcp",
-        """
+        f"""
 SELECT p.va, p.vb, count(*) AS shared
-FROM tr_pair p JOIN tr_vcp a ON a.vid = p.va JOIN tr_vcp b ON b.vid = p.vb AND b.cp = a.cp
+FROM tr_pair p JOIN {cp} a ON a.vid = p.va JOIN {cp} b ON b.vid = p.vb AND b.cp = a.cp
 WHERE p.rule IS NOT NULL
 GROUP BY p.va, p.vb""",
     )

@@ -24,6 +24,7 @@ from flscreen.trade.resolve import (
     NTOK_SCHEMA,
     NUM_MAX,
     NUM_SCHEMA,
+    UNUM_SCHEMA,
     VFIRM_SCHEMA,
     VKEY_SCHEMA,
     VTOK_SCHEMA,
@@ -35,6 +36,7 @@ from flscreen.trade.resolve import (
     name_rows,
     name_tokens_many,
     unit_ids,
+    unit_numbers,
     unit_pairs,
     variant_key,
 )
@@ -140,6 +142,7 @@ def resolve_firms(engine: Engine, params: sql.Params, workers: int = 1) -> list[
     """
     d = engine.dialect
     engine.create(sql.variants(d))
+    engine.create(sql.record_variants())
     variants: list[Variant] = []
     keys = {}
     named = name_tokens_many(
@@ -159,6 +162,7 @@ def resolve_firms(engine: Engine, params: sql.Params, workers: int = 1) -> list[
     if params.algorithm == "trade-firms-v3":
         load_rows(engine, "tr_ntok", NTOK_SCHEMA, name_rows(keys.values(), ids))
         load_rows(engine, "tr_num", NUM_SCHEMA, [(i,) for i in range(NUM_MAX + 1)])
+        load_rows(engine, "tr_unum", UNUM_SCHEMA, unit_numbers(keys, ids))
         for table in (
             sql.name_token_df(),
             sql.name_candidates(params),

@@ -48,6 +48,8 @@ the first of its (country, name key, address key, legal form), the id of its uni
 NTOK_SCHEMA = (("nid", "BIGINT"), ("country", "VARCHAR"), ("token", "VARCHAR"),
                ("rest", "VARCHAR"))  # fmt: skip
 """``tr_ntok``: each distinct name's words, and the name's other words sorted (``rest``)."""
+UNUM_SCHEMA = (("vid", "BIGINT"), ("nid", "BIGINT"), ("num", "VARCHAR"))
+"""``tr_unum``: each unit's (id, name id) house and unit numbers, one row each."""
 NUM_SCHEMA = (("i", "INTEGER"),)
 NUM_MAX = 64
 """``tr_num``: 0..NUM_MAX, which letter a one-letter-off key leaves out (0: none)."""
@@ -270,6 +272,18 @@ def name_rows(
             if len(t) > 1:
                 out.append((k.vid, k.country, t, " ".join(sorted(words[:i] + words[i + 1 :]))))
     return out
+
+
+def unit_numbers(
+    keys: Mapping[int, VariantKey], ids: Mapping[int, tuple[int, int]]
+) -> list[tuple[Any, ...]]:
+    """Rows of ``tr_unum``: the numbers of each unit's address."""
+    return [
+        (vid, nid, num)
+        for vid, (nid, uid) in ids.items()
+        if uid == vid
+        for num in address_parts(keys[vid].akey)[0].split()
+    ]
 
 
 def unit_pairs(keys: Mapping[int, VariantKey], ids: Mapping[int, tuple[int, int]]) -> list[Pair]:

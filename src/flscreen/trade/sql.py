@@ -406,24 +406,39 @@ LEFT JOIN (
 def unit_candidates(p: Params) -> Table:
     """``tr_ucand(va, vb, blocked_on, s_name)``: pairs of units (ids) whose names may match.
 
-    Units of one name ('=key', up to ``max_token_df`` of them), and every unit of one
-    name with every unit of another when the names scored at least ``soft_mid``, the
-    least any rule accepts.
+    Units of one name ('=key'), and units of two names that scored at least
+    ``soft_mid`` (the least any rule accepts); of these, only the pairs the address veto
+    leaves open: sharing a house number (``tr_unum``), one side without a number, or the
+    two addresses in different scripts. Two units of one script whose numbers are
+    disjoint are never one firm (:func:`scored_v2`), and at scale they are most pairs:
+    many firms share a common name, each at its own gate. Names with more than
+    ``max_token_df`` units are not expanded.
     """
     cap = p.max_token_df
     return Table(
         "tr_ucand",
         f"""
 WITH u AS (
-  SELECT vid, nid, count(*) OVER (PARTITION BY nid) AS n FROM tr_vkey WHERE vid = uid
+  SELECT vid, nid, anum, ascript, count(*) OVER (PARTITION BY nid) AS n
+  FROM tr_vkey WHERE vid = uid
+),
+np AS (
+  SELECT va, vb, blocked_on, s_name FROM tr_nscore WHERE s_name >= {p.soft_mid}
+  UNION ALL
+  SELECT nid AS va, nid AS vb, '=key' AS blocked_on, 1.0 AS s_name
+  FROM u GROUP BY nid HAVING count(*) > 1
+),
+x AS (
+  SELECT a.vid AS ua, b.vid AS ub, np.blocked_on, np.s_name
+  FROM np JOIN tr_unum a ON a.nid = np.va JOIN tr_unum b ON b.nid = np.vb AND b.num = a.num
+  UNION ALL
+  SELECT a.vid AS ua, b.vid AS ub, np.blocked_on, np.s_name
+  FROM np JOIN u a ON a.nid = np.va JOIN u b ON b.nid = np.vb
+  WHERE a.anum = '' OR b.anum = '' OR a.ascript <> b.ascript
 )
-SELECT a.vid AS va, b.vid AS vb, '=key' AS blocked_on, 1.0 AS s_name
-FROM u a JOIN u b ON b.nid = a.nid AND a.vid < b.vid
-WHERE a.n <= {cap}
-UNION ALL
-SELECT least(a.vid, b.vid) AS va, greatest(a.vid, b.vid) AS vb, s.blocked_on, s.s_name
-FROM tr_nscore s JOIN u a ON a.nid = s.va JOIN u b ON b.nid = s.vb
-WHERE s.s_name >= {p.soft_mid} AND a.n <= {cap} AND b.n <= {cap}""",
+SELECT DISTINCT least(x.ua, x.ub) AS va, greatest(x.ua, x.ub) AS vb, x.blocked_on, x.s_name
+FROM x JOIN u a ON a.vid = x.ua JOIN u b ON b.vid = x.ub
+WHERE x.ua <> x.ub AND a.n <= {cap} AND b.n <= {cap}""",
     )
 
 
@@ -473,17 +488,27 @@ JOIN tr_var b
   AND b.country = coalesce(r.consignee_country, '')"""
 
 
+def record_variants() -> Table:
+    """``tr_rv(record_id, svid, bvid)``: each record's shipper spelling and buyer spelling
+    (the notify party 'TO ORDER'), matched once for :func:`counterparties` and
+    :func:`record_firms`."""
+    return Table(
+        "tr_rv",
+        f"""
+SELECT s.record_id, s.vid AS svid, b.vid AS bvid
+FROM ({_mention_vids(False)}) s JOIN ({_mention_vids(True)}) b ON b.record_id = s.record_id""",
+    )
+
+
 def counterparties() -> Table:
     """``tr_vcp(vid, cp)``: the names (country and name key) each spelling trades with."""
     return Table(
         "tr_vcp",
-        f"""
+        """
 SELECT DISTINCT x.vid, concat(k.country, '|', k.nkey) AS cp FROM (
-  SELECT s.vid AS vid, b.vid AS other
-  FROM ({_mention_vids(False)}) s JOIN ({_mention_vids(True)}) b ON b.record_id = s.record_id
+  SELECT svid AS vid, bvid AS other FROM tr_rv
   UNION ALL
-  SELECT b.vid AS vid, s.vid AS other
-  FROM ({_mention_vids(False)}) s JOIN ({_mention_vids(True)}) b ON b.record_id = s.record_id
+  SELECT bvid AS vid, svid AS other FROM tr_rv
 ) x JOIN tr_vkey k ON k.vid = x.other""",
     )
 
@@ -506,27 +531,22 @@ GROUP BY p.va, p.vb""",
 
 def record_firms(d: Dialect) -> Table:
     """``tr_rf``: per record, the supplier and buyer firms, material, HS chapter, day, weight."""
-    buyer = _to_order("r.consignee_name")
     folded = d.replace_all("lower(coalesce(r.goods, ''))", r"[^\p{L}\p{N}]+", "' '")
     padded = f"concat(' ', trim({folded}), ' ')"
     material = material_case("g.folded", "g.hs")
     return Table(
         "tr_rf",
         f"""
-SELECT r.record_id, r.bill_number, r.day, r.date, fs.firm AS supplier, fb.firm AS buyer,
-       {material} AS material, substr(r.hs, 1, 2) AS chapter, r.weight_kg
-FROM tr_rec r
-JOIN (SELECT record_id, {padded} AS folded, coalesce(r.hs, '') AS hs FROM tr_rec r) g
-  ON g.record_id = r.record_id
-JOIN tr_var s ON s.name = r.shipper_name AND s.address = coalesce(r.shipper_address, '')
-  AND s.country = coalesce(r.shipper_country, '')
-JOIN tr_vfirm fs ON fs.vid = s.vid
-JOIN tr_var b
-  ON b.name = CASE WHEN {buyer} THEN r.notify_name ELSE r.consignee_name END
-  AND b.address = coalesce(CASE WHEN {buyer} THEN r.notify_address ELSE r.consignee_address END,
-                           '')
-  AND b.country = coalesce(r.consignee_country, '')
-JOIN tr_vfirm fb ON fb.vid = b.vid""",
+SELECT g.record_id, g.bill_number, g.day, g.date, fs.firm AS supplier, fb.firm AS buyer,
+       {material} AS material, substr(g.raw_hs, 1, 2) AS chapter, g.weight_kg
+FROM (
+  SELECT r.record_id, r.bill_number, r.day, r.date, r.weight_kg, {padded} AS folded,
+         coalesce(r.hs, '') AS hs, r.hs AS raw_hs
+  FROM tr_rec r
+) g
+JOIN tr_rv v ON v.record_id = g.record_id
+JOIN tr_vfirm fs ON fs.vid = v.svid
+JOIN tr_vfirm fb ON fb.vid = v.bvid""",
     )
 
 

@@ -302,8 +302,14 @@ def generate(n_firms: int, seed: int = 7, months: int = 12, sink: Sink | None = 
         for g in rng.sample(by_role["garment"], 2):
             regular(g, imp, "cotton t-shirts")
     mills_abroad = [m for m in by_role["mill"] if m.country != "CN"]
+    # per trader country, the mills abroad it can sell to (built once: a list per trader
+    # made 800,000 firms quadratic)
+    elsewhere = {
+        c: [m for m in mills_abroad if m.country != c]
+        for c in {t.country for t in by_role["trader"]}
+    }
     for t in by_role["trader"]:
-        buyer = rng.choice([m for m in mills_abroad if m.country != t.country])
+        buyer = rng.choice(elsewhere[t.country])
         # half the traders pass on Xinjiang yarn (planted); the others Chinese yarn
         source = rng.choice(xj_spin if rng.random() < 0.5 else cn_spin)
         if source.xinjiang:

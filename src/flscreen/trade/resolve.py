@@ -364,8 +364,29 @@ class Cluster:
 
     firm_id: str
     variants: list[Variant]
-    merges: list[dict[str, Any]] = field(default_factory=list)
+    joins: list[Pair] = field(default_factory=list)
+    """The accepted pairs that joined the spellings, in the order they were joined."""
     algorithm: str = ALGORITHM
+
+    @property
+    def merges(self) -> list[dict[str, Any]]:
+        """:attr:`joins` as their explanation shows them, with both spellings written out
+        (made when asked: 10M records join millions of pairs)."""
+        by_vid = {v.vid: v for v in self.variants}
+        return [
+            {
+                "a": by_vid[p.va].name,
+                "a_address": by_vid[p.va].address or None,
+                "b": by_vid[p.vb].name,
+                "b_address": by_vid[p.vb].address or None,
+                "name_similarity": round(float(p.s_name), 4),
+                "address_similarity": None if p.s_addr is None else round(float(p.s_addr), 4),
+                "rule": p.rule,
+                "blocked_on": p.blocked_on,
+                "shared_partners": p.shared,
+            }
+            for p in self.joins
+        ]
 
     @property
     def representative(self) -> Variant:
@@ -394,13 +415,13 @@ class Cluster:
             text = "one spelling only"
         elif self.algorithm == "trade-firms-v1":
             text = (
-                f"{len(self.variants)} spellings joined by {len(self.merges)} scored pair(s) "
+                f"{len(self.variants)} spellings joined by {len(self.joins)} scored pair(s) "
                 "(trade-firms-v1: flscreen name keys blocked on a shared rare token, "
                 "Levenshtein similarity of name keys and addresses)"
             )
         elif self.algorithm == "trade-firms-v3":
             text = (
-                f"{len(self.variants)} spellings joined by {len(self.merges)} pair(s) "
+                f"{len(self.variants)} spellings joined by {len(self.joins)} pair(s) "
                 "(trade-firms-v3: spellings with one flscreen name key, address key and legal "
                 "form joined as they stand; distinct names blocked on a rare word, a pair of "
                 "words, all words but one letter, or house number and street, and scored "
@@ -410,7 +431,7 @@ class Cluster:
             )
         else:
             text = (
-                f"{len(self.variants)} spellings joined by {len(self.merges)} scored pair(s) "
+                f"{len(self.variants)} spellings joined by {len(self.joins)} scored pair(s) "
                 "(trade-firms-v2: flscreen name keys blocked on a shared rare token or house "
                 "number and street; name similarity weighted by how rare each word is; "
                 "addresses compared on their numbers and words; no two spellings whose "
@@ -536,11 +557,10 @@ def cluster(
     uf = UnionFind()
     constraint = _Constraint(keys, addr_veto) if algorithm != "trade-firms-v1" else None
     refused = 0
-    joins: dict[int, list[dict[str, Any]]] = {}
-    by_vid = {v.vid: v for v in variants}
+    joins: dict[int, list[Pair]] = {}
     order = _rank if constraint is not None else (lambda p: (-p.s_name, p.va, p.vb))
-    for va, vb, blocked_on, s_name, s_addr, rule, shared in sorted(pairs, key=order):
-        ra, rb = uf.find(va), uf.find(vb)
+    for pair in sorted(pairs, key=order):
+        ra, rb = uf.find(pair.va), uf.find(pair.vb)
         if ra == rb:
             continue
         if constraint is not None and not constraint.allows(ra, rb):
@@ -550,23 +570,11 @@ def cluster(
         if constraint is not None:
             root = uf.find(ra)
             constraint.joined(root, rb if root == ra else ra)
-        joins.setdefault(va, []).append(
-            {
-                "a": by_vid[va].name,
-                "a_address": by_vid[va].address or None,
-                "b": by_vid[vb].name,
-                "b_address": by_vid[vb].address or None,
-                "name_similarity": round(float(s_name), 4),
-                "address_similarity": None if s_addr is None else round(float(s_addr), 4),
-                "rule": rule,
-                "blocked_on": blocked_on,
-                "shared_partners": shared,
-            }
-        )
+        joins.setdefault(pair.va, []).append(pair)
     groups: dict[int, list[Variant]] = {}
     for v in variants:
         groups.setdefault(uf.find(v.vid), []).append(v)
-    merges: dict[int, list[dict[str, Any]]] = {}
+    merges: dict[int, list[Pair]] = {}
     for va, items in joins.items():
         merges.setdefault(uf.find(va), []).extend(items)
     taken: set[str] = set()

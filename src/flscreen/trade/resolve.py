@@ -501,20 +501,25 @@ class _Constraint:
 
     def __init__(self, keys: dict[int, VariantKey], veto: float) -> None:
         self.veto = veto
-        self.sigs: dict[int, list[AddressSig]] = {
-            vid: [AddressSig.of(k.akey)] if k.akey else [] for vid, k in keys.items()
-        }
+        self.keys = keys
+        self.sigs: dict[int, list[AddressSig]] = {}
+        """Roots that have joined another; a spelling not in it has only its own address."""
+
+    def _of(self, root: int) -> list[AddressSig]:
+        sigs = self.sigs.get(root)
+        if sigs is not None:
+            return sigs
+        k = self.keys.get(root)
+        return [AddressSig.of(k.akey)] if k is not None and k.akey else []
 
     def allows(self, ra: int, rb: int) -> bool:
         return not any(
-            addresses_disagree(x, y, self.veto)
-            for x in self.sigs.get(ra, ())
-            for y in self.sigs.get(rb, ())
+            addresses_disagree(x, y, self.veto) for x in self._of(ra) for y in self._of(rb)
         )
 
     def joined(self, root: int, other: int) -> None:
-        mine = self.sigs.setdefault(root, [])
-        for sig in self.sigs.pop(other, []):
+        mine = self.sigs.setdefault(root, self._of(root))
+        for sig in self.sigs.pop(other, None) or self._of(other):
             if sig not in mine and len(mine) < MAX_SIGS:
                 mine.append(sig)
 

@@ -289,3 +289,34 @@ def test_workers_give_the_same_firms_and_locations(
         answers.append((firms, inf.locations))
     assert answers[0] == answers[1]
     assert any(loc.status == "xinjiang" for loc in answers[0][1].values())
+
+
+def test_v3_blocks_a_name_a_letter_off_and_skips_units_at_other_gates() -> None:
+    """'Chang Spinning' meets 'Chag Spinning' on the one-letter-off key alone (no shared
+    word pair, no address); two units of one name whose house numbers are disjoint are
+    not paired at all (the address veto would refuse them)."""
+    rows = _rows(
+        [
+            ("Chang Spinning Co., Ltd.", NANTONG.format(12), *BUYER),
+            ("CHAG SPINNING CO LTD", "", *BUYER),
+            ("Chang Spinning Co., Ltd.", NANTONG.format(14), *BUYER),
+            # 'spinning' in more names than a rare word is
+            *[(f"{stem} Spinning Co., Ltd.", SHAOXING, *BUYER) for stem in OTHER_STEMS],
+        ]
+    )
+    engine = DuckDBEngine()
+    try:
+        load_rows(engine, "tr_rec", sql.RECORD_COLUMNS, rows)
+        resolve_firms(engine, sql.Params(algorithm="trade-firms-v3"))
+        blocks = {b for (b,) in engine.fetch("SELECT blocked_on FROM tr_ncand")}
+        names = dict(engine.fetch("SELECT vid, name FROM tr_var"))
+        units = [(names[a], names[b]) for a, b in engine.fetch("SELECT va, vb FROM tr_ucand")]
+    finally:
+        engine.close()
+    assert "~chag" in blocks
+    assert ("Chang Spinning Co., Ltd.", "Chang Spinning Co., Ltd.") not in units
+    chang = [u for u in units if "cha" in u[0].lower() and "cha" in u[1].lower()]
+    assert len(chang) == 2, "the address-less spelling meets both gates' units"
+
+
+OTHER_STEMS = ("Ming", "Hua", "Kang", "Rui", "Tian", "Wei", "Xin")

@@ -128,6 +128,39 @@ def token_df() -> Table:
     )
 
 
+def _word_pairs(tok: str, key: str) -> str:
+    """Each spelling's (or name's, ``key``) pairs of words and how many hold each pair."""
+    return f"""
+  SELECT {key}, country, t1, t2, count(*) OVER (PARTITION BY country, t1, t2) AS n
+  FROM (
+    SELECT a.{key}, a.country, a.token AS t1, b.token AS t2
+    FROM {tok} a JOIN {tok} b ON b.{key} = a.{key} AND a.token < b.token
+  ) x"""
+
+
+def _word_blocks(tok: str, df: str, key: str, rare: int, cap: int) -> str:
+    """Pairs sharing a word held by at most ``rare``, or a word pair (``tp``) by ``cap``."""
+    return f"""
+  SELECT a.{key} AS va, b.{key} AS vb, a.token AS token
+  FROM {tok} a
+  JOIN {df} f ON f.country = a.country AND f.token = a.token AND f.df <= {rare}
+  JOIN {tok} b ON b.country = a.country AND b.token = a.token AND a.{key} < b.{key}
+  UNION ALL
+  SELECT a.{key} AS va, b.{key} AS vb, concat(a.t1, '+', a.t2) AS token
+  FROM tp a JOIN tp b
+    ON b.country = a.country AND b.t1 = a.t1 AND b.t2 = a.t2 AND a.{key} < b.{key}
+  WHERE a.n <= {cap}"""
+
+
+def _weights(tok: str, df: str, key: str) -> str:
+    return f"""
+SELECT t.{key} AS vid, t.token, ln(1.0 + n.n / f.df) AS w
+FROM {tok} t
+JOIN {df} f ON f.country = t.country AND f.token = t.token
+JOIN (SELECT country, count(DISTINCT {key}) AS n FROM {tok} GROUP BY country) n
+  ON n.country = t.country"""
+
+
 def candidates(p: Params) -> Table:
     """Pairs of variants in one country that share a rare name token or the whole key.
 
@@ -154,6 +187,7 @@ SELECT va, vb, min(token) AS blocked_on FROM (
 ) c GROUP BY va, vb""",
         )
     cap = p.max_token_df
+    words = _word_blocks("tr_vtok", "tr_tokdf", "vid", p.rare_token_df, cap)
     return Table(
         "tr_cand",
         f"""
@@ -163,23 +197,9 @@ WITH k AS (
          count(*) OVER (PARTITION BY country, ablock) AS n_addr
   FROM tr_vkey
 ),
-tp AS (
-  SELECT vid, country, t1, t2, count(*) OVER (PARTITION BY country, t1, t2) AS n
-  FROM (
-    SELECT a.vid, a.country, a.token AS t1, b.token AS t2
-    FROM tr_vtok a JOIN tr_vtok b ON b.vid = a.vid AND a.token < b.token
-  ) x
+tp AS ({_word_pairs("tr_vtok", "vid")}
 )
-SELECT va, vb, min(token) AS blocked_on FROM (
-  SELECT a.vid AS va, b.vid AS vb, a.token AS token
-  FROM tr_vtok a
-  JOIN tr_tokdf f ON f.country = a.country AND f.token = a.token AND f.df <= {p.rare_token_df}
-  JOIN tr_vtok b ON b.country = a.country AND b.token = a.token AND a.vid < b.vid
-  UNION ALL
-  SELECT a.vid AS va, b.vid AS vb, concat(a.t1, '+', a.t2) AS token
-  FROM tp a JOIN tp b
-    ON b.country = a.country AND b.t1 = a.t1 AND b.t2 = a.t2 AND a.vid < b.vid
-  WHERE a.n <= {cap}
+SELECT va, vb, min(token) AS blocked_on FROM ({words}
   UNION ALL
   SELECT a.vid AS va, b.vid AS vb, '=key' AS token
   FROM k a JOIN k b ON b.country = a.country AND b.nkey = a.nkey AND a.vid < b.vid
@@ -194,15 +214,7 @@ SELECT va, vb, min(token) AS blocked_on FROM (
 
 def token_weights() -> Table:
     """``tr_vtw``: each spelling's name words weighted by rarity, ln(1 + spellings / df)."""
-    return Table(
-        "tr_vtw",
-        """
-SELECT t.vid, t.token, ln(1.0 + n.n / f.df) AS w
-FROM tr_vtok t
-JOIN tr_tokdf f ON f.country = t.country AND f.token = t.token
-JOIN (SELECT country, count(DISTINCT vid) AS n FROM tr_vtok GROUP BY country) n
-  ON n.country = t.country""",
-    )
+    return Table("tr_vtw", _weights("tr_vtok", "tr_tokdf", "vid"))
 
 
 def _soft_direction(
@@ -251,8 +263,18 @@ def scored_v2(d: Dialect, p: Params) -> Table:
     addresses are unknown on one side, in two scripts, or only half agree, and the
     legal forms do not differ ('Inc' and 'LLC', 'JSC' and 'Co., Ltd.').
     """
+    return _rules(
+        d,
+        p,
+        f"coalesce(t.s, {_sim('a.nkey', 'b.nkey')})",
+        "tr_cand c",
+        "LEFT JOIN tr_soft t ON t.va = c.va AND t.vb = c.vb",
+    )
+
+
+def _rules(d: Dialect, p: Params, s_name: str, cand: str, join: str = "") -> Table:
+    """``tr_pair`` from candidate pairs ``cand`` (``c``), their name score ``s_name``."""
     known = "a.akey <> '' AND b.akey <> '' AND a.ascript = b.ascript"
-    s_name = f"coalesce(t.s, {_sim('a.nkey', 'b.nkey')})"
     return Table(
         "tr_pair",
         f"""
@@ -266,8 +288,8 @@ FROM (
          CASE WHEN {known} THEN {_sim("a.arest", "b.arest")} ELSE NULL END AS s_addr,
          CASE WHEN {known} THEN {_disjoint(d, "anum")} ELSE false END AS disjoint,
          {_disjoint(d, "lform")} AS lconflict
-  FROM tr_cand c JOIN tr_vkey a ON a.vid = c.va JOIN tr_vkey b ON b.vid = c.vb
-  LEFT JOIN tr_soft t ON t.va = c.va AND t.vb = c.vb
+  FROM {cand} JOIN tr_vkey a ON a.vid = c.va JOIN tr_vkey b ON b.vid = c.vb
+  {join}
 ) s""",
     )
 
@@ -328,15 +350,11 @@ def name_candidates(p: Params) -> Table:
     square of the block, and a block that large says nothing on its own.
     """
     cap = p.name_block_cap
+    words = _word_blocks("tr_ntok", "tr_ntokdf", "nid", p.rare_name_df, cap)
     return Table(
         "tr_ncand",
         f"""
-WITH tp AS (
-  SELECT nid, country, t1, t2, count(*) OVER (PARTITION BY country, t1, t2) AS n
-  FROM (
-    SELECT a.nid, a.country, a.token AS t1, b.token AS t2
-    FROM tr_ntok a JOIN tr_ntok b ON b.nid = a.nid AND a.token < b.token
-  ) x
+WITH tp AS ({_word_pairs("tr_ntok", "nid")}
 ),
 e AS (
   SELECT nid, ekey, variant, count(*) OVER (PARTITION BY ekey) AS n FROM (
@@ -350,16 +368,7 @@ u AS (
   SELECT vid, nid, country, ablock, count(*) OVER (PARTITION BY country, ablock) AS n
   FROM tr_vkey WHERE vid = uid AND ablock <> ''
 )
-SELECT va, vb, min(token) AS blocked_on FROM (
-  SELECT a.nid AS va, b.nid AS vb, a.token AS token
-  FROM tr_ntok a
-  JOIN tr_ntokdf f ON f.country = a.country AND f.token = a.token AND f.df <= {p.rare_name_df}
-  JOIN tr_ntok b ON b.country = a.country AND b.token = a.token AND a.nid < b.nid
-  UNION ALL
-  SELECT a.nid AS va, b.nid AS vb, concat(a.t1, '+', a.t2) AS token
-  FROM tp a JOIN tp b
-    ON b.country = a.country AND b.t1 = a.t1 AND b.t2 = a.t2 AND a.nid < b.nid
-  WHERE a.n <= {cap}
+SELECT va, vb, min(token) AS blocked_on FROM ({words}
   UNION ALL
   SELECT a.nid AS va, b.nid AS vb, concat('~', a.variant) AS token
   FROM e a JOIN e b ON b.ekey = a.ekey AND a.nid < b.nid
@@ -374,15 +383,7 @@ SELECT va, vb, min(token) AS blocked_on FROM (
 
 def name_weights() -> Table:
     """``tr_ntw``: each distinct name's words weighted by rarity, ln(1 + names / df)."""
-    return Table(
-        "tr_ntw",
-        """
-SELECT t.nid AS vid, t.token, ln(1.0 + n.n / f.df) AS w
-FROM tr_ntok t
-JOIN tr_ntokdf f ON f.country = t.country AND f.token = t.token
-JOIN (SELECT country, count(DISTINCT nid) AS n FROM tr_ntok GROUP BY country) n
-  ON n.country = t.country""",
-    )
+    return Table("tr_ntw", _weights("tr_ntok", "tr_ntokdf", "nid"))
 
 
 def name_scores(p: Params) -> Table:
@@ -444,23 +445,7 @@ WHERE x.ua <> x.ub AND a.n <= {cap} AND b.n <= {cap}""",
 
 def scored_v3(d: Dialect, p: Params) -> Table:
     """``tr_pair`` (v3): :func:`scored_v2`'s rules over unit pairs, the names' score given."""
-    known = "a.akey <> '' AND b.akey <> '' AND a.ascript = b.ascript"
-    return Table(
-        "tr_pair",
-        f"""
-SELECT va, vb, blocked_on, s_name, s_addr,
-       CASE WHEN disjoint OR s_addr < {p.addr_veto} THEN NULL
-            WHEN s_addr >= {p.addr_high} AND s_name >= {p.soft_mid} THEN 'name+address'
-            WHEN s_name >= {p.soft_alone} AND NOT lconflict THEN 'name'
-            ELSE NULL END AS rule
-FROM (
-  SELECT c.va, c.vb, c.blocked_on, c.s_name,
-         CASE WHEN {known} THEN {_sim("a.arest", "b.arest")} ELSE NULL END AS s_addr,
-         CASE WHEN {known} THEN {_disjoint(d, "anum")} ELSE false END AS disjoint,
-         {_disjoint(d, "lform")} AS lconflict
-  FROM tr_ucand c JOIN tr_vkey a ON a.vid = c.va JOIN tr_vkey b ON b.vid = c.vb
-) s""",
-    )
+    return _rules(d, p, "c.s_name", "tr_ucand c")
 
 
 def unit_counterparties() -> Table:

@@ -31,10 +31,13 @@ from flscreen.trade.resolve import (
     Cluster,
     Pair,
     Variant,
+    address_key,
+    address_parts,
+    clear_caches,
     cluster,
     key_rows,
     name_rows,
-    name_tokens_many,
+    name_tokens_start,
     unit_ids,
     unit_numbers,
     unit_pairs,
@@ -145,17 +148,19 @@ def resolve_firms(engine: Engine, params: sql.Params, workers: int = 1) -> list[
     engine.create(sql.record_variants())
     variants: list[Variant] = []
     keys = {}
-    named = name_tokens_many(
+    pending = name_tokens_start(
         [row[0] for row in engine.fetch("SELECT DISTINCT name FROM tr_var")], workers
     )
-    for vid, name, address, country, n, roles in engine.fetch(
-        "SELECT vid, name, address, country, n, roles FROM tr_var"
-    ):
+    rows = list(engine.fetch("SELECT vid, name, address, country, n, roles FROM tr_var"))
+    for _vid, _name, address, _country, _n, _roles in rows:
+        address_parts(address_key(address))  # cached, while the workers key the names
+    named = pending()
+    for vid, name, address, country, n, roles in rows:
         k = variant_key(int(vid), name, address, country, named)
         keys[k.vid] = k
         variants.append(Variant(int(vid), name, address, country, int(n), roles, k.country))
     ids = unit_ids(keys.values())
-    vkey, vtok = key_rows(keys.values(), ids)
+    vkey, vtok = key_rows(keys.values(), ids, params.algorithm != "trade-firms-v3")
     load_rows(engine, "tr_vkey", VKEY_SCHEMA, vkey)
     del vkey
     own: list[Pair] = []
@@ -197,7 +202,7 @@ def resolve_firms(engine: Engine, params: sql.Params, workers: int = 1) -> list[
             "coalesce(c.shared, 0) FROM tr_pair p "
             "LEFT JOIN tr_pcp c ON c.va = p.va AND c.vb = p.vb WHERE p.rule IS NOT NULL"
         )
-    del vtok
+    del vtok, rows
     pairs = own + [
         Pair(
             int(va),
@@ -211,6 +216,7 @@ def resolve_firms(engine: Engine, params: sql.Params, workers: int = 1) -> list[
         for va, vb, blocked, s_name, s_addr, rule, shared in engine.fetch(query)
     ]
     clusters, _refused = cluster(variants, keys, pairs, params.algorithm, params.addr_veto)
+    clear_caches()
     load_rows(
         engine,
         "tr_vfirm",

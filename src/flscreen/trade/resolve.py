@@ -13,7 +13,7 @@ import functools
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -95,8 +95,9 @@ def address_country(address: str) -> str:
     return country_code(parts[-1]) if len(parts) > 1 else ""
 
 
-ADDRESS_CACHE = 1 << 20
-"""Distinct addresses whose keys are kept (a firm's address comes back in every record)."""
+ADDRESS_CACHE = 1 << 22
+"""Distinct addresses whose keys are kept (a firm's address comes back in every record)
+until :func:`clear_caches`."""
 
 
 @functools.lru_cache(maxsize=ADDRESS_CACHE)
@@ -213,18 +214,35 @@ def _name_tokens_chunk(names: list[str]) -> list[NameTokens]:
 def name_tokens_many(names: Sequence[str], workers: int = 1) -> dict[str, NameTokens]:
     """:func:`_name_tokens` of many names, over ``workers`` processes when there are many
     (the name key is Python, about 0.1-0.2 ms a name)."""
+    return name_tokens_start(names, workers)()
+
+
+def name_tokens_start(
+    names: Sequence[str], workers: int = 1
+) -> Callable[[], dict[str, NameTokens]]:
+    """:func:`name_tokens_many` started in ``workers`` processes: returns the call that
+    waits for it, so this process can do other work meanwhile (with few names, or one
+    worker, the keys are made in this process when that call comes)."""
     distinct = list(dict.fromkeys(names))
     if workers <= 1 or len(distinct) < PARALLEL_MIN:
-        return {n: _name_tokens(n) for n in distinct}
+        return lambda: {n: _name_tokens(n) for n in distinct}
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     size = max(1000, len(distinct) // (workers * 8))
     chunks = [distinct[i : i + size] for i in range(0, len(distinct), size)]
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        done = [t for part in pool.map(_name_tokens_chunk, chunks) for t in part]
-    return dict(zip(distinct, done, strict=True))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    futures = [pool.submit(_name_tokens_chunk, chunk) for chunk in chunks]
+
+    def result() -> dict[str, NameTokens]:
+        try:
+            done = [t for f in futures for t in f.result()]
+        finally:
+            pool.shutdown(cancel_futures=True)
+        return dict(zip(distinct, done, strict=True))
+
+    return result
 
 
 PARALLEL_MIN = 50_000
@@ -297,19 +315,25 @@ def unit_pairs(keys: Mapping[int, VariantKey], ids: Mapping[int, tuple[int, int]
 
 
 def key_rows(
-    keys: Iterable[VariantKey], ids: Mapping[int, tuple[int, int]] | None = None
+    keys: Iterable[VariantKey],
+    ids: Mapping[int, tuple[int, int]] | None = None,
+    spelling_words: bool = True,
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """Rows of ``tr_vkey`` and ``tr_vtok``."""
+    """Rows of ``tr_vkey`` and ``tr_vtok``. Without ``spelling_words`` (v3 blocks and
+    scores the words of names, ``tr_ntok``), no ``tr_vtok`` rows and no ``dkey`` (v1's)."""
     vkey: list[tuple[Any, ...]] = []
     vtok: list[tuple[Any, ...]] = []
     keys = list(keys)
     ids = ids if ids is not None else unit_ids(keys)
-    df = Counter(t for k in keys for t in set(k.tokens))
+    df = Counter(t for k in keys for t in set(k.tokens)) if spelling_words else Counter()
     common = max(COMMON_MIN, int(COMMON_SHARE * len(keys)))
     for k in keys:
         script = "latin" if k.akey.isascii() else "other"
-        rare = sorted(t for t in k.tokens if df[t] <= common)
-        dkey = " ".join(rare) or " ".join(sorted(k.tokens))
+        dkey = ""
+        if spelling_words:
+            rare = sorted(t for t in k.tokens if df[t] <= common)
+            dkey = " ".join(rare) or " ".join(sorted(k.tokens))
+            vtok.extend((k.vid, k.country, t) for t in dict.fromkeys(k.tokens) if len(t) > 1)
         numbers, rest = address_parts(k.akey)
         ablock = address_block(numbers, rest)
         nsorted = " ".join(sorted(k.tokens))
@@ -318,8 +342,14 @@ def key_rows(
             (k.vid, k.country, k.nkey, nsorted, k.akey, script, dkey, numbers, rest, ablock, lform,
              *ids[k.vid])
         )  # fmt: skip
-        vtok.extend((k.vid, k.country, t) for t in dict.fromkeys(k.tokens) if len(t) > 1)
     return vkey, vtok
+
+
+def clear_caches() -> None:
+    """Forget the address keys kept while resolving (millions of strings at 10M records)."""
+    address_key.cache_clear()
+    address_parts.cache_clear()
+    _address_sig.cache_clear()
 
 
 class UnionFind:

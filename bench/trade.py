@@ -82,11 +82,13 @@ def csv_loader(path: Path) -> Loader:
     return load
 
 
+Truth = Mapping[tuple[str, str, str], str]
+
+
 def run(
     load: Loader,
-    truth_of: Mapping[tuple[str, str, str], str],
+    ground: Callable[[], tuple[Truth, int]],
     planted: set[tuple[str, str]],
-    n: int,
     engine_name: str,
     previous_algorithm: str | None = "trade-firms-v2",
     memory_limit: str | None = None,
@@ -121,6 +123,8 @@ def run(
     finally:
         engine.close()
 
+    # the ground truth is read only now, so the peak RSS above is the inference's own
+    truth_of, n = ground()
     # firm resolution over the distinct spellings the records hold
     truth: dict[object, str] = {}
     pred: dict[object, str] = {}
@@ -190,19 +194,27 @@ def main(argv: Iterable[str] | None = None) -> None:
     parser.add_argument("--memory-limit", help="DuckDB memory_limit, e.g. 5GB (spills beyond)")
     args = parser.parse_args(list(argv) if argv is not None else None)
     if args.records is not None:
-        truth = {(a, b, c): f for a, b, c, f in _read_csv(args.records / "truth.csv")}
-        planted = {(t, b) for t, b in _read_csv(args.records / "planted.csv")}
-        n = len(set(truth.values()))
-        print(f"records from {args.records} ({n:,} firms in its ground truth)")
-        load = csv_loader(args.records / "records.csv")
+        folder: Path = args.records
+
+        def ground() -> tuple[Truth, int]:
+            truth = {(a, b, c): f for a, b, c, f in _read_csv(folder / "truth.csv")}
+            return truth, len(set(truth.values()))
+
+        planted = {(t, b) for t, b in _read_csv(folder / "planted.csv")}
+        print(f"records from {folder}")
+        load = csv_loader(folder / "records.csv")
     else:
         t0 = time.perf_counter()
         ts = generate(args.firms, args.seed)
         print(f"generated {len(ts.rows):,} records in {time.perf_counter() - t0:.1f} s "
               f"(seed {args.seed}, engine {args.engine})")  # fmt: skip
-        truth, planted, n, load = ts.truth, ts.planted, len(ts.firms), rows_loader(ts.rows)
+        planted, load = ts.planted, rows_loader(ts.rows)
+
+        def ground() -> tuple[Truth, int]:
+            return ts.truth, len(ts.firms)
+
     previous = None if args.no_previous else args.previous
-    run(load, truth, planted, n, args.engine, previous, args.memory_limit)
+    run(load, ground, planted, args.engine, previous, args.memory_limit)
 
 
 def _read_csv(path: Path) -> list[list[str]]:

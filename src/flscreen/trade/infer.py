@@ -42,6 +42,7 @@ from flscreen.trade.resolve import (
     unit_numbers,
     unit_pairs,
     variant_key,
+    vkey_rows,
 )
 
 EPOCH = dt.date(1970, 1, 1).toordinal()
@@ -159,12 +160,18 @@ def resolve_firms(engine: Engine, params: sql.Params, workers: int = 1) -> list[
         k = variant_key(int(vid), name, address, country, named)
         keys[k.vid] = k
         variants.append(Variant(int(vid), name, address, country, int(n), roles, k.country))
+    del rows, named
     ids = unit_ids(keys.values())
-    vkey, vtok = key_rows(keys.values(), ids, params.algorithm != "trade-firms-v3")
-    load_rows(engine, "tr_vkey", VKEY_SCHEMA, vkey)
-    del vkey
+    v3 = params.algorithm == "trade-firms-v3"
+    vtok: list[tuple[Any, ...]] = []
+    if v3:
+        load_rows(engine, "tr_vkey", VKEY_SCHEMA, vkey_rows(keys.values(), ids))
+    else:
+        vkey, vtok = key_rows(keys.values(), ids)
+        load_rows(engine, "tr_vkey", VKEY_SCHEMA, vkey)
+        del vkey
     own: list[Pair] = []
-    if params.algorithm == "trade-firms-v3":
+    if v3:
         load_rows(engine, "tr_ntok", NTOK_SCHEMA, name_rows(keys.values(), ids))
         load_rows(engine, "tr_num", NUM_SCHEMA, [(i,) for i in range(NUM_MAX + 1)])
         load_rows(engine, "tr_unum", UNUM_SCHEMA, unit_numbers(keys, ids))
@@ -202,7 +209,7 @@ def resolve_firms(engine: Engine, params: sql.Params, workers: int = 1) -> list[
             "coalesce(c.shared, 0) FROM tr_pair p "
             "LEFT JOIN tr_pcp c ON c.va = p.va AND c.vb = p.vb WHERE p.rule IS NOT NULL"
         )
-    del vtok, rows
+    del vtok
     pairs = own + [
         Pair(
             int(va),

@@ -13,7 +13,7 @@ import functools
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -321,28 +321,36 @@ def key_rows(
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """Rows of ``tr_vkey`` and ``tr_vtok``. Without ``spelling_words`` (v3 blocks and
     scores the words of names, ``tr_ntok``), no ``tr_vtok`` rows and no ``dkey`` (v1's)."""
-    vkey: list[tuple[Any, ...]] = []
-    vtok: list[tuple[Any, ...]] = []
     keys = list(keys)
     ids = ids if ids is not None else unit_ids(keys)
-    df = Counter(t for k in keys for t in set(k.tokens)) if spelling_words else Counter()
+    if not spelling_words:
+        return list(vkey_rows(keys, ids)), []
+    vtok: list[tuple[Any, ...]] = []
+    df = Counter(t for k in keys for t in set(k.tokens))
     common = max(COMMON_MIN, int(COMMON_SHARE * len(keys)))
+    dkeys: dict[int, str] = {}
+    for k in keys:
+        rare = sorted(t for t in k.tokens if df[t] <= common)
+        dkeys[k.vid] = " ".join(rare) or " ".join(sorted(k.tokens))
+        vtok.extend((k.vid, k.country, t) for t in dict.fromkeys(k.tokens) if len(t) > 1)
+    return list(vkey_rows(keys, ids, dkeys)), vtok
+
+
+def vkey_rows(
+    keys: Iterable[VariantKey],
+    ids: Mapping[int, tuple[int, int]],
+    dkeys: Mapping[int, str] | None = None,
+) -> Iterator[tuple[Any, ...]]:
+    """Rows of ``tr_vkey``, one at a time (3M at 10M records: not held as a list)."""
     for k in keys:
         script = "latin" if k.akey.isascii() else "other"
-        dkey = ""
-        if spelling_words:
-            rare = sorted(t for t in k.tokens if df[t] <= common)
-            dkey = " ".join(rare) or " ".join(sorted(k.tokens))
-            vtok.extend((k.vid, k.country, t) for t in dict.fromkeys(k.tokens) if len(t) > 1)
         numbers, rest = address_parts(k.akey)
         ablock = address_block(numbers, rest)
         nsorted = " ".join(sorted(k.tokens))
         lform = " ".join(sorted(k.legal))
-        vkey.append(
-            (k.vid, k.country, k.nkey, nsorted, k.akey, script, dkey, numbers, rest, ablock, lform,
-             *ids[k.vid])
-        )  # fmt: skip
-    return vkey, vtok
+        dkey = dkeys[k.vid] if dkeys is not None else ""
+        yield (k.vid, k.country, k.nkey, nsorted, k.akey, script, dkey, numbers, rest, ablock,
+               lform, *ids[k.vid])  # fmt: skip
 
 
 def clear_caches() -> None:

@@ -182,7 +182,7 @@ def resolve_firms(engine: Engine, params: sql.Params, workers: int = 1) -> list[
             sql.name_scores(params),
             sql.unit_candidates(params),
             sql.scored_v3(d, params),
-            sql.counterparties(),
+            sql.counterparties(numbers=True),
             sql.unit_counterparties(),
             sql.shared_counterparties("tr_ucp"),
         ):

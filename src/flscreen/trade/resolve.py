@@ -582,6 +582,18 @@ def _rank(pair: Pair) -> tuple[int, int, float, int, int]:
             pair.va, pair.vb)  # fmt: skip
 
 
+def _rank_v1(pair: Pair) -> tuple[float, int, int]:
+    return (-pair.s_name, pair.va, pair.vb)
+
+
+def _rank_v3(pair: Pair) -> tuple[int, int, float, int, int]:
+    """v2's order, with pairs sharing more trading partners before those sharing fewer:
+    at scale an address-less spelling can share a partner's name with the wrong firm of
+    its name, and more rarely two."""
+    return (0 if pair.rule == "name+address" else 1, -pair.shared, -pair.s_name,
+            pair.va, pair.vb)  # fmt: skip
+
+
 def cluster(
     variants: Sequence[Variant],
     keys: dict[int, VariantKey],
@@ -601,7 +613,7 @@ def cluster(
     constraint = _Constraint(keys, addr_veto) if algorithm != "trade-firms-v1" else None
     refused = 0
     joins: dict[int, list[Pair]] = {}
-    order = _rank if constraint is not None else (lambda p: (-p.s_name, p.va, p.vb))
+    order = {"trade-firms-v1": _rank_v1, "trade-firms-v2": _rank}.get(algorithm, _rank_v3)
     for pair in sorted(pairs, key=order):
         ra, rb = uf.find(pair.va), uf.find(pair.vb)
         if ra == rb:

@@ -485,16 +485,30 @@ FROM ({_mention_vids(False)}) s JOIN ({_mention_vids(True)}) b ON b.record_id = 
     )
 
 
-def counterparties() -> Table:
-    """``tr_vcp(vid, cp)``: the names (country and name key) each spelling trades with."""
+def counterparties(numbers: bool = False) -> Table:
+    """``tr_vcp(vid, cp)``: the names (country and name key) each spelling trades with.
+
+    ``numbers`` (v3): also each name with its partner's house numbers, so a partner
+    whose address agrees counts twice: at scale, partners' names are shared too.
+    """
+    other = "concat(k.country, '|', k.nkey, '|', k.anum)"
+    with_numbers = (
+        f"""
+UNION
+SELECT x.vid, {other} AS cp FROM x JOIN tr_vkey k ON k.vid = x.other WHERE k.anum <> ''"""
+        if numbers
+        else ""
+    )
     return Table(
         "tr_vcp",
-        """
-SELECT DISTINCT x.vid, concat(k.country, '|', k.nkey) AS cp FROM (
+        f"""
+WITH x AS (
   SELECT svid AS vid, bvid AS other FROM tr_rv
   UNION ALL
   SELECT bvid AS vid, svid AS other FROM tr_rv
-) x JOIN tr_vkey k ON k.vid = x.other""",
+)
+SELECT DISTINCT x.vid, concat(k.country, '|', k.nkey) AS cp FROM x
+JOIN tr_vkey k ON k.vid = x.other{with_numbers}""",
     )
 
 

@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import evasions  # noqa: E402
+import typos  # noqa: E402
 from flscreen.matching import DEFAULT_THRESHOLD, REVIEW_THRESHOLD, Matcher, Query  # noqa: E402
 from flscreen.model.lists import ListEntry, ListVersionRef  # noqa: E402
 
@@ -498,6 +499,7 @@ def build_cases(entities: list[Entity]) -> list[Case]:
     evasions.load_english()
     cases: list[Case] = []
     evasive = random.Random(SEED + 12)  # a stream of its own: the older kinds stay as they were
+    typist = random.Random(SEED + 31)  # and another for typos anywhere (bench/typos.py)
     for e in entities:
         if e.schema == "vessel":
             continue
@@ -516,6 +518,11 @@ def build_cases(entities: list[Entity]) -> list[Case]:
             q = fn(e.name, evasive)
             if q and q != e.name:
                 cases.append(Case(kind, q, acc, neutral=neu, half=half))
+        for kind, fn in typos.KINDS.items():
+            for _ in range(2):
+                q = fn(e.name, typist)
+                if q and q != e.name:
+                    cases.append(Case(kind, q, acc, neutral=neu, half=half))
         if e.schema == "person":
             q = evasions.person_as_company(e.name, evasive)
             if q:

@@ -170,7 +170,7 @@ def test_every_hit_explains_itself(matcher: Matcher) -> None:
     glossary = next(f for f in top.features if f.name == "name_glossary")
     assert glossary.detail == "translated: 化学→chemical"
     assert top.list == "uflpa" and top.list_version == 3
-    assert result.algorithm == "flscreen-v5"
+    assert result.algorithm == "flscreen-v6"
 
 
 def test_hard_negative_says_why(matcher: Matcher) -> None:

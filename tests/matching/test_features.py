@@ -46,6 +46,26 @@ def _names(hit) -> set[str]:  # type: ignore[no-untyped-def]
         ("color", "coor", False, 0.8),  # a 4-letter word with a letter missing
         ("1", "2", False, 0.0),  # numbers are exact or nothing
         ("quanguo", "mingguo", True, 0.0),
+        # short words (flscreen-v6): a typo that leaves a non-word is that word misspelt
+        ("fod", "food", False, 0.8),  # a letter missing from a 4-letter word
+        ("godl", "gold", False, 0.8),  # two letters swapped
+        ("irna", "iran", False, 0.8),
+        ("nwe", "new", False, 0.8),  # three letters, swapped
+        ("fank", "bank", False, 0.8),  # a first letter mistyped, leaving no word
+        ("dair", "air", False, 0.8),  # a letter added in front
+        ("dqo", "daqo", False, 0.8),  # two non-words a letter apart, in a company
+        ("wood", "food", False, 0.0),  # two real words: maybe two firms
+        ("mune", "mine", False, 0.0),  # ...however rare the word
+        ("sdic", "sric", False, 0.0),  # two codes a letter apart: other codes
+        ("cec", "cce", False, 0.0),  # three-letter acronyms never pair
+        ("wsi", "wei", True, 0.8),  # a person's name part that is no pinyin
+        ("wag", "wang", True, 0.8),  # an English word is no Chinese name
+        ("jin", "jing", True, 0.0),  # two pinyin syllables: two names
+        ("chol", "chul", True, 0.0),  # two non-words in a person's name: maybe two names
+        ("hyon", "hyo", True, 0.0),
+        ("jogn", "jong", True, 0.8),  # but two letters swapped is a typo
+        ("tjnwei", "tianwei", False, 0.8),  # two typos in 7 letters, leaving a non-word
+        ("tianhai", "tianwei", False, 0.0),  # two 7-letter pinyin words: two brands
     ],
 )
 def test_token_similarity(a: str, b: str, person: bool, expected: float) -> None:
@@ -170,3 +190,47 @@ def test_the_literal_factor_never_takes_a_match_under_the_line() -> None:
     assert hit is not None and exact is not None
     assert hit.score >= DEFAULT_THRESHOLD and hit.match
     assert exact.score > hit.score
+
+
+@pytest.mark.parametrize(
+    ("listed", "query"),
+    [
+        ("Tianjin Tianwei Food Co., Ltd.", "Tianjin Tianwei Fod Co., Ltd."),
+        ("Xinjiang Daqo New Energy Co., Ltd.", "Xinjiang Daqo Nwe Energy Co., Ltd."),
+        ("IRAN PETROCHEMICAL COMMERCIAL COMPANY", "IRNA PETROCHEMICAL COMMERCIAL COMPANY"),
+        ("WUHAN SANJIANG IMPORT AND EXPORT CO. LTD", "WUHAN SANJIANG IMPORT ANXD EXPORT CO. LTD"),
+        ("TIAN FANG HONG KONG HOLDINGS LIMITED", "TIAN FANG HONG KONG HOLDINGX LIMITED"),
+        ("COSAILING TRADING COMPANY LIMITED", "COSAILING TRADING COMOPNAY LIMITED"),
+        ("SUN, Wei", "SUN, Wsei"),
+        ("CEC LIMITED", "CEC LIMITPSD"),
+        ("ML HOLDING GROUP LIMITED", "ML HOLDING GROUP KLIMEITED"),
+    ],
+)
+def test_a_typo_in_a_short_word_or_a_legal_form_still_matches(listed: str, query: str) -> None:
+    """Typos as an independent generator makes them (any word, any letter): a short
+    word misspelt, "and" misspelt inside a phrase, two typos in a long legal form."""
+    schema = "person" if listed == "SUN, Wei" else "company"
+    m = Matcher.build([(UFLPA, ListEntry("e1", schema, listed))])
+    hit = _hit(m, Query(id="q", name=query), "e1")
+    assert hit is not None and hit.score >= DEFAULT_THRESHOLD, (query, hit and hit.score)
+
+
+@pytest.mark.parametrize(
+    ("listed", "query"),
+    [
+        ("Manzhouli Wood Products Factory", "Manzhouli Food Products Factory"),
+        ("SDIC Xinjiang Lithium Industry Co., Ltd.", "SRIC Xinjiang Lithium Industry Co., Ltd."),
+        ("CEC LIMITED", "CCE LIMITED"),
+    ],
+)
+def test_a_real_word_or_another_code_a_letter_away_does_not_match(listed: str, query: str) -> None:
+    m = Matcher.build([(UFLPA, ListEntry("e1", "company", listed))])
+    hit = _hit(m, Query(id="q", name=query), "e1")
+    assert hit is None or hit.score < DEFAULT_THRESHOLD, (query, hit and hit.score)
+
+
+def test_a_misspelt_and_is_read_only_between_words() -> None:
+    assert name_key("Import Anxd Export Co").tokens == ("impex",)
+    assert name_key("Science Adn Technology Co").tokens == ("tech",)
+    assert name_key("ANZ Bank Ltd").tokens == ("anz", "bank")  # first: a name, not "and"
+    assert name_key("Bank Anz").tokens == ("bank", "anz")  # last: the same

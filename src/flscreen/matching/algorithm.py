@@ -88,8 +88,8 @@ class Algorithm:
         }
 
 
-FLSCREEN_V5 = Algorithm(
-    name="flscreen-v5",
+FLSCREEN_V6 = Algorithm(
+    name="flscreen-v6",
     description=(
         "flscreen's cross-script name matcher: words aligned as written and as read "
         "(typos, boundaries, abbreviations, Chinese words' pinyin and senses), compact "
@@ -97,9 +97,9 @@ FLSCREEN_V5 = Algorithm(
         "explained by its features"
     ),
 )
-DEFAULT_ALGORITHM = FLSCREEN_V5
+DEFAULT_ALGORITHM = FLSCREEN_V6
 
-ALGORITHMS: dict[str, Algorithm] = {FLSCREEN_V5.name: FLSCREEN_V5}
+ALGORITHMS: dict[str, Algorithm] = {FLSCREEN_V6.name: FLSCREEN_V6}
 """Every algorithm this process offers, by name."""
 
 

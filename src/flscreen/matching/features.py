@@ -40,6 +40,9 @@ maybe a typo, maybe another brand; little enough that the rest of the name decid
 SHORT_PINYIN = 0.75
 """A 4-letter pinyin word in a company's name against one a letter longer (Hufu, Huafu):
 as little, for the same reason; never in people's names (Chan is not Chang)."""
+SHORT_MISSPELLING = 0.8
+"""A word of 3-4 letters one typo from another where the typo left a non-word (Fod for
+Food, Irna for Iran, Dqo for Daqo), in a company's name: that word misspelt."""
 RESEGMENT_FACTOR = 0.98
 """Words re-cut along the list name's word boundaries count a little less than words
 as written, so an exact copy still ranks above a re-spaced one."""
@@ -127,11 +130,13 @@ def token_similarity(a: str, b: str, person: bool = False) -> float:
     if a[0] != b[0]:
         return _first_letter_similarity(a, b, shortest, person)
     if shortest < 4:
-        return 0.0
+        return _short_misspelling(a, b, person)
     both_pinyin = is_pinyin(a) and is_pinyin(b)
     if shortest == 4:
-        if abs(len(a) - len(b)) != 1 or OSA.distance(a, b, score_cutoff=1) > 1:
+        if OSA.distance(a, b, score_cutoff=1) > 1:
             return 0.0
+        if len(a) == len(b):
+            return _short_misspelling(a, b, person)
         if both_pinyin:
             return 0.0 if person else SHORT_PINYIN
         return 0.8
@@ -139,7 +144,7 @@ def token_similarity(a: str, b: str, person: bool = False) -> float:
         if both_pinyin:
             return 0.8 if person else 0.85
         return 0.9
-    two_edits = _long_pair(a, b) and OSA.distance(a, b, score_cutoff=2) <= 2
+    two_edits = _two_typos(a, b)
     if both_pinyin:
         # two typos in a long pinyin word (zhongtai -> zhnogta): still that word, in a
         # company's name; a person's name two letters off is another person's
@@ -158,17 +163,65 @@ def _place_typo(a: str, b: str) -> bool:
     return a[1:] == b or b[1:] == a or OSA.distance(a, b, score_cutoff=1) <= 1
 
 
+def _two_typos(a: str, b: str) -> bool:
+    """Two typos apart, and long enough to carry them: LONG_WORD letters (see
+    _long_pair), or 7 where one of the two is a non-word (Tjnwei for Tianwei: no word
+    or name is spelt so, so it is a misspelling; two real 7-letter words two letters
+    apart may be two names)."""
+    if not _long_pair(a, b):
+        if max(len(a), len(b)) < LONG_WORD - 1 or min(len(a), len(b)) < LONG_WORD - 2:
+            return False
+        if _word_kind(a) and _word_kind(b):
+            return False
+    return OSA.distance(a, b, score_cutoff=2) <= 2
+
+
 def _long_pair(a: str, b: str) -> bool:
     """One word has LONG_WORD letters or more and the other at most one fewer (a long
     word that lost a letter to a typo is still long)."""
     return max(len(a), len(b)) >= LONG_WORD and min(len(a), len(b)) >= LONG_WORD - 1
 
 
+def _short_misspelling(a: str, b: str, person: bool) -> float:
+    """Words of 3-4 letters one typo apart: SHORT_MISSPELLING where the typo can only be
+    a typo, else nothing. Two real words (English or pinyin) stay apart: they may be two
+    names (Wood, Food; Guo, Gou). Two letters swapped, the commonest typing error, reads
+    as that word from 4 letters (Godl, Jogn, Irna); a non-word beside the word it
+    misspells does at any length (Fod, Wsei, Kijm; Kukich's non-word errors), and so
+    does an English word against a pinyin syllable in a person's name (Wag, Goa for
+    Wang, Gao). Of two
+    non-words (acronyms, Korean syllables) only a company's word with a letter missing
+    or added pairs (Dqo, Daqo); a changed letter is another code (SDIC, SRIC; CEC, CCE)
+    or another name (Hwan, Hqan)."""
+    if min(len(a), len(b)) < 3 or OSA.distance(a, b, score_cutoff=1) > 1:
+        return 0.0
+    a_kind, b_kind = _word_kind(a), _word_kind(b)
+    if a_kind and b_kind and (a_kind == b_kind or not person):
+        return 0.0
+    if len(a) == len(b) >= 4 and sorted(a) == sorted(b):
+        return SHORT_MISSPELLING
+    if a_kind or b_kind:
+        # one is a word and the other not; or, in a person's name, a pinyin syllable
+        # against an English word, which is no Chinese name (Wag, Dog for Wang, Dong)
+        return SHORT_MISSPELLING
+    return SHORT_MISSPELLING if not person and len(a) != len(b) else 0.0
+
+
+def _word_kind(word: str) -> str:
+    """ "pinyin", "english" or "" (a non-word) for one lower-case word."""
+    if is_pinyin(word):
+        return "pinyin"
+    return "english" if is_word(word) else ""
+
+
 def _first_letter_similarity(a: str, b: str, shortest: int, person: bool) -> float:
     """token_similarity for words whose first letters differ (see there)."""
-    if shortest < 4:
-        return 0.0
     dropped = a[1:] == b or b[1:] == a
+    swapped = len(a) == len(b) and a[1] == b[0] and a[0] == b[1] and a[2:] == b[2:]
+    if shortest < 4 or (shortest == 4 and len(a) == len(b)):
+        # a short word's first letter dropped, swapped or mistyped (Dair, Usn, Fank)
+        retyped = len(a) == len(b) and a[1:] == b[1:]
+        return _short_misspelling(a, b, person) if dropped or swapped or retyped else 0.0
     a_pinyin, b_pinyin = is_pinyin(a), is_pinyin(b)
     if a_pinyin and b_pinyin:
         # Two readable pinyin words a first letter apart may be two names (Hongtai and
@@ -185,15 +238,19 @@ def _first_letter_similarity(a: str, b: str, shortest: int, person: bool) -> flo
     # misspelling too ("Oryo" for Koryo, "Nergy" for Energy), while two real words a
     # first letter apart may be two names (Park, Spark). Not in people's names: names
     # romanised from Korean or Russian read as no word either (Song-hyok, Tong-hyok).
+    if shortest >= 5 and swapped:
+        return 0.8 if person else 0.85  # the first two letters swapped
+    retyped = a[1:] == b[1:]
+    long_typos = _two_typos(a, b)
+    if not (dropped or retyped or long_typos):
+        return 0.0  # no rule below can apply: the English word list is not asked for
     misspelt = a_pinyin != b_pinyin or (not person and not (is_word(a) and is_word(b)))
     if dropped and shortest >= (4 if misspelt else 6 if person else 5):
         return 0.8 if person else 0.85  # the first letter dropped
-    if shortest >= 5 and a[1] == b[0] and a[0] == b[1] and a[2:] == b[2:]:
-        return 0.8 if person else 0.85  # the first two letters swapped
-    if a[1:] == b[1:] and shortest >= (5 if misspelt else 6) and (misspelt or not person):
+    if retyped and shortest >= (5 if misspelt else 6) and (misspelt or not person):
         return 0.8  # the first letter mistyped (Yianjin for Tianjin); in people's names
         # only when the result reads as no name
-    if _long_pair(a, b) and (misspelt or not person) and OSA.distance(a, b, score_cutoff=2) <= 2:
+    if long_typos and (misspelt or not person):
         return 0.8  # two typos in a long word, one at its start ("ecnhology" for technology)
     return 0.0
 

@@ -1,4 +1,4 @@
-"""How features combine into one score (the default algorithm ``flscreen-v5``, whose
+"""How features combine into one score (the default algorithm ``flscreen-v6``, whose
 numbers are an :class:`~flscreen.matching.algorithm.Algorithm`'s tunables).
 
 name score = 0.6 x weighted word overlap + 0.4 x compact spelling similarity,
@@ -23,7 +23,9 @@ flscreen-v2 (before re-spacing, two-typo blocking, place typos and the CC-CEDICT
 glossary) is commit e359b18; flscreen-v3 (before words as written, pinyin first
 letters, legal-form guesses and lone brand syllables) is commit 3dc67ec;
 flscreen-v4 (before non-words read as misspellings and Chinese words' other spellings:
-pinyin, senses, runs cut at everyday words and places) is commit d7d8c78. Keep old
+pinyin, senses, runs cut at everyday words and places) is commit d7d8c78; flscreen-v5
+(before short words' misspellings, two-typo legal forms and a misspelt "and") is
+commit 71c1ce5. Keep old
 versions reproducible: a change to the code here is a new default algorithm name.
 """
 

@@ -29,6 +29,7 @@ from importlib import resources
 from typing import Any
 
 import yaml
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from flscreen.normalize.text import (
@@ -358,8 +359,9 @@ def _vocabulary_typo(word: str) -> str | None:
             for w in index.get(word[1:], frozenset())
             if len(w) == len(word) and w[1:] == word[1:] and w not in voc.places
         }
-    if len({index_canonical(w) for w in hits}) == 1:
-        return min(hits)  # several spellings of one word (technology, tecnology)
+    if len({exact_token(w) for w in hits}) == 1:
+        return min(hits)  # several spellings of one word (technology, tecnology; holding,
+        # holdings)
     return None
 
 
@@ -819,7 +821,7 @@ def _build(
         r.add_han(_join_lone(segments) if join_lone else segments, cut_runs)
     # Once more over the canonical words: a corrected typo can complete a phrase
     # ("Import & Eport" -> import and export -> impex).
-    tokens = _apply_phrases(r.tokens)
+    tokens = _apply_phrases(r.tokens if person else _misspelt_connectives(r.tokens))
     if not person:
         _misspelt_legal_tail(r.ordered, r.raw, tokens, r.legal)
     if not tokens and r.legal:
@@ -847,6 +849,27 @@ def _short_legal() -> tuple[str, ...]:
     return tuple(sorted(w for w in vocabulary().legal_en if 2 <= len(w) <= 4 and w.isalpha()))
 
 
+@functools.lru_cache(maxsize=4096)
+def _long_legal_typo(word: str) -> bool:
+    """True when ``word`` is two typos from a legal form of 7+ letters (Limutef, Ilmiteg,
+    Comopnay, Klimeited for Limited, Company), not the legal form itself with letters
+    before or after it (HKLimited is a place run into one: the re-cut reads it), and no
+    word itself: at the end of a name that is a legal form, as one typo is
+    (canonical_token corrects those); no brand or name is spelt so."""
+    if len(word) < 5 or not word.isalpha():
+        return False
+    near = process.extract(word, _long_legal(), scorer=OSA.distance, score_cutoff=2, limit=None)
+    if any(abs(len(w) - len(word)) <= 2 and w not in word for w, _, _ in near):
+        return not is_word(word)
+    return False
+
+
+@functools.cache
+def _long_legal() -> tuple[str, ...]:
+    """Legal-form words of 7+ letters (limited, company, corporation ...)."""
+    return tuple(sorted(w for w in vocabulary().legal_en if len(w) >= 7 and w.isalpha()))
+
+
 _STRONG_LEGAL = frozenset({"ltd", "inc", "llc", "plc", "corp", "pte", "pvt", "jsc", "bhd"})
 """Legal forms no name word is one letter away from by chance (unlike co, sa or ag)."""
 
@@ -856,8 +879,10 @@ def _near_legal(word: str, token: str, after_legal: bool, company: bool) -> bool
     Ld, Lte, tLd, Lt, Ltr, atd, or 'o'/'C' for Co at the very end of a company name.
     One edit from a legal form, not itself a reviewed word, and not a pinyin syllable
     unless a legal form follows it or it is a letter or two in a company's name."""
-    if not word.isalpha() or not word.isascii() or len(word) > 5 or word.isdigit():
+    if not word.isalpha() or not word.isascii():
         return False
+    if len(word) >= 6:
+        return _long_legal_typo(word)
     if word in STOPWORDS or (_token_class(token) != BRAND and token == word):
         return False
     if word in vocabulary().abbreviations or word in vocabulary().places:
@@ -876,6 +901,22 @@ def _near_legal(word: str, token: str, after_legal: bool, company: bool) -> bool
     # legal form no name comes near (Nic for Inc, Ltr for Ltd)
     strong = not short and any(w in _STRONG_LEGAL for w in near)
     return strong or after_legal or company
+
+
+def _misspelt_connectives(tokens: list[str]) -> list[str]:
+    """ "and" misspelt between two words of a company's name ("Import Anxd Export",
+    "Science Adn Technology", "M Nd S"): read as "and", so a phrase it belongs to still
+    joins and the word weighs nothing, as "and" does. Only a non-word one typo from
+    "and" (first letter kept or dropped), never first or last (ANZ Bank is a bank)."""
+    out = list(tokens)
+    for i in range(1, len(out) - 1):
+        word = out[i]
+        if word == "and" or not word.isalpha() or not 2 <= len(word) <= 4:
+            continue
+        near = (word[0] == "a" or word == "nd") and OSA.distance(word, "and", score_cutoff=1) <= 1
+        if near and not is_word(word):
+            out[i] = "and"
+    return out
 
 
 def _misspelt_legal_tail(

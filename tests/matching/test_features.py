@@ -64,6 +64,8 @@ def _names(hit) -> set[str]:  # type: ignore[no-untyped-def]
         ("chol", "chul", True, 0.0),  # two non-words in a person's name: maybe two names
         ("hyon", "hyo", True, 0.0),
         ("jogn", "jong", True, 0.8),  # but two letters swapped is a typo
+        ("a", "b", False, 0.0),  # one letter is no word to misspell
+        ("m", "sm", False, 0.0),
         ("tjnwei", "tianwei", False, 0.8),  # two typos in 7 letters, leaving a non-word
         ("tianhai", "tianwei", False, 0.0),  # two 7-letter pinyin words: two brands
     ],

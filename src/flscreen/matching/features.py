@@ -216,6 +216,8 @@ def _word_kind(word: str) -> str:
 
 def _first_letter_similarity(a: str, b: str, shortest: int, person: bool) -> float:
     """token_similarity for words whose first letters differ (see there)."""
+    if shortest < 2:
+        return 0.0
     dropped = a[1:] == b or b[1:] == a
     swapped = len(a) == len(b) and a[1] == b[0] and a[0] == b[1] and a[2:] == b[2:]
     if shortest < 4 or (shortest == 4 and len(a) == len(b)):

@@ -10,15 +10,16 @@ the analysts' judgements and returns a :class:`MatchResult`.
 from __future__ import annotations
 
 import copy
+import itertools
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Protocol
 
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import OSA, Indel
 
 from flscreen.matching.algorithm import DEFAULT_ALGORITHM, Algorithm
-from flscreen.matching.features import LONG_WORD, NamePair
+from flscreen.matching.features import LONG_WORD, SHORT_MISSPELLING, NamePair
 from flscreen.matching.index import IndexBuilder, NameIndex, key_hash
 from flscreen.matching.judgements import Judgement, JudgementBook
 from flscreen.matching.query import Query, clean_registration_id, query_party_key
@@ -70,6 +71,30 @@ def split_words(index: NameIndex, token: str) -> list[tuple[str, str]]:
         return []
     dfs = index.postings.df([key_hash("t:", w) for cut in cuts for w in cut])
     return [cut for k, cut in enumerate(cuts) if dfs[2 * k] and dfs[2 * k + 1]]
+
+
+def _is_short(token: str) -> bool:
+    return 3 <= len(token) <= 4 and token.isalpha()
+
+
+def short_typo_weight(short: list[tuple[str, float]], row_text: str) -> float:
+    """The weight a row may yet share with a query's short words through one typo (no
+    blocking key holds those: the index's typo neighbours start at MIN_FUZZY_LEN
+    letters): each short query word (or join of two neighbours) absent from the row but
+    one edit from one of its words, at the weight short misspellings pair with. An
+    estimate that leaves them out would drop the row before the features could pair
+    them."""
+    words = row_text.split()
+    extra = 0.0
+    for token, weight in short:
+        if token in words:
+            continue
+        if any(
+            abs(len(w) - len(token)) <= 1 and OSA.distance(token, w, score_cutoff=1) <= 1
+            for w in words
+        ):
+            extra += weight * SHORT_MISSPELLING
+    return extra
 
 
 def looks_like_organisation(key: NameKey) -> bool:
@@ -471,29 +496,42 @@ class Matcher:
         qc_other = compact_of([first.get(t, t) for t in key.tokens]) if first else ""
         own = sum(q_weights) or 1.0
         single_word = len(key.tokens) == 1
-        w_tokens, w_compact = self.algorithm.w_tokens, self.algorithm.w_compact
+        # short words pair through typos no blocking key reaches (Snu for Sun): where a
+        # row would fall under the line, its words are read for them (see short_typo_weight)
+        short = [(t, w) for t, w in zip(key.tokens, q_weights, strict=True) if _is_short(t)]
+        # ...and a short word joined to its neighbour (Chol Mam, Kwang Ok: Cholnam, Kwangsok)
+        pairs = itertools.pairwise(zip(key.tokens, q_weights, strict=True))
+        short += [(a + b, wa + wb) for (a, wa), (b, wb) in pairs if min(len(a), len(b)) <= 4]
+        cutoff = review - QUICK_MARGIN
         quick: list[tuple[float, int]] = []
         for r, s in rows:
             text = self.row_text[r]
             sim = Indel.normalized_similarity(qc, text.replace(" ", ""))
             if qc_other:
                 sim = max(sim, Indel.normalized_similarity(qc_other, text.replace(" ", "")))
-            est = w_tokens * min(1.0, s / own) + w_compact * sim
-            if est < review - QUICK_MARGIN and not reg:
-                continue
-            if single_word or reg:
-                quick.append((est, r))  # acronyms and ids are scored on other grounds
-                continue
-            # The row's own weight bounds the share of weight in common, as the
-            # word-overlap feature counts it (matched / all weight).
-            theirs = self.row_weight[r]
-            shared = min(s, own, theirs)
-            union = own + theirs - shared
-            est = w_tokens * (shared / union if union > 0 else 0.0) + w_compact * sim
-            if est >= review - QUICK_MARGIN:
+            est = self._quick_estimate(r, s, own, sim, single_word or reg is not None)
+            if short and est < cutoff:
+                s += short_typo_weight(short, text)
+                est = self._quick_estimate(r, s, own, sim, single_word or reg is not None)
+            if est >= cutoff or reg:
                 quick.append((est, r))
         quick.sort(reverse=True)
         return quick[:SCORED_ROWS]
+
+    def _quick_estimate(
+        self, row: int, shared: float, own: float, sim: float, plain: bool
+    ) -> float:
+        """An upper estimate of a row's name score from the key weight it shares with the
+        query and the compact spelling similarity. The row's own weight bounds the share
+        of weight in common, as the word-overlap feature counts it (matched / all weight),
+        except for acronyms and identifiers (``plain``), scored on other grounds."""
+        w_tokens, w_compact = self.algorithm.w_tokens, self.algorithm.w_compact
+        if plain:
+            return w_tokens * min(1.0, shared / own) + w_compact * sim
+        theirs = self.row_weight[row]
+        common = min(shared, own, theirs)
+        union = own + theirs - common
+        return w_tokens * (common / union if union > 0 else 0.0) + w_compact * sim
 
     def _estimate(
         self,

@@ -401,6 +401,14 @@ class Matcher:
         acr = acronym(toks)
         if acr:
             put(key_hash("t:", acr), 1.0)
+        for tok, written in key.spelled:
+            # a word a typo correction rewrote ("Snjiang" read as the place Sinkiang):
+            # the words one typo from it as written are keys too, as the features
+            # compare it as written
+            if written != tok and exact_token(written) == written and tok in toks:
+                w = weights[toks.index(tok)]
+                for near in index.fuzzy_tokens(written):
+                    put(key_hash("t:", near), w * 0.9)
         for tok, other in _other_spellings(key):
             # a Chinese word's pinyin or other sense finds a listing that writes it so
             w = weights[toks.index(tok)]
@@ -496,8 +504,9 @@ class Matcher:
         qc_other = compact_of([first.get(t, t) for t in key.tokens]) if first else ""
         own = sum(q_weights) or 1.0
         single_word = len(key.tokens) == 1
-        # short words pair through typos no blocking key reaches (Snu for Sun): where a
-        # row would fall under the line, its words are read for them (see short_typo_weight)
+        # short words pair through typos no blocking key reaches (Snu for Sun): each row's
+        # words are read for them, so the estimate ranks rows as the features will score
+        # them (see short_typo_weight)
         short = [(t, w) for t, w in zip(key.tokens, q_weights, strict=True) if _is_short(t)]
         # ...and a short word joined to its neighbour (Chol Mam, Kwang Ok: Cholnam, Kwangsok)
         pairs = itertools.pairwise(zip(key.tokens, q_weights, strict=True))
@@ -509,10 +518,9 @@ class Matcher:
             sim = Indel.normalized_similarity(qc, text.replace(" ", ""))
             if qc_other:
                 sim = max(sim, Indel.normalized_similarity(qc_other, text.replace(" ", "")))
-            est = self._quick_estimate(r, s, own, sim, single_word or reg is not None)
-            if short and est < cutoff:
+            if short:
                 s += short_typo_weight(short, text)
-                est = self._quick_estimate(r, s, own, sim, single_word or reg is not None)
+            est = self._quick_estimate(r, s, own, sim, single_word or reg is not None)
             if est >= cutoff or reg:
                 quick.append((est, r))
         quick.sort(reverse=True)

@@ -125,16 +125,20 @@ def hops_json_sql() -> sql.Table:
     return sql.Table("fl_rhop", f"SELECT dn, up, w, {share_json('w')} AS wj FROM fl_hop")
 
 
-def routes_sql(depth: int) -> str:
-    """Per route row of ``o`` (fl_out's rows with a path of at most ``depth``
-    transactions): its steps as JSON, whether every share on it is known, its transaction
-    ids (to order routes by) and its last transaction. Step k's share is the seed's weight
-    for k = 1, else the hop's from transaction k-1 to k; one join per position, so no row
-    is unnested and regrouped."""
-    steps, known, tids, joins = [], ["o.seed_w IS NOT NULL"], [], []
+def routes_sql(depth: int) -> tuple[str, str, str, str]:
+    """For a row of ``o`` (fl_out's rows, paths of at most ``depth`` transactions): the
+    JOINs that bring each position's step (``sj``) and hop share (``sh``), its steps as
+    the pieces of one JSON list (to go inside one ``concat``: each byte copied once),
+    whether every share on it is known and its transaction ids (to order routes by).
+    Step k's share is the seed's weight for k = 1, else the hop's from transaction k-1
+    to k; one join per position, so no row is unnested and regrouped."""
+    pieces, known, tids, joins = [], ["o.seed_w IS NOT NULL"], [], []
     for k in range(1, max(1, depth) + 1):
-        wj = share_json("o.seed_w") if k == 1 else f"h{k}.wj"
-        steps.append(f"CASE WHEN len(o.path) >= {k} THEN {cat(f'j{k}.head', wj, f'j{k}.tail')} END")
+        if k > 1:
+            pieces.append(f"CASE WHEN len(o.path) >= {k} THEN ',' END")
+        # a position past the route's end joins nothing: its pieces are NULL, which
+        # concat skips
+        pieces += [f"j{k}.head", share_json("o.seed_w") if k == 1 else f"h{k}.wj", f"j{k}.tail"]
         tids.append(f"COALESCE(j{k}.tid, '')")
         joins.append(f"LEFT JOIN sj j{k} ON j{k}.t = o.path[{k}]")
         if k > 1:
@@ -143,13 +147,12 @@ def routes_sql(depth: int) -> str:
                 f"LEFT JOIN sh h{k} ON len(o.path) >= {k} "
                 f"AND h{k}.dn = o.path[{k - 1}] AND h{k}.up = o.path[{k}]"
             )
-    return f"""
-            SELECT o.rid, {cat("'['", f"concat_ws(',', {', '.join(steps)})", "']'")} AS steps,
-                   {" AND ".join(known)} AS known,
-                   list_value({", ".join(tids)})[1:len(o.path)] AS tids,
-                   o.path[len(o.path)] AS last
-            FROM o {" ".join(joins)}
-            WHERE o.path IS NOT NULL"""
+    return (
+        " ".join(joins),
+        ", ".join(pieces),
+        " AND ".join(known),
+        f"list_value({', '.join(tids)})[1:len(o.path)]",
+    )
 
 
 def rows_sql(lo: int, hi: int, depth: int) -> str:
@@ -159,37 +162,38 @@ def rows_sql(lo: int, hi: int, depth: int) -> str:
     gaps, shortfalls and count as :func:`sql.out_sql` orders them. Each row is (s, kind,
     flag, n, prefix of the route order, share, JSON, confirmed) and, for gaps, what the
     detail cites of the last step (supplier, material, transaction, supplier name); the
-    JSON is a taint route's whole path, a gap's steps. Routes of at most ``depth``
-    transactions; the order needs ``fl_rflag`` (:func:`flag_rows`)."""
+    JSON (UTF-8 bytes, which Python joins without decoding) is a taint route's whole
+    path, a gap's steps. Routes of at most ``depth`` transactions; the order needs
+    ``fl_rflag`` (:func:`flag_rows`)."""
     taint = f"o.kind = {sql.KIND_TAINT}"
     gap = f"o.kind = {sql.KIND_GAP}"
-    path = cat(
-        lit('{"source":'),
-        "f.json",
-        lit(',"steps":'),
-        "rs.steps",
-        lit(',"share":'),
-        f"CASE WHEN rs.known THEN {num(round6('o.share'))} ELSE 'null' END",
-        lit(',"evidence":"declared"}'),
+    joins, steps, known, tids = routes_sql(depth)
+    share = f"CASE WHEN {known} THEN {num(round6('o.share'))} ELSE 'null' END"
+    head = cat(lit('{"source":'), "f.json", lit(',"steps":'))
+    tail = cat(lit(',"share":'), share, lit(',"evidence":"declared"}'))
+    text = cat(
+        f"CASE WHEN {taint} THEN {head} END",
+        "'['",
+        steps,
+        "']'",
+        f"CASE WHEN {taint} THEN {tail} END",
     )
     order = ", ".join(
         f"CASE WHEN {taint} THEN {key} END"
-        for key in ("f.prefix", "-o.share", "len(o.path)", "rs.tids", "f.frank")
+        for key in ("f.prefix", "-o.share", "len(o.path)", tids, "f.frank")
     )
     return f"""
         WITH o AS (
-            SELECT row_number() OVER () AS rid, s, kind, flag, seed, share, seed_w, path, n
+            SELECT s, kind, flag, seed, share, seed_w, path, n
             FROM fl_out WHERE s >= {int(lo)} AND s < {int(hi)}
         ),
         sj AS (SELECT * FROM fl_rstep WHERE t IN (SELECT unnest(path) FROM o)),
-        sh AS (SELECT * FROM fl_rhop WHERE up IN (SELECT unnest(path) FROM o)),
-        rs AS ({routes_sql(depth)}
-        )
+        sh AS (SELECT * FROM fl_rhop WHERE up IN (SELECT unnest(path) FROM o))
         SELECT o.s, o.kind, o.flag, o.n, f.prefix, o.share,
-               CASE WHEN {taint} THEN {path} ELSE rs.steps END, f.confirmed,
-               CASE WHEN {gap} THEN j.supplier_id END, CASE WHEN {gap} THEN j.material END,
-               CASE WHEN {gap} THEN j.tid END, CASE WHEN {gap} THEN j.sname END
-        FROM o LEFT JOIN rs ON rs.rid = o.rid LEFT JOIN sj j ON j.t = rs.last
+               CASE WHEN o.path IS NOT NULL THEN encode({text}) END, f.confirmed,
+               j.supplier_id, j.material, j.tid, j.sname
+        FROM o {joins}
+        LEFT JOIN sj j ON {gap} AND j.t = o.path[len(o.path)]
         LEFT JOIN fl_rflag f ON {taint} AND f.flag = o.flag
         ORDER BY o.s, o.kind, {order}, o.flag, o.seed
         """

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -216,22 +217,38 @@ def write_batch(
     cuts = {0, *(int(s) for _, s in engine.fetch(sql.slices_sql(n)))} if n > 1 else {0}
     end = int(next(engine.fetch("SELECT COALESCE(MAX(s), -1) + 1 FROM fl_ship_detail"))[0])
     longest = int(next(engine.fetch("SELECT COALESCE(MAX(len(path)), 1) FROM fl_out"))[0])
-    with out.open("wb") as handle:
-        for lo, hi in pairwise([*sorted(c for c in cuts if c < end), end]):
-            bought = {int(s): m for s, m in engine.fetch(render.bought_sql(lo, hi))}
-            chunk = []
-            for ship, mine in _per_shipment(
-                engine.fetch(sql.ships_sql(lo, hi)),
-                engine.fetch(render.rows_sql(lo, hi, longest)),
-            ):
-                line, counts = lines.line(ship, mine, bought.get(int(ship[0]), ()))
-                chunk.append(line)
-                total.update(counts)
-                if len(chunk) >= 10_000:
-                    handle.write(("\n".join(chunk) + "\n").encode())
-                    chunk = []
-            if chunk:
-                handle.write(("\n".join(chunk) + "\n").encode())
+    bounds = list(pairwise([*sorted(c for c in cuts if c < end), end]))
+    counts = [0] * len(SUMMARY)
+
+    def read(lo: int, hi: int) -> tuple[dict[int, list[str]], list[Any], Any]:
+        # its own cursor, in a thread: DuckDB renders the next slice while Python writes
+        # this one (DuckDB runs a query without holding the GIL)
+        cursor = engine.con.cursor()
+        bought = {int(s): m for s, m in cursor.execute(render.bought_sql(lo, hi)).fetchall()}
+        ships = cursor.execute(sql.ships_sql(lo, hi)).fetchall()
+        return bought, ships, cursor.execute(render.rows_sql(lo, hi, longest))
+
+    def stream(cursor: Any) -> Iterator[tuple[Any, ...]]:
+        # a few thousand rows at a time: the memory they take is freed and reused while
+        # it is still in cache, where one fetchall of a slice touches fresh pages for
+        # every byte (page faults cost more than the copies on this machine)
+        while rows := cursor.fetchmany(2_000):
+            yield from rows
+        cursor.close()
+
+    # a 1 MiB buffer takes each line's bytes as they are made: no per-chunk join
+    with out.open("wb", buffering=1 << 20) as sink, ThreadPoolExecutor(1) as pool:
+        write = sink.write
+        pending = pool.submit(read, *bounds[0]) if bounds else None
+        for i in range(len(bounds)):
+            assert pending is not None
+            bought, ships, cursor = pending.result()
+            pending = pool.submit(read, *bounds[i + 1]) if i + 1 < len(bounds) else None
+            for ship, mine in _per_shipment(iter(ships), stream(cursor)):
+                write(lines.line(ship, mine, bought.get(int(ship[0]), ()), counts))
+                write(b"\n")
+            del bought, ships, cursor
+    total.update(dict(zip(SUMMARY, counts, strict=True)))
     for name in ("fl_rstep", "fl_rhop", "fl_rflag"):
         engine.drop(name)
     return total
@@ -494,11 +511,13 @@ class _Decoding:
 @dataclass
 class _Lines:
     """What writing a shipment's JSON line from the rows of :func:`render.rows_sql` needs:
-    the bytes ``orjson.dumps`` makes of the TraceResult :func:`_result` would decode."""
+    the bytes ``orjson.dumps`` makes of the TraceResult :func:`_result` would decode.
+    Lines are built as bytes from the bytes SQL renders: no text is decoded and encoded
+    again."""
 
     config: TraceConfig
     names: Mapping[str, str | None]
-    zero: Mapping[str, list[tuple[int, tuple[str, str, str], str, bool]]]
+    zero: Mapping[str, list[tuple[int, tuple[str, str, str], bytes, bool]]]
     """A manufacturer's or exporter's own sources: (route order prefix, party, facility
     and detail, the path's JSON, confirmed)."""
     unknown: frozenset[str]
@@ -506,7 +525,7 @@ class _Lines:
     mass: Mapping[int, Sequence[MassItem]]
     bom: Mapping[str, Sequence[str]]
     needs: dict[str, list[tuple[str, str, frozenset[str]]]] = field(default_factory=dict)
-    rendered: dict[int, str] = field(default_factory=dict)
+    rendered: dict[int, bytes] = field(default_factory=dict)
 
     @classmethod
     def fetch(
@@ -523,10 +542,12 @@ class _Lines:
             name: sector
             for _, name, sector in engine.fetch("SELECT material, name, sector FROM fl_mat_name")
         }
-        zero: dict[str, list[tuple[int, tuple[str, str, str], str, bool]]] = {}
+        zero: dict[str, list[tuple[int, tuple[str, str, str], bytes, bool]]] = {}
         for party, found in (inputs.zero_step if inputs is not None else {}).items():
             for src in found:
-                path = f'{{"source":{_dumps(src)},"steps":[],"share":1.0,"evidence":"declared"}}'
+                path = b'{"source":%s,"steps":[],"share":1.0,"evidence":"declared"}' % orjson.dumps(
+                    src
+                )
                 tie = (src.party_id, src.facility_id or "", src.detail)
                 zero.setdefault(party, []).append(
                     (render.prefix(src), tie, path, src.confidence == "confirmed")
@@ -541,31 +562,36 @@ class _Lines:
             inputs.bom if inputs is not None else {},
         )
 
-    def item(self, item: MassItem) -> str:
+    def item(self, item: MassItem) -> bytes:
         """A finding or missing conversion as JSON, rendered once."""
         found = self.rendered.get(id(item))
         if found is None:
-            found = self.rendered[id(item)] = _dumps(item)
+            found = self.rendered[id(item)] = orjson.dumps(item)
         return found
 
     def line(
-        self, ship: tuple[Any, ...], rows: list[tuple[Any, ...]], bought: Sequence[str]
-    ) -> tuple[str, dict[str, int]]:
-        """The shipment's JSON line (no newline) and its :func:`summary` counts."""
+        self,
+        ship: tuple[Any, ...],
+        rows: list[tuple[Any, ...]],
+        bought: Sequence[str],
+        counts: list[int],
+    ) -> bytes:
+        """The shipment's JSON line (no newline); its :func:`summary` counts are added to
+        ``counts`` (in :data:`SUMMARY` order)."""
         config = self.config
+        dumps = orjson.dumps
         _, sid, manufacturer, exporter, product = ship
         own = [
             z for party in dict.fromkeys((manufacturer, exporter)) for z in self.zero.get(party, ())
         ]
         own.sort(key=lambda z: (z[0], z[1]))
-        paths: list[tuple[str, bool]] = []
+        paths: list[tuple[bytes, bool]] = []
         routes = len(own)
-        gaps: dict[int, str] = {}
+        gaps: dict[int, bytes] = {}
         findings: list[MassBalanceFinding] = []
         missing: dict[tuple[str, str, str], Gap] = {}
         mass_seen: set[int] = set()
         for _, kind, flag, n, prefix, share, text, confirmed, sup, mat, tid, sname in rows:
-            flag = int(flag)
             if kind == sql.KIND_TAINT:
                 # in route order already; a shipment's own sources (share 1, no steps) go
                 # before the first route they do not follow
@@ -577,24 +603,26 @@ class _Lines:
             elif kind == sql.KIND_GAP and flag not in gaps:
                 sector = self.sectors.get(" ".join(mat.strip().lower().split()))
                 if sup in self.unknown:
-                    reason = "unknown_supplier"
+                    reason = b"unknown_supplier"
                     detail = (
                         f"{mat} ({sector}) in {tid} comes from "
                         f"{sname!r}, a supplier that cannot be identified or screened"
                     )
                 else:
-                    reason = "ends_before_raw_material"
+                    reason = b"ends_before_raw_material"
                     detail = (
                         f"{sname} sold {mat} ({sector}) in {tid} but no purchase of it or its "
                         f"inputs is documented in the {config.lookback_days} days before"
                     )
-                gaps[flag] = (
-                    f'{{"party_id":{_dumps(sup)},"material":{_dumps(mat)},"reason":"{reason}",'
-                    f'"detail":{_dumps(detail)},"steps":{text},"sector":{_dumps(sector)}}}'
-                )
+                gaps[flag] = b'{"party_id":%s,"material":%s,"reason":"%s","detail":%s,' % (
+                    dumps(sup),
+                    dumps(mat),
+                    reason,
+                    dumps(detail),
+                ) + b'"steps":%s,"sector":%s}' % (text, dumps(sector))
             elif kind == sql.KIND_MASS and flag not in mass_seen:
                 mass_seen.add(flag)
-                for item in self.mass.get(flag, ()):
+                for item in self.mass.get(int(flag), ()):
                     if isinstance(item, Gap):
                         missing.setdefault((item.party_id, item.material, item.detail), item)
                     else:
@@ -613,7 +641,7 @@ class _Lines:
                     f"the {config.lookback_days} days before the shipment"
                 )
                 gap_list.append(
-                    _dumps(Gap(manufacturer, material, "no_supplier", detail, (), sector))
+                    dumps(Gap(manufacturer, material, "no_supplier", detail, (), sector))
                 )
                 ngaps += 1
         listed = paths[: config.max_paths]
@@ -623,34 +651,40 @@ class _Lines:
                 f"{routes:,} tainted routes: the first {len(listed):,} (max_paths) are listed, "
                 f"confirmed sources and larger shares first; {more:,} more are not"
             )
-            gap_list.append(_dumps(Gap(manufacturer, product, "path_limit", detail)))
+            gap_list.append(dumps(Gap(manufacturer, product, "path_limit", detail)))
         for key in sorted(missing):
             gap_list.append(self.item(missing[key]))
             ngaps += 1
         findings.sort(key=finding_order)
         tainted = any(confirmed for _, confirmed in listed)
-        line = (
-            f'{{"shipment":{_dumps(sid)},"tainted":{"true" if tainted else "false"},'
-            f'"paths":[{",".join(p for p, _ in listed)}],"gaps":[{",".join(gap_list)}],'
-            f'"mass_balance":[{",".join(map(self.item, findings))}],'
-            f'"unlisted_paths":{routes - len(listed)}}}'
+        line = b"".join(
+            (
+                b'{"shipment":',
+                dumps(sid),
+                b',"tainted":true,"paths":[' if tainted else b',"tainted":false,"paths":[',
+                b",".join([p for p, _ in listed]),
+                b'],"gaps":[',
+                b",".join(gap_list),
+                b'],"mass_balance":[',
+                b",".join(map(self.item, findings)),
+                b'],"unlisted_paths":%d}' % more,
+            )
         )
-        counts = {
-            "shipments": 1,
-            "tainted": int(tainted),
-            "paths": len(listed),
-            "unlisted": routes - len(listed),
-            "gaps": ngaps,
-            "shortfalls": len(findings),
-            "with_gaps": int(ngaps > 0),
-            "capped": int(routes > len(listed)),
-            "with_shortfalls": int(bool(findings)),
-        }
-        return line, counts
-
-
-def _dumps(value: Any) -> str:
-    return orjson.dumps(value).decode()
+        for k, v in enumerate(
+            (
+                1,
+                tainted,
+                len(listed),
+                more,
+                ngaps,
+                len(findings),
+                ngaps > 0,
+                more > 0,
+                bool(findings),
+            )
+        ):
+            counts[k] += v
+        return line
 
 
 def _result(

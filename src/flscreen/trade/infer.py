@@ -13,6 +13,7 @@ import datetime as dt
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from sys import intern
 from typing import Any
 
 from flscreen.batch.engines import Engine
@@ -40,7 +41,6 @@ from flscreen.trade.resolve import (
     name_tokens_start,
     unit_ids,
     unit_numbers,
-    unit_pairs,
     variant_key,
     vkey_rows,
 )
@@ -143,6 +143,9 @@ def resolve_firms(engine: Engine, params: sql.Params, workers: int = 1) -> list[
     """Blocking, scoring and clustering; leaves ``tr_vfirm`` (variant -> firm) on the engine.
 
     ``workers`` > 1 computes the name keys of many distinct names in that many processes.
+    What Python holds is kept to what clustering needs (at 10M records, 3M spellings): the
+    address keys' caches and unit ids are let go once loaded, and the pairs come sorted from
+    the engine, one at a time.
     """
     d = engine.dialect
     engine.create(sql.variants(d))
@@ -159,22 +162,19 @@ def resolve_firms(engine: Engine, params: sql.Params, workers: int = 1) -> list[
     for vid, name, address, country, n, roles in rows:
         k = variant_key(int(vid), name, address, country, named)
         keys[k.vid] = k
-        variants.append(Variant(int(vid), name, address, country, int(n), roles, k.country))
+        variants.append(
+            Variant(int(vid), name, address, intern(country), int(n), intern(roles), k.country)
+        )
     del rows, named
     ids = unit_ids(keys.values())
     v3 = params.algorithm == "trade-firms-v3"
-    vtok: list[tuple[Any, ...]] = []
     if v3:
         load_rows(engine, "tr_vkey", VKEY_SCHEMA, vkey_rows(keys.values(), ids))
-    else:
-        vkey, vtok = key_rows(keys.values(), ids)
-        load_rows(engine, "tr_vkey", VKEY_SCHEMA, vkey)
-        del vkey
-    own: list[Pair] = []
-    if v3:
         load_rows(engine, "tr_ntok", NTOK_SCHEMA, name_rows(keys.values(), ids))
         load_rows(engine, "tr_num", NUM_SCHEMA, [(i,) for i in range(NUM_MAX + 1)])
         load_rows(engine, "tr_unum", UNUM_SCHEMA, unit_numbers(keys, ids))
+        del ids
+        clear_caches(signatures=False)
         for table in (
             sql.name_token_df(),
             sql.name_candidates(params),
@@ -187,48 +187,45 @@ def resolve_firms(engine: Engine, params: sql.Params, workers: int = 1) -> list[
             sql.shared_counterparties("tr_ucp"),
         ):
             engine.create(table)
-        own = unit_pairs(keys, ids)
     else:
+        vkey, vtok = key_rows(keys.values(), ids)
+        load_rows(engine, "tr_vkey", VKEY_SCHEMA, vkey)
         load_rows(engine, "tr_vtok", VTOK_SCHEMA, vtok)
+        del vkey, vtok, ids
+        clear_caches(signatures=False)
         engine.create(sql.token_df())
         engine.create(sql.candidates(params))
     if params.algorithm == "trade-firms-v1":
         engine.create(sql.scored(params))
-        query = (
-            "SELECT va, vb, blocked_on, s_name, s_addr, rule, 0 FROM tr_pair WHERE rule IS NOT NULL"
-        )
-    else:
-        if params.algorithm == "trade-firms-v2":
-            engine.create(sql.token_weights())
-            engine.create(sql.soft_names(params))
-            engine.create(sql.scored_v2(d, params))
-            engine.create(sql.counterparties())
-            engine.create(sql.shared_counterparties())
-        query = (
-            "SELECT p.va, p.vb, p.blocked_on, p.s_name, p.s_addr, p.rule, "
-            "coalesce(c.shared, 0) FROM tr_pair p "
-            "LEFT JOIN tr_pcp c ON c.va = p.va AND c.vb = p.vb WHERE p.rule IS NOT NULL"
-        )
-    del vtok
-    pairs = own + [
+    elif params.algorithm == "trade-firms-v2":
+        engine.create(sql.token_weights())
+        engine.create(sql.soft_names(params))
+        engine.create(sql.scored_v2(d, params))
+        engine.create(sql.counterparties())
+        engine.create(sql.shared_counterparties())
+    pairs = (
         Pair(
             int(va),
             int(vb),
-            blocked,
+            intern(blocked),
             float(s_name),
             None if s_addr is None else float(s_addr),
-            rule,
+            intern(rule),
             int(shared),
         )
-        for va, vb, blocked, s_name, s_addr, rule, shared in engine.fetch(query)
-    ]
-    clusters, _refused = cluster(variants, keys, pairs, params.algorithm, params.addr_veto)
+        for va, vb, blocked, s_name, s_addr, rule, shared in engine.fetch(
+            sql.accepted_pairs(params.algorithm)
+        )
+    )
+    clusters, _refused = cluster(
+        variants, keys, pairs, params.algorithm, params.addr_veto, ordered=True
+    )
     clear_caches()
     load_rows(
         engine,
         "tr_vfirm",
         VFIRM_SCHEMA,
-        [(v.vid, c.firm_id) for c in clusters for v in c.variants],
+        ((v.vid, c.firm_id) for c in clusters for v in c.variants),
     )
     return clusters
 

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from sys import intern
 from typing import Any, NamedTuple
 
 from flscreen.normalize.names import name_key
@@ -259,7 +260,8 @@ def variant_key(
     """The keys one spelling is blocked and scored on (``named``: names keyed already)."""
     tokens, legal = named[name] if named is not None and name in named else _name_tokens(name)
     code = (country_code(country) if country else "") or address_country(address)
-    return VariantKey(vid, code, " ".join(tokens), tokens, address_key(address), legal)
+    # one name key string per name, not per spelling (a name comes with several addresses)
+    return VariantKey(vid, code, intern(" ".join(tokens)), tokens, address_key(address), legal)
 
 
 def unit_ids(keys: Iterable[VariantKey]) -> dict[int, tuple[int, int]]:
@@ -304,16 +306,6 @@ def unit_numbers(
     ]
 
 
-def unit_pairs(keys: Mapping[int, VariantKey], ids: Mapping[int, tuple[int, int]]) -> list[Pair]:
-    """A unit's spellings joined to its first: one name key, address key and legal form,
-    so v2's rules would accept them with both similarities 1."""
-    return [
-        Pair(uid, vid, "=key+address", 1.0, 1.0, "name+address")
-        for vid, (_nid, uid) in ids.items()
-        if uid != vid
-    ]
-
-
 def key_rows(
     keys: Iterable[VariantKey],
     ids: Mapping[int, tuple[int, int]] | None = None,
@@ -353,11 +345,15 @@ def vkey_rows(
                lform, *ids[k.vid])  # fmt: skip
 
 
-def clear_caches() -> None:
-    """Forget the address keys kept while resolving (millions of strings at 10M records)."""
+def clear_caches(signatures: bool = True) -> None:
+    """Forget the address keys kept while resolving (millions of strings at 10M records).
+
+    Without ``signatures``, only the keys (once the spellings' keys are loaded): clustering
+    needs the addresses' signatures (:func:`_address_sig`), and no more."""
     address_key.cache_clear()
     address_parts.cache_clear()
-    _address_sig.cache_clear()
+    if signatures:
+        _address_sig.cache_clear()
 
 
 class UnionFind:
@@ -514,7 +510,7 @@ class AddressSig:
 
 @functools.lru_cache(maxsize=ADDRESS_CACHE)
 def _address_sig(akey: str) -> AddressSig:
-    numbers, rest = address_parts(akey)
+    numbers, rest = address_parts.__wrapped__(akey)  # this cache is enough
     script = "latin" if akey.isascii() else "other"
     return AddressSig(frozenset(numbers.split()), rest, script)
 
@@ -600,6 +596,7 @@ def cluster(
     pairs: Iterable[Pair],
     algorithm: str = ALGORITHM,
     addr_veto: float = 0.6,
+    ordered: bool = False,
 ) -> tuple[list[Cluster], int]:
     """Join accepted pairs into firms.
 
@@ -608,13 +605,17 @@ def cluster(
     (:func:`addresses_disagree`), so an address-less spelling joins one firm, never two:
     the one whose spellings share its trading partners when there is one. Returns the
     firms and the number of accepted pairs refused that way.
+
+    ``ordered``: ``pairs`` come in that order already (:func:`flscreen.trade.sql.
+    accepted_pairs` sorts them in the engine), and are read one at a time: only the pairs
+    that join two firms are kept.
     """
     uf = UnionFind()
     constraint = _Constraint(keys, addr_veto) if algorithm != "trade-firms-v1" else None
     refused = 0
     joins: dict[int, list[Pair]] = {}
     order = {"trade-firms-v1": _rank_v1, "trade-firms-v2": _rank}.get(algorithm, _rank_v3)
-    for pair in sorted(pairs, key=order):
+    for pair in pairs if ordered else sorted(pairs, key=order):
         ra, rb = uf.find(pair.va), uf.find(pair.vb)
         if ra == rb:
             continue

@@ -528,6 +528,33 @@ GROUP BY p.va, p.vb""",
     )
 
 
+def accepted_pairs(algorithm: str) -> str:
+    """The accepted pairs, strongest evidence first (the order :func:`~flscreen.trade.resolve.
+    cluster` joins them in), as (va, vb, blocked_on, s_name, s_addr, rule, shared).
+
+    Sorted here rather than in Python: at 10M records there are millions of pairs, and the
+    engine sorts them without holding them as Python objects. v3 adds each unit's spellings
+    joined to its first (one name key, address key and legal form: both similarities 1).
+    """
+    if algorithm == "trade-firms-v1":
+        return (
+            "SELECT va, vb, blocked_on, s_name, s_addr, rule, 0 AS shared FROM tr_pair "
+            "WHERE rule IS NOT NULL ORDER BY s_name DESC, va, vb, blocked_on"
+        )
+    scored = """
+SELECT p.va, p.vb, p.blocked_on, p.s_name, p.s_addr, p.rule, coalesce(c.shared, 0) AS shared
+FROM tr_pair p LEFT JOIN tr_pcp c ON c.va = p.va AND c.vb = p.vb WHERE p.rule IS NOT NULL"""
+    units = """
+UNION ALL
+SELECT uid AS va, vid AS vb, '=key+address' AS blocked_on, CAST(1.0 AS DOUBLE) AS s_name,
+       CAST(1.0 AS DOUBLE) AS s_addr, 'name+address' AS rule, 0 AS shared
+FROM tr_vkey WHERE uid <> vid"""
+    partners = "shared DESC" if algorithm == "trade-firms-v3" else "shared = 0"
+    return f"""
+SELECT * FROM ({scored}{units if algorithm == "trade-firms-v3" else ""}) x
+ORDER BY rule <> 'name+address', {partners}, s_name DESC, va, vb, blocked_on"""
+
+
 def record_firms(d: Dialect) -> Table:
     """``tr_rf``: per record, the supplier and buyer firms, material, HS chapter, day, weight."""
     folded = d.replace_all("lower(coalesce(r.goods, ''))", r"[^\p{L}\p{N}]+", "' '")
